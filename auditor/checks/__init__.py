@@ -1,0 +1,11 @@
+"""Check primitives, grouped by concern. Importing this package registers them all."""
+
+from auditor.checks import (  # noqa: F401
+    accessibility,
+    domain,
+    encoding,
+    language,
+    mobile,
+    sections,
+    transport,
+)

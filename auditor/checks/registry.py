@@ -1,0 +1,71 @@
+"""The registry of check primitives: pure functions ``f(artifacts, params) -> Outcome``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from auditor.gather.artifacts import Artifacts
+from auditor.models import Outcome
+
+
+class Params(BaseModel):
+    """Base of every primitive's parameters: frozen, unknown keys rejected."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class NoParams(Params):
+    """For primitives that take no parameters."""
+
+
+P = TypeVar("P", bound=Params)
+CheckFn = Callable[[Artifacts, Any], Outcome]
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    """A registered primitive."""
+
+    name: str
+    params: type[Params]
+    fn: CheckFn
+    doc: str
+
+
+_REGISTRY: dict[str, CheckSpec] = {}
+
+
+def check(
+    name: str, params: type[P] = NoParams  # type: ignore[assignment]
+) -> Callable[[Callable[[Artifacts, P], Outcome]], Callable[[Artifacts, P], Outcome]]:
+    """Register a primitive under ``name`` with its parameter model."""
+
+    def register(fn: Callable[[Artifacts, P], Outcome]) -> Callable[[Artifacts, P], Outcome]:
+        if name in _REGISTRY:
+            raise ValueError(f"check {name!r} registered twice")
+        doc = (fn.__doc__ or "").strip().splitlines()[0] if fn.__doc__ else ""
+        _REGISTRY[name] = CheckSpec(name, params, fn, doc)
+        return fn
+
+    return register
+
+
+def get_check(name: str) -> CheckSpec | None:
+    """The primitive registered as ``name``, or ``None``."""
+    load_all()
+    return _REGISTRY.get(name)
+
+
+def all_checks() -> dict[str, CheckSpec]:
+    """Every registered primitive by name."""
+    load_all()
+    return dict(_REGISTRY)
+
+
+def load_all() -> None:
+    """Import every module of primitives so that they register."""
+    import auditor.checks  # noqa: F401  (the package imports its modules)

@@ -1,0 +1,71 @@
+"""Site-level facts built once from a crawl; the only input of check primitives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from urllib.parse import urlsplit
+
+from auditor.gather.page import Page
+from auditor.models import (
+    Agency,
+    PageSnapshot,
+    Registry,
+    RobotsInfo,
+    TransportProbe,
+    normalise_host,
+)
+
+
+def host_of(url: str) -> str:
+    """The lower-case host of ``url`` ('' when there is none)."""
+    return (urlsplit(url).hostname or "").lower()
+
+
+@dataclass(frozen=True)
+class Artifacts:
+    """Everything the checks may look at for one agency. Built by :mod:`auditor.gather`."""
+
+    agency: Agency
+    as_of: date
+    start_url: str
+    pages: tuple[Page, ...] = ()  # HTML pages fetched with status 200, home page first
+    failed: tuple[PageSnapshot, ...] = ()  # fetches that gave no usable page
+    https: TransportProbe | None = None
+    http: TransportProbe | None = None
+    robots: RobotsInfo | None = None
+    sitemap_urls: tuple[str, ...] = ()
+    registry: Registry | None = None
+    home_error: str | None = None  # why there is no home page, when there is none
+    extra: dict[str, object] = field(default_factory=dict)  # gatherer outputs by name
+
+    @property
+    def home(self) -> Page | None:
+        """The home page, or ``None`` when it could not be fetched."""
+        return self.pages[0] if self.pages else None
+
+    @cached_property
+    def _by_url(self) -> dict[str, Page]:
+        out: dict[str, Page] = {}
+        for page in self.pages:
+            out.setdefault(page.snapshot.url, page)
+            out.setdefault(page.snapshot.final_url, page)
+        return out
+
+    def page(self, url: str) -> Page | None:
+        """The fetched page at ``url`` (requested or final URL), or ``None``."""
+        return self._by_url.get(url) or self._by_url.get(url.rstrip("/")) or self._by_url.get(
+            url + "/"
+        )
+
+    def failed_fetch(self, url: str) -> PageSnapshot | None:
+        """The failed fetch of ``url``, if the crawler tried it and failed."""
+        for snap in self.failed:
+            if url in (snap.url, snap.final_url):
+                return snap
+        return None
+
+    def in_scope(self, url: str) -> bool:
+        """Whether ``url`` is on the agency's host (a ``www.`` alias counts)."""
+        return normalise_host(host_of(url)) == normalise_host(self.agency.domain)

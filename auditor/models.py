@@ -1,0 +1,334 @@
+"""Frozen data models shared across modules: agencies, page snapshots, outcomes, reports.
+
+The JSON report (:class:`AuditReport`) is the contract between the scan and every renderer.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+Level = Literal["province", "department", "district", "commune", "unit", "thematic", "other"]
+LEVELS: tuple[Level, ...] = (
+    "province",
+    "department",
+    "district",
+    "commune",
+    "unit",
+    "thematic",
+    "other",
+)
+Status = Literal["pass", "fail", "warn", "not_applicable", "manual", "error"]
+STATUSES: tuple[Status, ...] = ("pass", "fail", "warn", "not_applicable", "manual", "error")
+Severity = Literal["critical", "high", "medium", "low", "info"]
+Lang = Literal["vi", "en"]
+
+
+class Frozen(BaseModel):
+    """Base for every model that crosses a module boundary: immutable, no unknown keys."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class LocalText(Frozen):
+    """A text in Vietnamese (first) and English."""
+
+    vi: str
+    en: str
+
+    def get(self, lang: Lang) -> str:
+        """Return the text in ``lang``, falling back to Vietnamese."""
+        return self.en if lang == "en" and self.en else self.vi
+
+
+def t(vi: str, en: str) -> LocalText:
+    """Shorthand for a bilingual text."""
+    return LocalText(vi=vi, en=en)
+
+
+# --- agencies and registries -------------------------------------------------------------
+
+
+class Agency(Frozen):
+    """A state agency whose portal is audited."""
+
+    name: str
+    level: Level
+    domain: str
+    parent: str | None = None  # the parent agency's domain
+
+
+class Registry(Frozen):
+    """A province's list of agencies."""
+
+    province: str
+    profile: str | None = None
+    agencies: tuple[Agency, ...]
+
+    def by_domain(self, domain: str) -> Agency | None:
+        """The agency registered on ``domain`` (case-insensitive, ``www.`` ignored)."""
+        key = normalise_host(domain)
+        for agency in self.agencies:
+            if normalise_host(agency.domain) == key:
+                return agency
+        return None
+
+    def children_of(self, domain: str) -> tuple[Agency, ...]:
+        """Agencies whose ``parent`` is ``domain``."""
+        key = normalise_host(domain)
+        return tuple(
+            a for a in self.agencies if a.parent is not None and normalise_host(a.parent) == key
+        )
+
+
+def normalise_host(host: str) -> str:
+    """Lower-case a host name and drop a leading ``www.`` and trailing dot."""
+    host = host.strip().lower().rstrip(".")
+    return host[4:] if host.startswith("www.") else host
+
+
+# --- crawl results -------------------------------------------------------------------------
+
+
+class RedirectHop(Frozen):
+    """One response in a redirect chain."""
+
+    url: str
+    status: int
+    location: str | None = None
+
+
+class PageSnapshot(Frozen):
+    """One fetched resource, as the crawler saw it."""
+
+    url: str
+    final_url: str
+    status: int  # 0 when no HTTP response was received
+    headers: tuple[tuple[str, str], ...] = ()
+    body: bytes = b""
+    declared_encoding: str | None = None  # charset from the Content-Type header
+    meta_encoding: str | None = None  # charset from <meta charset> / http-equiv
+    detected_encoding: str | None = None  # what the bytes decode as
+    elapsed_s: float = 0.0
+    depth: int = 0
+    redirects: tuple[RedirectHop, ...] = ()
+    truncated: bool = False  # body cut at the byte cap
+    error: str | None = None  # transport error when status == 0
+
+    def header(self, name: str) -> str | None:
+        """First value of header ``name`` (case-insensitive), or ``None``."""
+        low = name.lower()
+        for key, value in self.headers:
+            if key.lower() == low:
+                return value
+        return None
+
+    @property
+    def content_type(self) -> str:
+        """Media type without parameters, lower-case ('' when absent)."""
+        value = self.header("content-type") or ""
+        return value.split(";", 1)[0].strip().lower()
+
+    @property
+    def is_html(self) -> bool:
+        """Whether this is a successfully fetched HTML page."""
+        return self.status == 200 and self.content_type in ("text/html", "application/xhtml+xml")
+
+
+class TlsFacts(Frozen):
+    """What the TLS handshake showed."""
+
+    version: str | None = None  # e.g. "TLSv1.3"
+    cert_subject: str | None = None
+    cert_issuer: str | None = None
+    cert_not_before: datetime | None = None
+    cert_not_after: datetime | None = None
+    cert_names: tuple[str, ...] = ()
+
+
+class TransportProbe(Frozen):
+    """A request to a site's root over one scheme, following redirects."""
+
+    url: str
+    ok: bool  # an HTTP response was received
+    status: int = 0
+    final_url: str | None = None
+    redirects: tuple[RedirectHop, ...] = ()
+    error: str | None = None  # e.g. "tls: certificate has expired"
+    error_kind: Literal["tls", "connect", "timeout", "protocol", "other"] | None = None
+    tls: TlsFacts | None = None
+    hsts: str | None = None  # Strict-Transport-Security value on the final response
+
+
+class RobotsInfo(Frozen):
+    """robots.txt as fetched."""
+
+    url: str
+    status: int
+    text: str = ""
+    sitemaps: tuple[str, ...] = ()
+
+
+# --- outcomes and findings -----------------------------------------------------------------
+
+
+class Evidence(Frozen):
+    """One observation supporting an outcome."""
+
+    detail: LocalText
+    url: str | None = None
+    expected: str | None = None
+    found: str | None = None
+    snippet: str | None = None
+
+
+class Outcome(Frozen):
+    """Result of a check: a status and the evidence behind it."""
+
+    status: Status
+    evidence: tuple[Evidence, ...] = ()
+
+
+class Citation(Frozen):
+    """Where a requirement is written: document, Điều, khoản, điểm."""
+
+    document: str
+    article: str
+    clause: str | None = None
+    point: str | None = None
+
+    def label(self, lang: Lang = "vi") -> str:
+        """Human label, e.g. 'Điều 5 khoản 1 điểm a' or 'Art. 5(1)(a)'."""
+        if lang == "en":
+            out = f"Art. {self.article}"
+            if self.clause:
+                out += f"({self.clause})"
+            if self.point:
+                out += f"({self.point})"
+            return out
+        out = f"Điều {self.article}"
+        if self.clause:
+            out += f" khoản {self.clause}"
+        if self.point:
+            out += f" điểm {self.point}"
+        return out
+
+
+class Finding(Frozen):
+    """One rule's outcome for one agency."""
+
+    rule_id: str
+    title: LocalText
+    failure: LocalText
+    category: str
+    severity: Severity
+    weight: float
+    status: Status
+    citation: Citation
+    evidence: tuple[Evidence, ...] = ()
+
+
+# --- scores and reports --------------------------------------------------------------------
+
+
+class CategoryScore(Frozen):
+    """Score of one category of rules."""
+
+    label: LocalText
+    score: float | None  # 0–100; None when nothing in the category was scorable
+    weight: float  # sum of the weights that counted
+    counts: dict[str, int] = Field(default_factory=dict)  # status -> number of findings
+
+
+class Score(Frozen):
+    """The total score, grade and per-category breakdown."""
+
+    total: float | None
+    grade: str | None
+    by_category: dict[str, CategoryScore]
+    counts: dict[str, int]  # status -> number of findings
+    errors: int
+
+
+class ToolInfo(Frozen):
+    """Which tool wrote the report."""
+
+    name: str = "auditor"
+    version: str
+
+
+class DocumentInfo(Frozen):
+    """A legal document applied in an audit."""
+
+    id: str
+    title: LocalText
+    draft: bool = False
+    effective_from: date | None = None
+    effective_to: date | None = None
+
+
+class ProfileInfo(Frozen):
+    """The rule pack used."""
+
+    id: str
+    document: str
+    title: LocalText
+    draft: bool = False
+    documents: tuple[DocumentInfo, ...] = ()  # documents whose rules were applied
+
+
+class CrawlInfo(Frozen):
+    """Summary of the crawl of one portal."""
+
+    start_url: str
+    final_url: str | None
+    pages_fetched: int
+    pages_failed: int
+    duration_s: float
+    robots_txt: str | None = None  # URL of robots.txt when one was found
+    https: TransportProbe | None = None
+    http: TransportProbe | None = None
+
+
+class AuditReport(Frozen):
+    """Everything known about one agency's audit: the JSON report."""
+
+    schema_version: str = SCHEMA_VERSION
+    tool: ToolInfo
+    agency: Agency
+    profile: ProfileInfo
+    as_of: date
+    started_at: datetime
+    finished_at: datetime
+    crawl: CrawlInfo
+    score: Score
+    findings: tuple[Finding, ...]
+
+
+class SummaryRow(Frozen):
+    """One agency's line in a province summary."""
+
+    agency: Agency
+    report_json: str | None  # file name relative to the output folder
+    report_html: str | None
+    score: float | None
+    grade: str | None
+    counts: dict[str, int]
+    statuses: dict[str, Status]  # article label -> worst status, for the compliance grid
+
+
+class ScanSummary(Frozen):
+    """The summary of a scan of several agencies (summary.json)."""
+
+    schema_version: str = SCHEMA_VERSION
+    tool: ToolInfo
+    province: str | None
+    profile: str
+    as_of: date
+    started_at: datetime
+    finished_at: datetime
+    agencies: tuple[SummaryRow, ...]
