@@ -13,6 +13,10 @@ from auditor.models import PageSnapshot
 from auditor.text.fold import fold
 
 _SPACE = re.compile(r"\s+")
+_NOISE = (
+    "script, style, noscript, template, nav, header, footer, aside, "
+    "[role=navigation], [role=banner], [role=contentinfo]"
+)
 
 
 def collapse(text: str) -> str:
@@ -76,6 +80,16 @@ class Page:
             node.decompose()
         body = tree.body
         return collapse(body.text(separator=" ")) if body is not None else ""
+
+    @cached_property
+    def main_text(self) -> str:
+        """Text of the main content: ``<main>``/``[role=main]``/``<article>`` when present,
+        else the body without navigation, header, footer and asides."""
+        tree = LexborHTMLParser(self.html)
+        for node in tree.css(_NOISE):
+            node.decompose()
+        main = tree.css_first("main, [role=main]") or tree.css_first("article") or tree.body
+        return collapse(main.text(separator=" ")) if main is not None else ""
 
     @cached_property
     def links(self) -> tuple[Link, ...]:

@@ -1,0 +1,146 @@
+"""Foreign-language versions (Sóc Trăng Đ13; Lâm Đồng Đ4 k2 a; Quảng Ninh Đ2, Đ15)."""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin, urlsplit
+
+from auditor.checks.registry import Params, check
+from auditor.gather.artifacts import Artifacts, host_of
+from auditor.gather.page import Link, Page
+from auditor.langid import identify
+from auditor.models import Evidence, Outcome, normalise_host, t
+from auditor.text.fold import fold_words
+
+LINK_LABELS = {
+    "en": ("english", "en", "tieng anh", "eng"),
+    "zh": ("中文", "tieng trung", "chinese", "zh", "cn"),
+}
+TOPICS = {
+    "en": {
+        "organisation": ("organisation", "organization", "structure", "organizational"),
+        "functions": ("function", "functions", "duties", "mandate", "responsibilities"),
+        "contact": ("contact", "contacts", "directory"),
+    },
+    "zh": {
+        "organisation": ("组织", "机构"),
+        "functions": ("职能", "任务"),
+        "contact": ("联系",),
+    },
+}
+
+
+class ForeignVersionParams(Params):
+    """Which language version is required and where it is expected."""
+
+    lang: str = "en"
+    paths: tuple[str, ...] = ("/en/", "/en", "/sites/en")
+    min_confidence: float = 0.6
+    topics: bool = True  # also require organisation, functions and contact topics
+
+
+def find_version_link(home: Page, lang: str, paths: tuple[str, ...]) -> Link | None:
+    """The home page's link to the ``lang`` version: by label, hreflang, flag alt, or path."""
+    labels = LINK_LABELS.get(lang, (lang,))
+    for link in home.links:
+        if link.hreflang and link.hreflang.lower().startswith(lang):
+            return link
+        words = fold_words(link.text)
+        if words in labels or link.text.strip() in labels:
+            return link
+    home_host = normalise_host(host_of(home.url))
+    for link in home.links:
+        host = host_of(link.url)
+        path = urlsplit(link.url).path
+        if host == f"{lang}.{home_host}" or (
+            normalise_host(host) == home_host
+            and any(path.rstrip("/") == p.rstrip("/") for p in paths)
+        ):
+            return link
+    return None
+
+
+def _version_pages(art: Artifacts, root: str) -> list[Page]:
+    prefix = root.rstrip("/")
+    return [p for p in art.pages if p.url.rstrip("/").startswith(prefix)]
+
+
+@check("foreign_version", params=ForeignVersionParams)
+def foreign_version(art: Artifacts, p: ForeignVersionParams) -> Outcome:
+    """A foreign-language version is linked from home, really in that language, with its topics."""
+    home = art.home
+    if home is None:
+        return Outcome(
+            status="error",
+            evidence=(Evidence(url=art.start_url, detail=t("Không tải được trang chủ.", "The home page could not be fetched.")),),
+        )
+    link = find_version_link(home, p.lang, p.paths)
+    if link is None:
+        return Outcome(
+            status="fail",
+            evidence=(
+                Evidence(
+                    url=home.url,
+                    detail=t(
+                        f"Trang chủ không có liên kết tới phiên bản tiếng nước ngoài ({p.lang}).",
+                        f"The home page does not link to a {p.lang} version.",
+                    ),
+                    expected=" | ".join(urljoin(home.url, x) for x in p.paths),
+                ),
+            ),
+        )
+    page = art.page(link.url)
+    if page is None:
+        failed = art.failed_fetch(link.url)
+        broken = failed is not None and failed.status >= 400
+        return Outcome(
+            status="fail" if broken else "error",
+            evidence=(
+                Evidence(
+                    url=link.url,
+                    detail=t(
+                        "Liên kết phiên bản tiếng nước ngoài không mở được.",
+                        "The foreign-language link could not be opened.",
+                    ),
+                    found=(str(failed.status) if failed and failed.status else (failed.error if failed else None)),
+                ),
+            ),
+        )
+    guess = identify(page.main_text or page.text)
+    evidence = [
+        Evidence(
+            url=page.url,
+            detail=t(
+                f"Ngôn ngữ nhận dạng: {guess.lang} (độ tin cậy {guess.confidence}); lang=\"{page.lang or ''}\".",
+                f"Detected language: {guess.lang} (confidence {guess.confidence}); lang=\"{page.lang or ''}\".",
+            ),
+            expected=p.lang,
+            found=guess.lang,
+        )
+    ]
+    if guess.lang != p.lang or guess.confidence < p.min_confidence:
+        return Outcome(status="fail", evidence=tuple(evidence))
+    if p.topics:
+        pages = _version_pages(art, page.url) or [page]
+        haystack = " ".join(
+            fold_words(pg.title + " " + " ".join(lk.text for lk in pg.links)) for pg in pages
+        )
+        missing = [
+            name
+            for name, words in TOPICS.get(p.lang, {}).items()
+            if not any(w in haystack.split() or (not w.isascii() and w in haystack) for w in words)
+        ]
+        found = [n for n in TOPICS.get(p.lang, {}) if n not in missing]
+        evidence.append(
+            Evidence(
+                url=page.url,
+                detail=t(
+                    "Chủ đề bắt buộc: cơ cấu tổ chức, chức năng nhiệm vụ, liên hệ.",
+                    "Required topics: organisation, functions and duties, contacts.",
+                ),
+                expected="organisation, functions, contact",
+                found=", ".join(found) or "-",
+            )
+        )
+        if missing:
+            return Outcome(status="fail", evidence=tuple(evidence))
+    return Outcome(status="pass", evidence=tuple(evidence))

@@ -1,0 +1,281 @@
+"""Mandatory sections and links to national and subordinate portals (Sóc Trăng Đ10–Đ12, Đ16)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import field_validator
+
+from auditor.checks.registry import NoParams, Params, check
+from auditor.gather.artifacts import Artifacts, host_of
+from auditor.gather.page import Link
+from auditor.models import Evidence, Outcome, Status, normalise_host, t
+from auditor.sections import Section, host_matches, label_matches, load_catalogue, slug_matches
+from auditor.text.fold import fold_words
+
+_PLACEHOLDERS = (
+    "dang cap nhat",
+    "dang xay dung",
+    "chua co du lieu",
+    "khong co du lieu",
+    "chua co thong tin",
+    "under construction",
+    "coming soon",
+)
+
+
+class SectionsParams(Params):
+    """Sections (ids of ``rules/sections.yaml``) that must be reachable from the home page."""
+
+    sections: tuple[str, ...]
+    min_words: int = 40  # words of main content for a section page to count
+
+    @field_validator("sections")
+    @classmethod
+    def _known(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        known = load_catalogue().sections
+        unknown = [s for s in value if s not in known]
+        if unknown:
+            raise ValueError(f"unknown section(s) {unknown}; known: {sorted(known)}")
+        return value
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    status: Status  # pass (found), fail (missing or empty), error (could not verify)
+    evidence: Evidence
+
+
+def _candidates(links: tuple[Link, ...], section: Section) -> list[tuple[Link, str]]:
+    """Links that look like the section, label matches first, one per URL."""
+    by_label = [(lk, f"«{lk.text}»") for lk in links if label_matches(lk, section)]
+    by_slug = [(lk, f"/{slug_matches(lk, section)}") for lk in links if slug_matches(lk, section)]
+    seen: set[str] = set()
+    out: list[tuple[Link, str]] = []
+    for link, why in by_label + by_slug:
+        if link.url not in seen:
+            seen.add(link.url)
+            out.append((link, why))
+    return out
+
+
+def _judge_target(art: Artifacts, link: Link, section: Section, min_words: int) -> _Verdict:
+    name = section.name
+    host = host_of(link.url)
+    if host_matches(host, section.external_hosts):
+        return _Verdict(
+            "pass",
+            Evidence(
+                url=link.url,
+                detail=t(
+                    f"{name.vi}: liên kết tới hệ thống quốc gia {host}.",
+                    f"{name.en}: links to the national system {host}.",
+                ),
+                found=link.text,
+            ),
+        )
+    page = art.page(link.url)
+    if page is None:
+        failed = art.failed_fetch(link.url)
+        if failed is not None and failed.status >= 400:
+            return _Verdict(
+                "fail",
+                Evidence(
+                    url=link.url,
+                    detail=t(
+                        f"{name.vi}: liên kết «{link.text}» hỏng (HTTP {failed.status}).",
+                        f"{name.en}: link «{link.text}» is broken (HTTP {failed.status}).",
+                    ),
+                    found=str(failed.status),
+                ),
+            )
+        cause = failed.error if failed is not None else None
+        return _Verdict(
+            "error",
+            Evidence(
+                url=link.url,
+                detail=t(
+                    f"{name.vi}: không tải được trang để xác minh.",
+                    f"{name.en}: the page could not be fetched to verify it.",
+                ),
+                found=cause,
+            ),
+        )
+    words = fold_words(page.main_text).split()
+    folded = " ".join(words)
+    placeholder = next((p for p in _PLACEHOLDERS if p in folded), None)
+    if len(words) < min_words or (placeholder and len(words) < 2 * min_words):
+        why = f"«{placeholder}»" if placeholder else f"{len(words)} từ/words"
+        return _Verdict(
+            "fail",
+            Evidence(
+                url=page.url,
+                detail=t(
+                    f"{name.vi}: trang «{link.text}» gần như trống ({why}).",
+                    f"{name.en}: the page «{link.text}» is almost empty ({why}).",
+                ),
+                expected=f">= {min_words} từ/words",
+                found=str(len(words)),
+            ),
+        )
+    return _Verdict(
+        "pass",
+        Evidence(
+            url=page.url,
+            detail=t(
+                f"{name.vi}: có mục «{link.text}» ({len(words)} từ nội dung).",
+                f"{name.en}: section «{link.text}» found ({len(words)} words of content).",
+            ),
+            found=link.text,
+        ),
+    )
+
+
+def judge_section(art: Artifacts, section_id: str, min_words: int) -> _Verdict:
+    """Find one section from the home page and check that its page is real."""
+    section = load_catalogue().sections[section_id]
+    home = art.home
+    assert home is not None
+    candidates = _candidates(home.links, section)
+    if not candidates:
+        return _Verdict(
+            "fail",
+            Evidence(
+                url=home.url,
+                detail=t(
+                    f"Không tìm thấy mục «{section.name.vi}» trên trang chủ.",
+                    f"No «{section.name.en}» section linked from the home page.",
+                ),
+                expected=", ".join(section.labels[:4]),
+            ),
+        )
+    verdicts = [_judge_target(art, link, section, min_words) for link, _why in candidates[:4]]
+    for wanted in ("pass", "error", "fail"):
+        for verdict in verdicts:
+            if verdict.status == wanted:
+                return verdict
+    return verdicts[0]
+
+
+def _no_home(art: Artifacts) -> Outcome:
+    return Outcome(
+        status="error",
+        evidence=(
+            Evidence(
+                url=art.start_url,
+                detail=t("Không tải được trang chủ.", "The home page could not be fetched."),
+                found=art.home_error,
+            ),
+        ),
+    )
+
+
+@check("sections_present", params=SectionsParams)
+def sections_present(art: Artifacts, p: SectionsParams) -> Outcome:
+    """Each listed section is linked from the home page and its page has real content."""
+    if art.home is None:
+        return _no_home(art)
+    verdicts = [judge_section(art, sid, p.min_words) for sid in p.sections]
+    statuses = {v.status for v in verdicts}
+    status: Status = "fail" if "fail" in statuses else "error" if "error" in statuses else "pass"
+    ordered = sorted(verdicts, key=lambda v: {"fail": 0, "error": 1, "pass": 2}[v.status])
+    return Outcome(status=status, evidence=tuple(v.evidence for v in ordered))
+
+
+class LinksToHostsParams(Params):
+    """Hosts of which at least one must be linked from the home page."""
+
+    hosts: tuple[str, ...]
+
+
+@check("links_to_hosts", params=LinksToHostsParams)
+def links_to_hosts(art: Artifacts, p: LinksToHostsParams) -> Outcome:
+    """The home page links to one of the given national systems (or a subdomain of one)."""
+    if art.home is None:
+        return _no_home(art)
+    found = [lk for lk in art.home.links if host_matches(host_of(lk.url), p.hosts)]
+    if found:
+        return Outcome(
+            status="pass",
+            evidence=tuple(
+                Evidence(
+                    url=lk.url,
+                    detail=t("Có liên kết tới hệ thống quốc gia.", "Links to the national system."),
+                    found=lk.text or lk.url,
+                )
+                for lk in found[:5]
+            ),
+        )
+    return Outcome(
+        status="fail",
+        evidence=(
+            Evidence(
+                url=art.home.url,
+                detail=t(
+                    "Trang chủ không liên kết tới hệ thống yêu cầu.",
+                    "The home page does not link to the required system.",
+                ),
+                expected=" | ".join(p.hosts),
+            ),
+        ),
+    )
+
+
+@check("links_to_children")
+def links_to_children(art: Artifacts, p: NoParams) -> Outcome:
+    """The portal links to every registered child portal (parent = this agency)."""
+    if art.registry is None:
+        return Outcome(
+            status="not_applicable",
+            evidence=(
+                Evidence(
+                    detail=t(
+                        "Không có danh sách đơn vị (registry) để đối chiếu.",
+                        "No registry to compare against.",
+                    )
+                ),
+            ),
+        )
+    children = art.registry.children_of(art.agency.domain)
+    if not children:
+        return Outcome(
+            status="not_applicable",
+            evidence=(
+                Evidence(
+                    detail=t(
+                        "Không có cổng trực thuộc trong danh sách.", "No child portals registered."
+                    )
+                ),
+            ),
+        )
+    if art.home is None:
+        return _no_home(art)
+    linked = {normalise_host(host_of(lk.url)) for page in art.pages for lk in page.links}
+    missing = [c for c in children if normalise_host(c.domain) not in linked]
+    if missing:
+        return Outcome(
+            status="fail",
+            evidence=tuple(
+                Evidence(
+                    url=art.home.url,
+                    detail=t(
+                        f"Thiếu liên kết tới cổng «{c.name}».", f"No link to the portal of «{c.name}»."
+                    ),
+                    expected=c.domain,
+                )
+                for c in missing
+            ),
+        )
+    return Outcome(
+        status="pass",
+        evidence=(
+            Evidence(
+                url=art.home.url,
+                detail=t(
+                    f"Liên kết tới đủ {len(children)} cổng trực thuộc.",
+                    f"Links to all {len(children)} child portals.",
+                ),
+                found=", ".join(c.domain for c in children),
+            ),
+        ),
+    )

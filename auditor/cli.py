@@ -1,0 +1,353 @@
+"""Command line: the only place that prints and chooses exit codes.
+
+Exit codes: 0 done (and at or above ``--fail-under``), 1 below ``--fail-under``,
+2 usage error or invalid rule/registry file (reported before any request).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from auditor import __version__
+from auditor.config import CrawlSettings
+from auditor.crawl.connect import parse_connect_to
+from auditor.errors import AuditorError, InputError, UsageError
+from auditor.models import LEVELS, Lang, Level, Registry
+from auditor.paths import fixtures_dir, rules_dir
+from auditor.registry import load_registry
+from auditor.scan import ScanEvent, ScanPlan, ScanResult, choose_packs, parse_target, run_scan
+
+EXIT_OK, EXIT_GATE, EXIT_INPUT = 0, 1, 2
+FORMATS = ("json", "html", "csv")
+DEMO_AS_OF = date(2026, 11, 20)  # the date the demo portals' news is written for
+
+app = typer.Typer(
+    help="Kiểm tra cổng thông tin điện tử cơ quan nhà nước (*.gov.vn) theo quy chế của tỉnh "
+    "và văn bản trung ương. / Audit Vietnamese state portals against their regulations.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+
+def _fail(message: str, code: int = EXIT_INPUT) -> NoReturn:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"auditor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """auditor."""
+
+
+# --- shared options -----------------------------------------------------------------------
+
+OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Folder for the reports.")]
+FormatOpt = Annotated[
+    str, typer.Option("--format", "-f", help="Report formats, comma-separated: json,html,csv.")
+]
+LangOpt = Annotated[str, typer.Option("--lang", help="Report language: vi (default) or en.")]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Audit date YYYY-MM-DD: picks the texts in force and judges deadlines (default today).",
+    ),
+]
+QuietOpt = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Print only the summary line (for CI logs).")
+]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log every request.")]
+FailUnderOpt = Annotated[
+    float | None,
+    typer.Option("--fail-under", help="Exit 1 if any audited portal scores below this (0-100)."),
+]
+
+
+def _parse_formats(value: str) -> frozenset[str]:
+    formats = frozenset(f.strip().lower() for f in value.split(",") if f.strip())
+    unknown = formats - set(FORMATS)
+    if unknown or not formats:
+        raise UsageError(f"--format: unknown {sorted(unknown)}; choose from {', '.join(FORMATS)}")
+    return formats
+
+
+def _parse_lang(value: str) -> Lang:
+    if value not in ("vi", "en"):
+        raise UsageError("--lang must be vi or en")
+    return "en" if value == "en" else "vi"
+
+
+def _parse_date(value: str | None, default: date) -> date:
+    if value is None:
+        return default
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise UsageError(f"--as-of: not a date YYYY-MM-DD: {value!r}") from exc
+
+
+def _setup_logging(verbose: bool, quiet: bool) -> None:
+    level = logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
+def _summary_table(result: ScanResult, lang: Lang) -> Table:
+    vi = lang == "vi"
+    table = Table(title="Kết quả kiểm tra" if vi else "Audit results")
+    for col in (
+        ("Cơ quan" if vi else "Agency"),
+        ("Tên miền" if vi else "Domain"),
+        ("Cấp" if vi else "Level"),
+        ("Điểm" if vi else "Score"),
+        ("Hạng" if vi else "Grade"),
+        ("Không đạt" if vi else "Failed"),
+        ("Cảnh báo" if vi else "Warnings"),
+        ("Lỗi kiểm tra" if vi else "Errors"),
+    ):
+        table.add_column(col, overflow="fold")
+    for row in sorted(result.rows, key=lambda r: -(r.score if r.score is not None else -1)):
+        table.add_row(
+            row.agency.name,
+            row.agency.domain,
+            row.agency.level,
+            "-" if row.score is None else f"{row.score:.1f}",
+            row.grade or "-",
+            str(row.counts.get("fail", 0)),
+            str(row.counts.get("warn", 0)),
+            str(row.counts.get("error", 0)),
+        )
+    return table
+
+
+def _run(plan: ScanPlan, quiet: bool, fail_under: float | None) -> None:
+    def progress(event: ScanEvent) -> None:
+        if quiet:
+            return
+        if event.kind == "start":
+            err.print(f"[dim]→ {event.agency.domain}[/]", highlight=False)
+        elif event.report is not None:
+            s = event.report.score
+            total = "-" if s.total is None else f"{s.total:.1f}"
+            err.print(
+                f"[green]✓[/] {event.agency.domain}: {total} {s.grade or ''} "
+                f"({event.report.crawl.pages_fetched} pages)",
+                highlight=False,
+            )
+
+    result = asyncio.run(run_scan(plan, progress))
+    below = [
+        r for r in result.rows if fail_under is not None and (r.score is None or r.score < fail_under)
+    ]
+    if quiet:
+        scores = [f"{r.agency.domain}={'-' if r.score is None else f'{r.score:.1f}'}" for r in result.rows]
+        status = "FAIL" if below else "OK"
+        out.print(f"auditor: {status} {' '.join(scores)} → {plan.out_dir}", highlight=False)
+    else:
+        out.print(_summary_table(result, plan.lang))
+        vi = plan.lang == "vi"
+        out.print(("Báo cáo: " if vi else "Reports: ") + str(plan.out_dir.resolve()), highlight=False)
+        index = plan.out_dir / "index.html"
+        if index.exists():
+            out.print(("Tổng hợp: " if vi else "Summary: ") + str(index.resolve()), highlight=False)
+    if below:
+        err.print(
+            f"[bold red]{len(below)} portal(s) below --fail-under {fail_under}[/]", highlight=False
+        )
+        raise typer.Exit(EXIT_GATE)
+
+
+def _build_plan(
+    targets: list[str],
+    registry: Registry | None,
+    profile: str | None,
+    out_dir: Path,
+    fmt: str,
+    lang: str,
+    as_of: date,
+    settings: CrawlSettings,
+    name: str | None = None,
+    level: Level | None = None,
+) -> ScanPlan:
+    if not targets:
+        if registry is None:
+            raise UsageError("give at least one TARGET (domain or URL) or --registry FILE")
+        targets = [a.domain for a in registry.agencies]
+    parsed = tuple(parse_target(t, registry, name, level) for t in targets)
+    registry_profile = registry.profile if registry else None
+    packs = choose_packs(parsed, rules_dir(), profile or registry_profile)
+    return ScanPlan(
+        targets=parsed,
+        packs=packs,
+        as_of=as_of,
+        out_dir=out_dir,
+        formats=_parse_formats(fmt),
+        lang=_parse_lang(lang),
+        settings=settings,
+        registry=registry,
+    )
+
+
+@app.command()
+def scan(
+    targets: Annotated[
+        list[str] | None,
+        typer.Argument(help="Domains (soctrang.gov.vn) or URLs; default: every agency in --registry."),
+    ] = None,
+    registry: Annotated[
+        Path | None, typer.Option("--registry", "-r", help="Registry YAML of a province's agencies.")
+    ] = None,
+    profile: Annotated[
+        str | None,
+        typer.Option("--profile", "-p", help="Rule pack id (default: chosen from the domain)."),
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", help="Agency name, for a target not in a registry.")
+    ] = None,
+    level: Annotated[
+        str | None,
+        typer.Option("--level", help=f"Agency level for a target not in a registry: {', '.join(LEVELS)}."),
+    ] = None,
+    out_dir: OutOpt = Path("reports_out"),
+    fmt: FormatOpt = "json,html,csv",
+    max_pages: Annotated[int, typer.Option("--max-pages", help="Pages to fetch per portal at most.")] = 60,
+    max_depth: Annotated[int, typer.Option("--max-depth", help="Link depth from the home page.")] = 3,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", help="Requests in flight over the whole scan.")
+    ] = 8,
+    per_host: Annotated[int, typer.Option("--per-host", help="Requests in flight per host.")] = 4,
+    delay: Annotated[
+        float, typer.Option("--delay", help="Seconds between requests to one host (politeness).")
+    ] = 0.0,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds per request.")] = 15.0,
+    as_of: AsOfOpt = None,
+    connect_to: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--connect-to",
+            help="HOST:PORT:ADDR:PORT like curl: connect to ADDR:PORT but keep HOST for the Host "
+            "header, TLS SNI and certificate checks (staging servers). Repeatable.",
+        ),
+    ] = None,
+    ca_bundle: Annotated[
+        Path | None,
+        typer.Option("--ca-bundle", help="Extra CA certificates (PEM) to trust, e.g. a staging CA."),
+    ] = None,
+    lang: LangOpt = "vi",
+    fail_under: FailUnderOpt = None,
+    verbose: VerboseOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Crawl portals, check them against their regulation and write scored reports."""
+    _setup_logging(verbose, quiet)
+    try:
+        reg = load_registry(registry) if registry else None
+        if level is not None and level not in LEVELS:
+            raise UsageError(f"--level must be one of {', '.join(LEVELS)}")
+        if ca_bundle is not None and not ca_bundle.is_file():
+            raise UsageError(f"--ca-bundle: no such file: {ca_bundle}")
+        settings = CrawlSettings(
+            max_pages=max_pages,
+            max_depth=max_depth,
+            concurrency=concurrency,
+            per_host=per_host,
+            delay_s=delay,
+            timeout_s=timeout,
+            connect_to=tuple(parse_connect_to(c) for c in connect_to or ()),
+            ca_bundle=ca_bundle,
+        )
+        plan = _build_plan(
+            list(targets or ()),
+            reg,
+            profile,
+            out_dir,
+            fmt,
+            lang,
+            _parse_date(as_of, date.today()),
+            settings,
+            name,
+            level,  # type: ignore[arg-type]
+        )
+    except InputError as exc:
+        for problem in exc.problems:
+            err.print(str(problem), highlight=False, markup=False)
+        _fail(f"{len(exc.problems)} problem(s) in the input files; nothing was fetched")
+    except (AuditorError, ValueError) as exc:
+        _fail(str(exc))
+    _run(plan, quiet, fail_under)
+
+
+@app.command()
+def demo(
+    out_dir: OutOpt = Path("reports_out"),
+    fmt: FormatOpt = "json,html,csv",
+    lang: LangOpt = "vi",
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Audit date (default 2026-11-20, the demo portals' date)."),
+    ] = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
+    fail_under: FailUnderOpt = None,
+) -> None:
+    """Serve the bundled Sóc Trăng demo portals on loopback and audit them (no internet)."""
+    from auditor.fixtureserver import FixtureServer
+
+    _setup_logging(verbose, quiet)
+    try:
+        reg = load_registry(fixtures_dir() / "demo" / "registry.yaml")
+        as_of_date = _parse_date(as_of, DEMO_AS_OF)
+    except InputError as exc:
+        for problem in exc.problems:
+            err.print(str(problem), highlight=False, markup=False)
+        _fail("invalid demo registry")
+    except AuditorError as exc:
+        _fail(str(exc))
+    with FixtureServer(fixtures_dir() / "sites") as server:
+        settings = CrawlSettings(
+            connect_to=server.connect_to(), ca_bundle=server.ca_pem_path, timeout_s=10.0
+        )
+        if not quiet:
+            err.print(
+                f"[dim]Demo portals on 127.0.0.1 (HTTP {server.http_port}, HTTPS {server.https_port})[/]",
+                highlight=False,
+            )
+        try:
+            plan = _build_plan([], reg, None, out_dir, fmt, lang, as_of_date, settings)
+        except InputError as exc:
+            for problem in exc.problems:
+                err.print(str(problem), highlight=False, markup=False)
+            _fail("invalid rule pack")
+        except AuditorError as exc:
+            _fail(str(exc))
+        _run(plan, quiet, fail_under)
+
+
+def main() -> None:
+    """Entry point of the ``auditor`` console script."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)

@@ -1,0 +1,214 @@
+"""Run an audit: agencies × rule pack → crawl → artifacts → findings → score → reports.
+
+Sites are audited concurrently over one HTTP client; each site's pages are released once its
+report is written, so memory does not grow with the number of portals.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+from auditor import __version__
+from auditor.config import CrawlSettings
+from auditor.crawl.crawler import crawl_site
+from auditor.crawl.fetcher import Fetcher
+from auditor.errors import UsageError
+from auditor.gather.build import gather
+from auditor.models import (
+    Agency,
+    AuditReport,
+    CrawlInfo,
+    Lang,
+    Level,
+    ProfileInfo,
+    Registry,
+    ScanSummary,
+    SummaryRow,
+    ToolInfo,
+    normalise_host,
+)
+from auditor.report.writer import build_summary_row, write_agency_report, write_summary
+from auditor.rules.engine import documents_applied, evaluate
+from auditor.rules.loader import Pack, load_pack, pack_for_domain
+from auditor.scoring import score
+
+logger = logging.getLogger(__name__)
+
+SITES_AT_ONCE = 4
+
+
+@dataclass(frozen=True)
+class Target:
+    """One portal to audit."""
+
+    agency: Agency
+    start_url: str | None = None  # when the user gave a URL rather than a domain
+    registered: bool = False
+
+
+@dataclass(frozen=True)
+class ScanPlan:
+    """Everything a scan needs, resolved and validated before any request."""
+
+    targets: tuple[Target, ...]
+    packs: dict[str, Pack]  # target domain -> pack
+    as_of: date
+    out_dir: Path
+    formats: frozenset[str]
+    lang: Lang
+    settings: CrawlSettings
+    registry: Registry | None = None
+
+
+@dataclass(frozen=True)
+class ScanEvent:
+    """Progress of a scan, for the console."""
+
+    kind: Literal["start", "done"]
+    agency: Agency
+    report: AuditReport | None = None
+
+
+@dataclass
+class ScanResult:
+    """What a scan produced."""
+
+    rows: list[SummaryRow] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+    summary: ScanSummary | None = None
+
+
+def guess_level(host: str, zone_depth: int = 3) -> Level:
+    """A level for an unregistered host from its depth: 3 labels → province, 4 → department."""
+    depth = len(normalise_host(host).split("."))
+    if depth <= zone_depth:
+        return "province"
+    return "department" if depth == zone_depth + 1 else "unit"
+
+
+def parse_target(
+    text: str, registry: Registry | None, name: str | None = None, level: Level | None = None
+) -> Target:
+    """A target from a domain or URL; agency data from the registry when it lists the host."""
+    raw = text.strip()
+    start_url: str | None = None
+    if "://" in raw:
+        parts = urlsplit(raw)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise UsageError(f"not an http(s) URL: {text!r}")
+        host = parts.hostname
+        start_url = raw
+    else:
+        host = raw.rstrip("/").lower()
+        if not host or "/" in host or " " in host or "." not in host:
+            raise UsageError(f"not a domain name or URL: {text!r}")
+    agency = registry.by_domain(host) if registry else None
+    if agency is not None:
+        if name or level:
+            agency = agency.model_copy(update={k: v for k, v in (("name", name), ("level", level)) if v})
+        return Target(agency=agency, start_url=start_url, registered=True)
+    return Target(
+        agency=Agency(name=name or host, level=level or guess_level(host), domain=host),
+        start_url=start_url,
+    )
+
+
+def choose_packs(
+    targets: tuple[Target, ...], rules_dir: Path, profile: str | None
+) -> dict[str, Pack]:
+    """The rule pack for each target: ``profile`` if given, else the one its domain selects."""
+    cache: dict[str, Pack] = {}
+    out: dict[str, Pack] = {}
+    for target in targets:
+        pack_id = profile or pack_for_domain(target.agency.domain, rules_dir)
+        if pack_id not in cache:
+            cache[pack_id] = load_pack(pack_id, rules_dir)
+        out[target.agency.domain] = cache[pack_id]
+    return out
+
+
+async def audit_one(
+    fetcher: Fetcher, target: Target, plan: ScanPlan
+) -> AuditReport:
+    """Crawl, gather, evaluate and score one portal."""
+    started = datetime.now(timezone.utc)
+    pack = plan.packs[target.agency.domain]
+    crawl = await crawl_site(fetcher, target.agency, plan.settings, start_url=target.start_url)
+    registry = plan.registry if target.registered else None
+    art = await gather(fetcher, crawl, target.agency, plan.as_of, registry)
+    findings = evaluate(pack, art)
+    home = art.home
+    return AuditReport(
+        tool=ToolInfo(version=__version__),
+        agency=target.agency,
+        profile=ProfileInfo(
+            id=pack.id,
+            document=pack.document,
+            title=pack.title,
+            draft=pack.draft,
+            documents=documents_applied(pack, plan.as_of),
+        ),
+        as_of=plan.as_of,
+        started_at=started,
+        finished_at=datetime.now(timezone.utc),
+        crawl=CrawlInfo(
+            start_url=crawl.start_url,
+            final_url=home.url if home else None,
+            pages_fetched=len(art.pages),
+            pages_failed=len(art.failed),
+            duration_s=round(crawl.duration_s, 3),
+            robots_txt=crawl.robots.url if crawl.robots and crawl.robots.status == 200 else None,
+            https=crawl.https,
+            http=crawl.http,
+        ),
+        score=score(findings, pack.scoring),
+        findings=findings,
+    )
+
+
+async def run_scan(
+    plan: ScanPlan, on_event: Callable[[ScanEvent], None] | None = None
+) -> ScanResult:
+    """Audit every target, write each report as it completes, then the summary."""
+    started = datetime.now(timezone.utc)
+    result = ScanResult()
+    gate = asyncio.Semaphore(SITES_AT_ONCE)
+    plan.out_dir.mkdir(parents=True, exist_ok=True)
+
+    async def one(fetcher: Fetcher, target: Target) -> None:
+        async with gate:
+            if on_event:
+                on_event(ScanEvent("start", target.agency))
+            report = await audit_one(fetcher, target, plan)
+            files = write_agency_report(report, plan.out_dir, plan.formats, plan.lang)
+            result.files.extend(files)
+            names = {p.suffix: p.name for p in files}
+            result.rows.append(build_summary_row(report, names.get(".json"), names.get(".html")))
+            if on_event:
+                on_event(ScanEvent("done", target.agency, report))
+
+    async with Fetcher(plan.settings) as fetcher:
+        await asyncio.gather(*(one(fetcher, t) for t in plan.targets))
+
+    order = {t.agency.domain: i for i, t in enumerate(plan.targets)}
+    result.rows.sort(key=lambda r: order.get(r.agency.domain, 0))
+    profiles = sorted({p.id for p in plan.packs.values()})
+    result.summary = ScanSummary(
+        tool=ToolInfo(version=__version__),
+        province=plan.registry.province if plan.registry else None,
+        profile=", ".join(profiles),
+        as_of=plan.as_of,
+        started_at=started,
+        finished_at=datetime.now(timezone.utc),
+        agencies=tuple(result.rows),
+    )
+    if len(plan.targets) > 1:
+        result.files.extend(write_summary(result.summary, plan.out_dir, plan.formats, plan.lang))
+    return result
