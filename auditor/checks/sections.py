@@ -46,7 +46,7 @@ class _Verdict:
     evidence: Evidence
 
 
-def _candidates(links: tuple[Link, ...], section: Section) -> list[tuple[Link, str]]:
+def section_links(links: tuple[Link, ...], section: Section) -> list[tuple[Link, str]]:
     """Links that look like the section, label matches first, one per URL."""
     by_label = [(lk, f"«{lk.text}»") for lk in links if label_matches(lk, section)]
     by_slug = [(lk, f"/{slug_matches(lk, section)}") for lk in links if slug_matches(lk, section)]
@@ -136,7 +136,7 @@ def judge_section(art: Artifacts, section_id: str, min_words: int) -> _Verdict:
     section = load_catalogue().sections[section_id]
     home = art.home
     assert home is not None
-    candidates = _candidates(home.links, section)
+    candidates = section_links(home.links, section)
     if not candidates:
         return _Verdict(
             "fail",
