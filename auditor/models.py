@@ -67,6 +67,7 @@ class Registry(Frozen):
 
     province: str
     profile: str | None = None
+    note: str | None = None  # e.g. that the list holds only the examples a regulation names
     agencies: tuple[Agency, ...]
 
     def by_domain(self, domain: str) -> Agency | None:

@@ -1,13 +1,13 @@
-"""Check primitives, grouped by concern. Importing this package registers them all."""
+"""Check primitives, grouped by concern; :func:`auditor.checks.registry.load_all` imports them."""
 
-from auditor.checks import (  # noqa: F401
-    accessibility,
-    domain,
-    encoding,
-    freshness,
-    language,
-    layout,
-    mobile,
-    sections,
-    transport,
+PRIMITIVE_MODULES = (
+    "accessibility",
+    "domain",
+    "encoding",
+    "freshness",
+    "language",
+    "layout",
+    "mobile",
+    "sections",
+    "transport",
 )

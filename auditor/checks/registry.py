@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -68,4 +69,7 @@ def all_checks() -> dict[str, CheckSpec]:
 
 def load_all() -> None:
     """Import every module of primitives so that they register."""
-    import auditor.checks  # noqa: F401  (the package imports its modules)
+    from auditor.checks import PRIMITIVE_MODULES
+
+    for module in PRIMITIVE_MODULES:
+        importlib.import_module(f"auditor.checks.{module}")

@@ -1,0 +1,79 @@
+"""Load and validate a province's registry of agencies, reporting every problem with its line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from auditor.errors import Problem, RegistryError
+from auditor.models import Registry, normalise_host
+
+
+def _line_of(node: yaml.Node, loc: tuple[int | str, ...]) -> int:
+    """1-based line of the YAML node reached by a pydantic error location."""
+    line = node.start_mark.line + 1
+    for key in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if k.value == key), None)
+            if match is None:
+                key_node = next((k for k, _ in node.value if k.value == key), None)
+                return key_node.start_mark.line + 1 if key_node else line
+            node = match
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        else:
+            break
+        line = node.start_mark.line + 1
+    return line
+
+
+def load_registry(path: Path) -> Registry:
+    """Read ``path`` into a :class:`Registry`; raise :class:`RegistryError` listing every problem."""
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RegistryError([Problem(name, None, f"cannot read registry: {exc.strerror}")]) from exc
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data: Any = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise RegistryError([Problem(name, line, f"YAML syntax: {exc}")]) from exc
+    if root is None or not isinstance(data, dict):
+        raise RegistryError([Problem(name, 1, "a registry is a mapping with 'province' and 'agencies'")])
+    problems: list[Problem] = []
+    try:
+        registry = Registry.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            where = ".".join(str(part) for part in loc)
+            problems.append(Problem(name, _line_of(root, loc), f"{where}: {error['msg']}"))
+        raise RegistryError(problems) from exc
+    seen: dict[str, int] = {}
+    for index, agency in enumerate(registry.agencies):
+        key = normalise_host(agency.domain)
+        line = _line_of(root, ("agencies", index))
+        if key in seen:
+            problems.append(
+                Problem(name, line, f"agency {agency.name!r}: domain {agency.domain} is listed twice")
+            )
+        seen.setdefault(key, index)
+    domains = set(seen)
+    for index, agency in enumerate(registry.agencies):
+        if agency.parent is not None and normalise_host(agency.parent) not in domains:
+            problems.append(
+                Problem(
+                    name,
+                    _line_of(root, ("agencies", index, "parent")),
+                    f"agency {agency.name!r}: parent {agency.parent} is not in the registry",
+                )
+            )
+    if problems:
+        raise RegistryError(problems)
+    return registry
