@@ -23,8 +23,8 @@ class NoParams(Params):
     """For primitives that take no parameters."""
 
 
-P = TypeVar("P", bound=Params)
 CheckFn = Callable[[Artifacts, Any], Outcome]
+F = TypeVar("F", bound=Callable[..., Outcome])
 
 
 @dataclass(frozen=True)
@@ -40,12 +40,10 @@ class CheckSpec:
 _REGISTRY: dict[str, CheckSpec] = {}
 
 
-def check(
-    name: str, params: type[P] = NoParams  # type: ignore[assignment]
-) -> Callable[[Callable[[Artifacts, P], Outcome]], Callable[[Artifacts, P], Outcome]]:
-    """Register a primitive under ``name`` with its parameter model."""
+def check(name: str, params: type[Params] = NoParams) -> Callable[[F], F]:
+    """Register a primitive ``fn(artifacts, params) -> Outcome`` under ``name``."""
 
-    def register(fn: Callable[[Artifacts, P], Outcome]) -> Callable[[Artifacts, P], Outcome]:
+    def register(fn: F) -> F:
         if name in _REGISTRY:
             raise ValueError(f"check {name!r} registered twice")
         doc = (fn.__doc__ or "").strip().splitlines()[0] if fn.__doc__ else ""
