@@ -1,0 +1,48 @@
+"""summary.csv: the league table for spreadsheets (UTF-8 with BOM so Excel shows Vietnamese)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from auditor.models import STATUSES, Lang, ScanSummary
+from auditor.report.files import write_text_atomic
+from auditor.report.i18n import level_label, status_label, ui
+from auditor.report.ordering import rank_rows
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(text: str) -> str:
+    """Neutralise text a spreadsheet would run as a formula (CSV injection)."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def summary_csv_text(summary: ScanSummary, lang: Lang = "vi") -> str:
+    """The league table as CSV text (without BOM): rank, agency, level, domain, score, grade,
+    then one count column per status."""
+    buf = io.StringIO()
+    out = csv.writer(buf, lineterminator="\r\n")
+    out.writerow(
+        [ui(k, lang) for k in ("rank", "agency", "level", "domain", "score", "grade")]
+        + [status_label(s, lang) for s in STATUSES]
+    )
+    for rank, row in rank_rows(summary.agencies):
+        out.writerow(
+            [
+                "" if rank is None else str(rank),
+                _cell(row.agency.name),
+                level_label(row.agency.level, lang),
+                _cell(row.agency.domain),
+                "" if row.score is None else f"{row.score:.1f}",
+                _cell(row.grade or ""),
+            ]
+            + [str(row.counts.get(s, 0)) for s in STATUSES]
+        )
+    return buf.getvalue()
+
+
+def write_summary_csv(summary: ScanSummary, path: Path, lang: Lang = "vi") -> Path:
+    """Write ``summary.csv`` (UTF-8 with BOM) to ``path``."""
+    return write_text_atomic(path, summary_csv_text(summary, lang), encoding="utf-8-sig")

@@ -1,0 +1,422 @@
+"""Self-contained HTML reports: one page per agency and ``index.html`` for a scan.
+
+Everything is rendered by jinja2 with autoescape on; the templates only see the view models
+built here. Text quoted from scanned pages is never marked safe, and only http(s) URLs become
+links.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from auditor.models import (
+    STATUSES,
+    AuditReport,
+    Citation,
+    Evidence,
+    Finding,
+    Lang,
+    ScanSummary,
+    Status,
+)
+from auditor.report.files import write_text_atomic
+from auditor.report.i18n import (
+    STATUS_MARKS,
+    format_date,
+    format_number,
+    level_label,
+    severity_label,
+    status_label,
+    ui,
+)
+from auditor.report.ordering import (
+    article_key_sort,
+    natural_key,
+    rank_rows,
+    status_rank,
+)
+from auditor.text.fold import fold_words
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+_SAFE_URL = re.compile(r"^https?://[^\s\x00-\x1f\x7f\"'<>\\`]+$", re.IGNORECASE)
+_SAFE_FILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.html$")
+
+
+def safe_href(url: str | None) -> str | None:
+    """``url`` when it is an absolute http(s) URL with a host, else ``None`` (shown as text)."""
+    if not url or not _SAFE_URL.match(url):
+        return None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    return url if host else None
+
+
+def safe_report_link(name: str | None) -> str | None:
+    """A link to a report file in the same folder: a plain ``*.html`` file name, else ``None``."""
+    return name if name and _SAFE_FILE.match(name) and ".." not in name else None
+
+
+def anchor_for(citation: Citation) -> str:
+    """HTML id of an article group, e.g. 'qd-07-2019-dieu-6-k-2'."""
+    key = f"{citation.document} dieu {citation.article}"
+    if citation.clause:
+        key += f" k {citation.clause}"
+    return "-".join(fold_words(key).split()) or "article"
+
+
+# --- view models ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    """One piece of evidence, ready to print."""
+
+    detail: str
+    url: str | None
+    href: str | None
+    expected: str | None
+    found: str | None
+    snippet: str | None
+
+
+@dataclass(frozen=True)
+class FindingView:
+    """One finding, ready to print."""
+
+    rule_id: str
+    status: Status
+    status_label: str
+    mark: str
+    title: str
+    failure: str | None
+    category: str
+    severity: str
+    weight: str
+    evidence: tuple[EvidenceView, ...]
+
+
+@dataclass(frozen=True)
+class ArticleGroup:
+    """Findings citing one article (Điều / khoản / điểm)."""
+
+    label: str
+    anchor: str
+    findings: tuple[FindingView, ...]
+
+
+@dataclass(frozen=True)
+class DocumentGroup:
+    """Findings citing one legal document."""
+
+    id: str
+    title: str
+    draft: bool
+    articles: tuple[ArticleGroup, ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the agency page holding findings of some statuses."""
+
+    key: str
+    heading: str
+    note: str | None
+    count: int
+    collapsed: bool
+    documents: tuple[DocumentGroup, ...]
+
+
+@dataclass(frozen=True)
+class CategoryBar:
+    """A category's score bar."""
+
+    label: str
+    score: str
+    percent: float  # 0–100, width of the bar
+    scored: bool
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    """Number of findings with one status."""
+
+    status: Status
+    label: str
+    mark: str
+    count: int
+
+
+# Sections of the agency page, in order; error and manual never mix with failures.
+_SECTIONS: tuple[tuple[str, tuple[Status, ...], str, str | None, bool], ...] = (
+    ("failures", ("fail", "warn"), "section_failures", None, False),
+    ("errors", ("error",), "section_errors", "errors_note", False),
+    ("manual", ("manual",), "section_manual", "manual_note", False),
+    ("passed", ("pass",), "section_passed", None, False),
+    ("not-applicable", ("not_applicable",), "section_na", None, True),
+)
+
+
+def _evidence_view(ev: Evidence, lang: Lang) -> EvidenceView:
+    return EvidenceView(
+        detail=ev.detail.get(lang),
+        url=ev.url,
+        href=safe_href(ev.url),
+        expected=ev.expected,
+        found=ev.found,
+        snippet=ev.snippet,
+    )
+
+
+def _finding_view(f: Finding, report: AuditReport, lang: Lang) -> FindingView:
+    category = report.score.by_category.get(f.category)
+    return FindingView(
+        rule_id=f.rule_id,
+        status=f.status,
+        status_label=status_label(f.status, lang),
+        mark=STATUS_MARKS[f.status],
+        title=f.title.get(lang),
+        failure=f.failure.get(lang) if f.status in ("fail", "warn", "manual") else None,
+        category=category.label.get(lang) if category else f.category,
+        severity=severity_label(f.severity, lang),
+        weight=format_number(f.weight, lang, 2).rstrip("0").rstrip(",."),
+        evidence=tuple(_evidence_view(e, lang) for e in f.evidence),
+    )
+
+
+def _group(findings: Sequence[Finding], report: AuditReport, lang: Lang) -> list[DocumentGroup]:
+    docs = {d.id: d for d in report.profile.documents}
+    doc_order = [d.id for d in report.profile.documents]
+    by_doc: dict[str, dict[str, list[Finding]]] = {}
+    citations: dict[tuple[str, str], Citation] = {}
+    for f in findings:
+        label = f.citation.label(lang)
+        by_doc.setdefault(f.citation.document, {}).setdefault(label, []).append(f)
+        citations.setdefault((f.citation.document, label), f.citation)
+    ordered = sorted(by_doc, key=lambda d: (doc_order.index(d) if d in doc_order else 10**6, d))
+    out: list[DocumentGroup] = []
+    for doc_id in ordered:
+        articles: list[ArticleGroup] = []
+        labels = sorted(by_doc[doc_id], key=natural_key)
+        for label in labels:
+            group = sorted(by_doc[doc_id][label], key=lambda f: (status_rank(f.status), f.rule_id))
+            articles.append(
+                ArticleGroup(
+                    label=label,
+                    anchor=anchor_for(citations[(doc_id, label)]),
+                    findings=tuple(_finding_view(f, report, lang) for f in group),
+                )
+            )
+        info = docs.get(doc_id)
+        out.append(
+            DocumentGroup(
+                id=doc_id,
+                title=info.title.get(lang) if info else doc_id,
+                draft=info.draft if info else False,
+                articles=tuple(articles),
+            )
+        )
+    return out
+
+
+def _sections(report: AuditReport, lang: Lang) -> list[Section]:
+    out: list[Section] = []
+    for key, statuses, heading, note, collapsed in _SECTIONS:
+        chosen = [f for f in report.findings if f.status in statuses]
+        out.append(
+            Section(
+                key=key,
+                heading=ui(heading, lang),
+                note=ui(note, lang) if note else None,
+                count=len(chosen),
+                collapsed=collapsed,
+                documents=tuple(_group(chosen, report, lang)),
+            )
+        )
+    return out
+
+
+def _bars(report: AuditReport, lang: Lang) -> list[CategoryBar]:
+    bars: list[CategoryBar] = []
+    for cat in report.score.by_category.values():
+        pct = 0.0 if cat.score is None else max(0.0, min(100.0, cat.score))
+        bars.append(
+            CategoryBar(
+                label=cat.label.get(lang),
+                score=format_number(cat.score, lang),
+                percent=round(pct, 2),
+                scored=cat.score is not None,
+            )
+        )
+    return bars
+
+
+def _counts(counts: dict[str, int], lang: Lang) -> list[StatusCount]:
+    return [
+        StatusCount(s, status_label(s, lang), STATUS_MARKS[s], counts.get(s, 0)) for s in STATUSES
+    ]
+
+
+# --- rendering -----------------------------------------------------------------------------
+
+
+@cache
+def environment() -> Environment:
+    """The jinja2 environment of the report templates (autoescape on, strict undefined)."""
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(
+            enabled_extensions=("html", "j2", "svg"), default_for_string=True, default=True
+        ),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _tr(lang: Lang) -> Callable[[str], str]:
+    return lambda key: ui(key, lang)
+
+
+def render_agency_html(report: AuditReport, lang: Lang = "vi") -> str:
+    """The self-contained HTML page of one agency's audit."""
+    documents = [
+        {"id": d.id, "title": d.title.get(lang), "draft": d.draft} for d in report.profile.documents
+    ]
+    return (
+        environment()
+        .get_template("agency.html.j2")
+        .render(
+            lang=lang,
+            tr=_tr(lang),
+            r=report,
+            level=level_label(report.agency.level, lang),
+            profile_title=report.profile.title.get(lang),
+            documents=documents,
+            as_of=format_date(report.as_of, lang),
+            start_href=safe_href(report.crawl.start_url),
+            duration=format_number(report.crawl.duration_s, lang),
+            score=format_number(report.score.total, lang),
+            grade=report.score.grade,
+            bars=_bars(report, lang),
+            counts=_counts(report.score.counts, lang),
+            sections=_sections(report, lang),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """One agency × article cell of the compliance grid."""
+
+    status: Status | None
+    label: str
+    mark: str
+
+
+@dataclass(frozen=True)
+class LeagueRow:
+    """One agency in the league table and the grid."""
+
+    rank: int | None
+    name: str
+    level: str
+    domain: str
+    score: str
+    score_value: float
+    grade: str
+    fails: int
+    errors: int
+    href: str | None
+    cells: tuple[GridCell, ...]
+
+
+@dataclass(frozen=True)
+class GradeCount:
+    """How many agencies got a grade."""
+
+    grade: str
+    count: int
+    percent: float
+
+
+def _league(summary: ScanSummary, columns: list[str], lang: Lang) -> list[LeagueRow]:
+    rows: list[LeagueRow] = []
+    for rank, row in rank_rows(summary.agencies):
+        cells = []
+        for key in columns:
+            st = row.statuses.get(key)
+            cells.append(
+                GridCell(
+                    status=st,
+                    label=f"{key}: {status_label(st, lang)}" if st else key,
+                    mark=STATUS_MARKS[st] if st else "",
+                )
+            )
+        rows.append(
+            LeagueRow(
+                rank=rank,
+                name=row.agency.name,
+                level=level_label(row.agency.level, lang),
+                domain=row.agency.domain,
+                score=format_number(row.score, lang),
+                score_value=-1.0 if row.score is None else row.score,
+                grade=row.grade or ui("no_grade", lang),
+                fails=row.counts.get("fail", 0),
+                errors=row.counts.get("error", 0),
+                href=safe_report_link(row.report_html),
+                cells=tuple(cells),
+            )
+        )
+    return rows
+
+
+def _grades(summary: ScanSummary, lang: Lang) -> list[GradeCount]:
+    best: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    for row in summary.agencies:
+        grade = row.grade or ui("no_grade", lang)
+        counts[grade] = counts.get(grade, 0) + 1
+        score = -1.0 if row.score is None else row.score
+        best[grade] = max(best.get(grade, score), score)
+    top = max(counts.values(), default=1)
+    order = sorted(counts, key=lambda g: (-best[g], g))
+    return [GradeCount(g, counts[g], round(100.0 * counts[g] / top, 2)) for g in order]
+
+
+def render_index_html(summary: ScanSummary, lang: Lang = "vi") -> str:
+    """The ``index.html`` of a scan: league table, grade distribution and compliance grid."""
+    columns = sorted({k for row in summary.agencies for k in row.statuses}, key=article_key_sort)
+    return (
+        environment()
+        .get_template("index.html.j2")
+        .render(
+            lang=lang,
+            tr=_tr(lang),
+            s=summary,
+            as_of=format_date(summary.as_of, lang),
+            rows=_league(summary, columns, lang),
+            columns=columns,
+            grades=_grades(summary, lang),
+            legend=_counts({}, lang),
+        )
+    )
+
+
+def write_agency_html(report: AuditReport, path: Path, lang: Lang = "vi") -> Path:
+    """Write the agency page to ``path``."""
+    return write_text_atomic(path, render_agency_html(report, lang))
+
+
+def write_index_html(summary: ScanSummary, path: Path, lang: Lang = "vi") -> Path:
+    """Write ``index.html`` to ``path``."""
+    return write_text_atomic(path, render_index_html(summary, lang))

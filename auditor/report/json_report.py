@@ -1,0 +1,106 @@
+"""The JSON report (one agency) and summary.json (a scan), with their JSON Schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from auditor.errors import InputError, Problem
+from auditor.models import SCHEMA_VERSION, AuditReport, ScanSummary
+from auditor.report.files import write_text_atomic
+
+M = TypeVar("M", bound=BaseModel)
+
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+class ReportFileError(InputError):
+    """A JSON report or summary file cannot be read or does not match the schema."""
+
+
+def write_json(report: AuditReport, path: Path) -> Path:
+    """Write ``report`` as indented UTF-8 JSON (Vietnamese kept as is) to ``path``."""
+    return write_text_atomic(path, report.model_dump_json(indent=2) + "\n")
+
+
+def write_summary_json(summary: ScanSummary, path: Path) -> Path:
+    """Write a scan summary (``summary.json``) to ``path``."""
+    return write_text_atomic(path, summary.model_dump_json(indent=2) + "\n")
+
+
+def load_report(path: Path) -> AuditReport:
+    """Read and validate a JSON report; :class:`ReportFileError` lists every problem found."""
+    return _load(path, AuditReport)
+
+
+def load_summary(path: Path) -> ScanSummary:
+    """Read and validate a ``summary.json``; :class:`ReportFileError` on a bad file."""
+    return _load(path, ScanSummary)
+
+
+def _load(path: Path, model: type[M]) -> M:
+    name = str(path)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ReportFileError([Problem(name, None, "file not found")]) from None
+    except UnicodeDecodeError:
+        raise ReportFileError([Problem(name, None, "not UTF-8 text")]) from None
+    except OSError as exc:
+        raise ReportFileError([Problem(name, None, f"cannot read: {exc.strerror}")]) from None
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ReportFileError([Problem(name, exc.lineno, f"not valid JSON: {exc.msg}")]) from None
+    if not isinstance(data, dict):
+        raise ReportFileError([Problem(name, 1, "expected a JSON object")])
+    version = data.get("schema_version", SCHEMA_VERSION)
+    if not isinstance(version, str) or version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
+        raise ReportFileError(
+            [
+                Problem(
+                    name,
+                    None,
+                    f"schema_version {version!r} is not supported (this tool reads "
+                    f"{SCHEMA_VERSION.split('.')[0]}.x)",
+                )
+            ]
+        )
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = [
+            Problem(name, None, f"{_loc(err['loc'])}: {err['msg']}") for err in exc.errors()
+        ]
+        raise ReportFileError(problems) from None
+
+
+def _loc(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(root)"
+
+
+def _schema(model: type[BaseModel], title: str) -> dict[str, Any]:
+    schema = model.model_json_schema(mode="validation")
+    return {"$schema": JSON_SCHEMA_DIALECT, **schema, "title": title}
+
+
+def report_json_schema() -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of the per-agency JSON report (:class:`AuditReport`)."""
+    return _schema(AuditReport, f"auditor report, schema_version {SCHEMA_VERSION}")
+
+
+def summary_json_schema() -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of ``summary.json`` (:class:`ScanSummary`)."""
+    return _schema(ScanSummary, f"auditor scan summary, schema_version {SCHEMA_VERSION}")
+
+
+def write_schema(path: Path) -> Path:
+    """Write :func:`report_json_schema` to ``path`` (``docs/report-schema.json``)."""
+    text = json.dumps(report_json_schema(), indent=2, ensure_ascii=False, sort_keys=True)
+    return write_text_atomic(path, text + "\n")

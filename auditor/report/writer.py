@@ -1,0 +1,88 @@
+"""Write an agency's report files and a scan's summary files in the requested formats."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Set
+from pathlib import Path
+
+from auditor.errors import UsageError
+from auditor.models import AuditReport, Lang, ScanSummary, Status, SummaryRow, normalise_host
+from auditor.report.csv_report import write_summary_csv
+from auditor.report.html_report import write_agency_html, write_index_html
+from auditor.report.json_report import write_json, write_summary_json
+from auditor.report.ordering import article_key, worst_status
+
+KNOWN_FORMATS = frozenset({"json", "html", "csv"})
+_UNSAFE_NAME = re.compile(r"[^a-z0-9._-]+")
+
+
+def _check_formats(formats: Set[str]) -> None:
+    unknown = set(formats) - KNOWN_FORMATS
+    if unknown:
+        raise UsageError(
+            f"unknown report format(s) {sorted(unknown)}; choose from {sorted(KNOWN_FORMATS)}"
+        )
+
+
+def report_stem(domain: str) -> str:
+    """File stem of an agency's reports: the domain without ``www.``, safe as a file name
+    (``www.SoCTrang.gov.vn`` → ``soctrang.gov.vn``; ``localhost:8443`` → ``localhost_8443``)."""
+    stem = _UNSAFE_NAME.sub("_", normalise_host(domain)).strip("._")
+    return stem or "report"
+
+
+def write_agency_report(
+    report: AuditReport, out_dir: Path, formats: Set[str], lang: Lang
+) -> list[Path]:
+    """Write ``<domain>.json`` and/or ``<domain>.html`` to ``out_dir``; returns the files
+    written (``csv`` is a summary-only format and is ignored here)."""
+    _check_formats(formats)
+    stem = report_stem(report.agency.domain)
+    files: list[Path] = []
+    if "json" in formats:
+        files.append(write_json(report, out_dir / f"{stem}.json"))
+    if "html" in formats:
+        files.append(write_agency_html(report, out_dir / f"{stem}.html", lang))
+    return files
+
+
+def write_summary(summary: ScanSummary, out_dir: Path, formats: Set[str], lang: Lang) -> list[Path]:
+    """Write ``summary.json``, ``index.html`` and/or ``summary.csv`` to ``out_dir``."""
+    _check_formats(formats)
+    files: list[Path] = []
+    if "json" in formats:
+        files.append(write_summary_json(summary, out_dir / "summary.json"))
+    if "html" in formats:
+        files.append(write_index_html(summary, out_dir / "index.html", lang))
+    if "csv" in formats:
+        files.append(write_summary_csv(summary, out_dir / "summary.csv", lang))
+    return files
+
+
+def article_statuses(report: AuditReport) -> dict[str, Status]:
+    """Worst status per article key ('Điều 6 k2') among the report's findings."""
+    grouped: dict[str, list[Status]] = {}
+    for f in report.findings:
+        grouped.setdefault(article_key(f.citation, report.profile.document), []).append(f.status)
+    out: dict[str, Status] = {}
+    for key, statuses in grouped.items():
+        worst = worst_status(statuses)
+        if worst is not None:
+            out[key] = worst
+    return out
+
+
+def build_summary_row(
+    report: AuditReport, json_name: str | None, html_name: str | None
+) -> SummaryRow:
+    """The agency's line in the scan summary, taken from its report (never re-scored)."""
+    return SummaryRow(
+        agency=report.agency,
+        report_json=json_name,
+        report_html=html_name,
+        score=report.score.total,
+        grade=report.score.grade,
+        counts=dict(report.score.counts),
+        statuses=article_statuses(report),
+    )
