@@ -231,6 +231,7 @@ class Finding(Frozen):
     status: Status
     citation: Citation
     evidence: tuple[Evidence, ...] = ()
+    fix: LocalText | None = None  # how to comply, from the rule
 
 
 # --- scores and reports --------------------------------------------------------------------

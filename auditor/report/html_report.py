@@ -99,6 +99,7 @@ class FindingView:
     mark: str
     title: str
     failure: str | None
+    fix: str | None
     category: str
     severity: str
     weight: str
@@ -186,6 +187,7 @@ def _finding_view(f: Finding, report: AuditReport, lang: Lang) -> FindingView:
         mark=STATUS_MARKS[f.status],
         title=f.title.get(lang),
         failure=f.failure.get(lang) if f.status in ("fail", "warn", "manual") else None,
+        fix=f.fix.get(lang) if f.fix is not None and f.status in ("fail", "warn") else None,
         category=category.label.get(lang) if category else f.category,
         severity=severity_label(f.severity, lang),
         weight=format_number(f.weight, lang, 2).rstrip("0").rstrip(",."),

@@ -89,6 +89,7 @@ UI: dict[str, LocalText] = {
     "found": t("Thực tế", "Found"),
     "url": t("Địa chỉ", "URL"),
     "snippet": t("Trích đoạn", "Snippet"),
+    "fix": t("Cách khắc phục", "How to fix"),
     "rule": t("Mã tiêu chí", "Rule"),
     "severity": t("Mức độ", "Severity"),
     "weight": t("Trọng số", "Weight"),
