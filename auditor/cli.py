@@ -21,10 +21,10 @@ from auditor import __version__
 from auditor.config import CrawlSettings
 from auditor.crawl.connect import parse_connect_to
 from auditor.errors import AuditorError, InputError, UsageError
-from auditor.models import LEVELS, Lang, Level, Registry
-from auditor.paths import fixtures_dir, rules_dir
+from auditor.models import LEVELS, Lang, Level
+from auditor.paths import fixtures_dir
 from auditor.registry import load_registry
-from auditor.scan import ScanEvent, ScanPlan, ScanResult, choose_packs, parse_target, run_scan
+from auditor.scan import ScanEvent, ScanPlan, ScanResult, build_plan, run_scan
 
 EXIT_OK, EXIT_GATE, EXIT_INPUT = 0, 1, 2
 FORMATS = ("json", "html", "csv")
@@ -72,7 +72,8 @@ AsOfOpt = Annotated[
     str | None,
     typer.Option(
         "--as-of",
-        help="Audit date YYYY-MM-DD: picks the texts in force and judges deadlines (default today).",
+        help="Audit date YYYY-MM-DD: picks the texts in force and judges deadlines "
+        "(default: today).",
     ),
 ]
 QuietOpt = Annotated[
@@ -97,6 +98,15 @@ def _parse_lang(value: str) -> Lang:
     if value not in ("vi", "en"):
         raise UsageError("--lang must be vi or en")
     return "en" if value == "en" else "vi"
+
+
+def _parse_level(value: str | None) -> Level | None:
+    for level in LEVELS:
+        if value == level:
+            return level
+    if value is None:
+        return None
+    raise UsageError(f"--level must be one of {', '.join(LEVELS)}")
 
 
 def _parse_date(value: str | None, default: date) -> date:
@@ -158,16 +168,22 @@ def _run(plan: ScanPlan, quiet: bool, fail_under: float | None) -> None:
 
     result = asyncio.run(run_scan(plan, progress))
     below = [
-        r for r in result.rows if fail_under is not None and (r.score is None or r.score < fail_under)
+        r
+        for r in result.rows
+        if fail_under is not None and (r.score is None or r.score < fail_under)
     ]
     if quiet:
-        scores = [f"{r.agency.domain}={'-' if r.score is None else f'{r.score:.1f}'}" for r in result.rows]
+        scores = [
+            f"{r.agency.domain}={'-' if r.score is None else f'{r.score:.1f}'}" for r in result.rows
+        ]
         status = "FAIL" if below else "OK"
         out.print(f"auditor: {status} {' '.join(scores)} → {plan.out_dir}", highlight=False)
     else:
         out.print(_summary_table(result, plan.lang))
         vi = plan.lang == "vi"
-        out.print(("Báo cáo: " if vi else "Reports: ") + str(plan.out_dir.resolve()), highlight=False)
+        out.print(
+            ("Báo cáo: " if vi else "Reports: ") + str(plan.out_dir.resolve()), highlight=False
+        )
         index = plan.out_dir / "index.html"
         if index.exists():
             out.print(("Tổng hợp: " if vi else "Summary: ") + str(index.resolve()), highlight=False)
@@ -178,45 +194,17 @@ def _run(plan: ScanPlan, quiet: bool, fail_under: float | None) -> None:
         raise typer.Exit(EXIT_GATE)
 
 
-def _build_plan(
-    targets: list[str],
-    registry: Registry | None,
-    profile: str | None,
-    out_dir: Path,
-    fmt: str,
-    lang: str,
-    as_of: date,
-    settings: CrawlSettings,
-    name: str | None = None,
-    level: Level | None = None,
-) -> ScanPlan:
-    if not targets:
-        if registry is None:
-            raise UsageError("give at least one TARGET (domain or URL) or --registry FILE")
-        targets = [a.domain for a in registry.agencies]
-    parsed = tuple(parse_target(t, registry, name, level) for t in targets)
-    registry_profile = registry.profile if registry else None
-    packs = choose_packs(parsed, rules_dir(), profile or registry_profile)
-    return ScanPlan(
-        targets=parsed,
-        packs=packs,
-        as_of=as_of,
-        out_dir=out_dir,
-        formats=_parse_formats(fmt),
-        lang=_parse_lang(lang),
-        settings=settings,
-        registry=registry,
-    )
-
-
 @app.command()
 def scan(
     targets: Annotated[
         list[str] | None,
-        typer.Argument(help="Domains (soctrang.gov.vn) or URLs; default: every agency in --registry."),
+        typer.Argument(
+            help="Domains (soctrang.gov.vn) or URLs; default: every agency in --registry."
+        ),
     ] = None,
     registry: Annotated[
-        Path | None, typer.Option("--registry", "-r", help="Registry YAML of a province's agencies.")
+        Path | None,
+        typer.Option("--registry", "-r", help="Registry YAML of a province's agencies."),
     ] = None,
     profile: Annotated[
         str | None,
@@ -227,12 +215,18 @@ def scan(
     ] = None,
     level: Annotated[
         str | None,
-        typer.Option("--level", help=f"Agency level for a target not in a registry: {', '.join(LEVELS)}."),
+        typer.Option(
+            "--level", help=f"Agency level for a target not in a registry: {', '.join(LEVELS)}."
+        ),
     ] = None,
     out_dir: OutOpt = Path("reports_out"),
     fmt: FormatOpt = "json,html,csv",
-    max_pages: Annotated[int, typer.Option("--max-pages", help="Pages to fetch per portal at most.")] = 60,
-    max_depth: Annotated[int, typer.Option("--max-depth", help="Link depth from the home page.")] = 3,
+    max_pages: Annotated[
+        int, typer.Option("--max-pages", help="Pages to fetch per portal at most.")
+    ] = 60,
+    max_depth: Annotated[
+        int, typer.Option("--max-depth", help="Link depth from the home page.")
+    ] = 3,
     concurrency: Annotated[
         int, typer.Option("--concurrency", help="Requests in flight over the whole scan.")
     ] = 8,
@@ -252,7 +246,9 @@ def scan(
     ] = None,
     ca_bundle: Annotated[
         Path | None,
-        typer.Option("--ca-bundle", help="Extra CA certificates (PEM) to trust, e.g. a staging CA."),
+        typer.Option(
+            "--ca-bundle", help="Extra CA certificates (PEM) to trust, e.g. a staging CA."
+        ),
     ] = None,
     lang: LangOpt = "vi",
     fail_under: FailUnderOpt = None,
@@ -263,8 +259,6 @@ def scan(
     _setup_logging(verbose, quiet)
     try:
         reg = load_registry(registry) if registry else None
-        if level is not None and level not in LEVELS:
-            raise UsageError(f"--level must be one of {', '.join(LEVELS)}")
         if ca_bundle is not None and not ca_bundle.is_file():
             raise UsageError(f"--ca-bundle: no such file: {ca_bundle}")
         settings = CrawlSettings(
@@ -277,17 +271,17 @@ def scan(
             connect_to=tuple(parse_connect_to(c) for c in connect_to or ()),
             ca_bundle=ca_bundle,
         )
-        plan = _build_plan(
+        plan = build_plan(
             list(targets or ()),
             reg,
             profile,
             out_dir,
-            fmt,
-            lang,
+            _parse_formats(fmt),
+            _parse_lang(lang),
             _parse_date(as_of, date.today()),
             settings,
             name,
-            level,  # type: ignore[arg-type]
+            _parse_level(level),
         )
     except InputError as exc:
         for problem in exc.problems:
@@ -330,11 +324,14 @@ def demo(
         )
         if not quiet:
             err.print(
-                f"[dim]Demo portals on 127.0.0.1 (HTTP {server.http_port}, HTTPS {server.https_port})[/]",
+                f"[dim]Demo portals on 127.0.0.1 "
+                f"(HTTP {server.http_port}, HTTPS {server.https_port})[/]",
                 highlight=False,
             )
         try:
-            plan = _build_plan([], reg, None, out_dir, fmt, lang, as_of_date, settings)
+            plan = build_plan(
+                [], reg, None, out_dir, _parse_formats(fmt), _parse_lang(lang), as_of_date, settings
+            )
         except InputError as exc:
             for problem in exc.problems:
                 err.print(str(problem), highlight=False, markup=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,7 @@ import yaml
 from pydantic import ValidationError
 
 from auditor.errors import Problem, RegistryError
-from auditor.models import Registry, normalise_host
+from auditor.models import Agency, Registry, normalise_host
 
 
 def _line_of(node: yaml.Node, loc: tuple[int | str, ...]) -> int:
@@ -45,7 +46,9 @@ def load_registry(path: Path) -> Registry:
         line = mark.line + 1 if mark is not None else None
         raise RegistryError([Problem(name, line, f"YAML syntax: {exc}")]) from exc
     if root is None or not isinstance(data, dict):
-        raise RegistryError([Problem(name, 1, "a registry is a mapping with 'province' and 'agencies'")])
+        raise RegistryError(
+            [Problem(name, 1, "a registry is a mapping with 'province' and 'agencies'")]
+        )
     problems: list[Problem] = []
     try:
         registry = Registry.model_validate(data)
@@ -61,7 +64,9 @@ def load_registry(path: Path) -> Registry:
         line = _line_of(root, ("agencies", index))
         if key in seen:
             problems.append(
-                Problem(name, line, f"agency {agency.name!r}: domain {agency.domain} is listed twice")
+                Problem(
+                    name, line, f"agency {agency.name!r}: domain {agency.domain} is listed twice"
+                )
             )
         seen.setdefault(key, index)
     domains = set(seen)
@@ -77,3 +82,20 @@ def load_registry(path: Path) -> Registry:
     if problems:
         raise RegistryError(problems)
     return registry
+
+
+@cache
+def bundled_registries(folder: Path) -> tuple[Registry, ...]:
+    """The registries shipped in ``folder`` (``rules/registries/``), read once."""
+    if not folder.is_dir():
+        return ()
+    return tuple(load_registry(path) for path in sorted(folder.glob("*.yaml")))
+
+
+def find_agency(host: str, registries: tuple[Registry, ...]) -> tuple[Agency, Registry] | None:
+    """The first registry entry for ``host`` and the registry that lists it."""
+    for registry in registries:
+        agency = registry.by_domain(host)
+        if agency is not None:
+            return agency, registry
+    return None

@@ -10,7 +10,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -20,6 +20,7 @@ from auditor.config import CrawlSettings
 from auditor.crawl.crawler import crawl_site
 from auditor.crawl.fetcher import Fetcher
 from auditor.errors import UsageError
+from auditor.gather.artifacts import Artifacts
 from auditor.gather.build import gather
 from auditor.models import (
     Agency,
@@ -34,6 +35,8 @@ from auditor.models import (
     ToolInfo,
     normalise_host,
 )
+from auditor.paths import rules_dir
+from auditor.registry import bundled_registries, find_agency
 from auditor.report.writer import build_summary_row, write_agency_report, write_summary
 from auditor.rules.engine import documents_applied, evaluate
 from auditor.rules.loader import Pack, load_pack, pack_for_domain
@@ -50,7 +53,7 @@ class Target:
 
     agency: Agency
     start_url: str | None = None  # when the user gave a URL rather than a domain
-    registered: bool = False
+    registry: Registry | None = None  # the registry that lists the agency, for cross-portal rules
 
 
 @dataclass(frozen=True)
@@ -94,9 +97,15 @@ def guess_level(host: str, zone_depth: int = 3) -> Level:
 
 
 def parse_target(
-    text: str, registry: Registry | None, name: str | None = None, level: Level | None = None
+    text: str,
+    registry: Registry | None,
+    name: str | None = None,
+    level: Level | None = None,
+    bundled: tuple[Registry, ...] = (),
 ) -> Target:
-    """A target from a domain or URL; agency data from the registry when it lists the host."""
+    """A target from a domain or URL. Agency data comes from ``registry`` when it lists the
+    host, else from a ``bundled`` registry, else from ``name``/``level`` or a guess from the
+    domain (recorded in ``Agency.guessed``)."""
     raw = text.strip()
     start_url: str | None = None
     if "://" in raw:
@@ -109,15 +118,26 @@ def parse_target(
         host = raw.rstrip("/").lower()
         if not host or "/" in host or " " in host or "." not in host:
             raise UsageError(f"not a domain name or URL: {text!r}")
-    agency = registry.by_domain(host) if registry else None
-    if agency is not None:
+    found = find_agency(host, ((registry,) if registry else ()) + bundled)
+    if found is not None:
+        agency, source = found
         if name or level:
-            agency = agency.model_copy(update={k: v for k, v in (("name", name), ("level", level)) if v})
-        return Target(agency=agency, start_url=start_url, registered=True)
-    return Target(
-        agency=Agency(name=name or host, level=level or guess_level(host), domain=host),
-        start_url=start_url,
+            agency = agency.model_copy(
+                update={k: v for k, v in (("name", name), ("level", level)) if v}
+            )
+        return Target(agency=agency, start_url=start_url, registry=source)
+    guessed: list[Literal["name", "level"]] = []
+    if name is None:
+        guessed.append("name")
+    if level is None:
+        guessed.append("level")
+    agency = Agency(
+        name=name or host,
+        level=level or guess_level(host),
+        domain=host,
+        guessed=tuple(guessed),
     )
+    return Target(agency=agency, start_url=start_url)
 
 
 def choose_packs(
@@ -134,15 +154,70 @@ def choose_packs(
     return out
 
 
-async def audit_one(
+def build_plan(
+    targets: list[str],
+    registry: Registry | None,
+    profile: str | None,
+    out_dir: Path,
+    formats: frozenset[str],
+    lang: Lang,
+    as_of: date,
+    settings: CrawlSettings,
+    name: str | None = None,
+    level: Level | None = None,
+) -> ScanPlan:
+    """Resolve targets and rule packs before any request; raise on any invalid input.
+
+    Without ``targets`` every agency of ``registry`` is audited. The pack is ``profile`` when
+    given, else the registry's profile, else the one the target's domain selects.
+    """
+    if not targets:
+        if registry is None:
+            raise UsageError("give at least one TARGET (domain or URL) or --registry FILE")
+        targets = [a.domain for a in registry.agencies]
+    bundled = bundled_registries(rules_dir() / "registries")
+    parsed = tuple(parse_target(t, registry, name, level, bundled) for t in targets)
+    chosen = profile or (registry.profile if registry else None)
+    return ScanPlan(
+        targets=parsed,
+        packs=choose_packs(parsed, rules_dir(), chosen),
+        as_of=as_of,
+        out_dir=out_dir,
+        formats=formats,
+        lang=lang,
+        settings=settings,
+        registry=registry,
+    )
+
+
+async def _crawl_and_gather(
     fetcher: Fetcher, target: Target, plan: ScanPlan
-) -> AuditReport:
+) -> tuple[Artifacts, float]:
+    """The portal's artifacts and crawl time; an unexpected failure leaves an empty site whose
+    checks say ``error`` (the auditor could not tell), so the rest of the scan goes on."""
+    registry = target.registry
+    start_url = target.start_url or f"https://{target.agency.domain}/"
+    try:
+        crawl = await crawl_site(fetcher, target.agency, plan.settings, start_url=target.start_url)
+        art = await gather(fetcher, crawl, target.agency, plan.as_of, registry)
+        return art, crawl.duration_s
+    except Exception as exc:  # a bug or an unforeseen network state must not end the scan
+        logger.exception("crawl of %s failed", target.agency.domain)
+        art = Artifacts(
+            agency=target.agency,
+            as_of=plan.as_of,
+            start_url=start_url,
+            registry=registry,
+            home_error=f"{type(exc).__name__}: {exc}",
+        )
+        return art, 0.0
+
+
+async def audit_one(fetcher: Fetcher, target: Target, plan: ScanPlan) -> AuditReport:
     """Crawl, gather, evaluate and score one portal."""
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     pack = plan.packs[target.agency.domain]
-    crawl = await crawl_site(fetcher, target.agency, plan.settings, start_url=target.start_url)
-    registry = plan.registry if target.registered else None
-    art = await gather(fetcher, crawl, target.agency, plan.as_of, registry)
+    art, duration_s = await _crawl_and_gather(fetcher, target, plan)
     findings = evaluate(pack, art)
     home = art.home
     return AuditReport(
@@ -157,16 +232,16 @@ async def audit_one(
         ),
         as_of=plan.as_of,
         started_at=started,
-        finished_at=datetime.now(timezone.utc),
+        finished_at=datetime.now(UTC),
         crawl=CrawlInfo(
-            start_url=crawl.start_url,
+            start_url=art.start_url,
             final_url=home.url if home else None,
             pages_fetched=len(art.pages),
             pages_failed=len(art.failed),
-            duration_s=round(crawl.duration_s, 3),
-            robots_txt=crawl.robots.url if crawl.robots and crawl.robots.status == 200 else None,
-            https=crawl.https,
-            http=crawl.http,
+            duration_s=round(duration_s, 3),
+            robots_txt=art.robots.url if art.robots and art.robots.status == 200 else None,
+            https=art.https,
+            http=art.http,
         ),
         score=score(findings, pack.scoring),
         findings=findings,
@@ -177,7 +252,7 @@ async def run_scan(
     plan: ScanPlan, on_event: Callable[[ScanEvent], None] | None = None
 ) -> ScanResult:
     """Audit every target, write each report as it completes, then the summary."""
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     result = ScanResult()
     gate = asyncio.Semaphore(SITES_AT_ONCE)
     plan.out_dir.mkdir(parents=True, exist_ok=True)
@@ -206,7 +281,7 @@ async def run_scan(
         profile=", ".join(profiles),
         as_of=plan.as_of,
         started_at=started,
-        finished_at=datetime.now(timezone.utc),
+        finished_at=datetime.now(UTC),
         agencies=tuple(result.rows),
     )
     if len(plan.targets) > 1:

@@ -6,6 +6,7 @@ from auditor.checks.language import ForeignVersionParams, foreign_version
 from auditor.checks.layout import DublinCoreParams, dublin_core, footer_contacts, header_agency_name
 from auditor.checks.registry import NoParams
 from auditor.langid import identify
+from auditor.models import Agency
 from tests.factories import art, page
 
 EN_TEXT = (
@@ -84,3 +85,12 @@ def test_dublin_core_ratio() -> None:
     assert out.status == "fail"
     assert out.evidence[0].found == "50%"
     assert "DC.title" in out.evidence[1].detail.en
+
+
+def test_header_name_is_manual_when_the_name_was_only_guessed() -> None:
+    guessed = Agency(name="x.soctrang.gov.vn", level="department", domain="x.soctrang.gov.vn",
+                     guessed=("name", "level"))
+    home = page("https://x.soctrang.gov.vn/", "<title>Sở X</title><header><h1>Sở X</h1></header>")
+    out = header_agency_name(art(home, agency=guessed), NoParams())
+    assert out.status == "manual"
+    assert "--name" in out.evidence[0].detail.en and out.evidence[0].found == "Sở X"

@@ -87,6 +87,20 @@ def header_agency_name(art: Artifacts, p: NoParams) -> Outcome:
     home = art.home
     if home is None:
         return Outcome(status="error", evidence=(Evidence(url=art.start_url, detail=t("Không tải được trang chủ.", "The home page could not be fetched.")),))
+    if "name" in art.agency.guessed:
+        return Outcome(
+            status="manual",
+            evidence=(
+                Evidence(
+                    url=home.url,
+                    detail=t(
+                        "Chưa biết tên cơ quan (không có trong danh sách): dùng --registry hoặc --name.",
+                        "The agency's name is unknown (not in a registry): use --registry or --name.",
+                    ),
+                    found=home.title[:200] or None,
+                ),
+            ),
+        )
     nodes = home.tree.css("header, [role=banner], #header, .header, h1")
     top = " ".join(n.text(separator=" ") for n in nodes) + " " + home.title
     name = fold_words(art.agency.name)
