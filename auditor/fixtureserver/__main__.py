@@ -1,0 +1,63 @@
+"""``python -m auditor.fixtureserver [SITES_DIR]``: serve fixture portals until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import threading
+from pathlib import Path
+
+from auditor.errors import AuditorError
+from auditor.fixtureserver.server import FixtureServer
+from auditor.paths import fixtures_dir
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Serve ``SITES_DIR`` (default: the bundled demo portals) and print how to reach it."""
+    parser = argparse.ArgumentParser(
+        prog="python -m auditor.fixtureserver",
+        description="Serve fixture portals (one folder per host) over HTTP and HTTPS on loopback.",
+    )
+    parser.add_argument("sites_dir", nargs="?", type=Path, default=fixtures_dir() / "sites")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log every request")
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(name)s %(message)s",
+    )
+    try:
+        server = FixtureServer(args.sites_dir, host=args.host).start()
+    except AuditorError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    addr = f"[{args.host}]" if ":" in args.host else args.host
+    flags = (
+        f"--connect-to :443:{addr}:{server.https_port} "
+        f"--connect-to :80:{addr}:{server.http_port} --ca-bundle {server.ca_pem_path}"
+    )
+    hosts = sorted({site.name for site in server.sites.values()})
+    print(f"Serving {len(hosts)} sites from {args.sites_dir}")
+    print(f"  HTTP  {args.host}:{server.http_port}")
+    print(f"  HTTPS {args.host}:{server.https_port}")
+    print(f"  CA    {server.ca_pem_path}")
+    print(f"  hosts {', '.join(hosts)}")
+    print()
+    print(f"auditor scan {hosts[0] if hosts else 'HOST'} {flags}")
+    print(
+        f"curl --connect-to :443:{addr}:{server.https_port} --cacert {server.ca_pem_path} "
+        f"https://{hosts[0] if hosts else 'HOST'}/"
+    )
+    print("Ctrl-C to stop.", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
