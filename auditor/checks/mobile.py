@@ -1,0 +1,83 @@
+"""Use on mobile devices (Sóc Trăng QĐ 07/2019 Điều 7) and zoom (Điều 8; WCAG 1.4.4).
+
+Every primitive runs rules of :mod:`auditor.a11y.viewport` on every fetched HTML page and sums
+them up with :func:`auditor.a11y.site.site_outcome`.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from pydantic import Field
+
+from auditor.a11y import viewport
+from auditor.a11y.site import SiteRule, Subject, site_outcome
+from auditor.checks.accessibility import EvidenceParams
+from auditor.checks.registry import check
+from auditor.gather.artifacts import Artifacts
+from auditor.models import Outcome, t
+
+
+def _run(art: Artifacts, p: EvidenceParams, subject: Subject, rule: SiteRule) -> Outcome:
+    return site_outcome(
+        art, (rule,), subject, max_pages=p.max_pages, max_per_page=p.max_per_page
+    )
+
+
+class ZoomParams(EvidenceParams):
+    """The smallest ``maximum-scale`` allowed."""
+
+    min_max_scale: float = Field(default=viewport.MIN_MAX_SCALE, gt=0)
+
+
+@check("mobile_zoom", params=ZoomParams)
+def mobile_zoom(art: Artifacts, p: ZoomParams) -> Outcome:
+    """The meta viewport does not block zoom: no ``user-scalable=no``, ``maximum-scale`` ≥ 2
+    (WCAG 1.4.4; ACT b4f0c3). A page whose viewport says nothing of zoom allows zoom: it is
+    inapplicable to the ACT rule but counts as a pass here."""
+    subject = Subject(
+        t("cho phép phóng to (meta viewport)", "zoom (meta viewport)"),
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    )
+    zoom = partial(viewport.viewport_zoom, min_max_scale=p.min_max_scale)
+    rule = SiteRule(zoom, every_page=True)
+    return _run(art, p, subject, rule)
+
+
+@check("mobile_viewport", params=EvidenceParams)
+def mobile_viewport(art: Artifacts, p: EvidenceParams) -> Outcome:
+    """Every page declares a mobile viewport (``width=device-width``, or ``initial-scale``
+    without a fixed width)."""
+    subject = Subject(
+        t("thẻ meta viewport cho di động", "mobile meta viewport"),
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    )
+    return _run(art, p, subject, SiteRule(viewport.viewport_width))
+
+
+@check("mobile_no_plugins", params=EvidenceParams)
+def mobile_no_plugins(art: Artifacts, p: EvidenceParams) -> Outcome:
+    """No Flash, Java applets or other plugins; other ``<object>``/``<embed>`` content warns."""
+    subject = Subject(
+        t("nội dung nhúng cần trình cắm", "embedded plugin content"),
+        "<video>, <audio>, <img> hoặc HTML thay cho Flash/applet",
+    )
+    return _run(art, p, subject, SiteRule(viewport.plugins))
+
+
+class FixedWidthParams(EvidenceParams):
+    """The widest fixed page width allowed, in CSS pixels."""
+
+    max_px: int = Field(default=viewport.FIXED_WIDTH_PX, ge=320)
+
+
+@check("mobile_fixed_width", params=FixedWidthParams)
+def mobile_fixed_width(art: Artifacts, p: FixedWidthParams) -> Outcome:
+    """The page layout (``body`` or the element holding most of the text) has no fixed width
+    over ``max_px`` in inline styles, ``width`` attributes or top-level ``<style>`` rules."""
+    subject = Subject(
+        t("chiều rộng bố cục trang", "page layout width"),
+        f"chiều rộng co giãn (max-width, %), không cố định trên {p.max_px}px",
+    )
+    rule = SiteRule(partial(viewport.fixed_width, max_px=p.max_px))
+    return _run(art, p, subject, rule)
