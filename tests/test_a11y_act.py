@@ -1,7 +1,8 @@
 """The element-level rules of :mod:`auditor.a11y` against the W3C ACT rules' test cases.
 
-The cases (``/work/shared/act/cases.json``, 176 examples of 12 ACT rules, W3C Software and
-Document License, see that folder's README) are run each through the one matching rule:
+The cases (``tests/data/act/cases.json``, copied from ``shared/act``: 176 examples of 12 ACT
+rules, W3C Software and Document License, see that folder's README) are run each through the
+one matching rule:
 
 - ``passed``: the rule applies and reports no fail-level issue (warnings are hints, allowed);
 - ``failed``: the rule reports at least one fail-level issue;
@@ -28,9 +29,8 @@ from auditor.a11y.site import doc_of
 from auditor.a11y.viewport import style_rules
 from tests.factories import page
 
-ACT_DIR = Path(
-    os.environ.get("AUDITOR_ACT_DIR", Path(__file__).resolve().parents[2] / "shared/act")
-)
+# A copy of ../shared/act (W3C Software and Document Notice and License: see its README.md).
+ACT_DIR = Path(os.environ.get("AUDITOR_ACT_DIR", Path(__file__).resolve().parent / "data" / "act"))
 CASES_FILE = ACT_DIR / "cases.json"
 
 # ACT rule id -> the a11y rule that implements it.
