@@ -1,0 +1,58 @@
+"""Politeness: a global cap on requests in flight, per-host slots and a pause between requests
+to one host."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+
+@dataclass
+class _Host:
+    slots: asyncio.Semaphore
+    turn: asyncio.Lock = field(default_factory=asyncio.Lock)
+    next_start: float = 0.0  # loop time before which no new request may start
+
+
+class Politeness:
+    """Grants request slots: at most ``concurrency`` in flight overall, ``per_host`` per host,
+    and request starts to one host at least ``delay_s`` apart.
+
+    A request waits for its host's slot and turn before taking a global slot, so a busy or slow
+    host never holds global slots other hosts could use.
+    """
+
+    def __init__(self, concurrency: int, per_host: int, delay_s: float = 0.0) -> None:
+        self.concurrency = concurrency
+        self.per_host = per_host
+        self.delay_s = delay_s
+        self._global = asyncio.Semaphore(concurrency)
+        self._hosts: dict[str, _Host] = {}
+
+    def _host(self, host: str) -> _Host:
+        key = host.lower()
+        state = self._hosts.get(key)
+        if state is None:
+            state = self._hosts[key] = _Host(asyncio.Semaphore(self.per_host))
+        return state
+
+    async def _wait_turn(self, state: _Host) -> None:
+        if self.delay_s <= 0:
+            return
+        loop = asyncio.get_running_loop()
+        async with state.turn:
+            wait = state.next_start - loop.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            state.next_start = loop.time() + self.delay_s
+
+    @asynccontextmanager
+    async def slot(self, host: str) -> AsyncIterator[None]:
+        """Hold a request slot for ``host`` for the duration of the ``async with`` block."""
+        state = self._host(host)
+        async with state.slots:
+            await self._wait_turn(state)
+            async with self._global:
+                yield

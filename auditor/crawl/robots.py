@@ -1,0 +1,113 @@
+"""robots.txt rules and sitemap parsing, independent of fetching."""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import zlib
+from urllib.robotparser import RobotFileParser
+
+logger = logging.getLogger(__name__)
+
+MAX_SITEMAP_BYTES = 50_000_000  # the sitemaps.org limit for an uncompressed file
+MAX_SITEMAP_URLS = 50_000
+
+_SITEMAP_LINE = re.compile(r"^\s*sitemap\s*:\s*(\S+)", re.I | re.M)
+_PREFIX = r"(?:[\w.-]+:)?"
+_ROOT = re.compile(rb"<" + _PREFIX.encode() + rb"(urlset|sitemapindex)[\s>]", re.I)
+_LOC = re.compile(
+    rb"<" + _PREFIX.encode() + rb"loc\s*>(.*?)</" + _PREFIX.encode() + rb"loc\s*>", re.I | re.S
+)
+_CDATA = re.compile(r"^<!\[CDATA\[(.*)\]\]>$", re.S)
+
+
+class RobotsRules:
+    """The rules of one robots.txt for one user agent."""
+
+    def __init__(self, text: str, user_agent: str) -> None:
+        self.user_agent = user_agent
+        self._parser = RobotFileParser()
+        self._parser.parse(text.splitlines())
+        seen: dict[str, None] = {}
+        for match in _SITEMAP_LINE.finditer(text):
+            url = match.group(1).strip()
+            if url.lower().startswith(("http://", "https://")):
+                seen.setdefault(url, None)
+        self.sitemaps: tuple[str, ...] = tuple(seen)
+
+    @classmethod
+    def allow_all(cls, user_agent: str) -> RobotsRules:
+        """Rules that allow everything (no robots.txt, or one that could not be read)."""
+        return cls("", user_agent)
+
+    def can_fetch(self, url: str) -> bool:
+        """Whether our user agent may fetch ``url``."""
+        return self._parser.can_fetch(self.user_agent, url)
+
+    @property
+    def crawl_delay(self) -> float | None:
+        """The ``Crawl-delay`` for our user agent, if any."""
+        value = self._parser.crawl_delay(self.user_agent)
+        return float(value) if value is not None else None
+
+
+def _inflate(data: bytes) -> bytes:
+    """``data`` un-gzipped when it is gzip (bounded), else as is; ``b''`` when corrupt."""
+    if not data.startswith(b"\x1f\x8b"):
+        return data
+    try:
+        inflater = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
+        return inflater.decompress(data, MAX_SITEMAP_BYTES)
+    except zlib.error:
+        return b""
+
+
+def _locs(data: bytes) -> tuple[str, ...]:
+    out: dict[str, None] = {}
+    for match in _LOC.finditer(data):
+        text = match.group(1).decode("utf-8", errors="replace").strip()
+        cdata = _CDATA.match(text)
+        url = html.unescape(cdata.group(1) if cdata else text).strip()
+        if url.lower().startswith(("http://", "https://")) and " " not in url:
+            out.setdefault(url, None)
+            if len(out) >= MAX_SITEMAP_URLS:
+                break
+    return tuple(out)
+
+
+def _kind(data: bytes) -> str | None:
+    match = _ROOT.search(data[:4096])
+    return match.group(1).decode().lower() if match else None
+
+
+def _text_sitemap(data: bytes) -> tuple[str, ...]:
+    """A plain-text sitemap: one absolute URL per line, nothing else."""
+    text = data.decode("utf-8", errors="replace")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines or not all(
+        line.lower().startswith(("http://", "https://")) and " " not in line for line in lines
+    ):
+        return ()
+    return tuple(dict.fromkeys(lines[:MAX_SITEMAP_URLS]))
+
+
+def sitemap_urls(data: bytes) -> tuple[str, ...]:
+    """Page URLs listed by a sitemap (XML ``<urlset>``, gzipped or not, or plain text).
+
+    A sitemap index lists sitemaps, not pages: see :func:`sitemap_children`. Anything else,
+    garbage included, gives ``()``.
+    """
+    data = _inflate(data)
+    kind = _kind(data)
+    if kind == "urlset":
+        return _locs(data)
+    if kind is None and b"<" not in data[:1024]:
+        return _text_sitemap(data)
+    return ()
+
+
+def sitemap_children(data: bytes) -> tuple[str, ...]:
+    """The sitemaps a sitemap index lists (``()`` when ``data`` is not a sitemap index)."""
+    data = _inflate(data)
+    return _locs(data) if _kind(data) == "sitemapindex" else ()
