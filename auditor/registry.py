@@ -11,28 +11,11 @@ from pydantic import ValidationError
 
 from auditor.errors import Problem, RegistryError
 from auditor.models import Agency, Registry, normalise_host
-
-
-def _line_of(node: yaml.Node, loc: tuple[int | str, ...]) -> int:
-    """1-based line of the YAML node reached by a pydantic error location."""
-    line = node.start_mark.line + 1
-    for key in loc:
-        if isinstance(node, yaml.MappingNode):
-            match = next((v for k, v in node.value if k.value == key), None)
-            if match is None:
-                key_node = next((k for k, _ in node.value if k.value == key), None)
-                return key_node.start_mark.line + 1 if key_node else line
-            node = match
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-            node = node.value[key]
-        else:
-            break
-        line = node.start_mark.line + 1
-    return line
+from auditor.yamlsource import line_of
 
 
 def load_registry(path: Path) -> Registry:
-    """Read ``path`` into a :class:`Registry`; raise :class:`RegistryError` listing every problem."""
+    """Read ``path`` into a :class:`Registry`; raise :class:`RegistryError` listing all problems."""
     name = str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -56,12 +39,12 @@ def load_registry(path: Path) -> Registry:
         for error in exc.errors():
             loc = tuple(error["loc"])
             where = ".".join(str(part) for part in loc)
-            problems.append(Problem(name, _line_of(root, loc), f"{where}: {error['msg']}"))
+            problems.append(Problem(name, line_of(root, loc), f"{where}: {error['msg']}"))
         raise RegistryError(problems) from exc
     seen: dict[str, int] = {}
     for index, agency in enumerate(registry.agencies):
         key = normalise_host(agency.domain)
-        line = _line_of(root, ("agencies", index))
+        line = line_of(root, ("agencies", index))
         if key in seen:
             problems.append(
                 Problem(
@@ -75,7 +58,7 @@ def load_registry(path: Path) -> Registry:
             problems.append(
                 Problem(
                     name,
-                    _line_of(root, ("agencies", index, "parent")),
+                    line_of(root, ("agencies", index, "parent")),
                     f"agency {agency.name!r}: parent {agency.parent} is not in the registry",
                 )
             )

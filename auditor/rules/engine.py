@@ -1,0 +1,203 @@
+"""Evaluate a rule pack against one portal's artifacts: one finding per rule, in pack order.
+
+A rule not in force at the audit date, or not binding the agency's level, is
+``not_applicable``; a ``manual`` rule is ``manual``; otherwise its check tree decides. A primitive
+that raises makes its leaf ``error`` (the auditor could not tell) and the run goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import date
+
+from auditor.errors import CheckError
+from auditor.gather.artifacts import Artifacts
+from auditor.models import DocumentInfo, Evidence, Finding, Outcome, Status, t
+from auditor.rules.checktree import AllOf, CheckCall, CheckNode, NotOf
+from auditor.rules.loader import Pack
+from auditor.rules.schema import Rule, in_force
+
+logger = logging.getLogger(__name__)
+
+
+def evaluate(pack: Pack, art: Artifacts) -> tuple[Finding, ...]:
+    """One finding per rule of ``pack`` for the portal described by ``art``."""
+    return tuple(evaluate_rule(pack, rule, art) for rule in pack.rules)
+
+
+def evaluate_rule(pack: Pack, rule: Rule, art: Artifacts) -> Finding:
+    """The finding of one rule of ``pack``."""
+    outcome = _gate(pack, rule, art)
+    if outcome is None:
+        if rule.manual or rule.check is None:
+            outcome = Outcome(status="manual", evidence=(_manual_evidence(),))
+        else:
+            outcome = run_check(rule.check, art, rule.id)
+    return Finding(
+        rule_id=rule.id,
+        title=rule.title,
+        failure=rule.failure,
+        category=rule.category,
+        severity=rule.severity,
+        weight=rule.weight,
+        status=outcome.status,
+        citation=rule.citation,
+        evidence=outcome.evidence,
+        fix=rule.fix,
+    )
+
+
+def rule_in_force(pack: Pack, rule: Rule, as_of: date) -> bool:
+    """Whether ``rule`` and the document it cites are both in force at ``as_of``."""
+    doc = pack.find_document(rule.citation.document)
+    doc_ok = doc is None or in_force(doc.effective_from, doc.effective_to, as_of)
+    return doc_ok and rule.in_force(as_of)
+
+
+def documents_applied(pack: Pack, as_of: date) -> tuple[DocumentInfo, ...]:
+    """The documents of ``pack`` in force at ``as_of`` that have a rule in force then."""
+    cited = {r.citation.document for r in pack.rules if rule_in_force(pack, r, as_of)}
+    return tuple(d for d in pack.documents if d.id in cited)
+
+
+def _gate(pack: Pack, rule: Rule, art: Artifacts) -> Outcome | None:
+    """``not_applicable`` (or ``manual``) when the rule does not bind this agency today."""
+    if not rule_in_force(pack, rule, art.as_of):
+        return Outcome(status="not_applicable", evidence=(_not_in_force(pack, rule, art.as_of),))
+    level = art.agency.level
+    if rule.applies_to_level(level):
+        return None
+    binds = ", ".join(rule.applies_to)
+    if "level" in art.agency.guessed:  # never judge on a guess, either way
+        return Outcome(
+            status="manual",
+            evidence=(
+                Evidence(
+                    detail=t(
+                        f"Cấp của cơ quan ({level}) chỉ được đoán từ tên miền; quy định này chỉ "
+                        f"áp dụng cho cấp {binds}. Cần khai báo cấp (--level hoặc danh sách cơ "
+                        "quan) để đánh giá.",
+                        f"The agency's level ({level}) was only guessed from its domain; this "
+                        f"rule binds {binds} only. Declare the level (--level or a registry) "
+                        "to judge it.",
+                    ),
+                    expected=binds,
+                    found=level,
+                ),
+            ),
+        )
+    return Outcome(
+        status="not_applicable",
+        evidence=(
+            Evidence(
+                detail=t(
+                    f"Quy định áp dụng cho cấp {binds}, không áp dụng cho cấp {level}.",
+                    f"The rule binds {binds}, not the {level} level.",
+                ),
+                expected=binds,
+                found=level,
+            ),
+        ),
+    )
+
+
+def _not_in_force(pack: Pack, rule: Rule, as_of: date) -> Evidence:
+    doc = pack.find_document(rule.citation.document)
+    spans = [(rule.effective_from, rule.effective_to)]
+    if doc is not None:
+        spans.append((doc.effective_from, doc.effective_to))
+    start = max((s for s, _ in spans if s is not None), default=None)
+    end = min((e for _, e in spans if e is not None), default=None)
+    if start is not None and as_of < start:
+        vi, en = f"chưa có hiệu lực (hiệu lực từ {start})", f"not yet in force (from {start})"
+    else:
+        vi, en = f"đã hết hiệu lực (hiệu lực đến {end})", f"no longer in force (until {end})"
+    return Evidence(
+        detail=t(f"Quy định {vi} vào ngày kiểm tra {as_of}.", f"The rule is {en} on {as_of}."),
+        expected=f"{start or '…'} – {end or '…'}",
+        found=str(as_of),
+    )
+
+
+def _manual_evidence() -> Evidence:
+    return Evidence(
+        detail=t(
+            "Nội dung này không kiểm tra tự động được; cần cán bộ kiểm tra trực tiếp.",
+            "This cannot be checked automatically; an inspector must review it.",
+        )
+    )
+
+
+def run_check(node: CheckNode, art: Artifacts, rule_id: str = "") -> Outcome:
+    """The outcome of a check tree; a primitive that raises gives ``error``."""
+    if isinstance(node, CheckCall):
+        return _call(node, art, rule_id)
+    if isinstance(node, NotOf):
+        inner = run_check(node.item, art, rule_id)
+        flipped: dict[Status, Status] = {"pass": "fail", "fail": "pass"}
+        return Outcome(status=flipped.get(inner.status, inner.status), evidence=inner.evidence)
+    outcomes = [run_check(child, art, rule_id) for child in node.items]
+    statuses = [o.status for o in outcomes]
+    status = _all(statuses) if isinstance(node, AllOf) else _any(statuses)
+    return Outcome(status=status, evidence=_merge(o.evidence for o in outcomes))
+
+
+def _all(statuses: list[Status]) -> Status:
+    """Conjunction: any fail fails; else what could not be judged; else warn; else pass."""
+    if all(s == "not_applicable" for s in statuses):
+        return "not_applicable"
+    for status in ("fail", "error", "manual", "warn"):
+        if status in statuses:
+            return status
+    return "pass"
+
+
+def _any(statuses: list[Status]) -> Status:
+    """Disjunction: any pass passes; else warn; else what could not be judged; else fail."""
+    if all(s == "not_applicable" for s in statuses):
+        return "not_applicable"
+    for status in ("pass", "warn", "error", "manual"):
+        if status in statuses:
+            return status
+    return "fail"
+
+
+def _merge(groups: Iterable[tuple[Evidence, ...]]) -> tuple[Evidence, ...]:
+    """Concatenate evidence, keeping the first of identical items."""
+    out: list[Evidence] = []
+    for group in groups:
+        for item in group:
+            if item not in out:
+                out.append(item)
+    return tuple(out)
+
+
+def _call(node: CheckCall, art: Artifacts, rule_id: str) -> Outcome:
+    try:
+        outcome = node.fn(art, node.params)
+        if not isinstance(outcome, Outcome):
+            raise TypeError(f"returned {type(outcome).__name__}, not an Outcome")
+    except CheckError as exc:
+        logger.warning("%s: check %s could not tell: %s", rule_id, node.name, exc)
+        return _error(node.name, str(exc), art)
+    except Exception as exc:  # a bug in one primitive must not end the audit
+        logger.exception("%s: check %s raised", rule_id, node.name)
+        return _error(node.name, f"{type(exc).__name__}: {exc}", art)
+    return outcome
+
+
+def _error(name: str, text: str, art: Artifacts) -> Outcome:
+    return Outcome(
+        status="error",
+        evidence=(
+            Evidence(
+                detail=t(
+                    f"Không kiểm tra được ({name}): {text}",
+                    f"Could not check ({name}): {text}",
+                ),
+                url=art.home.url if art.home is not None else art.start_url,
+                found=text,
+            ),
+        ),
+    )

@@ -1,0 +1,336 @@
+"""Load rule packs from ``rules/``: every problem of a file is collected with its line.
+
+A pack file has a top-level ``pack:`` header and a ``rules:`` list; other YAML files in the
+folder (the section catalogue, registries) are not packs. A pack may ``extends:`` a base pack
+(e.g. ``national``): it then holds the base's documents, categories and rules followed by its
+own; it inherits ``grades`` and ``warn_credit`` unless it sets them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from auditor.checks.registry import CheckSpec, all_checks
+from auditor.errors import Problem, RuleError, UsageError
+from auditor.models import DocumentInfo, LocalText, normalise_host
+from auditor.rules.messages import closest, expand
+from auditor.rules.schema import (
+    DEFAULT_GRADES,
+    DEFAULT_WARN_CREDIT,
+    PackHeader,
+    Rule,
+    RuleContext,
+    ScoringConfig,
+)
+from auditor.yamlsource import (
+    Loc,
+    YamlSyntaxError,
+    display_name,
+    duplicate_keys,
+    line_of,
+    parse_yaml,
+)
+
+logger = logging.getLogger(__name__)
+
+NATIONAL = "national"
+TOP_LEVEL_KEYS = ("pack", "rules")
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A validated rule pack, with its base pack's content merged in."""
+
+    id: str
+    title: LocalText
+    draft: bool
+    domains: tuple[str, ...]
+    documents: tuple[DocumentInfo, ...]  # own documents first, then the base pack's
+    rules: tuple[Rule, ...]  # the base pack's rules first, then its own
+    scoring: ScoringConfig
+    source: Path
+    extends: str | None = None
+
+    @property
+    def document(self) -> str:
+        """The id of the pack's main document (the first it lists)."""
+        return self.documents[0].id
+
+    def find_document(self, doc_id: str) -> DocumentInfo | None:
+        """The document ``doc_id`` of this pack, or ``None``."""
+        return next((d for d in self.documents if d.id == doc_id), None)
+
+
+@dataclass(frozen=True)
+class PackRef:
+    """A pack file found in a rules folder, known by its header only."""
+
+    id: str
+    path: Path
+    domains: tuple[str, ...]
+
+
+def list_packs(rules_dir: Path) -> tuple[PackRef, ...]:
+    """The packs in ``rules_dir``, by id; raise :class:`RuleError` on unreadable files or ids
+    used twice. Files without a top-level ``pack:`` mapping are skipped."""
+    refs: list[PackRef] = []
+    problems: list[Problem] = []
+    for path in sorted(rules_dir.glob("*.yaml")) if rules_dir.is_dir() else ():
+        stat = path.stat()
+        try:
+            ref = _read_ref(path, stat.st_mtime_ns, stat.st_size)
+        except RuleError as exc:
+            problems.extend(exc.problems)
+            continue
+        if ref is not None:
+            refs.append(ref)
+    seen: dict[str, PackRef] = {}
+    for ref in refs:
+        if ref.id in seen:
+            problems.append(
+                Problem(
+                    display_name(ref.path),
+                    None,
+                    f"pack id {ref.id!r} is also used by {display_name(seen[ref.id].path)}",
+                )
+            )
+        seen.setdefault(ref.id, ref)
+    if problems:
+        raise RuleError(problems)
+    return tuple(sorted(refs, key=lambda r: r.id))
+
+
+def pack_for_domain(domain: str, rules_dir: Path) -> str:
+    """The id of the pack whose ``domains`` hold ``domain`` or a parent zone of it (the most
+    specific wins); else ``national`` when there is one; else raise :class:`UsageError`."""
+    host = normalise_host(domain).split(":", 1)[0]
+    refs = list_packs(rules_dir)
+    best: tuple[int, str] | None = None
+    for ref in refs:
+        for zone in ref.domains:
+            covers = host == zone or host.endswith("." + zone)
+            if covers and (best is None or len(zone) > best[0]):
+                best = (len(zone), ref.id)
+    if best is not None:
+        return best[1]
+    if any(ref.id == NATIONAL for ref in refs):
+        return NATIONAL
+    known = ", ".join(ref.id for ref in refs) or "none"
+    raise UsageError(
+        f"no rule pack covers {domain}; choose one with --profile (known packs: {known})"
+    )
+
+
+def load_pack(pack_id: str, rules_dir: Path, checks: Mapping[str, CheckSpec] | None = None) -> Pack:
+    """The pack ``pack_id`` from ``rules_dir`` (file ``<pack_id>.yaml`` or any file whose
+    ``pack.id`` it is); raise :class:`UsageError` when there is none, :class:`RuleError`
+    listing every problem when it is invalid. ``checks`` defaults to every registered one."""
+    path = _find_pack(pack_id, rules_dir)
+    return _Loader(checks if checks is not None else all_checks(), rules_dir).load(path, ())
+
+
+def load_pack_file(path: Path, checks: Mapping[str, CheckSpec] | None = None) -> Pack:
+    """The pack in file ``path`` (a base pack it extends is looked up beside it)."""
+    return _Loader(checks if checks is not None else all_checks(), path.parent).load(path, ())
+
+
+def _find_pack(pack_id: str, rules_dir: Path) -> Path:
+    direct = rules_dir / f"{pack_id}.yaml"
+    if direct.is_file():
+        stat = direct.stat()
+        ref = _read_ref(direct, stat.st_mtime_ns, stat.st_size)
+        if ref is not None and ref.id == pack_id:
+            return direct
+    refs = list_packs(rules_dir)
+    for ref in refs:
+        if ref.id == pack_id:
+            return ref.path
+    known = [ref.id for ref in refs]
+    raise UsageError(
+        f"unknown rule pack {pack_id!r}{closest(pack_id, known)}; "
+        f"known packs: {', '.join(known) or 'none'}"
+    )
+
+
+@lru_cache(maxsize=64)
+def _read_ref(path: Path, mtime_ns: int, size: int) -> PackRef | None:
+    """The id and domains of the pack in ``path``, or ``None`` when it is not a pack (cached
+    by modification time and size)."""
+    name = display_name(path)
+    node, data = _parse(path)
+    if not isinstance(data, dict) or not isinstance(data.get("pack"), dict):
+        return None
+    header: dict[str, Any] = data["pack"]
+    pack_id = header.get("id")
+    if not isinstance(pack_id, str) or not pack_id:
+        raise RuleError([Problem(name, line_of(node, ("pack", "id")), "pack: missing id")])
+    domains = header.get("domains") or ()
+    hosts = tuple(
+        str(d).strip().lower().rstrip(".").removeprefix("*.")
+        for d in (domains if isinstance(domains, list) else ())
+    )
+    return PackRef(pack_id, path, hosts)
+
+
+def _parse(path: Path) -> tuple[Any, Any]:
+    name = display_name(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError([Problem(name, None, f"cannot read rule pack: {exc}")]) from exc
+    try:
+        return parse_yaml(text)
+    except YamlSyntaxError as exc:
+        raise RuleError([Problem(name, exc.line, f"YAML syntax: {exc.message}")]) from exc
+
+
+class _Loader:
+    """Loads one pack and, recursively, the packs it extends."""
+
+    def __init__(self, checks: Mapping[str, CheckSpec], rules_dir: Path) -> None:
+        self.checks = checks
+        self.rules_dir = rules_dir
+
+    def load(self, path: Path, chain: tuple[str, ...]) -> Pack:
+        name = display_name(path)
+        node, data = _parse(path)
+        problems = [
+            Problem(name, line, f"duplicate key {key!r}") for line, key in duplicate_keys(node)
+        ]
+
+        def add(loc: Loc, message: str) -> None:
+            problems.append(Problem(name, line_of(node, loc), message))
+
+        if not isinstance(data, dict) or not isinstance(data.get("pack"), dict):
+            raise RuleError([Problem(name, 1, "not a rule pack: no top-level 'pack:' mapping")])
+        for key in data:
+            if key not in TOP_LEVEL_KEYS:
+                add((key,), f"unknown top-level key {key!r}{closest(str(key), TOP_LEVEL_KEYS)}")
+        raw_header: dict[str, Any] = data["pack"]
+        header: PackHeader | None = None
+        try:
+            header = PackHeader.model_validate(raw_header)
+        except ValidationError as exc:
+            for loc, message in expand(exc, PackHeader):
+                add(("pack", *loc), f"pack: {message}")
+
+        base = self._base(raw_header, chain, node, name, problems)
+        context = self._context(raw_header, base)
+        rules = self._rules(data.get("rules"), base, context, add, lambda loc: line_of(node, loc))
+        if problems:  # this file's in line order, then those of a base pack
+            raise RuleError(sorted(problems, key=lambda p: (p.file != name, p.line or 0)))
+        assert header is not None  # no problems means the header validated
+        return _assemble(header, rules, base, path)
+
+    def _base(
+        self,
+        raw: dict[str, Any],
+        chain: tuple[str, ...],
+        node: Any,
+        name: str,
+        problems: list[Problem],
+    ) -> Pack | None:
+        """The pack named by ``extends``, loaded; its problems are added to ``problems``."""
+        base_id = raw.get("extends")
+        own_id = str(raw.get("id"))
+        if not isinstance(base_id, str) or not base_id:
+            return None
+        line = line_of(node, ("pack", "extends"))
+        if base_id in (*chain, own_id):
+            cycle = " -> ".join((*chain, own_id, base_id))
+            problems.append(Problem(name, line, f"pack: extends makes a cycle: {cycle}"))
+            return None
+        try:
+            return self.load(_find_pack(base_id, self.rules_dir), (*chain, own_id))
+        except UsageError as exc:
+            problems.append(Problem(name, line, f"pack: extends: {exc}"))
+        except RuleError as exc:
+            problems.append(Problem(name, line, f"pack: extends {base_id!r}, which is invalid"))
+            problems.extend(exc.problems)
+        return None
+
+    def _context(self, raw: dict[str, Any], base: Pack | None) -> RuleContext:
+        """What rules may cite, read leniently from the raw header so that rules are checked
+        even when the header has problems of its own; when a base pack could not be loaded,
+        documents and categories are not checked (they may be the base's)."""
+        docs = raw.get("documents")
+        cats = raw.get("categories")
+        documents = {
+            d["id"]
+            for d in (docs if isinstance(docs, list) else ())
+            if isinstance(d, dict) and isinstance(d.get("id"), str)
+        }
+        categories = {str(c) for c in cats} if isinstance(cats, dict) else set()
+        if base is not None:
+            documents |= {d.id for d in base.documents}
+            categories |= set(base.scoring.categories)
+        elif raw.get("extends"):
+            return RuleContext(checks=self.checks)
+        return RuleContext(frozenset(documents), frozenset(categories), self.checks)
+
+    def _rules(
+        self,
+        raw_rules: object,
+        base: Pack | None,
+        context: RuleContext,
+        add: Callable[[Loc, str], None],
+        line: Callable[[Loc], int | None],
+    ) -> list[Rule]:
+        if raw_rules is None and base is not None:
+            return []
+        if not isinstance(raw_rules, list):
+            add(("rules",), "rules: a list of rules is required")
+            return []
+        inherited = {rule.id for rule in base.rules} if base is not None else set()
+        seen: dict[str, int] = {}
+        rules: list[Rule] = []
+        for index, raw in enumerate(raw_rules):
+            rule_id = raw.get("id") if isinstance(raw, dict) else None
+            label = f"rule {rule_id!r}" if isinstance(rule_id, str) else f"rule #{index + 1}"
+            try:
+                rule = Rule.model_validate(raw, context=context)
+            except ValidationError as exc:
+                for loc, message in expand(exc, Rule):
+                    add(("rules", index, *loc), f"{label}: {message}")
+                continue
+            if rule.id in seen:
+                add(
+                    ("rules", index, "id"),
+                    f"{label}: duplicate rule id (first at line {line(('rules', seen[rule.id]))})",
+                )
+            elif base is not None and rule.id in inherited:
+                add(("rules", index, "id"), f"{label}: already defined by base pack {base.id!r}")
+            seen.setdefault(rule.id, index)
+            rules.append(rule)
+        return rules
+
+
+def _assemble(header: PackHeader, rules: list[Rule], base: Pack | None, path: Path) -> Pack:
+    """The pack of ``header`` and ``rules`` on top of ``base``."""
+    base_docs = base.documents if base else ()
+    own_ids = {d.id for d in header.documents}
+    documents = header.documents + tuple(d for d in base_docs if d.id not in own_ids)
+    categories = {**(base.scoring.categories if base else {}), **header.categories}
+    grades = header.grades or (base.scoring.grades if base else dict(DEFAULT_GRADES))
+    warn = header.warn_credit
+    if warn is None:
+        warn = base.scoring.warn_credit if base else DEFAULT_WARN_CREDIT
+    main = header.documents[0]
+    return Pack(
+        id=header.id,
+        title=header.title,
+        draft=header.draft or main.draft,
+        domains=header.domains,
+        documents=documents,
+        rules=(base.rules if base else ()) + tuple(rules),
+        scoring=ScoringConfig(grades=grades, warn_credit=warn, categories=categories),
+        source=path,
+        extends=header.extends,
+    )

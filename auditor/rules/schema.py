@@ -1,0 +1,195 @@
+"""The rule-pack format: pack header, rules and scoring settings (frozen, unknown keys rejected).
+
+A pack file has a top-level ``pack:`` (:class:`PackHeader`) and ``rules:`` (a list of
+:class:`Rule`). Rules are validated with a :class:`RuleContext` (``context=`` of
+``model_validate``) that says which documents, categories and check primitives exist; problems
+found below a field are raised with :func:`auditor.rules.messages.located` so that each keeps its
+own place in the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, ValidationInfo, field_validator
+
+from auditor.checks.registry import CheckSpec, all_checks
+from auditor.models import Citation, DocumentInfo, Frozen, Level, LocalText, Severity
+from auditor.rules.checktree import AllOf, AnyOf, CheckCall, CheckNode, NotOf, compile_check
+from auditor.rules.messages import closest, located
+from auditor.yamlsource import Loc
+
+LevelOrAll = Literal[Level, "all"]
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+DEFAULT_GRADES: dict[str, float] = {"A": 90.0, "B": 80.0, "C": 65.0, "D": 50.0}
+DEFAULT_WARN_CREDIT = 0.5
+Threshold = Annotated[float, Field(ge=0, le=100)]
+
+
+class ScoringConfig(Frozen):
+    """What :func:`auditor.scoring.score` needs from a pack."""
+
+    grades: dict[str, Threshold] = Field(default_factory=lambda: dict(DEFAULT_GRADES))
+    fallback_grade: str = "E"  # below every band
+    warn_credit: float = Field(default=DEFAULT_WARN_CREDIT, ge=0, le=1)
+    categories: dict[str, LocalText] = Field(default_factory=dict)
+
+
+class PackHeader(Frozen):
+    """The ``pack:`` mapping: identity, documents, grading and categories."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: LocalText
+    domains: tuple[str, ...] = ()  # hosts whose portals (and sub-domains) this pack audits
+    documents: tuple[DocumentInfo, ...] = Field(min_length=1)  # the first is the main one
+    grades: dict[str, Threshold] | None = None  # None: the base pack's, else DEFAULT_GRADES
+    warn_credit: float | None = Field(default=None, ge=0, le=1)
+    categories: dict[str, LocalText] = Field(default_factory=dict)
+    extends: str | None = Field(default=None, pattern=ID_PATTERN)  # a base pack, e.g. national
+    draft: bool = False
+
+    @field_validator("domains")
+    @classmethod
+    def _domains(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        out: list[str] = []
+        problems: list[tuple[Loc, str]] = []
+        for index, raw in enumerate(value):
+            host = raw.strip().lower().rstrip(".").removeprefix("*.")
+            if not host or "/" in host or ":" in host or " " in host or "." not in host:
+                problems.append(((index,), f"domains: not a domain name: {raw!r}"))
+            out.append(host)
+        if problems:
+            raise located(problems)
+        return tuple(out)
+
+    @field_validator("documents")
+    @classmethod
+    def _documents(cls, value: tuple[DocumentInfo, ...]) -> tuple[DocumentInfo, ...]:
+        problems: list[tuple[Loc, str]] = []
+        seen: set[str] = set()
+        for index, doc in enumerate(value):
+            if not doc.id.strip():
+                problems.append(((index, "id"), "documents: empty document id"))
+            if doc.id in seen:
+                problems.append(((index, "id"), f"documents: {doc.id!r} is listed twice"))
+            seen.add(doc.id)
+            if doc.effective_from and doc.effective_to and doc.effective_to < doc.effective_from:
+                problems.append(
+                    (
+                        (index, "effective_to"),
+                        f"document {doc.id!r}: effective_to {doc.effective_to} is before "
+                        f"effective_from {doc.effective_from}",
+                    )
+                )
+        if problems:
+            raise located(problems)
+        return value
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What a rule may refer to: its pack's documents and categories (``None``: unknown, not
+    checked), and the known primitives."""
+
+    documents: frozenset[str] | None = None
+    categories: frozenset[str] | None = None
+    checks: Mapping[str, CheckSpec] = field(default_factory=dict)
+
+
+def _context(info: ValidationInfo) -> RuleContext | None:
+    ctx: Any = info.context
+    return ctx if isinstance(ctx, RuleContext) else None
+
+
+class Rule(Frozen):
+    """One requirement of a document, and how to check it."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: LocalText
+    failure: LocalText  # what is wrong when the check fails
+    fix: LocalText | None = None  # how to comply
+    citation: Citation
+    quote: str | None = None  # the cited text, verbatim
+    applies_to: tuple[LevelOrAll, ...] = Field(min_length=1)
+    category: str
+    severity: Severity
+    weight: float = Field(ge=0)
+    effective_from: date | None = None
+    effective_to: date | None = None  # last day in force
+    manual: bool = False  # a crawl cannot see it: reported for human review
+    check: CheckNode | None = Field(default=None, validate_default=True)
+
+    @field_validator("citation")
+    @classmethod
+    def _citation(cls, value: Citation, info: ValidationInfo) -> Citation:
+        problems: list[tuple[Loc, str]] = []
+        ctx = _context(info)
+        if ctx is not None and ctx.documents is not None and value.document not in ctx.documents:
+            known = ", ".join(repr(d) for d in sorted(ctx.documents)) or "none"
+            problems.append(
+                (
+                    ("document",),
+                    f"citation: document {value.document!r} is not one of the "
+                    f"pack's documents ({known})",
+                )
+            )
+        if not value.article.strip():
+            problems.append((("article",), "citation: article must not be empty"))
+        if problems:
+            raise located(problems)
+        return value
+
+    @field_validator("category")
+    @classmethod
+    def _category(cls, value: str, info: ValidationInfo) -> str:
+        ctx = _context(info)
+        if ctx is not None and ctx.categories is not None and value not in ctx.categories:
+            raise located(
+                [
+                    (
+                        (),
+                        f"unknown category {value!r}{closest(value, ctx.categories)}; "
+                        "declare it under pack.categories",
+                    )
+                ]
+            )
+        return value
+
+    @field_validator("effective_to")
+    @classmethod
+    def _dates(cls, value: date | None, info: ValidationInfo) -> date | None:
+        start = info.data.get("effective_from")
+        if value is not None and start is not None and value < start:
+            raise located([((), f"effective_to {value} is before effective_from {start}")])
+        return value
+
+    @field_validator("check", mode="before")
+    @classmethod
+    def _check(cls, value: object, info: ValidationInfo) -> object:
+        if isinstance(value, CheckCall | AllOf | AnyOf | NotOf):
+            return value
+        if value is None:
+            if "manual" in info.data and not info.data["manual"]:
+                raise located([((), "missing key 'check' (required unless 'manual: true')")])
+            return None
+        ctx = _context(info)
+        node, problems = compile_check(value, ctx.checks if ctx else all_checks())
+        if node is None:
+            raise located(problems)
+        return node
+
+    def in_force(self, as_of: date) -> bool:
+        """Whether the rule's own dates include ``as_of``."""
+        return in_force(self.effective_from, self.effective_to, as_of)
+
+    def applies_to_level(self, level: Level) -> bool:
+        """Whether the rule binds agencies of ``level``."""
+        return "all" in self.applies_to or level in self.applies_to
+
+
+def in_force(start: date | None, end: date | None, as_of: date) -> bool:
+    """Whether ``as_of`` lies between ``start`` and ``end`` (both inclusive, open when None)."""
+    return (start is None or start <= as_of) and (end is None or as_of <= end)
