@@ -121,6 +121,8 @@ def _parse_date(value: str | None, default: date) -> date:
 def _setup_logging(verbose: bool, quiet: bool) -> None:
     level = logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpcore", "httpx", "hpack"):  # their wire traces drown the request log
+        logging.getLogger(noisy).setLevel(max(level, logging.INFO))
 
 
 def _summary_table(result: ScanResult, lang: Lang) -> Table:

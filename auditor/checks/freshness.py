@@ -78,7 +78,7 @@ def news_fresh(art: Artifacts, p: FreshnessParams) -> Outcome:
                     f"Newest item dated {newest:%d/%m/%Y}, {age} working days before the audit date.",
                 ),
                 expected=f"<= {p.max_working_days}",
-                found=str(age),
+                found=f"{newest:%d/%m/%Y}: {age}",
             ),
         ),
     )
