@@ -287,7 +287,7 @@ def scan(
         )
     except InputError as exc:
         for problem in exc.problems:
-            err.print(str(problem), highlight=False, markup=False)
+            err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
         _fail(f"{len(exc.problems)} problem(s) in the input files; nothing was fetched")
     except (AuditorError, ValueError) as exc:
         _fail(str(exc))
@@ -316,7 +316,7 @@ def demo(
         as_of_date = _parse_date(as_of, DEMO_AS_OF)
     except InputError as exc:
         for problem in exc.problems:
-            err.print(str(problem), highlight=False, markup=False)
+            err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
         _fail("invalid demo registry")
     except AuditorError as exc:
         _fail(str(exc))
@@ -336,7 +336,7 @@ def demo(
             )
         except InputError as exc:
             for problem in exc.problems:
-                err.print(str(problem), highlight=False, markup=False)
+                err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
             _fail("invalid rule pack")
         except AuditorError as exc:
             _fail(str(exc))

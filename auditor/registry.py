@@ -11,60 +11,80 @@ from pydantic import ValidationError
 
 from auditor.errors import Problem, RegistryError
 from auditor.models import Agency, Registry, normalise_host
-from auditor.yamlsource import line_of
+from auditor.yamlsource import (
+    YamlSyntaxError,
+    display_name,
+    duplicate_keys,
+    line_of,
+    parse_yaml,
+)
 
 
 def load_registry(path: Path) -> Registry:
     """Read ``path`` into a :class:`Registry`; raise :class:`RegistryError` listing all problems."""
-    name = str(path)
+    name = display_name(path)
     try:
         text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise RegistryError([Problem(name, None, f"cannot read registry: {exc.strerror}")]) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RegistryError([Problem(name, None, f"cannot read registry: {exc}")]) from exc
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data: Any = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise RegistryError([Problem(name, line, f"YAML syntax: {exc}")]) from exc
+        root, data = parse_yaml(text)
+    except YamlSyntaxError as exc:
+        raise RegistryError([Problem(name, exc.line, f"YAML syntax: {exc}")]) from exc
     if root is None or not isinstance(data, dict):
         raise RegistryError(
             [Problem(name, 1, "a registry is a mapping with 'province' and 'agencies'")]
         )
-    problems: list[Problem] = []
+    problems = [
+        Problem(name, line, f"key {key!r} is repeated") for line, key in duplicate_keys(root)
+    ]
     try:
-        registry = Registry.model_validate(data)
+        Registry.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors():
             loc = tuple(error["loc"])
             where = ".".join(str(part) for part in loc)
             problems.append(Problem(name, line_of(root, loc), f"{where}: {error['msg']}"))
-        raise RegistryError(problems) from exc
-    seen: dict[str, int] = {}
-    for index, agency in enumerate(registry.agencies):
-        key = normalise_host(agency.domain)
-        line = line_of(root, ("agencies", index))
+    agencies = data.get("agencies")
+    if isinstance(agencies, list):
+        problems += _cross_problems(name, root, agencies)
+    if problems:
+        raise RegistryError(sorted(problems, key=lambda p: p.line or 0))
+    return Registry.model_validate(data)
+
+
+def _cross_problems(name: str, root: yaml.Node, agencies: list[Any]) -> list[Problem]:
+    """Domains listed twice and parents missing from the registry, read from the raw entries so
+    that they are reported alongside any field errors."""
+    entries = [
+        (index, item)
+        for index, item in enumerate(agencies)
+        if isinstance(item, dict) and isinstance(item.get("domain"), str)
+    ]
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for index, item in entries:
+        key = normalise_host(item["domain"])
         if key in seen:
             problems.append(
                 Problem(
-                    name, line, f"agency {agency.name!r}: domain {agency.domain} is listed twice"
+                    name,
+                    line_of(root, ("agencies", index)),
+                    f"agency {item.get('name')!r}: domain {item['domain']} is listed twice",
                 )
             )
-        seen.setdefault(key, index)
-    domains = set(seen)
-    for index, agency in enumerate(registry.agencies):
-        if agency.parent is not None and normalise_host(agency.parent) not in domains:
+        seen.add(key)
+    for index, item in entries:
+        parent = item.get("parent")
+        if isinstance(parent, str) and normalise_host(parent) not in seen:
             problems.append(
                 Problem(
                     name,
                     line_of(root, ("agencies", index, "parent")),
-                    f"agency {agency.name!r}: parent {agency.parent} is not in the registry",
+                    f"agency {item.get('name')!r}: parent {parent} is not in the registry",
                 )
             )
-    if problems:
-        raise RegistryError(problems)
-    return registry
+    return problems
 
 
 @cache
