@@ -1,0 +1,419 @@
+"""Domain names of state portals (Sóc Trăng QĐ 07/2019 Điều 5 khoản 1; NĐ 43/2011 Điều 6).
+
+Each province names its portals by its own scheme: which level sits at which depth under the
+province's zone (``soctrang.gov.vn``), under the zone or under the parent agency's domain, and
+how the label is derived from the agency's name. A scheme is data (:data:`SCHEMES`); the
+primitive ``domain_name`` judges the registered domain of ``art.agency`` against it.
+
+Hosts are split with ``tldextract`` on its bundled Public Suffix List snapshot only (no network,
+no cache on disk): ``gov.vn`` is the public suffix, ``soctrang`` the registered label.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Literal
+
+import tldextract
+from pydantic import field_validator
+
+from auditor.checks.registry import Params, check
+from auditor.gather.artifacts import Artifacts
+from auditor.models import Agency, Evidence, Level, Outcome, Status, normalise_host, t
+from auditor.text.fold import fold_words
+from auditor.text.names import expected_labels, is_plausible_label
+
+logger = logging.getLogger(__name__)
+
+LabelRule = Literal["zone", "initials", "place", "free"]
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a level's portal sits and how its label is judged.
+
+    ``depth`` counts every label (``soctrang.gov.vn`` is 3); ``under`` says whether the host is
+    directly under the zone or under the parent agency's domain; ``label`` is ``zone`` (the
+    host is the zone itself), ``initials``/``place`` (derived from the name, see
+    :func:`auditor.text.names.expected_labels`) or ``free`` (the text fixes the position only).
+    ``advisory`` rules only encourage: what would fail is a warning.
+    """
+
+    depth: int
+    under: Literal["zone", "parent"]
+    label: LabelRule
+    advisory: bool = False
+    parent_levels: tuple[Level, ...] = ()  # levels the parent is expected to have
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """A province's naming scheme: a placement per level and named exceptions."""
+
+    name: str
+    document: str
+    levels: Mapping[Level, Placement]
+    # folded agency name → the labels the text grants it instead of the derived ones
+    exceptions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+SOCTRANG_2019 = Scheme(
+    name="soctrang-2019",
+    document="QĐ 07/2019/QĐ-UBND Điều 5 khoản 1",
+    levels={
+        "province": Placement(depth=3, under="zone", label="zone"),  # điểm a
+        "department": Placement(depth=4, under="zone", label="initials"),  # điểm b
+        "district": Placement(depth=4, under="zone", label="place"),  # điểm c
+        "commune": Placement(
+            depth=5, under="parent", label="place", parent_levels=("district",)
+        ),  # điểm d
+        "unit": Placement(
+            depth=5, under="parent", label="free", parent_levels=("department", "district")
+        ),  # điểm đ
+        "other": Placement(depth=4, under="zone", label="free", advisory=True),  # điểm e
+        "thematic": Placement(depth=4, under="zone", label="free", advisory=True),  # điểm e
+    },
+    # "Riêng thành phố Sóc Trăng là thanhpho.soctrang.gov.vn vì tên thành phố giống tên tỉnh."
+    exceptions={"thanh pho soc trang": ("thanhpho",), "tp soc trang": ("thanhpho",)},
+)
+
+# lamdong-2025, tuyenquang-2026 and quangninh-2023 are added here as further Scheme values.
+SCHEMES: dict[str, Scheme] = {SOCTRANG_2019.name: SOCTRANG_2019}
+
+
+class DomainParams(Params):
+    """The province's zone (``soctrang.gov.vn``) and naming scheme (a key of SCHEMES)."""
+
+    zone: str
+    scheme: str
+
+    @field_validator("scheme")
+    @classmethod
+    def _known_scheme(cls, value: str) -> str:
+        if value not in SCHEMES:
+            raise ValueError(f"unknown domain scheme {value!r} (known: {', '.join(SCHEMES)})")
+        return value
+
+    @field_validator("zone")
+    @classmethod
+    def _host(cls, value: str) -> str:
+        host = normalise_host(value)
+        if not host or "." not in host or "/" in host:
+            raise ValueError(f"not a domain name: {value!r}")
+        return host
+
+
+@cache
+def _extractor() -> tldextract.TLDExtract:
+    """tldextract on the bundled PSL snapshot: no fetch (no URLs), no disk cache."""
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+@dataclass(frozen=True)
+class HostParts:
+    """A host split at its public suffix."""
+
+    host: str
+    subdomain: str  # "ict.sotttt"
+    domain: str  # "soctrang"
+    suffix: str  # "gov.vn"
+
+    @property
+    def registered(self) -> str:
+        """The registered domain (``soctrang.gov.vn``), '' when there is none."""
+        return f"{self.domain}.{self.suffix}" if self.domain and self.suffix else ""
+
+    @property
+    def depth(self) -> int:
+        """Number of labels, e.g. 5 for ``ict.sotttt.soctrang.gov.vn``."""
+        return len(self.host.split("."))
+
+
+def split_host(host: str) -> HostParts:
+    """Split ``host`` at its public suffix using the bundled Public Suffix List."""
+    host = normalise_host(host)
+    ext = _extractor()(host)
+    return HostParts(host=host, subdomain=ext.subdomain, domain=ext.domain, suffix=ext.suffix)
+
+
+# --- judging --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Verdict:
+    """Findings collected while judging one host."""
+
+    host: str
+    expected: list[str] = field(default_factory=list)
+    problems: list[tuple[Status, Evidence]] = field(default_factory=list)
+    notes: list[Evidence] = field(default_factory=list)
+
+    def add(self, status: Status, vi: str, en: str) -> None:
+        self.problems.append((status, Evidence(detail=t(vi, en), found=self.host)))
+
+    def note(self, vi: str, en: str) -> None:
+        self.notes.append(Evidence(detail=t(vi, en), found=self.host))
+
+
+def _label_problems(labels: list[str]) -> list[str]:
+    """Labels that are accented (not ASCII) or punycode (``xn--``)."""
+    return [lab for lab in labels if not lab.isascii() or lab.startswith("xn--")]
+
+
+def _shown(label: str) -> str:
+    """A punycode label with its Unicode reading, e.g. 'xn--sc-trng (sóc trăng)'."""
+    if label.startswith("xn--"):
+        try:
+            return f"{label} ({label.encode('ascii').decode('idna')})"
+        except UnicodeError:
+            return label
+    return label
+
+
+def _accepted(agency: Agency, scheme: Scheme) -> tuple[str, ...]:
+    """The labels the scheme accepts for the agency's name, most expected first."""
+    granted = scheme.exceptions.get(fold_words(agency.name))
+    return granted if granted else expected_labels(agency.name, agency.level)
+
+
+def _judge_label(v: _Verdict, label: str, agency: Agency, rule: Placement, scheme: Scheme) -> str:
+    """Judge the agency's own label; returns the label to put in the expected host."""
+    if rule.label in ("zone", "free"):
+        return label
+    accepted = _accepted(agency, scheme)
+    if not accepted:
+        v.note(
+            "Không suy ra được nhãn từ tên cơ quan; nhãn không được kiểm tra.",
+            "No label could be derived from the agency's name; the label was not checked.",
+        )
+        return label
+    if label in accepted:
+        return label
+    rule_vi = "chữ cái đầu của tên cơ quan" if rule.label == "initials" else "tên địa phương"
+    rule_en = "the initials of the agency's name" if rule.label == "initials" else "the place name"
+    want = ", ".join(accepted)
+    if label in _accepted_spellings(agency) or is_plausible_label(label, agency.name):
+        v.add(
+            "warn",
+            f"Nhãn '{label}' là một cách viết tên cơ quan nhưng không theo quy tắc "
+            f"({rule_vi}, không dấu): nên là '{want}', trừ khi đã thống nhất với Sở TT&TT.",
+            f"The label '{label}' spells the agency's name but not by the rule ({rule_en}, "
+            f"unaccented): expected '{want}', unless agreed with the Department of ICT.",
+        )
+    else:
+        v.add(
+            "fail",
+            f"Nhãn '{label}' không tương ứng với tên cơ quan '{agency.name}' ({rule_vi}, "
+            f"không dấu): phải là '{want}'.",
+            f"The label '{label}' does not match the agency's name '{agency.name}' ({rule_en}, "
+            f"unaccented): expected '{want}'.",
+        )
+    return accepted[0]
+
+
+def _accepted_spellings(agency: Agency) -> tuple[str, ...]:
+    """Labels derived by the other levels' rules (a place name spelt as initials…)."""
+    out: list[str] = []
+    levels: tuple[Level, ...] = ("department", "district", "unit", "other")
+    for level in levels:
+        out.extend(expected_labels(agency.name, level))
+    return tuple(out)
+
+
+def _parent_domain(art: Artifacts, v: _Verdict, rule: Placement) -> str | None:
+    """The parent agency's domain, or ``None`` (with a note) when it is unknown."""
+    agency = art.agency
+    if agency.parent is None:
+        v.note(
+            "Chưa biết cơ quan cấp trên (không có trong danh sách): chưa kiểm tra tên miền "
+            "có nằm dưới tên miền cơ quan cấp trên hay không.",
+            "The parent agency is unknown (not in a registry): whether the domain sits under "
+            "the parent's domain was not checked.",
+        )
+        return None
+    parent = normalise_host(agency.parent)
+    if art.registry is not None and rule.parent_levels:
+        registered = art.registry.by_domain(parent)
+        if registered is not None and registered.level not in rule.parent_levels:
+            v.note(
+                f"Cơ quan cấp trên {parent} có cấp '{registered.level}', không phải "
+                f"{' / '.join(rule.parent_levels)} như quy định giả định.",
+                f"The parent {parent} has level '{registered.level}', not "
+                f"{' / '.join(rule.parent_levels)} as the rule assumes.",
+            )
+    return parent
+
+
+def _judge(art: Artifacts, p: DomainParams, scheme: Scheme, rule: Placement) -> _Verdict:
+    agency = art.agency
+    parts = split_host(agency.domain)
+    host, zone = parts.host, p.zone
+    v = _Verdict(host=host)
+    labels = host.split(".")
+    own = labels[0]
+    in_zone = host == zone or host.endswith("." + zone)
+
+    bad = _label_problems(labels)
+    if bad:
+        v.add(
+            "fail",
+            "Tên miền phải là tiếng Việt không dấu; nhãn có dấu hoặc dạng punycode: "
+            + ", ".join(_shown(b) for b in bad) + ".",
+            "Domain labels must be unaccented; accented or punycode labels: "
+            + ", ".join(_shown(b) for b in bad) + ".",
+        )
+
+    if not in_zone:
+        suffix = parts.suffix or "?"
+        v.add(
+            "fail",
+            f"Tên miền {host} không thuộc {zone} (hậu tố công cộng: {suffix}).",
+            f"The domain {host} is not under {zone} (public suffix: {suffix}).",
+        )
+
+    if "level" in agency.guessed:
+        v.note(
+            "Cấp của cơ quan được đoán từ tên miền (không có trong danh sách): vị trí tên miền "
+            "cần người kiểm tra xem xét; dùng --registry hoặc --level.",
+            "The agency's level was guessed from its domain (not in a registry): its position "
+            "needs a human check; use --registry or --level.",
+        )
+        v.expected.append(host if in_zone else zone)
+        return v
+
+    judge_name = "name" not in agency.guessed
+    if rule.label == "zone":
+        if host != zone:
+            v.add(
+                "fail",
+                f"Cổng thông tin cấp tỉnh phải dùng tên miền cấp 3 {zone}, không phải {host}.",
+                f"The provincial portal must be the 3rd-level name {zone}, not {host}.",
+            )
+        v.expected.append(zone)
+        return v
+
+    if own in bad:  # already failed: propose the derived label without judging this one
+        derived = _accepted(agency, scheme) if judge_name and rule.label != "free" else ()
+        label = derived[0] if derived else own
+    elif judge_name:
+        label = _judge_label(v, own, agency, rule, scheme)
+    else:
+        label = own
+    if not judge_name and rule.label != "free":
+        v.note(
+            "Chưa biết tên cơ quan (không có trong danh sách): nhãn tên miền chưa được kiểm tra; "
+            "dùng --registry hoặc --name.",
+            "The agency's name is unknown (not in a registry): the label was not checked; "
+            "use --registry or --name.",
+        )
+
+    if rule.under == "zone":
+        expected = f"{label}.{zone}"
+        if in_zone and parts.depth != rule.depth:
+            v.add(
+                "fail",
+                f"Tên miền {host} là cấp {parts.depth}; quy định là cấp {rule.depth} "
+                f"ngay dưới {zone}.",
+                f"The domain {host} is at level {parts.depth}; the rule is level {rule.depth} "
+                f"directly under {zone}.",
+            )
+        v.expected.append(expected)
+        return v
+
+    parent = _parent_domain(art, v, rule)
+    if parent is None:
+        if in_zone and parts.depth != rule.depth:
+            v.add(
+                "fail",
+                f"Tên miền {host} là cấp {parts.depth}; quy định là cấp {rule.depth}.",
+                f"The domain {host} is at level {parts.depth}; the rule is level {rule.depth}.",
+            )
+        v.expected.append(f"{label}.*.{zone}")
+        return v
+    expected = f"{label}.{parent}"
+    v.expected.append(expected)
+    if host.endswith("." + parent) and len(labels) == len(parent.split(".")) + 1:
+        if parts.depth != rule.depth:
+            v.note(
+                f"Tên miền nằm ngay dưới cơ quan cấp trên {parent} nhưng là cấp {parts.depth} "
+                f"(quy định cấp {rule.depth}): tên miền của cơ quan cấp trên cần xem lại.",
+                f"The domain sits directly under its parent {parent} but at level {parts.depth} "
+                f"(the rule says {rule.depth}): the parent's own domain needs a look.",
+            )
+        return v
+    v.add(
+        "fail",
+        f"Tên miền {host} không nằm ngay dưới tên miền của cơ quan cấp trên {parent}: "
+        f"quy định là tên miền cấp {rule.depth} dạng {expected}.",
+        f"The domain {host} is not directly under its parent's domain {parent}: the rule is "
+        f"a level-{rule.depth} name such as {expected}.",
+    )
+    return v
+
+
+def _worst(statuses: list[Status]) -> Status:
+    order: tuple[Status, ...] = ("fail", "warn", "manual", "pass")
+    for status in order:
+        if status in statuses:
+            return status
+    return "pass"
+
+
+@check("domain_name", params=DomainParams)
+def domain_name(art: Artifacts, p: DomainParams) -> Outcome:
+    """The agency's domain follows the province's naming scheme: zone, depth, parent, label."""
+    scheme = SCHEMES[p.scheme]
+    agency = art.agency
+    rule = scheme.levels.get(agency.level)
+    host = normalise_host(agency.domain)
+    if rule is None:
+        return Outcome(
+            status="not_applicable",
+            evidence=(
+                Evidence(
+                    detail=t(
+                        f"{scheme.document} không quy định tên miền cho cấp '{agency.level}'.",
+                        f"{scheme.document} sets no domain rule for level '{agency.level}'.",
+                    ),
+                    found=host,
+                ),
+            ),
+        )
+    v = _judge(art, p, scheme, rule)
+    statuses = [status for status, _ in v.problems]
+    if rule.advisory:
+        statuses = ["warn" if s == "fail" else s for s in statuses]
+    if not statuses and (
+        "level" in agency.guessed or ("name" in agency.guessed and rule.label != "free")
+    ):
+        statuses = ["manual"]
+    status = _worst(statuses)
+    expected = " | ".join(dict.fromkeys(v.expected)) or None
+    evidence = [ev.model_copy(update={"expected": expected}) for _, ev in v.problems]
+    if not v.problems:
+        evidence.append(
+            Evidence(
+                detail=t(
+                    f"Tên miền {host} đúng quy tắc {scheme.document} cho cấp '{agency.level}'.",
+                    f"The domain {host} follows {scheme.document} for level '{agency.level}'.",
+                ),
+                found=host,
+                expected=expected,
+            )
+            if status == "pass"
+            else Evidence(
+                detail=t(
+                    "Vị trí tên miền cần người kiểm tra xem xét.",
+                    "The domain's position needs a human check.",
+                ),
+                found=host,
+                expected=expected,
+            )
+        )
+    evidence.extend(n.model_copy(update={"expected": expected}) for n in v.notes)
+    if status != "pass":
+        logger.debug("domain %s: %s (%s)", host, status, expected)
+    return Outcome(status=status, evidence=tuple(evidence))
