@@ -17,12 +17,73 @@ _VI_MARKS = re.compile(
 
 _STOPWORDS = {
     "en": frozenset(
-        "the of and to in is for on with by as at from that this are be was were it an or "
-        "its which has have not their our will can all about more".split()
+        [
+            "the",
+            "of",
+            "and",
+            "to",
+            "in",
+            "is",
+            "for",
+            "on",
+            "with",
+            "by",
+            "as",
+            "at",
+            "from",
+            "that",
+            "this",
+            "are",
+            "be",
+            "was",
+            "were",
+            "it",
+            "an",
+            "or",
+            "its",
+            "which",
+            "has",
+            "have",
+            "not",
+            "their",
+            "our",
+            "will",
+            "can",
+            "all",
+            "about",
+            "more",
+        ]
     ),
     "vi": frozenset(
-        "của và các là trong được cho với những có một này đã không người theo tại về để "
-        "khi đến từ năm ngày tỉnh thông tin".split()
+        [
+            "của",
+            "và",
+            "các",
+            "là",
+            "trong",
+            "được",
+            "cho",
+            "với",
+            "những",
+            "có",
+            "một",
+            "này",
+            "đã",
+            "không",
+            "người",
+            "theo",
+            "tại",
+            "về",
+            "để",
+            "khi",
+            "đến",
+            "từ",
+            "năm",
+            "ngày",
+            "tỉnh",
+            "thông",
+            "tin",
+        ]
     ),
 }
 

@@ -29,7 +29,10 @@ def test_identify_languages() -> None:
 
 def test_english_version_pass() -> None:
     home = page("https://soctrang.gov.vn/", '<a href="/en/">English</a>')
-    en = page("https://soctrang.gov.vn/en/", f'<html lang="en"><body>{EN_MENU}<main><p>{EN_TEXT}</p></main></body></html>')
+    en = page(
+        "https://soctrang.gov.vn/en/",
+        f'<html lang="en"><body>{EN_MENU}<main><p>{EN_TEXT}</p></main></body></html>',
+    )
     out = foreign_version(art(home, en), ForeignVersionParams())
     assert out.status == "pass"
     assert out.evidence[0].found == "en"
@@ -38,7 +41,10 @@ def test_english_version_pass() -> None:
 
 def test_english_link_to_vietnamese_page_fails() -> None:
     home = page("https://soctrang.gov.vn/", '<a href="/en/">EN</a>')
-    en = page("https://soctrang.gov.vn/en/", f'<html lang="en"><body><main><p>{VI_TEXT}</p></main></body></html>')
+    en = page(
+        "https://soctrang.gov.vn/en/",
+        f'<html lang="en"><body><main><p>{VI_TEXT}</p></main></body></html>',
+    )
     out = foreign_version(art(home, en), ForeignVersionParams())
     assert out.status == "fail" and out.evidence[0].found == "vi"
 
@@ -47,7 +53,10 @@ def test_no_english_link_fails_and_missing_topics_fail() -> None:
     home = page("https://soctrang.gov.vn/", '<a href="/tin-tuc/">Tin tức</a>')
     assert foreign_version(art(home), ForeignVersionParams()).status == "fail"
     home = page("https://soctrang.gov.vn/", '<a href="/en/"><img src="uk.png" alt="English"></a>')
-    en = page("https://soctrang.gov.vn/en/", f'<html lang="en"><body><main><p>{EN_TEXT}</p></main></body></html>')
+    en = page(
+        "https://soctrang.gov.vn/en/",
+        f'<html lang="en"><body><main><p>{EN_TEXT}</p></main></body></html>',
+    )
     out = foreign_version(art(home, en), ForeignVersionParams())
     assert out.status == "fail" and out.evidence[1].found == "-"
 
@@ -60,10 +69,16 @@ FOOTER = (
 
 
 def test_footer_pass_and_missing_fields_named() -> None:
-    good = page("https://soctrang.gov.vn/", f"<body><header><h1>Ủy ban nhân dân tỉnh Sóc Trăng</h1></header>{FOOTER}</body>")
+    good = page(
+        "https://soctrang.gov.vn/",
+        f"<body><header><h1>Ủy ban nhân dân tỉnh Sóc Trăng</h1></header>{FOOTER}</body>",
+    )
     assert footer_contacts(art(good), NoParams()).status == "pass"
     assert header_agency_name(art(good), NoParams()).status == "pass"
-    bad = page("https://soctrang.gov.vn/", "<body><header>Cổng thông tin</header><footer>Bản quyền 2026</footer></body>")
+    bad = page(
+        "https://soctrang.gov.vn/",
+        "<body><header>Cổng thông tin</header><footer>Bản quyền 2026</footer></body>",
+    )
     out = footer_contacts(art(bad), NoParams())
     assert out.status == "fail"
     assert out.evidence[0].detail.vi == (
@@ -73,14 +88,17 @@ def test_footer_pass_and_missing_fields_named() -> None:
 
 
 DC = "".join(
-    f'<meta name="DC.{n}" content="x">' for n in ("title", "creator", "date", "description", "publisher", "identifier")
+    f'<meta name="DC.{n}" content="x">'
+    for n in ("title", "creator", "date", "description", "publisher", "identifier")
 )
 
 
 def test_dublin_core_ratio() -> None:
     full = page("https://soctrang.gov.vn/", f"<head>{DC}</head><body>a</body>")
     assert dublin_core(art(full), DublinCoreParams()).status == "pass"
-    empty = page("https://soctrang.gov.vn/a", '<head><meta name="DC.title" content=""></head><body>a</body>')
+    empty = page(
+        "https://soctrang.gov.vn/a", '<head><meta name="DC.title" content=""></head><body>a</body>'
+    )
     out = dublin_core(art(full, empty), DublinCoreParams())
     assert out.status == "fail"
     assert out.evidence[0].found == "50%"
@@ -88,8 +106,12 @@ def test_dublin_core_ratio() -> None:
 
 
 def test_header_name_is_manual_when_the_name_was_only_guessed() -> None:
-    guessed = Agency(name="x.soctrang.gov.vn", level="department", domain="x.soctrang.gov.vn",
-                     guessed=("name", "level"))
+    guessed = Agency(
+        name="x.soctrang.gov.vn",
+        level="department",
+        domain="x.soctrang.gov.vn",
+        guessed=("name", "level"),
+    )
     home = page("https://x.soctrang.gov.vn/", "<title>Sở X</title><header><h1>Sở X</h1></header>")
     out = header_agency_name(art(home, agency=guessed), NoParams())
     assert out.status == "manual"

@@ -57,7 +57,9 @@ def test_placeholder_page_does_not_count() -> None:
 
 def test_broken_link_fails_and_unfetched_is_error() -> None:
     home = page("https://soctrang.gov.vn/", _home('<a href="/du-an/">Dự án đầu tư</a>'))
-    broken = PageSnapshot(url="https://soctrang.gov.vn/du-an/", final_url="https://soctrang.gov.vn/du-an/", status=404)
+    broken = PageSnapshot(
+        url="https://soctrang.gov.vn/du-an/", final_url="https://soctrang.gov.vn/du-an/", status=404
+    )
     out = sections_present(art(home, failed=(broken,)), SectionsParams(sections=("investment",)))
     assert out.status == "fail" and out.evidence[0].found == "404"
     out = sections_present(art(home), SectionsParams(sections=("investment",)))
@@ -65,7 +67,10 @@ def test_broken_link_fails_and_unfetched_is_error() -> None:
 
 
 def test_online_services_satisfied_by_national_portal() -> None:
-    home = page("https://soctrang.gov.vn/", _home('<a href="https://dichvucong.gov.vn/">Dịch vụ công trực tuyến</a>'))
+    home = page(
+        "https://soctrang.gov.vn/",
+        _home('<a href="https://dichvucong.gov.vn/">Dịch vụ công trực tuyến</a>'),
+    )
     out = sections_present(art(home), SectionsParams(sections=("online_services",)))
     assert out.status == "pass"
 
@@ -79,7 +84,9 @@ def test_unknown_section_is_rejected_by_params() -> None:
 
 
 def test_links_to_hosts() -> None:
-    home = page("https://soctrang.gov.vn/", _home('<a href="https://nguoidan.chinhphu.vn/">Phản ánh</a>'))
+    home = page(
+        "https://soctrang.gov.vn/", _home('<a href="https://nguoidan.chinhphu.vn/">Phản ánh</a>')
+    )
     params = LinksToHostsParams(hosts=("nguoidan.chinhphu.vn", "dichvucong.gov.vn"))
     assert links_to_hosts(art(home), params).status == "pass"
     bare = page("https://soctrang.gov.vn/", _home('<a href="/x">X</a>'))
@@ -92,11 +99,24 @@ def test_links_to_children_lists_the_missing_ones() -> None:
         province="Sóc Trăng",
         agencies=(
             parent,
-            Agency(name="Sở TT&TT", level="department", domain="sotttt.soctrang.gov.vn", parent="soctrang.gov.vn"),
-            Agency(name="Huyện Kế Sách", level="district", domain="kesach.soctrang.gov.vn", parent="soctrang.gov.vn"),
+            Agency(
+                name="Sở TT&TT",
+                level="department",
+                domain="sotttt.soctrang.gov.vn",
+                parent="soctrang.gov.vn",
+            ),
+            Agency(
+                name="Huyện Kế Sách",
+                level="district",
+                domain="kesach.soctrang.gov.vn",
+                parent="soctrang.gov.vn",
+            ),
         ),
     )
-    home = page("https://soctrang.gov.vn/", _home('<a href="https://sotttt.soctrang.gov.vn/">Sở TT&amp;TT</a>'))
+    home = page(
+        "https://soctrang.gov.vn/",
+        _home('<a href="https://sotttt.soctrang.gov.vn/">Sở TT&amp;TT</a>'),
+    )
     out = links_to_children(art(home, agency=parent, registry=reg), NoParams())
     assert out.status == "fail"
     assert [e.expected for e in out.evidence] == ["kesach.soctrang.gov.vn"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from auditor.checks.registry import NoParams
 from auditor.checks.transport import (
@@ -19,7 +19,7 @@ from auditor.checks.transport import (
 from auditor.models import RedirectHop, TlsFacts, TransportProbe
 from tests.factories import art, page
 
-GOOD_TLS = TlsFacts(version="TLSv1.3", cert_not_after=datetime(2027, 6, 1, tzinfo=timezone.utc))
+GOOD_TLS = TlsFacts(version="TLSv1.3", cert_not_after=datetime(2027, 6, 1, tzinfo=UTC))
 HTTPS_OK = TransportProbe(
     url="https://soctrang.gov.vn/",
     ok=True,
@@ -33,7 +33,9 @@ HTTP_REDIRECT = TransportProbe(
     ok=True,
     status=200,
     final_url="https://soctrang.gov.vn/",
-    redirects=(RedirectHop(url="http://soctrang.gov.vn/", status=301, location="https://soctrang.gov.vn/"),),
+    redirects=(
+        RedirectHop(url="http://soctrang.gov.vn/", status=301, location="https://soctrang.gov.vn/"),
+    ),
 )
 HTTPS_TLS_FAIL = TransportProbe(
     url="https://soctrang.gov.vn/", ok=False, error="tls: handshake failure", error_kind="tls"
@@ -56,8 +58,12 @@ def test_https_fails_for_http_only_portal() -> None:
 
 
 def test_unreachable_portal_is_error_not_fail() -> None:
-    down = TransportProbe(url="https://soctrang.gov.vn/", ok=False, error="timed out", error_kind="timeout")
-    down_http = TransportProbe(url="http://soctrang.gov.vn/", ok=False, error="refused", error_kind="connect")
+    down = TransportProbe(
+        url="https://soctrang.gov.vn/", ok=False, error="timed out", error_kind="timeout"
+    )
+    down_http = TransportProbe(
+        url="http://soctrang.gov.vn/", ok=False, error="refused", error_kind="connect"
+    )
     assert https_available(art(https=down, http=down_http), NoParams()).status == "error"
     assert http_redirects_to_https(art(https=down, http=down_http), NoParams()).status == "error"
 
@@ -85,14 +91,17 @@ def test_tls_version_and_certificate_lifetime() -> None:
     assert tls_version(art(https=old), TlsVersionParams()).status == "warn"
     assert https_certificate_lifetime(art(https=HTTPS_OK), CertificateParams()).status == "pass"
     soon = HTTPS_OK.model_copy(
-        update={"tls": TlsFacts(cert_not_after=datetime(2026, 12, 1, tzinfo=timezone.utc))}
+        update={"tls": TlsFacts(cert_not_after=datetime(2026, 12, 1, tzinfo=UTC))}
     )
     out = https_certificate_lifetime(art(https=soon), CertificateParams())
     assert out.status == "warn" and out.evidence[0].found == "11"
 
 
 def test_mixed_content_lists_active_resources() -> None:
-    clean = page("https://soctrang.gov.vn/", '<script src="/a.js"></script><img src="https://x/y.png" alt="y">')
+    clean = page(
+        "https://soctrang.gov.vn/",
+        '<script src="/a.js"></script><img src="https://x/y.png" alt="y">',
+    )
     assert no_mixed_content(art(clean), NoParams()).status == "pass"
     mixed = page(
         "https://soctrang.gov.vn/",

@@ -28,9 +28,12 @@ def server() -> Iterator[FixtureServer]:
 def _staging_flags(srv: FixtureServer) -> list[str]:
     """The flags an agency would pass to audit a staging host under its final name."""
     return [
-        "--connect-to", f"::127.0.0.1:{srv.https_port}".replace("::", ":443:", 1),
-        "--connect-to", f":80:127.0.0.1:{srv.http_port}",
-        "--ca-bundle", str(srv.ca_pem_path),
+        "--connect-to",
+        f"::127.0.0.1:{srv.https_port}".replace("::", ":443:", 1),
+        "--connect-to",
+        f":80:127.0.0.1:{srv.http_port}",
+        "--ca-bundle",
+        str(srv.ca_pem_path),
     ]
 
 
@@ -66,8 +69,18 @@ class _Listener:
 def test_scan_of_one_portal_through_connect_to(server: FixtureServer, tmp_path: Path) -> None:
     result = runner.invoke(
         app,
-        ["scan", "soctrang.gov.vn", *_staging_flags(server), "--as-of", "2026-11-20",
-         "--out", str(tmp_path), "-q", "--fail-under", "90"],
+        [
+            "scan",
+            "soctrang.gov.vn",
+            *_staging_flags(server),
+            "--as-of",
+            "2026-11-20",
+            "--out",
+            str(tmp_path),
+            "-q",
+            "--fail-under",
+            "90",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "auditor: OK soctrang.gov.vn=100.0" in result.output
@@ -81,9 +94,22 @@ def test_scan_of_one_portal_through_connect_to(server: FixtureServer, tmp_path: 
 def test_fail_under_gates_with_exit_1(server: FixtureServer, tmp_path: Path) -> None:
     result = runner.invoke(
         app,
-        ["scan", "sonnptnt.soctrang.gov.vn", *_staging_flags(server), "--as-of", "2026-11-20",
-         "--name", "Sở Nông nghiệp và Phát triển nông thôn", "--level", "department",
-         "--out", str(tmp_path), "-q", "--fail-under", "99"],
+        [
+            "scan",
+            "sonnptnt.soctrang.gov.vn",
+            *_staging_flags(server),
+            "--as-of",
+            "2026-11-20",
+            "--name",
+            "Sở Nông nghiệp và Phát triển nông thôn",
+            "--level",
+            "department",
+            "--out",
+            str(tmp_path),
+            "-q",
+            "--fail-under",
+            "99",
+        ],
     )
     assert result.exit_code == 1, result.output
     assert "auditor: FAIL sonnptnt.soctrang.gov.vn=" in result.output
@@ -101,8 +127,15 @@ def test_bad_registry_stops_before_any_request(tmp_path: Path) -> None:
     try:
         result = runner.invoke(
             app,
-            ["scan", "--registry", str(bad), "--connect-to", f"::127.0.0.1:{listener.port}",
-             "--out", str(tmp_path / "out")],
+            [
+                "scan",
+                "--registry",
+                str(bad),
+                "--connect-to",
+                f"::127.0.0.1:{listener.port}",
+                "--out",
+                str(tmp_path / "out"),
+            ],
         )
     finally:
         listener.close()

@@ -70,7 +70,12 @@ FAILS: dict[str, dict[str, frozenset[Status]]] = {
 }
 
 # Agencies with registered children (Đ16 k1–2 applies only to them).
-PARENTS = {"soctrang.gov.vn", "sotttt.soctrang.gov.vn", "thanhpho.soctrang.gov.vn", "kesach.soctrang.gov.vn"}
+PARENTS = {
+    "soctrang.gov.vn",
+    "sotttt.soctrang.gov.vn",
+    "thanhpho.soctrang.gov.vn",
+    "kesach.soctrang.gov.vn",
+}
 
 
 @pytest.fixture(scope="module")
@@ -96,9 +101,7 @@ def _findings(out: Path, domain: str) -> dict[str, Finding]:
 
 
 @pytest.mark.parametrize("domain", sorted(FAILS))
-def test_each_rule_status_matches_expected(
-    demo_scan: tuple[ScanResult, Path], domain: str
-) -> None:
+def test_each_rule_status_matches_expected(demo_scan: tuple[ScanResult, Path], domain: str) -> None:
     _, out = demo_scan
     findings = _findings(out, domain)
     report = _report(out, domain)
@@ -130,8 +133,10 @@ def test_not_applicable_only_where_the_regulation_says(
         rid
         for rid in findings
         if (rid.startswith("st.d5k1") and not _domain_rule_for(rid, level))
-        or (rid in {"st.d11.science", "st.d12k1.statistics-province", "st.d13.english"}
-            and level != "province")
+        or (
+            rid in {"st.d11.science", "st.d12k1.statistics-province", "st.d13.english"}
+            and level != "province"
+        )
         or (rid == "st.d12k2.statistics-components" and level not in {"department", "district"})
         or (rid == "st.d16k1.links-children" and domain not in PARENTS)
     }
@@ -173,8 +178,9 @@ def test_evidence_names_what_is_wrong(demo_scan: tuple[ScanResult, Path]) -> Non
     commune = _findings(out, "nhonmy.soctrang.gov.vn")["st.d5k1d.domain-commune"]
     assert any("nhonmy.kesach.soctrang.gov.vn" in (e.expected or "") for e in commune.evidence)
     stale = _findings(out, "phuong2.thanhpho.soctrang.gov.vn")["st.d17k1a.news-fresh"]
-    assert any("2025-02-14" in (e.found or "") or "14/02/2025" in (e.found or "")
-               for e in stale.evidence)
+    assert any(
+        "2025-02-14" in (e.found or "") or "14/02/2025" in (e.found or "") for e in stale.evidence
+    )
     https = _findings(out, "sokhdt.soctrang.gov.vn")["st.d6k2.https"]
     assert https.evidence and https.evidence[0].url == "https://sokhdt.soctrang.gov.vn/"
 
@@ -190,8 +196,18 @@ def test_reports_and_summary_are_written(demo_scan: tuple[ScanResult, Path]) -> 
     assert (out / "index.html").is_file() and (out / "summary.csv").is_file()
     assert len(result.rows) == len(FAILS)
     data = json.loads((out / "soctrang.gov.vn.json").read_text(encoding="utf-8"))
-    for key in ("schema_version", "tool", "agency", "profile", "as_of", "started_at",
-                "finished_at", "crawl", "score", "findings"):
+    for key in (
+        "schema_version",
+        "tool",
+        "agency",
+        "profile",
+        "as_of",
+        "started_at",
+        "finished_at",
+        "crawl",
+        "score",
+        "findings",
+    ):
         assert key in data
     assert data["crawl"]["pages_fetched"] > 10 and data["crawl"]["final_url"].startswith("https://")
     assert data["profile"]["id"] == "soctrang-2019"

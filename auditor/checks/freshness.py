@@ -50,7 +50,15 @@ def news_fresh(art: Artifacts, p: FreshnessParams) -> Outcome:
     """The newest dated news item is at most ``max_working_days`` working days old."""
     pages = news_pages(art, p.section)
     if not pages:
-        return Outcome(status="error", evidence=(Evidence(url=art.start_url, detail=t("Không tải được trang chủ.", "The home page could not be fetched.")),))
+        return Outcome(
+            status="error",
+            evidence=(
+                Evidence(
+                    url=art.start_url,
+                    detail=t("Không tải được trang chủ.", "The home page could not be fetched."),
+                ),
+            ),
+        )
     items = dated_items(pages, art.as_of)
     if not items:
         return Outcome(
@@ -75,7 +83,8 @@ def news_fresh(art: Artifacts, p: FreshnessParams) -> Outcome:
                 url=url,
                 detail=t(
                     f"Tin mới nhất ngày {newest:%d/%m/%Y}, cách ngày kiểm tra {age} ngày làm việc.",
-                    f"Newest item dated {newest:%d/%m/%Y}, {age} working days before the audit date.",
+                    f"Newest item dated {newest:%d/%m/%Y}, "
+                    f"{age} working days before the audit date.",
                 ),
                 expected=f"<= {p.max_working_days}",
                 found=f"{newest:%d/%m/%Y}: {age}",

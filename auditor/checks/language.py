@@ -71,7 +71,12 @@ def foreign_version(art: Artifacts, p: ForeignVersionParams) -> Outcome:
     if home is None:
         return Outcome(
             status="error",
-            evidence=(Evidence(url=art.start_url, detail=t("Không tải được trang chủ.", "The home page could not be fetched.")),),
+            evidence=(
+                Evidence(
+                    url=art.start_url,
+                    detail=t("Không tải được trang chủ.", "The home page could not be fetched."),
+                ),
+            ),
         )
     link = find_version_link(home, p.lang, p.paths)
     if link is None:
@@ -101,7 +106,11 @@ def foreign_version(art: Artifacts, p: ForeignVersionParams) -> Outcome:
                         "Liên kết phiên bản tiếng nước ngoài không mở được.",
                         "The foreign-language link could not be opened.",
                     ),
-                    found=(str(failed.status) if failed and failed.status else (failed.error if failed else None)),
+                    found=(
+                        str(failed.status)
+                        if failed and failed.status
+                        else (failed.error if failed else None)
+                    ),
                 ),
             ),
         )
@@ -110,8 +119,10 @@ def foreign_version(art: Artifacts, p: ForeignVersionParams) -> Outcome:
         Evidence(
             url=page.url,
             detail=t(
-                f"Ngôn ngữ nhận dạng: {guess.lang} (độ tin cậy {guess.confidence}); lang=\"{page.lang or ''}\".",
-                f"Detected language: {guess.lang} (confidence {guess.confidence}); lang=\"{page.lang or ''}\".",
+                f"Ngôn ngữ nhận dạng: {guess.lang} (độ tin cậy {guess.confidence}); "
+                f'lang="{page.lang or ""}".',
+                f"Detected language: {guess.lang} (confidence {guess.confidence}); "
+                f'lang="{page.lang or ""}".',
             ),
             expected=p.lang,
             found=guess.lang,

@@ -11,12 +11,18 @@ from auditor.models import Evidence, Outcome, t
 from auditor.text.fold import fold, fold_words
 
 # Vietnamese phone numbers: 0xxx xxx xxx, (0299) 3822 345, +84 299 3822 345, 1900 xxxx.
-_PHONE = re.compile(r"(?:\+84|\(0\d{2,3}\)|\b0\d{1,3})[\s.\-]?\d{3,4}[\s.\-]?\d{3,4}\b|\b1[89]00[\s.]?\d{4}\b")
+_PHONE = re.compile(
+    r"(?:\+84|\(0\d{2,3}\)|\b0\d{1,3})[\s.\-]?\d{3,4}[\s.\-]?\d{3,4}\b|\b1[89]00[\s.]?\d{4}\b"
+)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 FOOTER_FIELDS: dict[str, tuple[tuple[str, ...], str, str]] = {
     # field: (folded labels, vi name, en name)
-    "owner": (("co quan chu quan", "don vi chu quan", "co quan quan ly"), "cơ quan chủ quản", "owner agency"),
+    "owner": (
+        ("co quan chu quan", "don vi chu quan", "co quan quan ly"),
+        "cơ quan chủ quản",
+        "owner agency",
+    ),
     "responsible": (
         ("chiu trach nhiem", "trach nhiem chinh", "nguoi chiu trach nhiem", "truong ban bien tap"),
         "người chịu trách nhiệm",
@@ -36,10 +42,18 @@ def footer_text(page: Page) -> str:
 
 @check("footer_contacts")
 def footer_contacts(art: Artifacts, p: NoParams) -> Outcome:
-    """The home page footer names the owner agency, the person responsible, address, phone, email."""
+    """The home page footer names the owner agency, person responsible, address, phone, email."""
     home = art.home
     if home is None:
-        return Outcome(status="error", evidence=(Evidence(url=art.start_url, detail=t("Không tải được trang chủ.", "The home page could not be fetched.")),))
+        return Outcome(
+            status="error",
+            evidence=(
+                Evidence(
+                    url=art.start_url,
+                    detail=t("Không tải được trang chủ.", "The home page could not be fetched."),
+                ),
+            ),
+        )
     text = footer_text(home)
     folded = fold(text)
     missing: list[tuple[str, str]] = []
@@ -73,7 +87,9 @@ def footer_contacts(art: Artifacts, p: NoParams) -> Outcome:
         evidence=(
             Evidence(
                 url=home.url,
-                detail=t("Chân trang có đủ thông tin liên hệ.", "The footer has every contact field."),
+                detail=t(
+                    "Chân trang có đủ thông tin liên hệ.", "The footer has every contact field."
+                ),
                 found=f"{phone.group(0) if phone else ''}; {email.group(0) if email else ''}",
                 snippet=snippet,
             ),
@@ -83,10 +99,18 @@ def footer_contacts(art: Artifacts, p: NoParams) -> Outcome:
 
 @check("header_agency_name")
 def header_agency_name(art: Artifacts, p: NoParams) -> Outcome:
-    """The agency's full name appears at the top of the home page (header, title or first heading)."""
+    """The agency's full name is at the top of the home page (header, title or first heading)."""
     home = art.home
     if home is None:
-        return Outcome(status="error", evidence=(Evidence(url=art.start_url, detail=t("Không tải được trang chủ.", "The home page could not be fetched.")),))
+        return Outcome(
+            status="error",
+            evidence=(
+                Evidence(
+                    url=art.start_url,
+                    detail=t("Không tải được trang chủ.", "The home page could not be fetched."),
+                ),
+            ),
+        )
     if "name" in art.agency.guessed:
         return Outcome(
             status="manual",
@@ -94,8 +118,10 @@ def header_agency_name(art: Artifacts, p: NoParams) -> Outcome:
                 Evidence(
                     url=home.url,
                     detail=t(
-                        "Chưa biết tên cơ quan (không có trong danh sách): dùng --registry hoặc --name.",
-                        "The agency's name is unknown (not in a registry): use --registry or --name.",
+                        "Chưa biết tên cơ quan (không có trong danh sách): "
+                        "dùng --registry hoặc --name.",
+                        "The agency's name is unknown (not in a registry): "
+                        "use --registry or --name.",
                     ),
                     found=home.title[:200] or None,
                 ),
@@ -105,13 +131,28 @@ def header_agency_name(art: Artifacts, p: NoParams) -> Outcome:
     top = " ".join(n.text(separator=" ") for n in nodes) + " " + home.title
     name = fold_words(art.agency.name)
     if name and name in fold_words(top):
-        return Outcome(status="pass", evidence=(Evidence(url=home.url, detail=t("Đầu trang có tên đầy đủ của cơ quan.", "The header shows the agency's full name."), found=art.agency.name),))
+        return Outcome(
+            status="pass",
+            evidence=(
+                Evidence(
+                    url=home.url,
+                    detail=t(
+                        "Đầu trang có tên đầy đủ của cơ quan.",
+                        "The header shows the agency's full name.",
+                    ),
+                    found=art.agency.name,
+                ),
+            ),
+        )
     return Outcome(
         status="fail",
         evidence=(
             Evidence(
                 url=home.url,
-                detail=t("Đầu trang không có tên đầy đủ của cơ quan.", "The header does not show the agency's full name."),
+                detail=t(
+                    "Đầu trang không có tên đầy đủ của cơ quan.",
+                    "The header does not show the agency's full name.",
+                ),
                 expected=art.agency.name,
                 found=collapse(top)[:200],
             ),
@@ -119,7 +160,14 @@ def header_agency_name(art: Artifacts, p: NoParams) -> Outcome:
     )
 
 
-DC_MANDATORY = ("DC.title", "DC.creator", "DC.date", "DC.description", "DC.publisher", "DC.identifier")
+DC_MANDATORY = (
+    "DC.title",
+    "DC.creator",
+    "DC.date",
+    "DC.description",
+    "DC.publisher",
+    "DC.identifier",
+)
 
 
 class DublinCoreParams(Params):
@@ -143,7 +191,14 @@ def _dc(page: Page) -> dict[str, str]:
 def dublin_core(art: Artifacts, p: DublinCoreParams) -> Outcome:
     """Pages carry the mandatory Dublin Core ``<meta>`` elements, non-empty."""
     if not art.pages:
-        return Outcome(status="error", evidence=(Evidence(url=art.start_url, detail=t("Không có trang nào để xét.", "No page to examine.")),))
+        return Outcome(
+            status="error",
+            evidence=(
+                Evidence(
+                    url=art.start_url, detail=t("Không có trang nào để xét.", "No page to examine.")
+                ),
+            ),
+        )
     bad: list[Evidence] = []
     for page in art.pages:
         found = _dc(page)
@@ -152,7 +207,10 @@ def dublin_core(art: Artifacts, p: DublinCoreParams) -> Outcome:
             bad.append(
                 Evidence(
                     url=page.url,
-                    detail=t("Thiếu phần tử Dublin Core: " + ", ".join(missing), "Missing Dublin Core elements: " + ", ".join(missing)),
+                    detail=t(
+                        "Thiếu phần tử Dublin Core: " + ", ".join(missing),
+                        "Missing Dublin Core elements: " + ", ".join(missing),
+                    ),
                     expected=", ".join(p.elements),
                     found=", ".join(sorted(found)) or "-",
                 )

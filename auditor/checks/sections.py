@@ -259,7 +259,8 @@ def links_to_children(art: Artifacts, p: NoParams) -> Outcome:
                 Evidence(
                     url=art.home.url,
                     detail=t(
-                        f"Thiếu liên kết tới cổng «{c.name}».", f"No link to the portal of «{c.name}»."
+                        f"Thiếu liên kết tới cổng «{c.name}».",
+                        f"No link to the portal of «{c.name}».",
                     ),
                     expected=c.domain,
                 )

@@ -55,12 +55,17 @@ def https_available(art: Artifacts, p: NoParams) -> Outcome:
     probe = art.https
     assert probe is not None
     if probe.ok and probe.status < 400 and (probe.final_url or "").startswith("https://"):
-        detail = t("Cổng trả lời qua HTTPS với chứng thư hợp lệ.", "HTTPS answers with a valid certificate.")
-        found = _chain(probe)
+        detail = t(
+            "Cổng trả lời qua HTTPS với chứng thư hợp lệ.",
+            "HTTPS answers with a valid certificate.",
+        )
+        chain = _chain(probe)
         if probe.tls and probe.tls.cert_not_after:
             days = (probe.tls.cert_not_after.date() - art.as_of).days
-            found += f"; chứng thư hết hạn {probe.tls.cert_not_after.date()} ({days} ngày)"
-        return Outcome(status="pass", evidence=(Evidence(url=probe.url, detail=detail, found=found),))
+            chain += f"; chứng thư hết hạn {probe.tls.cert_not_after.date()} ({days} ngày)"
+        return Outcome(
+            status="pass", evidence=(Evidence(url=probe.url, detail=detail, found=chain),)
+        )
     if probe.ok and probe.status >= 500:
         return Outcome(
             status="error",
@@ -83,6 +88,7 @@ def https_available(art: Artifacts, p: NoParams) -> Outcome:
                 ),
             ),
         )
+    found: str | None
     if probe.ok:
         detail = t(
             "Trang chủ qua HTTPS không dùng được.", "The home page over HTTPS is not usable."
@@ -99,7 +105,14 @@ def https_available(art: Artifacts, p: NoParams) -> Outcome:
         found = probe.error
     return Outcome(
         status="fail",
-        evidence=(Evidence(url=probe.url, detail=detail, expected="https://" + art.agency.domain + "/", found=found),),
+        evidence=(
+            Evidence(
+                url=probe.url,
+                detail=detail,
+                expected="https://" + art.agency.domain + "/",
+                found=found,
+            ),
+        ),
     )
 
 
@@ -116,7 +129,13 @@ def https_certificate_lifetime(art: Artifacts, p: CertificateParams) -> Outcome:
     if probe is None or not probe.ok or probe.tls is None or probe.tls.cert_not_after is None:
         return Outcome(
             status="not_applicable",
-            evidence=(Evidence(detail=t("Không có chứng thư hợp lệ để xét.", "No valid certificate to examine.")),),
+            evidence=(
+                Evidence(
+                    detail=t(
+                        "Không có chứng thư hợp lệ để xét.", "No valid certificate to examine."
+                    )
+                ),
+            ),
         )
     days = (probe.tls.cert_not_after.date() - art.as_of).days
     status = "warn" if days < p.warn_days else "pass"
@@ -125,7 +144,10 @@ def https_certificate_lifetime(art: Artifacts, p: CertificateParams) -> Outcome:
         evidence=(
             Evidence(
                 url=probe.url,
-                detail=t(f"Chứng thư còn {days} ngày hiệu lực.", f"The certificate is valid for {days} more days."),
+                detail=t(
+                    f"Chứng thư còn {days} ngày hiệu lực.",
+                    f"The certificate is valid for {days} more days.",
+                ),
                 expected=f">= {p.warn_days}",
                 found=str(days),
             ),
@@ -183,7 +205,10 @@ def http_redirects_to_https(art: Artifacts, p: NoParams) -> Outcome:
     detail = (
         t("HTTP chuyển sang máy chủ khác.", "HTTP redirects to another host.")
         if final.startswith("https://")
-        else t("Trang vẫn được phục vụ qua HTTP, không chuyển sang HTTPS.", "The page is served over plain HTTP without redirecting to HTTPS.")
+        else t(
+            "Trang vẫn được phục vụ qua HTTP, không chuyển sang HTTPS.",
+            "The page is served over plain HTTP without redirecting to HTTPS.",
+        )
     )
     return Outcome(
         status="fail",
@@ -211,7 +236,14 @@ def hsts(art: Artifacts, p: HstsParams) -> Outcome:
     if probe is None or not probe.ok:
         return Outcome(
             status="not_applicable",
-            evidence=(Evidence(detail=t("HTTPS không trả lời; HSTS không xét.", "No HTTPS answer; HSTS not examined.")),),
+            evidence=(
+                Evidence(
+                    detail=t(
+                        "HTTPS không trả lời; HSTS không xét.",
+                        "No HTTPS answer; HSTS not examined.",
+                    )
+                ),
+            ),
         )
     value = probe.hsts
     match = _MAX_AGE.search(value or "")
@@ -246,7 +278,9 @@ def tls_version(art: Artifacts, p: TlsVersionParams) -> Outcome:
     if probe is None or probe.tls is None or probe.tls.version is None:
         return Outcome(
             status="not_applicable",
-            evidence=(Evidence(detail=t("Không có phiên TLS để xét.", "No TLS session to examine.")),),
+            evidence=(
+                Evidence(detail=t("Không có phiên TLS để xét.", "No TLS session to examine.")),
+            ),
         )
     version = probe.tls.version
     ok = _TLS_ORDER.get(version, 0) >= _TLS_ORDER.get(p.minimum, 3)
@@ -276,13 +310,20 @@ def no_mixed_content(art: Artifacts, p: NoParams) -> Outcome:
     if not https_pages:
         return Outcome(
             status="not_applicable",
-            evidence=(Evidence(detail=t("Không có trang HTTPS nào.", "No HTTPS pages."),),),
+            evidence=(
+                Evidence(
+                    detail=t("Không có trang HTTPS nào.", "No HTTPS pages."),
+                ),
+            ),
         )
     for page in https_pages:
         for table, bucket in ((_ACTIVE, active), (_PASSIVE, passive)):
             for tag, attr in table.items():
                 for node in page.tree.css(f"{tag}[{attr}]"):
-                    if tag == "link" and "stylesheet" not in (node.attributes.get("rel") or "").lower():
+                    if (
+                        tag == "link"
+                        and "stylesheet" not in (node.attributes.get("rel") or "").lower()
+                    ):
                         continue
                     value = (node.attributes.get(attr) or "").strip()
                     if value.lower().startswith("http://"):

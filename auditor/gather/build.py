@@ -22,7 +22,9 @@ def _wanted_links(home: Page) -> list[Link]:
     catalogue = load_catalogue()
     wanted: list[Link] = []
     for link in home.links:
-        if any(label_matches(link, s) or slug_matches(link, s) for s in catalogue.sections.values()):
+        if any(
+            label_matches(link, s) or slug_matches(link, s) for s in catalogue.sections.values()
+        ):
             wanted.append(link)
     for lang in ("en", "zh"):
         version = find_version_link(home, lang, ("/en/", "/en", "/sites/en", "/zh/", "/cn/"))

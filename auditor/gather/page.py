@@ -110,7 +110,7 @@ class Page:
 
 
 def link_text(node: LexborNode) -> str:
-    """The accessible text of a link: its text, else image ``alt``, else ``aria-label``/``title``."""
+    """The accessible text of a link: its text, else image ``alt``, else aria-label or title."""
     text = collapse(node.text(separator=" "))
     if text:
         return text
