@@ -18,6 +18,35 @@ from auditor.models import (
 )
 
 
+@dataclass(frozen=True)
+class SearchProbe:
+    """The site search tried once by the gatherer: a word of a recent headline submitted
+    through the home page's search form (``response`` is ``None`` when nothing was sent)."""
+
+    form_url: str  # the page that holds the form
+    action: str  # the URL submitted, query included ('' when nothing was sent)
+    query: str  # the word searched for
+    headline: str  # the recent headline the word comes from
+    headline_url: str  # where that headline links
+    response: PageSnapshot | None = None
+    note: str | None = None  # why nothing was sent (POST form, no headline…)
+
+
+@dataclass(frozen=True)
+class FileProbe:
+    """One file link of a documents listing, fetched by the gatherer."""
+
+    url: str
+    listing_url: str  # the listing that links it
+    link_text: str
+    status: int  # 0 when no HTTP response was received
+    final_url: str = ""
+    content_type: str = ""  # media type without parameters, lower case
+    size: int = 0  # bytes received (capped)
+    magic: bytes = b""  # the first bytes of the body
+    error: str | None = None
+
+
 def host_of(url: str) -> str:
     """The lower-case host of ``url`` ('' when there is none)."""
     return (urlsplit(url).hostname or "").lower()
@@ -38,6 +67,8 @@ class Artifacts:
     sitemap_urls: tuple[str, ...] = ()
     registry: Registry | None = None
     home_error: str | None = None  # why there is no home page, when there is none
+    search: SearchProbe | None = None  # the site search tried by the gatherer
+    doc_files: tuple[FileProbe, ...] = ()  # file links of the documents listing, fetched
     extra: dict[str, object] = field(default_factory=dict)  # gatherer outputs by name
 
     @property
