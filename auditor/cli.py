@@ -24,10 +24,12 @@ from auditor.errors import AuditorError, InputError, UsageError
 from auditor.models import LEVELS, Lang, Level
 from auditor.paths import fixtures_dir
 from auditor.registry import load_registry
+from auditor.report.json_report import report_json_schema, summary_json_schema
+from auditor.report.writer import KNOWN_FORMATS
 from auditor.scan import ScanEvent, ScanPlan, ScanResult, build_plan, run_scan
 
 EXIT_OK, EXIT_GATE, EXIT_INPUT = 0, 1, 2
-FORMATS = ("json", "html", "csv")
+FORMATS = tuple(sorted(KNOWN_FORMATS))
 DEMO_AS_OF = date(2026, 11, 20)  # the date the demo portals' news is written for
 
 app = typer.Typer(
@@ -65,7 +67,12 @@ def _root(
 
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Folder for the reports.")]
 FormatOpt = Annotated[
-    str, typer.Option("--format", "-f", help="Report formats, comma-separated: json,html,csv.")
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Report formats, comma-separated, from: " + ",".join(sorted(KNOWN_FORMATS)) + ".",
+    ),
 ]
 LangOpt = Annotated[str, typer.Option("--lang", help="Report language: vi (default) or en.")]
 AsOfOpt = Annotated[
@@ -341,6 +348,66 @@ def demo(
         except AuditorError as exc:
             _fail(str(exc))
         _run(plan, quiet, fail_under)
+
+
+@app.command("report")
+def report_cmd(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Saved JSON reports (<domain>.json) and/or summary.json files to re-render.",
+            show_default=False,
+        ),
+    ],
+    out_dir: OutOpt = Path("reports_out"),
+    fmt: FormatOpt = "html",
+    lang: LangOpt = "vi",
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Re-render saved reports in other formats or languages, without rescanning.
+
+    A summary.json brings the agency reports it names (read from its folder); two or more
+    agency reports get a summary (index.html, summary.csv…) too. Nothing is re-scored.
+    Exit codes: 0 written, 2 unreadable or invalid input file or bad option.
+    """
+    from auditor.report.rerender import rerender
+
+    _setup_logging(verbose, quiet)
+    try:
+        written = rerender(files, out_dir, _parse_formats(fmt), _parse_lang(lang))
+    except InputError as exc:
+        for problem in exc.problems:
+            err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
+        _fail(f"{len(exc.problems)} problem(s) in the report files; nothing was written")
+    except AuditorError as exc:
+        _fail(str(exc))
+    if quiet:
+        out.print(f"auditor: {len(written)} file(s) → {out_dir}", highlight=False)
+        return
+    for path in written:
+        out.print(str(path), highlight=False, soft_wrap=True)
+
+
+SCHEMAS = {"report": report_json_schema, "summary": summary_json_schema}
+
+
+@app.command("schema")
+def schema_cmd(
+    which: Annotated[
+        str, typer.Argument(help="report (an agency's <domain>.json) or summary (summary.json).")
+    ] = "report",
+) -> None:
+    """Print the JSON Schema (draft 2020-12) of the JSON report or of summary.json.
+
+    docs/report-schema.json is this command's output for "report".
+    """
+    import json
+
+    make = SCHEMAS.get(which)
+    if make is None:
+        _fail(f"unknown schema {which!r}; choose from {', '.join(SCHEMAS)}")
+    sys.stdout.write(json.dumps(make(), indent=2, ensure_ascii=False, sort_keys=True) + "\n")
 
 
 def main() -> None:

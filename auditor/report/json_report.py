@@ -41,7 +41,19 @@ def load_summary(path: Path) -> ScanSummary:
     return _load(path, ScanSummary)
 
 
+def load_any(path: Path) -> AuditReport | ScanSummary:
+    """Read a saved agency report or a ``summary.json`` (told apart by its ``agencies`` key)."""
+    data = _read(path)
+    if "agencies" in data:
+        return _validate(data, ScanSummary, str(path))
+    return _validate(data, AuditReport, str(path))
+
+
 def _load(path: Path, model: type[M]) -> M:
+    return _validate(_read(path), model, str(path))
+
+
+def _read(path: Path) -> dict[str, Any]:
     name = str(path)
     try:
         raw = path.read_text(encoding="utf-8")
@@ -57,6 +69,10 @@ def _load(path: Path, model: type[M]) -> M:
         raise ReportFileError([Problem(name, exc.lineno, f"not valid JSON: {exc.msg}")]) from None
     if not isinstance(data, dict):
         raise ReportFileError([Problem(name, 1, "expected a JSON object")])
+    return data
+
+
+def _validate(data: dict[str, Any], model: type[M], name: str) -> M:
     version = data.get("schema_version", SCHEMA_VERSION)
     if not isinstance(version, str) or version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
         raise ReportFileError(

@@ -3,21 +3,32 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Set
+from collections.abc import Sequence, Set
 from pathlib import Path
 
+from auditor import __version__
 from auditor.errors import UsageError
-from auditor.models import AuditReport, Lang, ScanSummary, Status, SummaryRow, normalise_host
+from auditor.models import (
+    AuditReport,
+    Lang,
+    ScanSummary,
+    Status,
+    SummaryRow,
+    ToolInfo,
+    normalise_host,
+)
 from auditor.report.csv_report import write_summary_csv
 from auditor.report.html_report import write_agency_html, write_index_html
 from auditor.report.json_report import write_json, write_summary_json
 from auditor.report.ordering import article_key, worst_status
 
 KNOWN_FORMATS = frozenset({"json", "html", "csv"})
+AGENCY_FORMATS = frozenset({"json", "html"})  # written per agency; the others per scan
 _UNSAFE_NAME = re.compile(r"[^a-z0-9._-]+")
 
 
-def _check_formats(formats: Set[str]) -> None:
+def check_formats(formats: Set[str]) -> None:
+    """Raise :class:`UsageError` for a format this tool cannot write."""
     unknown = set(formats) - KNOWN_FORMATS
     if unknown:
         raise UsageError(
@@ -37,7 +48,7 @@ def write_agency_report(
 ) -> list[Path]:
     """Write ``<domain>.json`` and/or ``<domain>.html`` to ``out_dir``; returns the files
     written (``csv`` is a summary-only format and is ignored here)."""
-    _check_formats(formats)
+    check_formats(formats)
     stem = report_stem(report.agency.domain)
     files: list[Path] = []
     if "json" in formats:
@@ -47,9 +58,19 @@ def write_agency_report(
     return files
 
 
-def write_summary(summary: ScanSummary, out_dir: Path, formats: Set[str], lang: Lang) -> list[Path]:
-    """Write ``summary.json``, ``index.html`` and/or ``summary.csv`` to ``out_dir``."""
-    _check_formats(formats)
+def write_summary(
+    summary: ScanSummary,
+    out_dir: Path,
+    formats: Set[str],
+    lang: Lang,
+    reports: Sequence[AuditReport] | None = None,
+) -> list[Path]:
+    """Write ``summary.json``, ``index.html`` and/or ``summary.csv`` to ``out_dir``.
+
+    ``reports`` are the agencies' reports, for the formats that combine their findings; when
+    ``None`` they are read from ``out_dir`` (the rows' ``report_json``) if needed.
+    """
+    check_formats(formats)
     files: list[Path] = []
     if "json" in formats:
         files.append(write_summary_json(summary, out_dir / "summary.json"))
@@ -85,4 +106,19 @@ def build_summary_row(
         grade=report.score.grade,
         counts=dict(report.score.counts),
         statuses=article_statuses(report),
+    )
+
+
+def summary_from_reports(reports: Sequence[AuditReport], rows: Sequence[SummaryRow]) -> ScanSummary:
+    """A scan summary for reports re-rendered together (no scan to take it from)."""
+    if not reports:
+        raise ValueError("no reports")
+    return ScanSummary(
+        tool=ToolInfo(version=__version__),
+        province=None,
+        profile=", ".join(sorted({r.profile.id for r in reports})),
+        as_of=max(r.as_of for r in reports),
+        started_at=min(r.started_at for r in reports),
+        finished_at=max(r.finished_at for r in reports),
+        agencies=tuple(rows),
     )

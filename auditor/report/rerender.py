@@ -1,0 +1,83 @@
+"""Re-render saved JSON reports and ``summary.json`` files in other formats, without rescanning.
+
+The saved reports are the contract: nothing is re-scored here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence, Set
+from pathlib import Path
+
+from auditor.errors import AuditorError
+from auditor.models import AuditReport, Lang, ScanSummary, SummaryRow
+from auditor.report.json_report import load_any, load_report
+from auditor.report.writer import (
+    build_summary_row,
+    check_formats,
+    summary_from_reports,
+    write_agency_report,
+    write_summary,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def rerender(paths: Sequence[Path], out_dir: Path, formats: Set[str], lang: Lang) -> list[Path]:
+    """Write ``formats`` of the saved reports ``paths`` to ``out_dir``; return the files written.
+
+    Every input is read and validated before anything is written (:class:`ReportFileError`
+    lists the problems). A ``summary.json`` is re-rendered with the agency reports it names
+    (read from its folder); two or more agency reports given together also get a summary.
+    """
+    check_formats(formats)
+    loaded = [(path, load_any(path)) for path in paths]
+    files: list[Path] = []
+    for path, item in loaded:
+        if isinstance(item, ScanSummary):
+            files.extend(_summary(item, path.parent, out_dir, formats, lang))
+    reports = [item for _, item in loaded if isinstance(item, AuditReport)]
+    rows = [_agency(report, out_dir, formats, lang, files) for report in reports]
+    if len(reports) > 1:
+        summary = summary_from_reports(reports, rows)
+        files.extend(write_summary(summary, out_dir, formats, lang, reports))
+    return files
+
+
+def _agency(
+    report: AuditReport, out_dir: Path, formats: Set[str], lang: Lang, files: list[Path]
+) -> SummaryRow:
+    written = write_agency_report(report, out_dir, formats, lang)
+    files.extend(written)
+    names = {p.suffix: p.name for p in written}
+    return build_summary_row(report, names.get(".json"), names.get(".html"))
+
+
+def _summary(
+    summary: ScanSummary, src_dir: Path, out_dir: Path, formats: Set[str], lang: Lang
+) -> list[Path]:
+    files: list[Path] = []
+    rows: list[SummaryRow] = []
+    reports: list[AuditReport] = []
+    for row in summary.agencies:
+        report = _agency_report(row, src_dir)
+        if report is None:
+            rows.append(row)
+            continue
+        reports.append(report)
+        rows.append(_agency(report, out_dir, formats, lang, files))
+    fresh = summary.model_copy(update={"agencies": tuple(rows)})
+    files.extend(write_summary(fresh, out_dir, formats, lang, reports))
+    return files
+
+
+def _agency_report(row: SummaryRow, src_dir: Path) -> AuditReport | None:
+    """The agency report a summary row names, or ``None`` (logged) when it cannot be read."""
+    if not row.report_json or Path(row.report_json).name != row.report_json:
+        logger.warning("%s: no JSON report in the summary; its line is kept", row.agency.domain)
+        return None
+    try:
+        return load_report(src_dir / row.report_json)
+    except AuditorError as exc:
+        logger.warning("%s: its line is kept as saved: %s", row.agency.domain, exc)
+        return None
