@@ -10,8 +10,12 @@ from auditor.gather.artifacts import Artifacts
 from auditor.gather.page import Page
 from auditor.models import Evidence, Outcome, t
 from auditor.sections import load_catalogue
-from auditor.text.dates import find_dates
-from auditor.text.workdays import working_days_between
+from auditor.text.dates import find_dates, page_dates
+from auditor.text.workdays import CalendarRangeError, working_days_between
+
+# At most this many weekdays a year are public holidays (Tết, compensatory days included):
+# a conservative bound when the holiday table does not cover a year.
+_MAX_WEEKDAY_HOLIDAYS_PER_YEAR = 16
 
 
 class FreshnessParams(Params):
@@ -22,7 +26,8 @@ class FreshnessParams(Params):
 
 
 def news_pages(art: Artifacts, section_id: str) -> list[Page]:
-    """The home page and the pages of the news section linked from it."""
+    """The home page, the pages of the news section linked from it, and the article pages
+    those pages link to (when the crawl fetched them)."""
     home = art.home
     if home is None:
         return []
@@ -32,50 +37,52 @@ def news_pages(art: Artifacts, section_id: str) -> list[Page]:
         page = art.page(link.url)
         if page is not None and page not in pages:
             pages.append(page)
+    for listing in list(pages):
+        for link in listing.links:
+            page = art.page(link.url) if art.in_scope(link.url) else None
+            if page is not None and page not in pages and page.is_article:
+                pages.append(page)
     return pages
+
+
+def page_news_dates(page: Page) -> list[date]:
+    """Dates a page shows: in its main text, else (article pages only) in its markup
+    (``<time datetime>``, ``article:published_time``, ``DC.date``…). The markup of listing and
+    home pages is not read: their ``DC.date`` dates the page, not a news item."""
+    shown = find_dates(page.main_text)
+    if shown or not page.is_article:
+        return shown
+    return page_dates(page.tree)
 
 
 def dated_items(pages: list[Page], as_of: date) -> list[tuple[date, str]]:
     """Dates shown on ``pages`` (not after ``as_of``), newest first, with the page URL."""
-    seen: list[tuple[date, str]] = []
+    seen: set[tuple[date, str]] = set()
     for page in pages:
-        for d in find_dates(page.main_text):
+        for d in page_news_dates(page):
             if d <= as_of:
-                seen.append((d, page.url))
-    return sorted(set(seen), reverse=True)
+                seen.add((d, page.url))
+    return sorted(seen, reverse=True)
 
 
-@check("news_fresh", params=FreshnessParams)
-def news_fresh(art: Artifacts, p: FreshnessParams) -> Outcome:
-    """The newest dated news item is at most ``max_working_days`` working days old."""
-    pages = news_pages(art, p.section)
-    if not pages:
-        return Outcome(
-            status="error",
-            evidence=(
-                Evidence(
-                    url=art.start_url,
-                    detail=t("Không tải được trang chủ.", "The home page could not be fetched."),
-                ),
-            ),
-        )
-    items = dated_items(pages, art.as_of)
-    if not items:
-        return Outcome(
-            status="error",
-            evidence=(
-                Evidence(
-                    url=pages[-1].url,
-                    detail=t(
-                        "Không tìm thấy tin nào có ngày đăng để đánh giá.",
-                        "No dated news item found to judge timeliness.",
-                    ),
-                ),
-            ),
-        )
-    newest, url = items[0]
-    age = working_days_between(newest, art.as_of)
-    ok = age <= p.max_working_days
+def _weekdays_between(start: date, end: date) -> int:
+    """Mondays–Fridays after ``start`` up to and including ``end``."""
+
+    def upto(d: date) -> int:
+        weeks, rest = divmod(d.toordinal(), 7)  # ordinal 1 (0001-01-01) is a Monday
+        return weeks * 5 + min(rest, 5)
+
+    return max(0, upto(end) - upto(start))
+
+
+def min_working_days(start: date, end: date) -> int:
+    """A lower bound of the working days between two dates, valid for any year: weekdays
+    less the most public holidays the years spanned can hold."""
+    years = end.year - start.year + 1
+    return _weekdays_between(start, end) - years * _MAX_WEEKDAY_HOLIDAYS_PER_YEAR
+
+
+def _outcome(newest: date, url: str, age: str, ok: bool, p: FreshnessParams) -> Outcome:
     return Outcome(
         status="pass" if ok else "fail",
         evidence=(
@@ -91,3 +98,61 @@ def news_fresh(art: Artifacts, p: FreshnessParams) -> Outcome:
             ),
         ),
     )
+
+
+@check("news_fresh", params=FreshnessParams)
+def news_fresh(art: Artifacts, p: FreshnessParams) -> Outcome:
+    """The newest dated news item is at most ``max_working_days`` working days old."""
+    pages = news_pages(art, p.section)
+    if not pages:
+        return Outcome(
+            status="error",
+            evidence=(
+                Evidence(
+                    url=art.start_url,
+                    detail=t("Không tải được trang chủ.", "The home page could not be fetched."),
+                    found=art.home_error,
+                ),
+            ),
+        )
+    items = dated_items(pages, art.as_of)
+    if not items:
+        return Outcome(
+            status="error",
+            evidence=(
+                Evidence(
+                    url=pages[-1].url if len(pages) > 1 else pages[0].url,
+                    detail=t(
+                        f"Không tìm thấy tin nào có ngày đăng để đánh giá "
+                        f"(đã xem {len(pages)} trang).",
+                        f"No dated news item found to judge timeliness "
+                        f"({len(pages)} pages examined).",
+                    ),
+                ),
+            ),
+        )
+    newest, url = items[0]
+    try:
+        age = working_days_between(newest, art.as_of)
+    except CalendarRangeError as exc:
+        bound = min_working_days(newest, art.as_of)
+        if bound > p.max_working_days:
+            return _outcome(newest, url, f">= {bound}", False, p)
+        return Outcome(
+            status="error",
+            evidence=(
+                Evidence(
+                    url=url,
+                    detail=t(
+                        f"Tin mới nhất ngày {newest:%d/%m/%Y}: không có lịch ngày nghỉ cho "
+                        "khoảng thời gian này để đếm ngày làm việc.",
+                        f"Newest item dated {newest:%d/%m/%Y}: no holiday calendar for this "
+                        "period to count working days.",
+                    ),
+                    expected=f"<= {p.max_working_days}",
+                    found=f"{newest:%d/%m/%Y}",
+                    snippet=str(exc),
+                ),
+            ),
+        )
+    return _outcome(newest, url, str(age), age <= p.max_working_days, p)

@@ -92,6 +92,24 @@ class Page:
         return collapse(main.text(separator=" ")) if main is not None else ""
 
     @cached_property
+    def is_article(self) -> bool:
+        """Whether the page is a single article (news item, announcement), not a listing:
+        an ``<article>`` with a heading that is the page's only article, or article markup
+        (``og:type=article``, ``article:published_time``, ``itemprop=datePublished`` outside
+        any list)."""
+        articles = self.tree.css("article")
+        if len(articles) == 1 and articles[0].css_first("h1, h2") is not None:
+            return True
+        markup = self.tree.css_first(
+            'meta[property="og:type" i][content="article" i], '
+            'meta[property="article:published_time" i]'
+        )
+        if markup is not None:
+            return True
+        dated = self.tree.css('[itemprop="datePublished"]')
+        return len(dated) == 1 and not self.tree.css_first("li [itemprop=datePublished]")
+
+    @cached_property
     def links(self) -> tuple[Link, ...]:
         """Every link with an ``href``, made absolute against the page (and ``<base>``)."""
         base = self.url
