@@ -226,3 +226,161 @@ def test_split_host_uses_the_bundled_suffix_list_only(monkeypatch: pytest.Monkey
     assert (parts.subdomain, parts.domain, parts.suffix) == ("ict.sotttt", "soctrang", "gov.vn")
     assert parts.registered == "soctrang.gov.vn" and parts.depth == 5
     assert split_host("www.soctrang.gov.vn").host == "soctrang.gov.vn"
+
+
+# --- Lâm Đồng (QĐ 2111/2025 Đ4 k2), Tuyên Quang (draft 2026 Đ2 k2), Quảng Ninh (QĐ 05/2023 Đ4) ---
+
+LD = DomainParams(zone="lamdong.gov.vn", scheme="lamdong-2025")
+TQ = DomainParams(zone="tuyenquang.gov.vn", scheme="tuyenquang-2026")
+QN = DomainParams(zone="quangninh.gov.vn", scheme="quangninh-2023")
+
+
+def judge_in(
+    params: DomainParams, name: str, level: Level, host: str, parent: str | None = None
+) -> Outcome:
+    agency = Agency.model_validate(
+        {"name": name, "level": level, "domain": host, "parent": parent}
+    )
+    return domain_name(art(agency=agency), params)
+
+
+@pytest.mark.parametrize(
+    ("params", "name", "level", "host", "parent"),
+    [
+        # Lâm Đồng Đ4 k2 a–c
+        (LD, "Ủy ban nhân dân tỉnh Lâm Đồng", "province", "lamdong.gov.vn", None),
+        (LD, "Sở Nội vụ", "department", "snv.lamdong.gov.vn", None),
+        (LD, "Sở Nội vụ", "department", "sonoivu.lamdong.gov.vn", None),
+        (LD, "Sở Tài chính", "department", "stc.lamdong.gov.vn", None),
+        (LD, "Phường Xuân Hương - Đà Lạt", "commune", "xuanhuongdalat.lamdong.gov.vn", None),
+        (LD, "Đặc khu Phú Quý", "commune", "phuquy.lamdong.gov.vn", None),
+        (LD, "Xã Đam Rông 1", "commune", "damrong1.lamdong.gov.vn", None),
+        # Tuyên Quang Đ2 k2, same structure
+        (TQ, "Ủy ban nhân dân tỉnh Tuyên Quang", "province", "tuyenquang.gov.vn", None),
+        (TQ, "Sở Khoa học và Công nghệ", "department", "sokhcn.tuyenquang.gov.vn", None),
+        (TQ, "Phường Minh Xuân", "commune", "minhxuan.tuyenquang.gov.vn", None),
+        # Quảng Ninh Điều 2 and Điều 4 k1–k4: the text's own examples
+        (QN, "Ủy ban nhân dân tỉnh Quảng Ninh", "province", "www.quangninh.gov.vn", None),
+        (QN, "Sở Thông tin và Truyền thông", "department", "sttvtt.quangninh.gov.vn", None),
+        (QN, "Thanh tra Tỉnh", "department", "ttt.quangninh.gov.vn", None),
+        (QN, "Ban Xúc tiến và Hỗ trợ đầu tư", "department", "ipa.quangninh.gov.vn", None),
+        (QN, "Thành phố Cẩm Phả", "district", "campha.quangninh.gov.vn", None),
+        (
+            QN,
+            "Phường Quang Trung",
+            "commune",
+            "quangtrung.uongbi.quangninh.gov.vn",
+            "uongbi.quangninh.gov.vn",
+        ),
+        (QN, "Chuyên trang về Du lịch", "thematic", "dulich.quangninh.gov.vn", None),
+    ],
+)
+def test_other_provinces_own_examples_pass(
+    params: DomainParams, name: str, level: Level, host: str, parent: str | None
+) -> None:
+    out = judge_in(params, name, level, host, parent)
+    assert out.status == "pass", details(out)
+    assert out.evidence[0].found == normalise(host)
+    assert out.evidence[0].expected == normalise(host)
+
+
+def normalise(host: str) -> str:
+    return host.removeprefix("www.")
+
+
+def test_lamdong_commune_under_a_former_district_fails_at_depth_5() -> None:
+    out = judge_in(LD, "Phường Xuân Hương - Đà Lạt", "commune", "xuanhuongdalat.dalat.lamdong.gov.vn",
+                   "dalat.lamdong.gov.vn")
+    assert out.status == "fail"
+    assert out.evidence[0].expected == "xuanhuongdalat.lamdong.gov.vn"
+    assert "level 5" in details(out) and "level 4" in details(out)
+
+
+def test_lamdong_and_tuyenquang_wrong_zone_fails() -> None:
+    out = judge_in(LD, "Sở Nội vụ", "department", "snv.tuyenquang.gov.vn")
+    assert out.status == "fail"
+    assert "not under lamdong.gov.vn" in details(out)
+    assert out.evidence[0].expected == "snv.lamdong.gov.vn"
+    tq = judge_in(TQ, "Phường Minh Xuân", "commune", "minhxuan.tuyenquang.vn")
+    assert tq.status == "fail"
+    assert tq.evidence[0].expected == "minhxuan.tuyenquang.gov.vn"
+    province = judge_in(TQ, "Ủy ban nhân dân tỉnh Tuyên Quang", "province", "tuyenquang.vn")
+    assert province.status == "fail"
+    assert "tuyenquang.gov.vn" in (province.evidence[0].expected or "")
+
+
+def test_post_2025_schemes_have_no_district_level() -> None:
+    for params in (LD, TQ):
+        out = judge_in(params, "Huyện Đức Trọng", "district", "ductrong.lamdong.gov.vn")
+        assert out.status == "not_applicable"
+        assert "no district level" in details(out)
+        assert "không còn cấp huyện" in out.evidence[0].detail.vi
+
+
+def test_lamdong_commune_label_spelling() -> None:
+    near = judge_in(LD, "Phường Xuân Hương - Đà Lạt", "commune", "xuanhuong.lamdong.gov.vn")
+    assert near.status == "warn"
+    assert near.evidence[0].expected == "xuanhuongdalat.lamdong.gov.vn"
+    assert "xuanhuongdalat" in near.evidence[0].detail.vi
+    wrong = judge_in(LD, "Phường Xuân Hương - Đà Lạt", "commune", "langbiang.lamdong.gov.vn")
+    assert wrong.status == "fail"
+    assert "does not match" in details(wrong)
+
+
+def test_department_label_partial_abbreviation_warns_and_other_words_need_a_human() -> None:
+    # "stt" spells only part of Sở Thông tin và Truyền thông: a plausible spelling, a warning
+    part = judge_in(QN, "Sở Thông tin và Truyền thông", "department", "stt.quangninh.gov.vn")
+    assert part.status == "warn"
+    assert "sotttt" in (part.evidence[0].detail.en)
+    # an unrelated label may be an English name, which the text allows: a human judges it
+    other = judge_in(LD, "Sở Nội vụ", "department", "home-affairs.lamdong.gov.vn")
+    assert other.status == "manual"
+    assert "English name" in details(other)
+    assert other.evidence[0].expected == "sonv.lamdong.gov.vn"
+
+
+def test_quangninh_wrong_depth_zone_and_parent_fail() -> None:
+    deep = judge_in(QN, "Sở Thông tin và Truyền thông", "department",
+                    "sttvtt.ubnd.quangninh.gov.vn")
+    assert deep.status == "fail" and "level 5" in details(deep)
+    assert deep.evidence[0].expected == "sttvtt.quangninh.gov.vn"
+    zone = judge_in(QN, "Thành phố Cẩm Phả", "district", "campha.gov.vn")
+    assert zone.status == "fail" and "not under quangninh.gov.vn" in details(zone)
+    # a commune at the 4th level, not under its district
+    flat = judge_in(QN, "Phường Quang Trung", "commune", "quangtrung.quangninh.gov.vn",
+                    "uongbi.quangninh.gov.vn")
+    assert flat.status == "fail"
+    assert flat.evidence[0].expected == "quangtrung.uongbi.quangninh.gov.vn"
+    elsewhere = judge_in(QN, "Phường Quang Trung", "commune",
+                         "quangtrung.campha.quangninh.gov.vn", "uongbi.quangninh.gov.vn")
+    assert elsewhere.status == "fail"
+    assert "not directly under its parent's domain uongbi.quangninh.gov.vn" in details(elsewhere)
+    portal = judge_in(QN, "Ủy ban nhân dân tỉnh Quảng Ninh", "province",
+                      "congthongtin.quangninh.gov.vn")
+    assert portal.status == "fail" and portal.evidence[0].expected == "quangninh.gov.vn"
+
+
+def test_quangninh_district_and_thematic_labels() -> None:
+    near = judge_in(QN, "Thành phố Cẩm Phả", "district", "tpcampha.quangninh.gov.vn")
+    assert near.status == "warn"
+    assert near.evidence[0].expected == "campha.quangninh.gov.vn"
+    wrong = judge_in(QN, "Chuyên trang về Du lịch", "thematic", "travel.quangninh.gov.vn")
+    assert wrong.status == "fail"  # Điều 4 k4 wants the unaccented Vietnamese name
+    assert wrong.evidence[0].expected == "dulich.quangninh.gov.vn"
+    deep = judge_in(QN, "Chuyên trang về Du lịch", "thematic", "dulich.vhtt.quangninh.gov.vn")
+    assert deep.status == "fail" and "level 5" in details(deep)
+
+
+def test_accented_label_fails_in_every_scheme() -> None:
+    for params, host in ((LD, "phúquý.lamdong.gov.vn"), (QN, "cẩmphả.quangninh.gov.vn")):
+        level: Level = "commune" if params is LD else "district"
+        name = "Đặc khu Phú Quý" if params is LD else "Thành phố Cẩm Phả"
+        out = judge_in(params, name, level, host)
+        assert out.status == "fail"
+        assert "unaccented" in details(out)
+
+
+def test_all_four_schemes_are_registered() -> None:
+    assert {"soctrang-2019", "lamdong-2025", "tuyenquang-2026", "quangninh-2023"} <= set(
+        domain.SCHEMES
+    )

@@ -8,7 +8,9 @@ from auditor.models import Level
 from auditor.text.names import (
     expected_labels,
     initials,
+    is_abbreviation,
     is_plausible_label,
+    named_labels,
     slug,
     strip_level_words,
 )
@@ -143,3 +145,45 @@ def test_expected_labels_unit_and_other_offer_alternatives() -> None:
 )
 def test_is_plausible_label(label: str, name: str, plausible: bool) -> None:
     assert is_plausible_label(label, name) is plausible
+
+
+@pytest.mark.parametrize(
+    ("label", "name", "ok"),
+    [
+        # Quảng Ninh QĐ 05/2023 Điều 4 k1's own examples
+        ("sttvtt", "Sở Thông tin và Truyền thông", True),
+        ("ttt", "Thanh tra Tỉnh", True),
+        ("tt", "Thanh tra tỉnh", True),
+        ("tttt", "Sở Thông tin và Truyền thông", True),  # the kind word may go
+        ("snv", "Sở Nội vụ", True),
+        ("sotnmt", "Sở Tài nguyên và Môi trường", True),
+        ("stt", "Sở Thông tin và Truyền thông", False),  # leaves Truyền thông out
+        ("thongtin", "Sở Thông tin và Truyền thông", False),
+        ("ipa", "Ban Xúc tiến và Hỗ trợ đầu tư", False),  # English: not an abbreviation
+        ("s", "Sở Nội vụ", False),
+        ("snv-1", "Sở Nội vụ", False),
+    ],
+)
+def test_is_abbreviation(label: str, name: str, ok: bool) -> None:
+    assert is_abbreviation(label, name, "department") is ok
+
+
+def test_named_labels_offer_the_full_name_and_the_bare_initials() -> None:
+    assert named_labels("Sở Thông tin và Truyền thông", "department") == (
+        "sotttt",
+        "sothongtinvatruyenthong",
+        "thongtinvatruyenthong",
+        "tttt",
+    )
+    assert named_labels("Chuyên trang về Du lịch", "thematic")[0] == "dulich"
+
+
+def test_thematic_site_words_are_level_words() -> None:
+    assert strip_level_words("Chuyên trang về Du lịch", "thematic") == "Du lịch"
+    assert strip_level_words("Trang thông tin điện tử Văn hóa", "other") == "Văn hóa"
+    # not for a department, and not for a name that is only the site words
+    assert strip_level_words("Chuyên trang", "thematic") == "Chuyên trang"
+    # "travel" spells trang-về-lịch of the whole name, but nothing of the site's own name
+    assert is_plausible_label("travel", "Chuyên trang về Du lịch")
+    assert not is_plausible_label("travel", "Chuyên trang về Du lịch", "thematic")
+    assert is_plausible_label("dlich", "Chuyên trang về Du lịch", "thematic")

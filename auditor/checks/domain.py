@@ -24,11 +24,16 @@ from auditor.checks.registry import Params, check
 from auditor.gather.artifacts import Artifacts
 from auditor.models import Agency, Evidence, Level, Outcome, Status, normalise_host, t
 from auditor.text.fold import fold_words
-from auditor.text.names import expected_labels, is_plausible_label
+from auditor.text.names import (
+    expected_labels,
+    is_abbreviation,
+    is_plausible_label,
+    named_labels,
+)
 
 logger = logging.getLogger(__name__)
 
-LabelRule = Literal["zone", "initials", "place", "free"]
+LabelRule = Literal["zone", "initials", "place", "named", "free"]
 
 
 @dataclass(frozen=True)
@@ -38,14 +43,18 @@ class Placement:
     ``depth`` counts every label (``soctrang.gov.vn`` is 3); ``under`` says whether the host is
     directly under the zone or under the parent agency's domain; ``label`` is ``zone`` (the
     host is the zone itself), ``initials``/``place`` (derived from the name, see
-    :func:`auditor.text.names.expected_labels`) or ``free`` (the text fixes the position only).
-    ``advisory`` rules only encourage: what would fail is a warning.
+    :func:`auditor.text.names.expected_labels`), ``named`` (the abbreviation or the full name,
+    any abbreviation that covers the whole name passes: Quảng Ninh's ``sttvtt``) or ``free``
+    (the text fixes the position only). ``english`` says the text also allows an English name:
+    a label that spells nothing of the Vietnamese name is then for a human to judge (``manual``),
+    not a failure. ``advisory`` rules only encourage: what would fail is a warning.
     """
 
     depth: int
     under: Literal["zone", "parent"]
     label: LabelRule
     advisory: bool = False
+    english: bool = False
     parent_levels: tuple[Level, ...] = ()  # levels the parent is expected to have
 
 
@@ -58,6 +67,10 @@ class Scheme:
     levels: Mapping[Level, Placement]
     # folded agency name → the labels the text grants it instead of the derived ones
     exceptions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # folded agency name → English labels the text itself gives as examples (accepted too)
+    english: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # levels the text abolished, with why there is no rule for them (Vietnamese, English)
+    retired: Mapping[Level, tuple[str, str]] = field(default_factory=dict)
 
 
 SOCTRANG_2019 = Scheme(
@@ -80,8 +93,61 @@ SOCTRANG_2019 = Scheme(
     exceptions={"thanh pho soc trang": ("thanhpho",), "tp soc trang": ("thanhpho",)},
 )
 
-# lamdong-2025, tuyenquang-2026 and quangninh-2023 are added here as further Scheme values.
-SCHEMES: dict[str, Scheme] = {SOCTRANG_2019.name: SOCTRANG_2019}
+_NO_DISTRICTS = (
+    "Từ 01/7/2025 không còn cấp huyện: cơ quan cấp huyện không có tên miền theo quy định; "
+    "trang của xã, phường, đặc khu nằm ở cấp 4 ngay dưới tên miền tỉnh.",
+    "Since 1 July 2025 there is no district level: a district has no domain rule; communes, "
+    "wards and special zones sit at the 4th level directly under the province's name.",
+)
+
+LAMDONG_2025 = Scheme(
+    name="lamdong-2025",
+    document="QĐ 2111/QĐ-UBND 2025 Lâm Đồng Điều 4 khoản 2",
+    levels={
+        "province": Placement(depth=3, under="zone", label="zone"),  # điểm a: lamdong.gov.vn
+        # điểm b: tencoquan.lamdong.gov.vn, abbreviation or full name, unaccented, or English
+        "department": Placement(depth=4, under="zone", label="named", english=True),
+        # điểm c: tenxa/phuong/dackhu.lamdong.gov.vn, full unaccented name
+        "commune": Placement(depth=4, under="zone", label="place"),
+    },
+    retired={"district": _NO_DISTRICTS},
+)
+
+# The draft's Điều 2 khoản 2 names the provincial portal (tuyenquang.gov.vn, cấp 3) and the
+# ".vn" + IPv6 rule; its component sites (Điều 2 khoản 1: sở, ngành, xã, phường) follow the
+# province's post-2025 structure, as Lâm Đồng Điều 4 khoản 2 spells out.
+TUYENQUANG_2026 = Scheme(
+    name="tuyenquang-2026",
+    document="Dự thảo QĐ 2026 Tuyên Quang Điều 2 khoản 2",
+    levels={
+        "province": Placement(depth=3, under="zone", label="zone"),
+        "department": Placement(depth=4, under="zone", label="named", english=True),
+        "commune": Placement(depth=4, under="zone", label="place"),
+    },
+    retired={"district": _NO_DISTRICTS},
+)
+
+QUANGNINH_2023 = Scheme(
+    name="quangninh-2023",
+    document="QĐ 05/2023/QĐ-UBND Quảng Ninh Điều 2, Điều 4",
+    levels={
+        # Điều 2: www.quangninh.gov.vn (a www. name is the zone itself)
+        "province": Placement(depth=3, under="zone", label="zone"),
+        # Điều 4 k1: sttvtt, ttt, ipa — abbreviation, unaccented, or English
+        "department": Placement(depth=4, under="zone", label="named", english=True),
+        # Điều 4 k2: campha.quangninh.gov.vn
+        "district": Placement(depth=4, under="zone", label="place"),
+        # Điều 4 k3: quangtrung.uongbi.quangninh.gov.vn
+        "commune": Placement(depth=5, under="parent", label="place", parent_levels=("district",)),
+        # Điều 4 k4: dulich.quangninh.gov.vn, the site's name unaccented
+        "thematic": Placement(depth=4, under="zone", label="named"),
+    },
+    english={"ban xuc tien va ho tro dau tu": ("ipa",)},  # Investment Promotion Agency
+)
+
+SCHEMES: dict[str, Scheme] = {
+    s.name: s for s in (SOCTRANG_2019, LAMDONG_2025, TUYENQUANG_2026, QUANGNINH_2023)
+}
 
 
 class DomainParams(Params):
@@ -173,17 +239,24 @@ def _shown(label: str) -> str:
     return label
 
 
-def _accepted(agency: Agency, scheme: Scheme) -> tuple[str, ...]:
+def _accepted(agency: Agency, scheme: Scheme, rule: Placement | None = None) -> tuple[str, ...]:
     """The labels the scheme accepts for the agency's name, most expected first."""
-    granted = scheme.exceptions.get(fold_words(agency.name))
-    return granted if granted else expected_labels(agency.name, agency.level)
+    key = fold_words(agency.name)
+    granted = scheme.exceptions.get(key)
+    if granted:
+        return granted
+    if rule is not None and rule.label == "named":
+        derived = named_labels(agency.name, agency.level)
+    else:
+        derived = expected_labels(agency.name, agency.level)
+    return tuple(dict.fromkeys(derived + scheme.english.get(key, ())))
 
 
 def _judge_label(v: _Verdict, label: str, agency: Agency, rule: Placement, scheme: Scheme) -> str:
     """Judge the agency's own label; returns the label to put in the expected host."""
     if rule.label in ("zone", "free"):
         return label
-    accepted = _accepted(agency, scheme)
+    accepted = _accepted(agency, scheme, rule)
     if not accepted:
         v.note(
             "Không suy ra được nhãn từ tên cơ quan; nhãn không được kiểm tra.",
@@ -192,16 +265,27 @@ def _judge_label(v: _Verdict, label: str, agency: Agency, rule: Placement, schem
         return label
     if label in accepted:
         return label
-    rule_vi = "chữ cái đầu của tên cơ quan" if rule.label == "initials" else "tên địa phương"
-    rule_en = "the initials of the agency's name" if rule.label == "initials" else "the place name"
+    if rule.label == "named" and is_abbreviation(label, agency.name, agency.level):
+        return label
+    rule_vi, rule_en = _RULE_WORDS[rule.label]
     want = ", ".join(accepted)
-    if label in _accepted_spellings(agency) or is_plausible_label(label, agency.name):
+    if label in _accepted_spellings(agency) or is_plausible_label(label, agency.name, agency.level):
         v.add(
             "warn",
             f"Nhãn '{label}' là một cách viết tên cơ quan nhưng không theo quy tắc "
             f"({rule_vi}, không dấu): nên là '{want}', trừ khi đã thống nhất với Sở TT&TT.",
             f"The label '{label}' spells the agency's name but not by the rule ({rule_en}, "
             f"unaccented): expected '{want}', unless agreed with the Department of ICT.",
+        )
+    elif rule.english:
+        v.add(
+            "manual",
+            f"Nhãn '{label}' không phải tên tiếng Việt không dấu hay tên viết tắt của "
+            f"'{agency.name}' (như '{want}'); quy định cho phép tên tiếng Anh: cần người kiểm "
+            "tra xem đó có phải tên tiếng Anh của cơ quan không.",
+            f"The label '{label}' is neither the unaccented Vietnamese name nor an abbreviation "
+            f"of '{agency.name}' (such as '{want}'); the rule allows an English name: a human "
+            "should check whether it is the agency's English name.",
         )
     else:
         v.add(
@@ -212,6 +296,15 @@ def _judge_label(v: _Verdict, label: str, agency: Agency, rule: Placement, schem
             f"unaccented): expected '{want}'.",
         )
     return accepted[0]
+
+
+_RULE_WORDS: dict[LabelRule, tuple[str, str]] = {
+    "initials": ("chữ cái đầu của tên cơ quan", "the initials of the agency's name"),
+    "place": ("tên địa phương", "the place name"),
+    "named": ("tên viết tắt hoặc tên đầy đủ", "the abbreviation or the full name"),
+    "zone": ("tên tỉnh", "the province's name"),
+    "free": ("tên tự chọn", "a free name"),
+}
 
 
 def _accepted_spellings(agency: Agency) -> tuple[str, ...]:
@@ -296,7 +389,7 @@ def _judge(art: Artifacts, p: DomainParams, scheme: Scheme, rule: Placement) -> 
         return v
 
     if own in bad:  # already failed: propose the derived label without judging this one
-        derived = _accepted(agency, scheme) if judge_name and rule.label != "free" else ()
+        derived = _accepted(agency, scheme, rule) if judge_name and rule.label != "free" else ()
         label = derived[0] if derived else own
     elif judge_name:
         label = _judge_label(v, own, agency, rule, scheme)
@@ -369,6 +462,12 @@ def domain_name(art: Artifacts, p: DomainParams) -> Outcome:
     agency = art.agency
     rule = scheme.levels.get(agency.level)
     host = normalise_host(agency.domain)
+    retired = scheme.retired.get(agency.level)
+    if rule is None and retired is not None:
+        return Outcome(
+            status="not_applicable",
+            evidence=(Evidence(detail=t(*retired), found=host),),
+        )
     if rule is None:
         return Outcome(
             status="not_applicable",

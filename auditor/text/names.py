@@ -38,6 +38,17 @@ _COUNCIL_WORDS = ("ủy ban nhân dân", "uỷ ban nhân dân", "ubnd", "hđnd",
 # Kinds of organisation kept whole at the head of initials ("Sở" → "so", "Chi cục" → "chicuc").
 _KIND_WORDS = ("sở", "chi cục", "trung tâm", "phòng", "đài", "ban")
 _AND = ("và", "&")
+# Words that only say a thematic site is a site ("Chuyên trang về Du lịch" → "Du lịch").
+_SITE_WORDS = (
+    "chuyên trang thông tin điện tử",
+    "chuyên trang thông tin",
+    "chuyên trang",
+    "trang thông tin điện tử",
+    "cổng thông tin điện tử",
+    "trang thông tin",
+    "trang tin",
+)
+_ABOUT = ("về",)
 _ADMIN_LEVELS: frozenset[Level] = frozenset({"province", "district", "commune"})
 
 
@@ -87,7 +98,8 @@ def strip_level_words(name: str, level: Level | None = None) -> str:
     phường, thị trấn, đặc khu) are level words, except before a bare number ("Phường 2" stays).
     For a department "Sở" is *not* a level word (the label keeps ``so``); for a unit the kind
     (Chi cục, Trung tâm, Phòng, Đài) stays too. At every level a trailing qualifier naming the
-    parent (", huyện Kế Sách", "thuộc Sở …", "tỉnh Sóc Trăng") is dropped.
+    parent (", huyện Kế Sách", "thuộc Sở …", "tỉnh Sóc Trăng") is dropped. For a thematic or
+    other site the words that only say "site" go ("Chuyên trang về Du lịch" → "Du lịch").
 
     >>> strip_level_words("Ủy ban nhân dân huyện Kế Sách")
     'Kế Sách'
@@ -102,6 +114,12 @@ def strip_level_words(name: str, level: Level | None = None) -> str:
         if head and not head.isdigit():
             return head
         return _cut_qualifier(name)
+    if level in ("thematic", "other"):
+        stripped = _strip_head(name, _SITE_WORDS)
+        if stripped != name:
+            stripped = _strip_head(stripped, _ABOUT)
+        if stripped:
+            name = stripped
     return _cut_qualifier(name)
 
 
@@ -166,6 +184,63 @@ def expected_labels(agency_name: str, level: Level) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f for f in forms if f))
 
 
+def named_labels(agency_name: str, level: Level) -> tuple[str, ...]:
+    """Labels for rules that accept "the abbreviation or the full name" (Lâm Đồng Đ4 k2 b,
+    Quảng Ninh Đ4 k1, k4): the level's expected labels, then the full slug and the initials
+    without the leading kind of organisation (``tttt``, ``thongtinvatruyenthong``).
+    """
+    forms = list(expected_labels(agency_name, level))
+    core = strip_level_words(agency_name, level)
+    bare = _strip_head(core, _KIND_WORDS)
+    forms += [slug(core), initials(core), slug(bare), initials(bare)]
+    return tuple(dict.fromkeys(f for f in forms if f))
+
+
+def is_abbreviation(label: str, agency_name: str, level: Level) -> bool:
+    """Whether ``label`` abbreviates the whole name: in-order, non-empty prefixes of the name's
+    words that cover every significant word (the leading kind word "Sở", "Ban"… and "và" may
+    be left out or kept; a trailing "tỉnh" may be kept).
+
+    Quảng Ninh Đ4 k1's own examples: ``sttvtt`` (Sở Thông tin và Truyền thông), ``ttt``
+    (Thanh tra Tỉnh).
+    """
+    label = label.lower()
+    if len(label) < 2 or not label.isascii() or not label.isalnum():
+        return False
+    core = strip_level_words(agency_name, level)
+    bare = [slug(w) for w in _tokens(_strip_head(core, _KIND_WORDS)) if slug(w)]
+    words = tuple(slug(w) for w in _tokens(agency_name) if slug(w))
+    starts = [i for i in range(len(words)) if list(words[i : i + len(bare)]) == bare]
+    if not bare or not starts:
+        return False
+    first = starts[0]
+    required = tuple(
+        first <= j < first + len(bare) and words[j] not in ("va",) for j in range(len(words))
+    )
+    return _covers(label, words, required)
+
+
+def _covers(label: str, words: tuple[str, ...], required: tuple[bool, ...]) -> bool:
+    """Whether ``label`` is a concatenation of non-empty prefixes of ``words``, in order, using
+    every word marked ``required`` (the others may be skipped)."""
+
+    @cache
+    def ok(i: int, j: int) -> bool:
+        if j == len(words):
+            return i == len(label)
+        if not required[j] and ok(i, j + 1):
+            return True
+        word = words[j]
+        for n in range(1, len(word) + 1):
+            if not label.startswith(word[:n], i):
+                break
+            if ok(i + n, j + 1):
+                return True
+        return False
+
+    return ok(0, 0)
+
+
 def _words_for_match(name: str) -> tuple[tuple[str, ...], int]:
     """Folded words of the whole name, and how many of the core name's words are significant."""
     words = tuple(slug(w) for w in _tokens(name) if slug(w))
@@ -173,13 +248,16 @@ def _words_for_match(name: str) -> tuple[tuple[str, ...], int]:
     return words, max(1, len([w for w in core if w]))
 
 
-def is_plausible_label(label: str, agency_name: str) -> bool:
+def is_plausible_label(label: str, agency_name: str, level: Level | None = None) -> bool:
     """Whether ``label`` reads as a spelling of the name: a run of word prefixes, in order,
     covering at least half of the name's significant words (``huyenkesach``, ``stttt``, ``ks``),
     or the place name with one letter wrong (``nhonmi`` for Nhơn Mỹ).
 
-    Used to tell an unusual spelling (a warning) from an unrelated label (a failure).
+    Used to tell an unusual spelling (a warning) from an unrelated label (a failure). For a
+    thematic or other site the words that only say "site" do not count (``level``).
     """
+    if level in ("thematic", "other"):
+        agency_name = strip_level_words(agency_name, level)
     label = label.lower()
     if len(label) < 2 or not label.isascii():
         return False
