@@ -257,6 +257,9 @@ class Score(Frozen):
     by_category: dict[str, CategoryScore]
     counts: dict[str, int]  # status -> number of findings
     errors: int
+    # share (0–100) of the applicable weight that could be judged; below MIN_COVERAGE the total
+    # and grade are withheld, because errors (what the auditor could not see) would decide them
+    coverage: float | None = None
 
 
 class ToolInfo(Frozen):

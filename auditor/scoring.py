@@ -3,6 +3,11 @@
 Each finding with status pass, warn or fail earns ``weight × credit`` (pass 1, warn
 ``warn_credit``, fail 0) out of ``weight``; ``not_applicable``, ``manual`` and ``error`` leave the
 denominator (``error`` means the auditor could not tell) and errors are counted apart.
+
+Because errors leave the denominator, a portal that could hardly be seen would otherwise score on
+the few rules that could be judged (an unreachable portal would get 100 from its domain name).
+So the total and grade are given only when at least :data:`MIN_COVERAGE` of the applicable
+weight was judged; ``Score.coverage`` says how much was.
 """
 
 from __future__ import annotations
@@ -14,11 +19,15 @@ from auditor.models import STATUSES, CategoryScore, Finding, LocalText, Score, S
 from auditor.rules.schema import ScoringConfig
 
 SCORED: frozenset[Status] = frozenset({"pass", "warn", "fail"})
+MIN_COVERAGE = 0.8  # share of the applicable weight that must be judged for a total to be given
 
 
 def score(findings: Sequence[Finding], config: ScoringConfig) -> Score:
     """Total, grade, per-category scores and counts of ``findings``."""
+    judged = coverage(findings)
     total = percent(findings, config.warn_credit)
+    if judged is not None and judged < MIN_COVERAGE * 100:
+        total = None
     by_category: dict[str, CategoryScore] = {}
     for category in _categories(findings, config):
         group = [f for f in findings if f.category == category]
@@ -34,7 +43,21 @@ def score(findings: Sequence[Finding], config: ScoringConfig) -> Score:
         by_category=by_category,
         counts=counts(findings),
         errors=sum(1 for f in findings if f.status == "error"),
+        coverage=judged,
     )
+
+
+def coverage(findings: Iterable[Finding]) -> float | None:
+    """Share (0–100, one decimal) of the applicable weight — judged or ``error`` — that was
+    judged; ``None`` when no applicable rule has weight."""
+    judged = 0.0
+    applicable = 0.0
+    for finding in findings:
+        if finding.status in SCORED or finding.status == "error":
+            applicable += finding.weight
+            if finding.status in SCORED:
+                judged += finding.weight
+    return round_1(100.0 * judged / applicable) if applicable > 0 else None
 
 
 def percent(findings: Iterable[Finding], warn_credit: float) -> float | None:

@@ -47,8 +47,8 @@ def test_not_applicable_manual_and_error_leave_the_denominator() -> None:
         f("fail", 2),
         f("not_applicable", 50),
         f("manual", 50),
-        f("error", 50),
-        f("error", 1),
+        f("error", 0.5),  # small enough to keep coverage above MIN_COVERAGE
+        f("error", 0.25),
     ]
     result = score(findings, CONFIG)
     assert result.total == 50.0 and result.errors == 2
@@ -128,3 +128,18 @@ def test_total_is_rounded_half_up_and_never_up_to_100_when_imperfect() -> None:
     assert edge.total == 90.0 and edge.grade == "A"
     almost = score([f("pass", 9999), f("fail", 1)], CONFIG)
     assert almost.total == 99.9 and almost.grade == "A"
+
+
+def test_total_is_withheld_when_too_little_could_be_judged() -> None:
+    # an unreachable portal: only the domain rule could be judged, everything else is an error
+    findings = [f("pass", 5.0, "domain", "d")] + [f("error", 3.0, rid=f"r{i}") for i in range(10)]
+    result = score(findings, ScoringConfig())
+    assert result.total is None and result.grade is None
+    assert result.coverage == round(100 * 5 / 35, 1)
+    assert result.errors == 10
+
+
+def test_a_few_errors_do_not_withhold_the_total() -> None:
+    findings = [f("pass", 10.0, rid=f"p{i}") for i in range(9)] + [f("error", 10.0, rid="e")]
+    result = score(findings, ScoringConfig())
+    assert result.total == 100.0 and result.grade == "A" and result.coverage == 90.0
