@@ -168,6 +168,23 @@ class TransportProbe(Frozen):
     hsts: str | None = None  # Strict-Transport-Security value on the final response
 
 
+class DnsFacts(Frozen):
+    """What DNS said about a host. An ``*_error`` says that part could not be told
+    ("timeout: …", "nxdomain: …", "servfail: …"); ``error`` that nothing was looked up."""
+
+    host: str
+    server: str | None = None  # "ADDR:PORT" asked; None: the system's resolvers
+    a: tuple[str, ...] = ()
+    aaaa: tuple[str, ...] = ()
+    a_error: str | None = None
+    aaaa_error: str | None = None
+    ds: bool = False  # a DS record for the host or a parent below the public suffix
+    ds_zone: str | None = None  # where the DS was found
+    rrsig: bool = False  # the address answers carried RRSIG records (DO bit set)
+    dnssec_error: str | None = None
+    error: str | None = None
+
+
 class RobotsInfo(Frozen):
     """robots.txt as fetched."""
 
