@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from auditor.gather.page import Page
 from auditor.models import (
     Agency,
+    DnsFacts,
     PageSnapshot,
     Registry,
     RobotsInfo,
@@ -64,6 +65,7 @@ class Artifacts:
     https: TransportProbe | None = None
     http: TransportProbe | None = None
     robots: RobotsInfo | None = None
+    dns: DnsFacts | None = None  # A/AAAA/DNSSEC of the agency's host; None: not looked up
     sitemap_urls: tuple[str, ...] = ()
     registry: Registry | None = None
     home_error: str | None = None  # why there is no home page, when there is none
