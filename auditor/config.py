@@ -39,3 +39,4 @@ class CrawlSettings(Frozen):
     connect_to: tuple[ConnectTo, ...] = ()
     ca_bundle: Path | None = None
     respect_robots: bool = True
+    dns_server: str | None = None  # "ADDR[:PORT]" for A/AAAA/DNSSEC lookups; None: the system's
