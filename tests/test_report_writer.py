@@ -50,8 +50,8 @@ def test_summary_files(tmp_path: Path) -> None:
 
 
 def test_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="sarif"):
-        write_agency_report(make_report(), tmp_path, {"json", "sarif"}, "vi")
+    with pytest.raises(UsageError, match="pdf"):
+        write_agency_report(make_report(), tmp_path, {"json", "pdf"}, "vi")
 
 
 def test_summary_row_worst_status_per_article() -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence, Set
 from pathlib import Path
 
 from auditor import __version__
-from auditor.errors import UsageError
+from auditor.errors import AuditorError, UsageError
 from auditor.models import (
     AuditReport,
     Lang,
@@ -19,11 +20,14 @@ from auditor.models import (
 )
 from auditor.report.csv_report import write_summary_csv
 from auditor.report.html_report import write_agency_html, write_index_html
-from auditor.report.json_report import write_json, write_summary_json
+from auditor.report.json_report import load_report, write_json, write_summary_json
 from auditor.report.ordering import article_key, worst_status
+from auditor.report.sarif_report import write_sarif
 
-KNOWN_FORMATS = frozenset({"json", "html", "csv"})
-AGENCY_FORMATS = frozenset({"json", "html"})  # written per agency; the others per scan
+logger = logging.getLogger(__name__)
+
+KNOWN_FORMATS = frozenset({"json", "html", "csv", "sarif"})
+COMBINED_FORMATS = frozenset({"sarif"})  # per agency, and for a scan all agencies in one file
 _UNSAFE_NAME = re.compile(r"[^a-z0-9._-]+")
 
 
@@ -46,7 +50,7 @@ def report_stem(domain: str) -> str:
 def write_agency_report(
     report: AuditReport, out_dir: Path, formats: Set[str], lang: Lang
 ) -> list[Path]:
-    """Write ``<domain>.json`` and/or ``<domain>.html`` to ``out_dir``; returns the files
+    """Write ``<domain>.json``, ``.html`` and/or ``.sarif`` to ``out_dir``; returns the files
     written (``csv`` is a summary-only format and is ignored here)."""
     check_formats(formats)
     stem = report_stem(report.agency.domain)
@@ -55,6 +59,8 @@ def write_agency_report(
         files.append(write_json(report, out_dir / f"{stem}.json"))
     if "html" in formats:
         files.append(write_agency_html(report, out_dir / f"{stem}.html", lang))
+    if "sarif" in formats:
+        files.append(write_sarif([report], out_dir / f"{stem}.sarif", lang))
     return files
 
 
@@ -65,7 +71,8 @@ def write_summary(
     lang: Lang,
     reports: Sequence[AuditReport] | None = None,
 ) -> list[Path]:
-    """Write ``summary.json``, ``index.html`` and/or ``summary.csv`` to ``out_dir``.
+    """Write ``summary.json``, ``index.html``, ``summary.csv`` and/or ``summary.sarif`` (every
+    agency's results in one run) to ``out_dir``.
 
     ``reports`` are the agencies' reports, for the formats that combine their findings; when
     ``None`` they are read from ``out_dir`` (the rows' ``report_json``) if needed.
@@ -78,7 +85,27 @@ def write_summary(
         files.append(write_index_html(summary, out_dir / "index.html", lang))
     if "csv" in formats:
         files.append(write_summary_csv(summary, out_dir / "summary.csv", lang))
+    if formats & COMBINED_FORMATS:
+        if reports is None:
+            reports = _saved_reports(summary, out_dir)
+        if "sarif" in formats:
+            files.append(write_sarif(reports, out_dir / "summary.sarif", lang))
     return files
+
+
+def _saved_reports(summary: ScanSummary, out_dir: Path) -> list[AuditReport]:
+    """The agency reports of ``summary`` saved as JSON in ``out_dir`` (unreadable ones are
+    logged and left out)."""
+    reports: list[AuditReport] = []
+    for row in summary.agencies:
+        if not row.report_json or Path(row.report_json).name != row.report_json:
+            logger.warning("%s: no JSON report to combine", row.agency.domain)
+            continue
+        try:
+            reports.append(load_report(out_dir / row.report_json))
+        except AuditorError as exc:
+            logger.warning("%s: left out of the combined files: %s", row.agency.domain, exc)
+    return reports
 
 
 def article_statuses(report: AuditReport) -> dict[str, Status]:

@@ -1,0 +1,268 @@
+"""SARIF 2.1.0 log of one or more agency reports, for GitHub code scanning and other viewers.
+
+One run of the ``auditor`` tool: each legal document is a taxonomy whose taxa are its articles;
+each rule is a reporting descriptor related to its article. Only ``fail`` and ``warn`` findings
+become results (GitHub closes an alert when it stops appearing); a result is located at the
+evidence's page URL, else the portal's URL, and its message is the rule's failure text followed
+by the evidence. ``error`` findings (the auditor could not tell) are tool execution
+notifications, never results. Text from scanned pages is JSON data here, never markup.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import quote
+
+from auditor import __version__
+from auditor.models import AuditReport, Evidence, Finding, Lang, Severity
+from auditor.report.files import write_text_atomic
+from auditor.report.html_report import safe_href
+from auditor.report.i18n import severity_label, status_label
+
+SARIF_VERSION = "2.1.0"
+SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+MAX_EVIDENCE_LINES = 8  # evidence items quoted in a result's message
+MAX_RELATED = 20  # further evidence pages listed as related locations
+
+Level = Literal["error", "warning", "note"]
+_HIGH: frozenset[Severity] = frozenset({"critical", "high"})
+
+
+def sarif_level(finding: Finding) -> Level:
+    """SARIF level of a failed or warned finding: a failure is an ``error`` when its rule is
+    critical or high and a ``warning`` otherwise; a warning is a ``warning`` when critical or
+    high and a ``note`` otherwise."""
+    high = finding.severity in _HIGH
+    if finding.status == "fail":
+        return "error" if high else "warning"
+    return "warning" if high else "note"
+
+
+def _default_level(severity: Severity) -> Level:
+    return "error" if severity in _HIGH else "warning"
+
+
+def _text(value: str) -> dict[str, str]:
+    return {"text": value or "-"}
+
+
+def _evidence_line(ev: Evidence, lang: Lang) -> str:
+    parts = [ev.detail.get(lang)]
+    if ev.url:
+        parts.append(ev.url)
+    if ev.expected is not None:
+        parts.append(("yêu cầu: " if lang == "vi" else "expected: ") + ev.expected)
+    if ev.found is not None:
+        parts.append(("thực tế: " if lang == "vi" else "found: ") + ev.found)
+    if ev.snippet:
+        parts.append(("trích: " if lang == "vi" else "snippet: ") + ev.snippet)
+    return " — ".join(parts)
+
+
+def _message(report: AuditReport, f: Finding, lang: Lang) -> str:
+    head = f"[{status_label(f.status, lang)}] {f.title.get(lang)} — {f.failure.get(lang)}"
+    head += f" ({report.agency.name}, {f.citation.document} {f.citation.label(lang)})"
+    lines = [head]
+    lines += [f"- {_evidence_line(ev, lang)}" for ev in f.evidence[:MAX_EVIDENCE_LINES]]
+    more = len(f.evidence) - MAX_EVIDENCE_LINES
+    if more > 0:
+        lines.append(f"- … {more} " + ("bằng chứng khác" if lang == "vi" else "more"))
+    if f.fix is not None:
+        lines.append(("Cách khắc phục: " if lang == "vi" else "How to fix: ") + f.fix.get(lang))
+    return "\n".join(lines)
+
+
+def _location(uri: str, message: str | None = None, ident: int | None = None) -> dict[str, Any]:
+    loc: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": uri}}}
+    if ident is not None:
+        loc["id"] = ident
+    if message:
+        loc["message"] = _text(message)
+    return loc
+
+
+def location_uri(url: str | None) -> str | None:
+    """``url`` as a SARIF artifact URI when it is an http(s) URL (non-ASCII and unsafe
+    characters percent-encoded), else ``None``: a ``javascript:`` or garbled URL from a
+    scanned page is never a location (it stays quoted in the message)."""
+    if safe_href(url) is None or url is None:
+        return None
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%~")
+
+
+def _portal_url(report: AuditReport) -> str:
+    for url in (report.crawl.final_url, report.crawl.start_url):
+        uri = location_uri(url)
+        if uri is not None:
+            return uri
+    return f"https://{quote(report.agency.domain)}/"
+
+
+def _fingerprint(report: AuditReport, f: Finding) -> str:
+    """Stable across runs for one rule on one portal, so an alert is tracked, not re-opened."""
+    key = f"{report.agency.domain.lower()}\x00{f.rule_id}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+class _Taxonomies:
+    """Documents as taxonomies, articles as taxa, indexed as SARIF references them."""
+
+    def __init__(self, reports: Sequence[AuditReport], lang: Lang) -> None:
+        self.lang = lang
+        self.components: list[dict[str, Any]] = []
+        self._doc_index: dict[str, int] = {}
+        self._taxon_index: dict[tuple[str, str], int] = {}
+        for report in reports:
+            for doc in report.profile.documents:
+                self._document(doc.id, doc.title.get(lang), doc.draft)
+
+    def _document(self, doc_id: str, title: str | None = None, draft: bool = False) -> int:
+        if doc_id not in self._doc_index:
+            self._doc_index[doc_id] = len(self.components)
+            component: dict[str, Any] = {
+                "name": doc_id,
+                "fullName": title or doc_id,
+                "shortDescription": _text(title or doc_id),
+                "isComprehensive": False,
+                "taxa": [],
+            }
+            if draft:
+                component["properties"] = {"draft": True}
+            self.components.append(component)
+        return self._doc_index[doc_id]
+
+    def reference(self, f: Finding) -> dict[str, Any]:
+        """The relationship of a rule to its article's taxon."""
+        doc = self._document(f.citation.document)
+        key = (f.citation.document, f.citation.article)
+        if key not in self._taxon_index:
+            taxa = self.components[doc]["taxa"]
+            self._taxon_index[key] = len(taxa)
+            label = "Điều" if self.lang == "vi" else "Art."
+            taxa.append(
+                {
+                    "id": f.citation.article,
+                    "name": f"{label} {f.citation.article}",
+                    "shortDescription": _text(
+                        f"{f.citation.document}, {label} {f.citation.article}"
+                    ),
+                }
+            )
+        return {
+            "target": {
+                "id": f.citation.article,
+                "index": self._taxon_index[key],
+                "toolComponent": {"name": f.citation.document, "index": doc},
+            },
+            "kinds": ["relevant"],
+        }
+
+    def supported(self) -> list[dict[str, Any]]:
+        return [{"name": c["name"], "index": i} for i, c in enumerate(self.components)]
+
+
+def _rule(f: Finding, taxonomies: _Taxonomies, lang: Lang) -> dict[str, Any]:
+    rule: dict[str, Any] = {
+        "id": f.rule_id,
+        "shortDescription": _text(f.title.get(lang)),
+        "fullDescription": _text(f.failure.get(lang)),
+        "defaultConfiguration": {"level": _default_level(f.severity)},
+        "relationships": [taxonomies.reference(f)],
+        "properties": {
+            "tags": ["compliance", f.category],
+            "category": f.category,
+            "severity": f.severity,
+            "severityLabel": severity_label(f.severity, lang),
+            "weight": f.weight,
+            "citation": f"{f.citation.document} {f.citation.label(lang)}",
+        },
+    }
+    if f.fix is not None:
+        rule["help"] = _text(f.fix.get(lang))
+    return rule
+
+
+def _result(report: AuditReport, f: Finding, rule_index: int, lang: Lang) -> dict[str, Any]:
+    urls = [u for u in dict.fromkeys(location_uri(ev.url) for ev in f.evidence) if u]
+    primary = urls[0] if urls else _portal_url(report)
+    related = [_location(url, None, i) for i, url in enumerate(urls[1 : MAX_RELATED + 1], start=1)]
+    result: dict[str, Any] = {
+        "ruleId": f.rule_id,
+        "ruleIndex": rule_index,
+        "kind": "fail",
+        "level": sarif_level(f),
+        "message": _text(_message(report, f, lang)),
+        "locations": [_location(primary)],
+        "partialFingerprints": {"auditorRulePortal/v1": _fingerprint(report, f)},
+        "properties": {
+            "domain": report.agency.domain,
+            "agency": report.agency.name,
+            "status": f.status,
+            "severity": f.severity,
+        },
+    }
+    if related:
+        result["relatedLocations"] = related
+    return result
+
+
+def _notification(report: AuditReport, f: Finding, lang: Lang) -> dict[str, Any]:
+    detail = "; ".join(_evidence_line(ev, lang) for ev in f.evidence[:3])
+    text = f"{report.agency.domain}: {f.rule_id} — {status_label('error', lang)}"
+    return {
+        "level": "warning",
+        "message": _text(f"{text}: {detail}" if detail else text),
+        "descriptor": {"id": f.rule_id},
+    }
+
+
+def sarif_log(reports: Sequence[AuditReport], lang: Lang = "vi") -> dict[str, Any]:
+    """The SARIF 2.1.0 log (as JSON data) of ``reports``, in one run."""
+    taxonomies = _Taxonomies(reports, lang)
+    rules: list[dict[str, Any]] = []
+    rule_index: dict[str, int] = {}
+    results: list[dict[str, Any]] = []
+    notifications: list[dict[str, Any]] = []
+    for report in reports:
+        for f in report.findings:
+            if f.rule_id not in rule_index:
+                rule_index[f.rule_id] = len(rules)
+                rules.append(_rule(f, taxonomies, lang))
+            if f.status in ("fail", "warn"):
+                results.append(_result(report, f, rule_index[f.rule_id], lang))
+            elif f.status == "error":
+                notifications.append(_notification(report, f, lang))
+    version = reports[0].tool.version if reports else __version__
+    domains = sorted({r.agency.domain for r in reports})
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "auditor",
+                "version": version,
+                "semanticVersion": version,
+                "rules": rules,
+                "supportedTaxonomies": taxonomies.supported(),
+            }
+        },
+        "taxonomies": taxonomies.components,
+        "automationDetails": {"id": f"auditor/{'+'.join(domains) or 'none'}/"},
+        "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
+        "language": "vi-VN" if lang == "vi" else "en-US",
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    }
+    return {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
+
+
+def render_sarif(reports: Sequence[AuditReport], lang: Lang = "vi") -> str:
+    """The SARIF log of ``reports`` as indented UTF-8 JSON text."""
+    return json.dumps(sarif_log(reports, lang), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_sarif(reports: Sequence[AuditReport], path: Path, lang: Lang = "vi") -> Path:
+    """Write the SARIF log of ``reports`` to ``path``."""
+    return write_text_atomic(path, render_sarif(reports, lang))
