@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import ssl
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -15,6 +16,7 @@ import httpx
 import pytest
 
 from auditor.config import ConnectTo, CrawlSettings
+from auditor.crawl.failures import describe
 from auditor.crawl.fetcher import MAX_REDIRECTS, Fetcher
 from auditor.models import PageSnapshot, RedirectHop, TransportProbe
 from tests.test_crawl_support import (
@@ -363,3 +365,16 @@ def test_unusable_location_makes_the_redirect_the_answer() -> None:
     snap = asyncio.run(go())
     assert snap.status == 302 and snap.error is None and snap.redirects == ()
     assert snap.header("location") == "http://[bad"
+
+
+def test_handshake_timeout_and_cut_off_handshake_are_not_tls_facts() -> None:
+    timed_out = httpx.ConnectTimeout("handshake")
+    timed_out.__context__ = ssl.SSLWantReadError("The operation did not complete (read)")
+    assert describe(timed_out, 1.0).kind == "timeout"
+    cut = httpx.ConnectError("eof")
+    cut.__cause__ = ssl.SSLEOFError(8, "EOF occurred in violation of protocol")
+    failure = describe(cut, 1.0)
+    assert failure.kind == "connect" and failure.transient
+    refused = httpx.ConnectError("alert")
+    refused.__cause__ = ssl.SSLError(1, "[SSL: SSLV3_ALERT_HANDSHAKE_FAILURE] sslv3 alert handshake failure")
+    assert describe(refused, 1.0).kind == "tls"

@@ -59,11 +59,30 @@ def _network_text(exc: BaseException, default: str) -> str:
     return _text(exc, default)
 
 
+# Not a verdict on the server's TLS: the handshake ran out of time or the peer went away.
+_SSL_INCONCLUSIVE = (
+    ssl.SSLWantReadError,
+    ssl.SSLWantWriteError,
+    ssl.SSLZeroReturnError,
+    ssl.SSLEOFError,
+)
+
+
 def describe(exc: BaseException, timeout_s: float) -> Failure:
-    """Classify an exception raised while requesting a URL."""
-    for cause in _causes(exc):
-        if isinstance(cause, ssl.SSLError):
-            return Failure("tls", _ssl_message(cause))
+    """Classify an exception raised while requesting a URL.
+
+    Only a handshake the server refused or a certificate that failed verification is a ``tls``
+    fact; a handshake that timed out or was cut off is a timeout or a lost connection, which
+    says nothing about the server's TLS.
+    """
+    if not isinstance(exc, httpx.TimeoutException):
+        for cause in _causes(exc):
+            if isinstance(cause, _SSL_INCONCLUSIVE):
+                return Failure(
+                    "connect", "connect: connection closed during the TLS handshake", True
+                )
+            if isinstance(cause, ssl.SSLError):
+                return Failure("tls", _ssl_message(cause))
     if isinstance(exc, httpx.ConnectTimeout):
         return Failure("timeout", f"timeout: no connection within {timeout_s:g}s", True)
     if isinstance(exc, httpx.ReadTimeout):
