@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from auditor.checks.registry import CheckSpec, all_checks
 from auditor.errors import Problem, RuleError, UsageError
 from auditor.models import DocumentInfo, LocalText, normalise_host
+from auditor.rules.checktree import CheckCall, CheckNode, NotOf
 from auditor.rules.messages import closest, expand
 from auditor.rules.schema import (
     DEFAULT_GRADES,
@@ -27,6 +28,7 @@ from auditor.rules.schema import (
     PackHeader,
     Rule,
     RuleContext,
+    RuleOverride,
     ScoringConfig,
 )
 from auditor.yamlsource import (
@@ -57,6 +59,7 @@ class Pack:
     scoring: ScoringConfig
     source: Path
     extends: str | None = None
+    retired: tuple[tuple[str, str], ...] = ()  # (rule id, reason) of base rules left out
 
     @property
     def document(self) -> str:
@@ -222,6 +225,15 @@ class _Loader:
                 add(("pack", *loc), f"pack: {message}")
 
         base = self._base(raw_header, chain, node, name, problems)
+        if base is not None:
+            base = _change_base(raw_header, base, self.checks, add)
+        elif (raw_header.get("overrides") or raw_header.get("retire")) and not raw_header.get(
+            "extends"
+        ):
+            add(
+                ("pack", "overrides" if raw_header.get("overrides") else "retire"),
+                "pack: overrides and retire need 'extends'",
+            )
         context = self._context(raw_header, base)
         rules = self._rules(data.get("rules"), base, context, add, lambda loc: line_of(node, loc))
         if problems:  # this file's in line order, then those of a base pack
@@ -333,4 +345,103 @@ def _assemble(header: PackHeader, rules: list[Rule], base: Pack | None, path: Pa
         scoring=ScoringConfig(grades=grades, warn_credit=warn, categories=categories),
         source=path,
         extends=header.extends,
+        retired=(base.retired if base else ()) + tuple(header.retire.items()),
     )
+
+
+def _change_base(
+    raw: dict[str, Any],
+    base: Pack,
+    checks: Mapping[str, CheckSpec],
+    add: Callable[[Loc, str], None],
+) -> Pack:
+    """``base`` with the rules that ``pack.overrides`` changes and without those that
+    ``pack.retire`` leaves out; unknown rule ids and parameters are problems."""
+    raw_over = raw.get("overrides")
+    raw_retire = raw.get("retire")
+    overrides: dict[str, Any] = raw_over if isinstance(raw_over, dict) else {}
+    retire: dict[str, Any] = raw_retire if isinstance(raw_retire, dict) else {}
+    known = {rule.id for rule in base.rules}
+    for where, keys in (("overrides", overrides), ("retire", retire)):
+        for key in keys:
+            if key not in known:
+                add(
+                    ("pack", where, key),
+                    f"pack: {where}: {key!r} is not a rule of {base.id!r}"
+                    f"{closest(str(key), known)}",
+                )
+    rules: list[Rule] = []
+    for rule in base.rules:
+        if rule.id in retire:
+            continue
+        if rule.id not in overrides:
+            rules.append(rule)
+            continue
+        try:  # an invalid override is reported with the header
+            parsed = RuleOverride.model_validate(overrides.get(rule.id))
+        except ValidationError:
+            rules.append(rule)
+            continue
+        rule_id = rule.id
+
+        def problem(message: str, rule_id: str = rule_id) -> None:
+            add(("pack", "overrides", rule_id, "params"), f"pack: overrides {rule_id!r}: {message}")
+
+        rules.append(_override(rule, parsed, checks, problem))
+    return replace(base, rules=tuple(rules))
+
+
+def _override(
+    rule: Rule,
+    change: RuleOverride,
+    checks: Mapping[str, CheckSpec],
+    problem: Callable[[str], None],
+) -> Rule:
+    """``rule`` with ``change`` applied; parameters go to every call that accepts them."""
+    update: dict[str, Any] = {
+        k: v
+        for k, v in (
+            ("weight", change.weight),
+            ("severity", change.severity),
+            ("applies_to", change.applies_to),
+        )
+        if v is not None
+    }
+    if change.params:
+        if rule.check is None:
+            problem("a manual rule has no parameters")
+        else:
+            used: set[str] = set()
+            node = _with_params(rule.check, change.params, checks, used, problem)
+            unused = sorted(set(change.params) - used)
+            if unused:
+                problem(f"no check of the rule takes {', '.join(unused)}")
+            update["check"] = node
+    return rule.model_copy(update=update)
+
+
+def _with_params(
+    node: CheckNode,
+    params: dict[str, Any],
+    checks: Mapping[str, CheckSpec],
+    used: set[str],
+    problem: Callable[[str], None],
+) -> CheckNode:
+    if isinstance(node, CheckCall):
+        model = checks[node.name].params if node.name in checks else type(node.params)
+        mine = {k: v for k, v in params.items() if k in model.model_fields}
+        if not mine:
+            return node
+        used.update(mine)
+        try:
+            new = model.model_validate({**node.params.model_dump(), **mine})
+        except ValidationError as exc:
+            problem(f"{node.name}: {exc.errors()[0]['msg']}")
+            return node
+        return node.model_copy(update={"params": new})
+    if isinstance(node, NotOf):
+        return node.model_copy(
+            update={"item": _with_params(node.item, params, checks, used, problem)}
+        )
+    items = tuple(_with_params(i, params, checks, used, problem) for i in node.items)
+    return node.model_copy(update={"items": items})

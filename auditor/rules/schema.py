@@ -38,6 +38,15 @@ class ScoringConfig(Frozen):
     categories: dict[str, LocalText] = Field(default_factory=dict)
 
 
+class RuleOverride(Frozen):
+    """What a pack changes in a rule of its base pack (``pack.overrides``)."""
+
+    weight: float | None = Field(default=None, ge=0)
+    severity: Severity | None = None
+    applies_to: tuple[LevelOrAll, ...] | None = Field(default=None, min_length=1)
+    params: dict[str, Any] | None = None  # merged into every primitive call that takes them
+
+
 class PackHeader(Frozen):
     """The ``pack:`` mapping: identity, documents, grading and categories."""
 
@@ -50,6 +59,20 @@ class PackHeader(Frozen):
     categories: dict[str, LocalText] = Field(default_factory=dict)
     extends: str | None = Field(default=None, pattern=ID_PATTERN)  # a base pack, e.g. national
     draft: bool = False
+    overrides: dict[str, RuleOverride] = Field(default_factory=dict)  # base rule id -> changes
+    retire: dict[str, str] = Field(default_factory=dict)  # base rule id -> reason
+
+    @field_validator("retire")
+    @classmethod
+    def _reasons(cls, value: dict[str, str]) -> dict[str, str]:
+        empty = [
+            ((key,), f"retire: {key!r} needs a reason")
+            for key, why in value.items()
+            if not why.strip()
+        ]
+        if empty:
+            raise located(empty)
+        return value
 
     @field_validator("domains")
     @classmethod
