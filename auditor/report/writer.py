@@ -21,13 +21,16 @@ from auditor.models import (
 from auditor.report.csv_report import write_summary_csv
 from auditor.report.html_report import write_agency_html, write_index_html
 from auditor.report.json_report import load_report, write_json, write_summary_json
+from auditor.report.junit_report import write_junit
 from auditor.report.ordering import article_key, worst_status
 from auditor.report.sarif_report import write_sarif
 
 logger = logging.getLogger(__name__)
 
-KNOWN_FORMATS = frozenset({"json", "html", "csv", "sarif"})
-COMBINED_FORMATS = frozenset({"sarif"})  # per agency, and for a scan all agencies in one file
+KNOWN_FORMATS = frozenset({"json", "html", "csv", "sarif", "junit"})
+COMBINED_FORMATS = frozenset(
+    {"sarif", "junit"}
+)  # per agency, and for a scan all agencies in one file
 _UNSAFE_NAME = re.compile(r"[^a-z0-9._-]+")
 
 
@@ -50,8 +53,8 @@ def report_stem(domain: str) -> str:
 def write_agency_report(
     report: AuditReport, out_dir: Path, formats: Set[str], lang: Lang
 ) -> list[Path]:
-    """Write ``<domain>.json``, ``.html`` and/or ``.sarif`` to ``out_dir``; returns the files
-    written (``csv`` is a summary-only format and is ignored here)."""
+    """Write ``<domain>.json``, ``.html``, ``.sarif`` and/or ``.junit.xml`` to ``out_dir``;
+    returns the files written (``csv`` is a summary-only format and is ignored here)."""
     check_formats(formats)
     stem = report_stem(report.agency.domain)
     files: list[Path] = []
@@ -61,6 +64,8 @@ def write_agency_report(
         files.append(write_agency_html(report, out_dir / f"{stem}.html", lang))
     if "sarif" in formats:
         files.append(write_sarif([report], out_dir / f"{stem}.sarif", lang))
+    if "junit" in formats:
+        files.append(write_junit([report], out_dir / f"{stem}.junit.xml", lang))
     return files
 
 
@@ -71,8 +76,8 @@ def write_summary(
     lang: Lang,
     reports: Sequence[AuditReport] | None = None,
 ) -> list[Path]:
-    """Write ``summary.json``, ``index.html``, ``summary.csv`` and/or ``summary.sarif`` (every
-    agency's results in one run) to ``out_dir``.
+    """Write ``summary.json``, ``index.html``, ``summary.csv``, ``summary.sarif`` (every
+    agency's results in one run) and/or ``summary.junit.xml`` to ``out_dir``.
 
     ``reports`` are the agencies' reports, for the formats that combine their findings; when
     ``None`` they are read from ``out_dir`` (the rows' ``report_json``) if needed.
@@ -90,6 +95,8 @@ def write_summary(
             reports = _saved_reports(summary, out_dir)
         if "sarif" in formats:
             files.append(write_sarif(reports, out_dir / "summary.sarif", lang))
+        if "junit" in formats:
+            files.append(write_junit(reports, out_dir / "summary.junit.xml", lang))
     return files
 
 
