@@ -111,8 +111,8 @@ def _suite(parent: ET.Element, report: AuditReport, lang: Lang) -> dict[str, int
             tally["errors"] += 1
         elif outcome == "skipped":
             tally["skipped"] += 1
-    for key, value in tally.items():
-        suite.set(key, str(value))
+    for key, count in tally.items():
+        suite.set(key, str(count))
     return tally
 
 
