@@ -1,0 +1,179 @@
+"""DNS facts of an agency's host: A, AAAA, DNSSEC signs (Lâm Đồng Đ4 k2; Tuyên Quang Đ2 k2;
+NĐ 224/2026 Đ11 k4; TT 32/2017 Đ15 k4).
+
+One asynchronous lookup with dnspython, bounded by ``timeout`` (the queries run side by side, so
+the whole lookup takes about one timeout at worst). Failures are facts in the result, never
+exceptions: a machine without a working resolver gets a :class:`DnsFacts` whose errors say so,
+and the checks report ``error`` ("could not tell"), never ``fail``. Only a malformed
+``server`` raises (:class:`~auditor.errors.UsageError`): that is the user's to fix.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+
+import dns.asyncresolver
+import dns.exception
+import dns.flags
+import dns.name
+import dns.rdatatype
+import dns.resolver
+
+from auditor.checks.domain import split_host
+from auditor.errors import UsageError
+from auditor.models import DnsFacts
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_PORT = 53
+
+
+def parse_dns_server(value: str) -> tuple[str, int]:
+    """``ADDR[:PORT]`` → (address, port). IPv6 with a port is written ``[ADDR]:PORT``.
+
+    >>> parse_dns_server("127.0.0.1:5353"), parse_dns_server("[::1]:53"), parse_dns_server("::1")
+    (('127.0.0.1', 5353), ('::1', 53), ('::1', 53))
+    """
+    text = value.strip()
+    port_text: str | None = None
+    if text.startswith("["):
+        addr, sep, rest = text[1:].partition("]")
+        if not sep or (rest and not rest.startswith(":")):
+            raise UsageError(f"--dns-server {value!r}: expected ADDR[:PORT] or [IPv6]:PORT")
+        port_text = rest[1:] if rest else None
+    elif text.count(":") == 1:
+        addr, port_text = text.split(":")
+    else:
+        addr = text  # IPv4, or IPv6 without a port
+    try:
+        ip = ipaddress.ip_address(addr)
+    except ValueError:
+        raise UsageError(
+            f"--dns-server {value!r}: {addr!r} is not an IP address (expected ADDR[:PORT])"
+        ) from None
+    port = DEFAULT_PORT
+    if port_text is not None:
+        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+            raise UsageError(f"--dns-server {value!r}: port must be 1–65535")
+        port = int(port_text)
+    return str(ip), port
+
+
+def _server_text(addr: str, port: int) -> str:
+    return f"[{addr}]:{port}" if ":" in addr else f"{addr}:{port}"
+
+
+def _make_resolver(server: tuple[str, int] | None, timeout: float) -> dns.asyncresolver.Resolver:
+    """A resolver asking ``server`` (or the system's), with the DO bit for DNSSEC signs."""
+    if server is None:
+        resolver = dns.asyncresolver.Resolver()  # may raise NoResolverConfiguration
+    else:
+        resolver = dns.asyncresolver.Resolver(configure=False)
+        resolver.nameservers = [server[0]]
+        resolver.port = server[1]
+    resolver.timeout = timeout
+    resolver.lifetime = timeout
+    resolver.use_edns(0, dns.flags.DO, 1232)
+    return resolver
+
+
+def _describe(exc: BaseException, name: str, where: str, timeout: float) -> str:
+    """A failure as 'kind: detail'."""
+    if isinstance(exc, dns.resolver.NXDOMAIN):
+        return f"nxdomain: {name} does not exist in DNS ({where})"
+    if isinstance(exc, dns.exception.Timeout):
+        return f"timeout: no answer from {where} within {timeout:g} s"
+    if isinstance(exc, dns.resolver.NoNameservers):
+        return f"servfail: {where} could not answer (SERVFAIL or REFUSED)"
+    if isinstance(exc, OSError):
+        return f"connect: {where}: {exc}"
+    return f"other: {where}: {exc}"
+
+
+class _Answer:
+    """Records of one query, whether RRSIGs came with them, or why there are none."""
+
+    def __init__(self, records: tuple[str, ...] = (), signed: bool = False, error: str = ""):
+        self.records = records
+        self.signed = signed
+        self.error = error or None
+
+
+async def _query(
+    resolver: dns.asyncresolver.Resolver,
+    name: dns.name.Name,
+    rdtype: dns.rdatatype.RdataType,
+    where: str,
+    timeout: float,
+) -> _Answer:
+    try:
+        answer = await resolver.resolve(name, rdtype, raise_on_no_answer=False, lifetime=timeout)
+    except (dns.exception.DNSException, OSError) as exc:
+        return _Answer(error=_describe(exc, name.to_text(omit_final_dot=True), where, timeout))
+    records = tuple(sorted(r.to_text() for r in answer.rrset)) if answer.rrset else ()
+    signed = any(rrset.rdtype == dns.rdatatype.RRSIG for rrset in answer.response.answer)
+    return _Answer(records, signed)
+
+
+def _ds_candidates(host: str) -> list[str]:
+    """The host and its parents down to, not including, the public suffix."""
+    parts = split_host(host)
+    suffix_labels = len(parts.suffix.split(".")) if parts.suffix else 1
+    labels = host.split(".")
+    return [".".join(labels[i:]) for i in range(len(labels) - suffix_labels)]
+
+
+async def lookup_dns(host: str, server: str | None, timeout: float) -> DnsFacts:
+    """A, AAAA (with RRSIG presence) and DS of ``host`` through ``server`` (``ADDR[:PORT]``;
+    ``None``: the system's resolvers). Every failure is recorded in the facts; only a
+    malformed ``server`` raises :class:`UsageError`."""
+    target = parse_dns_server(server) if server is not None else None
+    where = _server_text(*target) if target else "the system's resolvers"
+    host = host.strip().lower().rstrip(".")
+    base = DnsFacts(host=host, server=_server_text(*target) if target else None)
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    else:
+        return base.model_copy(update={"error": f"other: {host} is an address, not a name"})
+    try:
+        name = dns.name.from_text(host)
+    except (dns.exception.DNSException, UnicodeError) as exc:
+        return base.model_copy(update={"error": f"other: {host!r} is not a DNS name ({exc})"})
+    try:
+        resolver = _make_resolver(target, timeout)
+    except dns.resolver.NoResolverConfiguration:
+        return base.model_copy(
+            update={"error": "no-resolver: this machine has no DNS resolver; use --dns-server"}
+        )
+    zones = _ds_candidates(host)
+    answers = await asyncio.gather(
+        _query(resolver, name, dns.rdatatype.A, where, timeout),
+        _query(resolver, name, dns.rdatatype.AAAA, where, timeout),
+        *(_query(resolver, dns.name.from_text(z), dns.rdatatype.DS, where, timeout) for z in zones),
+    )
+    a, aaaa, ds = answers[0], answers[1], answers[2:]
+    ds_zone = next((z for z, ans in zip(zones, ds, strict=True) if ans.records), None)
+    ds_errors = [ans.error for ans in ds if ans.error and not ans.error.startswith("nxdomain")]
+    if a.error and aaaa.error:  # the name itself could not be resolved: nothing to tell
+        ds_errors.insert(0, aaaa.error)
+    dnssec_error = None
+    if ds_zone is None and not (a.signed or aaaa.signed) and ds_errors:
+        dnssec_error = ds_errors[0]
+    facts = base.model_copy(
+        update={
+            "a": a.records,
+            "aaaa": aaaa.records,
+            "a_error": a.error,
+            "aaaa_error": aaaa.error,
+            "ds": ds_zone is not None,
+            "ds_zone": ds_zone,
+            "rrsig": a.signed or aaaa.signed,
+            "dnssec_error": dnssec_error,
+        }
+    )
+    logger.debug("dns %s via %s: %s", host, where, facts)
+    return facts
