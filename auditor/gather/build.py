@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import logging
 from datetime import date
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
+from auditor.checks.documents import file_links, find_listing
 from auditor.checks.language import find_version_link
+from auditor.checks.support import headline_query, recent_headline, search_forms
 from auditor.crawl.crawler import SiteCrawl
 from auditor.crawl.fetcher import Fetcher
-from auditor.gather.artifacts import Artifacts
+from auditor.gather.artifacts import Artifacts, FileProbe, SearchProbe
 from auditor.gather.page import Link, Page
 from auditor.models import Agency, PageSnapshot, Registry, normalise_host
 from auditor.sections import label_matches, load_catalogue, slug_matches
 
+logger = logging.getLogger(__name__)
+
 # Pages linked from the home page that checks look at; fetched when the crawl did not reach them.
 _MAX_EXTRA = 40
+_MAX_DOC_FILES = 2  # file links of the documents listing fetched to see that they download
+_MAGIC_BYTES = 8
 
 
 def _wanted_links(home: Page) -> list[Link]:
@@ -31,6 +40,66 @@ def _wanted_links(home: Page) -> list[Link]:
         if version is not None:
             wanted.append(version)
     return wanted
+
+
+def _with_query(action: str, fields: list[tuple[str, str]]) -> str:
+    """``action`` with ``fields`` appended to its query string (as a GET form submits)."""
+    parts = urlsplit(action)
+    query = "&".join(q for q in (parts.query, urlencode(fields)) if q)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+
+
+async def probe_search(fetcher: Fetcher, art: Artifacts) -> SearchProbe | None:
+    """Submit the home page's search form with a word of a recent headline (``None`` when the
+    home page has no search form)."""
+    home = art.home
+    if home is None:
+        return None
+    forms = search_forms(home)
+    if not forms:
+        return None
+    form = forms[0]
+    headline = recent_headline(art)
+    if headline is None:
+        return SearchProbe(home.url, "", "", "", "", note="no recent headline to search for")
+    others = [lk.text for lk in home.links if lk.url != headline.url]
+    query = headline_query(headline.text, others, art.agency.name)
+    base = SearchProbe(home.url, "", query or "", headline.text, headline.url)
+    if query is None:
+        return dataclasses.replace(base, note="no word to search for in the headline")
+    if form.method != "get":
+        return dataclasses.replace(base, action=form.action, note=f"{form.method.upper()} form")
+    if not art.in_scope(form.action):
+        return dataclasses.replace(
+            base, action=form.action, note=f"the form submits to another host ({form.action})"
+        )
+    url = _with_query(form.action, [*form.hidden, (form.param, query)])
+    logger.debug("search probe %s (headline %r)", url, headline.text)
+    response = await fetcher.fetch(url, depth=1)
+    return dataclasses.replace(base, action=url, response=response)
+
+
+async def probe_document_files(fetcher: Fetcher, art: Artifacts) -> tuple[FileProbe, ...]:
+    """Fetch one or two file links of the legal documents listing."""
+    listing = find_listing(art, "legal_documents")
+    if listing is None:
+        return ()
+    links = file_links(listing.page)[:_MAX_DOC_FILES]
+    snaps = await asyncio.gather(*(fetcher.fetch(link.url, depth=2) for link in links))
+    return tuple(
+        FileProbe(
+            url=link.url,
+            listing_url=listing.page.url,
+            link_text=link.text,
+            status=snap.status,
+            final_url=snap.final_url,
+            content_type=snap.content_type,
+            size=len(snap.body),
+            magic=snap.body[:_MAGIC_BYTES],
+            error=snap.error,
+        )
+        for link, snap in zip(links, snaps, strict=True)
+    )
 
 
 async def gather(
@@ -62,7 +131,7 @@ async def gather(
     if not pages:
         probes = [p for p in (crawl.https, crawl.http) if p is not None]
         home_error = "; ".join(f"{p.url}: {p.error or p.status}" for p in probes) or None
-    return Artifacts(
+    art = Artifacts(
         agency=agency,
         as_of=as_of,
         start_url=crawl.start_url,
@@ -75,3 +144,9 @@ async def gather(
         registry=registry,
         home_error=home_error,
     )
+    if not pages:
+        return art
+    search, doc_files = await asyncio.gather(
+        probe_search(fetcher, art), probe_document_files(fetcher, art)
+    )
+    return dataclasses.replace(art, search=search, doc_files=doc_files)

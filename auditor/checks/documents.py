@@ -1,0 +1,415 @@
+"""Legal documents listing (Quảng Ninh Đ14 k1, Đ16–Đ19 k1; NĐ 43/2011 Đ10 k1 e; NĐ 42/2022 Đ4):
+record fields, a downloadable file per record, a search tool on the listing."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote, urljoin, urlsplit
+
+from pydantic import field_validator
+from selectolax.lexbor import LexborHTMLParser
+
+from auditor.checks.registry import Params, check
+from auditor.checks.sections import section_links
+from auditor.gather.artifacts import Artifacts, FileProbe, host_of
+from auditor.gather.page import Link, Page, collapse
+from auditor.models import Evidence, Outcome, Status, t
+from auditor.sections import load_catalogue
+from auditor.text.fold import fold_words
+
+# field id: (folded labels, vi name, en name)
+DOCUMENT_FIELDS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "type": (
+        ("loai van ban", "hinh thuc van ban", "hinh thuc", "the loai", "loai"),
+        "loại văn bản",
+        "document type",
+    ),
+    "authority": (
+        ("co quan ban hanh", "noi ban hanh", "don vi ban hanh", "cap ban hanh", "co quan"),
+        "cơ quan ban hành",
+        "issuing authority",
+    ),
+    "number": (("so ky hieu", "so hieu", "ky hieu", "so van ban"), "số, ký hiệu", "number"),
+    "issued": (
+        ("ngay ban hanh", "ngay ky", "ban hanh ngay", "ngay van ban"),
+        "ngày ban hành",
+        "issue date",
+    ),
+    "effective": (
+        ("ngay hieu luc", "ngay co hieu luc", "hieu luc"),
+        "ngày hiệu lực",
+        "effective date",
+    ),
+    "summary": (("trich yeu", "tom tat", "noi dung", "ten van ban"), "trích yếu", "summary"),
+}
+_LABEL_NODES = "th, dt, label, strong, b, td, span, caption, .label, .title"
+_MAX_LABEL_WORDS = 6
+# 25/2026/QĐ-UBND, 12/CT-UBND, 215/KH-UBND, 1234/UBND-VP
+_NUMBER = re.compile(r"(?<![\w/])\d{1,5}/(?:\d{4}/)?[A-ZĐ]{1,8}(?:-[A-ZĐ&]{1,12})+(?![\w/])")
+DOC_EXTENSIONS = (".pdf", ".doc", ".docx", ".odt", ".xls", ".xlsx", ".ods", ".rtf", ".zip", ".rar")
+DOC_TYPES = (
+    "application/pdf",
+    "application/msword",
+    "application/rtf",
+    "application/vnd.openxmlformats-officedocument.",
+    "application/vnd.oasis.opendocument.",
+    "application/vnd.ms-excel",
+    "application/zip",
+    "application/x-zip-compressed",
+    "application/x-rar-compressed",
+    "application/vnd.rar",
+)
+_MAGIC = (b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"{\\rtf", b"Rar!")
+_DOWNLOAD_WORDS = ("tai ve", "tai tep", "tai file", "download", "toan van", "tep dinh kem", "file")
+_NOISE = "script, style, noscript, template, nav, header, footer, aside, [role=navigation], [role=banner], [role=contentinfo]"  # noqa: E501
+_TEXT_INPUTS = frozenset({"", "text", "search"})
+
+
+def file_links(page: Page) -> list[Link]:
+    """Links of ``page`` to document files: by extension first, then by download wording."""
+    by_ext = [
+        lk for lk in page.links if unquote(urlsplit(lk.url).path).lower().endswith(DOC_EXTENSIONS)
+    ]
+    by_text = [
+        lk
+        for lk in page.links
+        if lk not in by_ext and any(w in f" {fold_words(lk.text)} " for w in _DOWNLOAD_WORDS)
+    ]
+    seen: set[str] = set()
+    out: list[Link] = []
+    for link in by_ext + by_text:
+        if link.url not in seen:
+            seen.add(link.url)
+            out.append(link)
+    return out
+
+
+def content_tree(page: Page) -> LexborHTMLParser:
+    """The page parsed afresh without navigation, header, footer, asides and scripts."""
+    tree = LexborHTMLParser(page.html)
+    for node in tree.css(_NOISE):
+        node.decompose()
+    return tree
+
+
+def record_count(page: Page) -> int:
+    """Document records on a listing: table rows with at least three cells, else list items
+    that show a document number or link a file."""
+    tree = content_tree(page)
+    rows = [row for row in tree.css("table tr") if len(row.css("td")) >= 3]
+    if rows:
+        return len(rows)
+    files = {lk.url for lk in file_links(page)}
+    count = 0
+    for item in tree.css("li"):
+        hrefs = {urljoin(page.url, a.attributes.get("href") or "") for a in item.css("a[href]")}
+        if _NUMBER.search(item.text(separator=" ")) or hrefs & files:
+            count += 1
+    return count
+
+
+def _label_texts(page: Page) -> list[str]:
+    out: list[str] = []
+    for node in content_tree(page).css(_LABEL_NODES):
+        words = fold_words(node.text(separator=" "))
+        if words and len(words.split()) <= _MAX_LABEL_WORDS:
+            out.append(f" {words} ")
+    return out
+
+
+def fields_shown(pages: list[Page]) -> dict[str, str]:
+    """The record fields that ``pages`` label (field id → the label seen); a document number
+    written in the records counts for ``number`` even without a label."""
+    found: dict[str, str] = {}
+    for page in pages:
+        labels = _label_texts(page)
+        for field_id, (names, _vi, _en) in DOCUMENT_FIELDS.items():
+            if field_id in found:
+                continue
+            for name in names:
+                hit = next((lab for lab in labels if f" {name} " in lab), None)
+                if hit is not None:
+                    found[field_id] = hit.strip()
+                    break
+        if "number" not in found:
+            number = _NUMBER.search(page.main_text)
+            if number is not None:
+                found["number"] = number.group(0)
+    return found
+
+
+def listing_search_form(page: Page) -> str | None:
+    """The search or filter form of the listing's own content (site-wide header forms do not
+    count): a description of it, or ``None``."""
+    for form in content_tree(page).css("form"):
+        for field in form.css("input, select"):
+            kind = (field.attributes.get("type") or "").lower()
+            if field.tag == "select" or kind in _TEXT_INPUTS:
+                label = collapse(form.text(separator=" "))[:80]
+                return f"<form action={form.attributes.get('action') or ''!r}> {label}".strip()
+    return None
+
+
+def is_document_file(probe: FileProbe) -> bool:
+    """Whether a fetched file link gave a document: HTTP 200 and a document media type (or
+    a generic binary type with a document's signature)."""
+    if probe.status != 200:
+        return False
+    if probe.content_type.startswith(DOC_TYPES):
+        return True
+    return probe.content_type in ("application/octet-stream", "binary/octet-stream", "") and (
+        probe.magic.startswith(_MAGIC)
+    )
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The documents listing found from the home page."""
+
+    page: Page
+    link: Link
+    records: int
+
+
+def listing_candidates(art: Artifacts, section_id: str) -> list[Link]:
+    """Home-page links to the section (label matches first)."""
+    home = art.home
+    if home is None:
+        return []
+    return [lk for lk, _ in section_links(home.links, load_catalogue().sections[section_id])]
+
+
+def find_listing(art: Artifacts, section_id: str) -> Listing | None:
+    """The fetched in-scope page of the section with the most document records."""
+    best: Listing | None = None
+    for link in listing_candidates(art, section_id)[:6]:
+        page = art.page(link.url) if art.in_scope(link.url) else None
+        if page is None:
+            continue
+        listing = Listing(page, link, record_count(page))
+        if best is None or listing.records > best.records:
+            best = listing
+    return best
+
+
+class DocumentsParams(Params):
+    """What a documents listing must show."""
+
+    section: str = "legal_documents"
+    fields: tuple[str, ...] = tuple(DOCUMENT_FIELDS)
+    require_file: bool = True
+    require_search: bool = True
+    min_records: int = 1
+
+    @field_validator("fields")
+    @classmethod
+    def _known(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [f for f in value if f not in DOCUMENT_FIELDS]
+        if unknown:
+            raise ValueError(f"unknown field(s) {unknown}; known: {sorted(DOCUMENT_FIELDS)}")
+        return value
+
+    @field_validator("section")
+    @classmethod
+    def _section(cls, value: str) -> str:
+        if value not in load_catalogue().sections:
+            raise ValueError(f"unknown section {value!r}")
+        return value
+
+
+def _no_listing(art: Artifacts, p: DocumentsParams) -> Outcome:
+    home = art.home
+    assert home is not None
+    section = load_catalogue().sections[p.section]
+    candidates = listing_candidates(art, p.section)
+    if not candidates:
+        return Outcome(
+            status="fail",
+            evidence=(
+                Evidence(
+                    url=home.url,
+                    detail=t(
+                        f"Trang chủ không liên kết tới danh sách «{section.name.vi}».",
+                        f"The home page links no «{section.name.en}» listing.",
+                    ),
+                    expected=", ".join(section.labels[:4]),
+                ),
+            ),
+        )
+    link = candidates[0]
+    failed = art.failed_fetch(link.url)
+    if failed is not None and failed.status >= 400:
+        status: Status = "fail"
+        why = t(f"hỏng (HTTP {failed.status})", f"broken (HTTP {failed.status})")
+    elif not art.in_scope(link.url):
+        status = "error"
+        why = t(
+            f"nằm ngoài cổng ({host_of(link.url)}), không xét được",
+            f"outside the portal ({host_of(link.url)}), not examined",
+        )
+    else:
+        status = "error"
+        why = t("không tải được", "could not be fetched")
+    return Outcome(
+        status=status,
+        evidence=(
+            Evidence(
+                url=link.url,
+                detail=t(
+                    f"Danh sách «{link.text}» {why.vi}.", f"The listing «{link.text}» is {why.en}."
+                ),
+                found=(failed.error or str(failed.status)) if failed is not None else None,
+            ),
+        ),
+    )
+
+
+def _file_part(art: Artifacts, listing: Listing) -> tuple[Status, Evidence]:
+    links = file_links(listing.page)
+    if not links:
+        return "fail", Evidence(
+            url=listing.page.url,
+            detail=t(
+                "Danh sách văn bản không có tệp để tải về.",
+                "The documents listing offers no file to download.",
+            ),
+            expected=", ".join(DOC_EXTENSIONS[:4]),
+        )
+    probes = [pr for pr in art.doc_files if pr.listing_url == listing.page.url] or list(
+        art.doc_files
+    )
+    if not probes:
+        return "error", Evidence(
+            url=links[0].url,
+            detail=t(
+                "Có liên kết tệp nhưng chưa tải thử (không có dữ liệu thu thập).",
+                "File links exist, but none was fetched (nothing gathered).",
+            ),
+        )
+    good = next((pr for pr in probes if is_document_file(pr)), None)
+    if good is not None:
+        return "pass", Evidence(
+            url=good.url,
+            detail=t(
+                f"Tệp «{good.link_text}» tải được (HTTP 200, {good.content_type}).",
+                f"The file «{good.link_text}» downloads (HTTP 200, {good.content_type}).",
+            ),
+            found=f"{good.content_type}, {good.size} B",
+        )
+    answered = [pr for pr in probes if pr.status != 0]
+    if not answered:
+        first = probes[0]
+        return "error", Evidence(
+            url=first.url,
+            detail=t("Không tải được tệp văn bản.", "The document file could not be fetched."),
+            found=first.error,
+        )
+    bad = answered[0]
+    return "fail", Evidence(
+        url=bad.url,
+        detail=t(
+            f"Tệp «{bad.link_text}» không tải được như một văn bản "
+            f"(HTTP {bad.status}, {bad.content_type or '?'}).",
+            f"The file «{bad.link_text}» does not download as a document "
+            f"(HTTP {bad.status}, {bad.content_type or '?'}).",
+        ),
+        expected="200, application/pdf | msword | openxml | opendocument",
+        found=f"{bad.status}, {bad.content_type or '?'}",
+    )
+
+
+@check("documents_listing", params=DocumentsParams)
+def documents_listing(art: Artifacts, p: DocumentsParams) -> Outcome:
+    """The documents listing linked from the home page shows, per record, the type, issuing
+    authority, number, issue and effective dates and summary, links a downloadable file, and
+    has its own search form."""
+    home = art.home
+    if home is None:
+        return Outcome(
+            status="error",
+            evidence=(
+                Evidence(
+                    url=art.start_url,
+                    detail=t("Không tải được trang chủ.", "The home page could not be fetched."),
+                    found=art.home_error,
+                ),
+            ),
+        )
+    listing = find_listing(art, p.section)
+    if listing is None:
+        return _no_listing(art, p)
+    page = listing.page
+    parts: list[tuple[Status, Evidence]] = []
+    seen_at = Evidence(
+        url=page.url,
+        detail=t(
+            f"Danh sách «{listing.link.text}»: {listing.records} văn bản.",
+            f"Listing «{listing.link.text}»: {listing.records} records.",
+        ),
+        expected=f">= {p.min_records}",
+        found=str(listing.records),
+    )
+    parts.append(("pass" if listing.records >= p.min_records else "fail", seen_at))
+    details = [
+        pg
+        for pg in (art.page(lk.url) for lk in page.links if art.in_scope(lk.url))
+        if pg is not None and pg is not page and pg.url.startswith(page.url.rstrip("/") + "/")
+    ]
+    shown = fields_shown([page, *details[:5]])
+    missing = [f for f in p.fields if f not in shown]
+    names = DOCUMENT_FIELDS
+    if missing:
+        parts.append(
+            (
+                "fail",
+                Evidence(
+                    url=page.url,
+                    detail=t(
+                        "Văn bản thiếu thông tin: " + ", ".join(names[f][1] for f in missing) + ".",
+                        "Records lack: " + ", ".join(names[f][2] for f in missing) + ".",
+                    ),
+                    expected=", ".join(names[f][1] for f in p.fields),
+                    found=", ".join(shown.values()) or None,
+                ),
+            )
+        )
+    else:
+        parts.append(
+            (
+                "pass",
+                Evidence(
+                    url=page.url,
+                    detail=t(
+                        "Văn bản ghi đủ: " + ", ".join(names[f][1] for f in p.fields) + ".",
+                        "Records show: " + ", ".join(names[f][2] for f in p.fields) + ".",
+                    ),
+                    found=", ".join(shown[f] for f in p.fields),
+                ),
+            )
+        )
+    if p.require_file:
+        parts.append(_file_part(art, listing))
+    if p.require_search:
+        form = listing_search_form(page)
+        parts.append(
+            (
+                "pass" if form else "fail",
+                Evidence(
+                    url=page.url,
+                    detail=t(
+                        "Danh sách có công cụ tìm kiếm văn bản."
+                        if form
+                        else "Danh sách văn bản không có công cụ tìm kiếm.",
+                        "The listing has a document search form."
+                        if form
+                        else "The documents listing has no search form.",
+                    ),
+                    found=form,
+                ),
+            )
+        )
+    statuses = {s for s, _ in parts}
+    status: Status = "fail" if "fail" in statuses else "error" if "error" in statuses else "pass"
+    ordered = sorted(parts, key=lambda se: {"fail": 0, "error": 1}.get(se[0], 2))
+    return Outcome(status=status, evidence=tuple(e for _, e in ordered))

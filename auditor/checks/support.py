@@ -1,0 +1,498 @@
+"""Support functions: search, site map, print, RSS (NĐ 43/2011 Đ15 k1; TT 32/2017 Đ16 k4 b;
+Quảng Ninh Đ14 k11)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urljoin, urlsplit
+
+from selectolax.lexbor import LexborNode
+
+from auditor.checks.freshness import news_pages, page_news_dates
+from auditor.checks.registry import NoParams, Params, check
+from auditor.checks.sections import section_links
+from auditor.gather.artifacts import Artifacts, SearchProbe
+from auditor.gather.page import Link, Page, collapse
+from auditor.models import Evidence, Outcome, Status, t
+from auditor.sections import load_catalogue
+from auditor.text.fold import fold_words
+
+# Names of the query field of search forms seen on Vietnamese portals.
+_QUERY_NAMES = frozenset(
+    {"q", "s", "query", "keyword", "keywords", "key", "search", "searchtext", "tukhoa", "kw", "k"}
+)
+_SEARCH_HINTS = ("tim-kiem", "timkiem", "search", "tim_kiem")
+_WORST_FIRST: tuple[Status, ...] = ("fail", "error", "warn")
+_TEXT_TYPES = frozenset({"", "text", "search"})
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+@dataclass(frozen=True)
+class SearchForm:
+    """A search form of a page: where it submits and the name of its query field."""
+
+    page_url: str
+    action: str  # absolute URL
+    method: str  # "get" or "post"
+    param: str  # the query field's name
+    hidden: tuple[tuple[str, str], ...] = ()  # hidden fields submitted with it
+
+
+def _form_score(form: LexborNode, field: LexborNode) -> int:
+    attrs = form.attributes
+    score = 0
+    if (attrs.get("role") or "").lower() == "search":
+        score += 3
+    if (field.attributes.get("type") or "").lower() == "search":
+        score += 3
+    if (field.attributes.get("name") or "").lower() in _QUERY_NAMES:
+        score += 2
+    action = (attrs.get("action") or "").lower()
+    if any(h in action for h in _SEARCH_HINTS):
+        score += 2
+    label = fold_words(
+        " ".join(
+            [
+                form.text(separator=" "),
+                field.attributes.get("placeholder") or "",
+                field.attributes.get("aria-label") or "",
+                field.attributes.get("title") or "",
+            ]
+        )
+    )
+    if "tim kiem" in label or "search" in label or "tra cuu" in label:
+        score += 1
+    return score
+
+
+def search_forms(page: Page) -> list[SearchForm]:
+    """The search forms of ``page``, most search-like first (a form counts when it has a text
+    field and looks like search by role, field type, field name, action or wording)."""
+    scored: list[tuple[int, int, SearchForm]] = []
+    for index, form in enumerate(page.tree.css("form")):
+        for field in form.css("input"):
+            kind = (field.attributes.get("type") or "").lower()
+            name = field.attributes.get("name") or ""
+            if kind not in _TEXT_TYPES or not name:
+                continue
+            score = _form_score(form, field)
+            if score < 2:
+                continue
+            hidden = tuple(
+                (h.attributes.get("name") or "", h.attributes.get("value") or "")
+                for h in form.css('input[type="hidden" i][name]')
+            )
+            action = urljoin(page.url, (form.attributes.get("action") or "").strip())
+            method = (form.attributes.get("method") or "get").strip().lower()
+            scored.append((-score, index, SearchForm(page.url, action, method, name, hidden)))
+            break
+    return [form for *_, form in sorted(scored, key=lambda s: (s[0], s[1]))]
+
+
+def headline_query(headline: str, others: list[str], avoid: str = "") -> str | None:
+    """A word of ``headline`` to search for: the one least used in ``others`` (other link
+    texts of the page) and in ``avoid`` (e.g. the agency's name), longest on ties."""
+    words = _WORD.findall(unicodedata.normalize("NFC", headline))
+    if not words:
+        return None
+    folded_others = [fold_words(o) for o in others]
+    avoid_words = set(fold_words(avoid).split())
+
+    def rank(word: str) -> tuple[int, int, int]:
+        key = fold_words(word)
+        uses = sum(1 for o in folded_others if key in o.split())
+        return (key in avoid_words, uses, -len(key))
+
+    best: str = min(words, key=rank)
+    return best
+
+
+@dataclass(frozen=True)
+class Headline:
+    """A recent news item: its title (the article's ``<h1>``) and URL."""
+
+    text: str
+    url: str
+
+
+def _article_title(page: Page) -> str:
+    node = page.tree.css_first("article h1") or page.tree.css_first("h1")
+    return collapse(node.text(separator=" ")) if node is not None else ""
+
+
+def recent_headline(art: Artifacts) -> Headline | None:
+    """The newest news item the crawl fetched: among the in-scope article pages linked from
+    the home page and the news listing, the one with the newest date (earliest link on ties),
+    titled by its ``<h1>`` (else the link text). ``None`` when no article page was fetched."""
+    best: tuple[date, int, Headline] | None = None
+    order = 0
+    for listing in news_pages(art, "news"):
+        if listing.is_article:
+            continue
+        for link in listing.links:
+            order += 1
+            target = art.page(link.url) if art.in_scope(link.url) else None
+            if target is None or target is listing or not target.is_article:
+                continue
+            title = _article_title(target) or link.text
+            if len(title.split()) < 3:
+                continue
+            dates = page_news_dates(target)
+            newest = max(dates) if dates else date.min
+            if best is None or (newest, -order) > (best[0], -best[1]):
+                best = (newest, order, Headline(title, target.url))
+    return best[2] if best is not None else None
+
+
+def _headline_found(probe: SearchProbe, results: Page) -> str | None:
+    """How the results page shows the headline (link to it, or its text), or ``None``."""
+    wanted = probe.headline_url.rstrip("/")
+    for link in results.links:
+        if link.url.rstrip("/") == wanted:
+            return f"link → {link.url}"
+    head = fold_words(probe.headline).split()[:8]
+    if head and " ".join(head) in fold_words(results.main_text or results.text):
+        return "text"
+    return None
+
+
+def _no_home(art: Artifacts) -> Outcome:
+    return Outcome(
+        status="error",
+        evidence=(
+            Evidence(
+                url=art.start_url,
+                detail=t("Không tải được trang chủ.", "The home page could not be fetched."),
+                found=art.home_error,
+            ),
+        ),
+    )
+
+
+def _one(status: Status, **kwargs: object) -> Outcome:
+    return Outcome(status=status, evidence=(Evidence.model_validate(kwargs),))
+
+
+@check("search_works")
+def search_works(art: Artifacts, p: NoParams) -> Outcome:
+    """The home page has a search form, and searching a word of a recent headline lists that
+    headline (the gatherer submitted the form: :attr:`Artifacts.search`)."""
+    home = art.home
+    if home is None:
+        return _no_home(art)
+    forms = search_forms(home)
+    if not forms:
+        return _one(
+            "fail",
+            url=home.url,
+            detail=t("Trang chủ không có ô tìm kiếm.", "The home page has no search form."),
+            expected='<form role="search"> / <input type="search">',
+        )
+    probe = art.search
+    if probe is None:
+        return _one(
+            "error",
+            url=home.url,
+            detail=t(
+                "Có ô tìm kiếm nhưng chưa thử tìm (không có dữ liệu thu thập).",
+                "There is a search form, but no search was tried (nothing gathered).",
+            ),
+            found=forms[0].action,
+        )
+    query = f"«{probe.query}» ({probe.headline})" if probe.query else None
+    response = probe.response
+    if response is None:
+        return _one(
+            "error",
+            url=probe.form_url,
+            detail=t(
+                f"Có ô tìm kiếm nhưng không thử được: {probe.note or 'không rõ'}.",
+                f"There is a search form, but it could not be tried: {probe.note or 'unknown'}.",
+            ),
+            found=forms[0].action,
+        )
+    if response.status == 0:
+        return _one(
+            "error",
+            url=probe.action,
+            detail=t(
+                "Không tải được trang kết quả tìm kiếm.", "The search results could not be fetched."
+            ),
+            expected=query,
+            found=response.error,
+        )
+    if response.status >= 400 or not response.is_html:
+        return _one(
+            "fail",
+            url=probe.action,
+            detail=t(
+                f"Tìm kiếm không trả về trang kết quả (HTTP {response.status}, "
+                f"{response.content_type or '?'}).",
+                f"The search returns no results page (HTTP {response.status}, "
+                f"{response.content_type or '?'}).",
+            ),
+            expected=query,
+            found=str(response.status),
+        )
+    results = Page(response)
+    how = _headline_found(probe, results)
+    if how is None:
+        return _one(
+            "fail",
+            url=probe.action,
+            detail=t(
+                f"Tìm «{probe.query}» không thấy tin «{probe.headline}» đang có trên trang chủ.",
+                f"Searching «{probe.query}» does not list «{probe.headline}», which is on the "
+                "home page.",
+            ),
+            expected=probe.headline_url,
+            snippet=collapse(results.main_text)[:300] or None,
+        )
+    return _one(
+        "pass",
+        url=probe.action,
+        detail=t(
+            f"Tìm «{probe.query}» trả về tin «{probe.headline}».",
+            f"Searching «{probe.query}» lists «{probe.headline}».",
+        ),
+        expected=probe.headline_url,
+        found=how,
+    )
+
+
+class SitemapParams(Params):
+    """How many in-scope links an HTML site-map page must list."""
+
+    min_links: int = 10
+
+
+def _sitemap_page(art: Artifacts, home: Page, min_links: int) -> tuple[Status, Evidence]:
+    section = load_catalogue().sections["sitemap"]
+    candidates = section_links(home.links, section)
+    if not candidates:
+        return "fail", Evidence(
+            url=home.url,
+            detail=t(
+                "Trang chủ không liên kết tới trang sơ đồ cổng.",
+                "The home page links no site-map page.",
+            ),
+            expected=", ".join(section.labels[:3]),
+        )
+    verdicts: list[tuple[Status, Evidence]] = []
+    for link, _why in candidates[:4]:
+        page = art.page(link.url)
+        if page is None:
+            failed = art.failed_fetch(link.url)
+            status: Status = "fail" if failed is not None and failed.status >= 400 else "error"
+            verdicts.append(
+                (
+                    status,
+                    Evidence(
+                        url=link.url,
+                        detail=t(
+                            f"Liên kết «{link.text}» không mở được trang HTML.",
+                            f"The link «{link.text}» does not open an HTML page.",
+                        ),
+                        found=(str(failed.status) if failed and failed.status else None)
+                        or (failed.error if failed else None),
+                    ),
+                )
+            )
+            continue
+        listed = {lk.url for lk in page.links if art.in_scope(lk.url) and lk.url != page.url}
+        ok = len(listed) >= min_links
+        verdicts.append(
+            (
+                "pass" if ok else "fail",
+                Evidence(
+                    url=page.url,
+                    detail=t(
+                        f"Trang sơ đồ «{link.text}» liệt kê {len(listed)} liên kết trong cổng.",
+                        f"The site-map page «{link.text}» lists {len(listed)} links of the portal.",
+                    ),
+                    expected=f">= {min_links}",
+                    found=str(len(listed)),
+                ),
+            )
+        )
+    for wanted in ("pass", "error", "fail"):
+        for verdict in verdicts:
+            if verdict[0] == wanted:
+                return verdict
+    return verdicts[0]
+
+
+def _sitemap_xml(art: Artifacts) -> tuple[Status, Evidence]:
+    declared = art.robots.sitemaps if art.robots is not None else ()
+    if art.sitemap_urls:
+        return "pass", Evidence(
+            url=declared[0] if declared else None,
+            detail=t(
+                f"Sitemap XML hợp lệ, liệt kê {len(art.sitemap_urls)} địa chỉ"
+                + (" (khai báo trong robots.txt)." if declared else "."),
+                f"A valid XML sitemap lists {len(art.sitemap_urls)} URLs"
+                + (" (declared in robots.txt)." if declared else "."),
+            ),
+            found=str(len(art.sitemap_urls)),
+        )
+    if declared:
+        return "warn", Evidence(
+            url=declared[0],
+            detail=t(
+                "robots.txt khai báo Sitemap nhưng không đọc được địa chỉ nào từ đó.",
+                "robots.txt declares a Sitemap, but no URL could be read from it.",
+            ),
+            found=", ".join(declared[:3]),
+        )
+    return "fail", Evidence(
+        url=urljoin(art.start_url, "/sitemap.xml"),
+        detail=t(
+            "Không có sitemap.xml hợp lệ và robots.txt không khai báo Sitemap.",
+            "No valid sitemap.xml, and robots.txt declares no Sitemap.",
+        ),
+        expected="/sitemap.xml | Sitemap: …",
+    )
+
+
+@check("sitemap_present", params=SitemapParams)
+def sitemap_present(art: Artifacts, p: SitemapParams) -> Outcome:
+    """An HTML site-map page linked from the home page, and a valid ``sitemap.xml`` (or a
+    ``Sitemap:`` line in robots.txt)."""
+    home = art.home
+    if home is None:
+        return _no_home(art)
+    parts = [_sitemap_page(art, home, p.min_links), _sitemap_xml(art)]
+    statuses = {s for s, _ in parts}
+    status = next((s for s in _WORST_FIRST if s in statuses), "pass")
+    return Outcome(status=status, evidence=tuple(e for _, e in parts))
+
+
+_PRINT_TEXTS = frozenset(
+    {"in", "in bai", "in trang", "in bai viet", "in tin", "ban in", "phien ban in", "print"}
+)
+
+
+def print_affordance(page: Page) -> str | None:
+    """How an article page offers printing (a print button or link, ``window.print()``, a
+    print stylesheet), or ``None``."""
+    for node in page.tree.css("[onclick]"):
+        if "print(" in (node.attributes.get("onclick") or "").replace(" ", ""):
+            return "window.print()"
+    for node in page.tree.css("a, button, input[type=button]"):
+        attrs = node.attributes
+        names = (
+            node.text(separator=" "),
+            attrs.get("title"),
+            attrs.get("aria-label"),
+            attrs.get("value"),
+        )
+        for name in names:
+            if name and fold_words(name) in _PRINT_TEXTS:
+                return f"«{collapse(name)}»"
+        href = (attrs.get("href") or "").lower()
+        if href and ("print" in href or "/in-bai" in href or "inbai" in href):
+            return f"href={href[:80]}"
+    for node in page.tree.css("link[rel~=stylesheet][media], style[media]"):
+        if "print" in (node.attributes.get("media") or "").lower():
+            return "CSS media=print"
+    for node in page.tree.css("style"):
+        if "@media print" in node.text().lower():
+            return "@media print"
+    return None
+
+
+class PrintParams(Params):
+    """Share of the crawled article pages that must offer printing."""
+
+    min_ratio: float = 0.8
+
+
+@check("print_function", params=PrintParams)
+def print_function(art: Artifacts, p: PrintParams) -> Outcome:
+    """Article pages offer printing ("In bài", ``window.print()``, a print link or stylesheet)."""
+    if art.home is None:
+        return _no_home(art)
+    articles = [pg for pg in art.pages if art.in_scope(pg.url) and pg.is_article]
+    if not articles:
+        return _one(
+            "error",
+            url=art.home.url,
+            detail=t(
+                "Không tìm thấy trang bài viết nào để xét chức năng in.",
+                "No article page was found to look for a print function.",
+            ),
+        )
+    offers = [(pg, print_affordance(pg)) for pg in articles]
+    missing = [pg for pg, how in offers if how is None]
+    ratio = (len(articles) - len(missing)) / len(articles)
+    first = next(((pg, how) for pg, how in offers if how is not None), None)
+    summary = Evidence(
+        url=first[0].url if first else articles[0].url,
+        detail=t(
+            f"{len(articles) - len(missing)}/{len(articles)} trang bài viết có chức năng in.",
+            f"{len(articles) - len(missing)}/{len(articles)} article pages offer printing.",
+        ),
+        expected=f">= {p.min_ratio:.0%}",
+        found=first[1] if first else None,
+    )
+    lacking = tuple(
+        Evidence(
+            url=pg.url,
+            detail=t("Bài viết không có chức năng in.", "The article offers no print function."),
+            expected="«In bài» / window.print()",
+        )
+        for pg in missing[:5]
+    )
+    return Outcome(status="pass" if ratio >= p.min_ratio else "fail", evidence=(summary, *lacking))
+
+
+_FEED_TYPES = ("application/rss+xml", "application/atom+xml")
+
+
+def _feed_link(links: tuple[Link, ...]) -> Link | None:
+    for link in links:
+        path = urlsplit(link.url).path.lower()
+        if path.endswith((".rss", "/rss.xml", "/rss", "/feed", "/atom.xml")) or (
+            link.folded.split()[:1] == ["rss"]
+        ):
+            return link
+    return None
+
+
+@check("rss_hint")
+def rss_hint(art: Artifacts, p: NoParams) -> Outcome:
+    """The home page offers an RSS/Atom feed (advisory: ``warn`` when absent, never ``fail``)."""
+    home = art.home
+    if home is None:
+        return _no_home(art)
+    for node in home.tree.css("link[rel~=alternate][type][href]"):
+        if (node.attributes.get("type") or "").lower() in _FEED_TYPES:
+            href = urljoin(home.url, node.attributes.get("href") or "")
+            return _one(
+                "pass",
+                url=href,
+                detail=t(
+                    "Trang chủ khai báo nguồn tin RSS.", "The home page declares an RSS feed."
+                ),
+                found=node.attributes.get("type"),
+            )
+    link = _feed_link(home.links)
+    if link is not None:
+        return _one(
+            "pass",
+            url=link.url,
+            detail=t("Trang chủ liên kết tới nguồn tin RSS.", "The home page links an RSS feed."),
+            found=link.text or link.url,
+        )
+    return _one(
+        "warn",
+        url=home.url,
+        detail=t(
+            "Không thấy nguồn tin RSS trên trang chủ (khuyến nghị).",
+            "No RSS feed offered on the home page (recommended).",
+        ),
+        expected='<link rel="alternate" type="application/rss+xml">',
+    )
