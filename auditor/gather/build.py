@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import unicodedata
 from datetime import date
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -42,10 +43,35 @@ def _wanted_links(home: Page) -> list[Link]:
     return wanted
 
 
-def _with_query(action: str, fields: list[tuple[str, str]]) -> str:
-    """``action`` with ``fields`` appended to its query string (as a GET form submits)."""
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+
+def _encode_char(ch: str, encoding: str) -> bytes:
+    try:
+        return ch.encode(encoding)
+    except UnicodeEncodeError:
+        # windows-1258: precomposed vowel (â, ê, ơ…) followed by a combining tone mark
+        marks = unicodedata.normalize("NFD", ch)
+        base = unicodedata.normalize("NFC", "".join(c for c in marks if c not in _TONE_MARKS))
+        return (base + "".join(c for c in marks if c in _TONE_MARKS)).encode(encoding)
+
+
+def _encode(value: str, encoding: str) -> bytes:
+    """``value`` in the page's encoding, as a browser submits a form (tone marks combining
+    where the encoding, like windows-1258, lacks the precomposed letter; UTF-8 when the
+    encoding cannot hold the text)."""
+    try:
+        return b"".join(_encode_char(ch, encoding) for ch in unicodedata.normalize("NFC", value))
+    except (UnicodeEncodeError, LookupError):
+        return value.encode("utf-8")
+
+
+def _with_query(action: str, fields: list[tuple[str, str]], encoding: str = "utf-8") -> str:
+    """``action`` with ``fields`` appended to its query string, encoded as a GET form of a
+    page in ``encoding`` submits them."""
     parts = urlsplit(action)
-    query = "&".join(q for q in (parts.query, urlencode(fields)) if q)
+    encoded = [(_encode(k, encoding), _encode(v, encoding)) for k, v in fields]
+    query = "&".join(q for q in (parts.query, urlencode(encoded)) if q)
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
 
@@ -73,7 +99,8 @@ async def probe_search(fetcher: Fetcher, art: Artifacts) -> SearchProbe | None:
         return dataclasses.replace(
             base, action=form.action, note=f"the form submits to another host ({form.action})"
         )
-    url = _with_query(form.action, [*form.hidden, (form.param, query)])
+    encoding = home.snapshot.detected_encoding or "utf-8"
+    url = _with_query(form.action, [*form.hidden, (form.param, query)], encoding)
     logger.debug("search probe %s (headline %r)", url, headline.text)
     response = await fetcher.fetch(url, depth=1)
     return dataclasses.replace(base, action=url, response=response)
