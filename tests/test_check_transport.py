@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+from pydantic import ValidationError
+
 from auditor.checks.registry import NoParams
 from auditor.checks.transport import (
     CertificateParams,
@@ -109,6 +112,130 @@ def test_mixed_content_lists_active_resources() -> None:
     )
     out = no_mixed_content(art(mixed), NoParams())
     assert out.status == "fail"
-    assert [e.found for e in out.evidence] == ["http://cdn.example/a.js", "http://x/y.png"]
+    assert [e.found for e in out.evidence] == ["http://cdn.example/a.js", "http://x/y.png", "2"]
+    assert "1 active" in out.evidence[-1].detail.en and "1 passive" in out.evidence[-1].detail.en
     passive = page("https://soctrang.gov.vn/", '<img src="http://x/y.png" alt="y">')
     assert no_mixed_content(art(passive), NoParams()).status == "warn"
+
+
+def test_mixed_content_lists_each_resource_once_with_its_page_count() -> None:
+    body = '<link rel="stylesheet" href="http://cdn.example/s.css"><img src="/ok.png" alt="">'
+    pages = [page(f"https://soctrang.gov.vn/{i}.html", body) for i in range(3)]
+    pages.append(page("http://soctrang.gov.vn/plain.html", '<script src="http://x/a.js"></script>'))
+    out = no_mixed_content(art(*pages), NoParams())
+    assert out.status == "fail"
+    first, summary = out.evidence
+    assert first.found == "http://cdn.example/s.css" and first.url == "https://soctrang.gov.vn/0.html"
+    assert "and 2 other pages" in first.detail.en and first.snippet is not None
+    assert "on 3/3 HTTPS pages" in summary.detail.en
+
+
+def test_redirect_to_https_on_another_host_fails() -> None:
+    elsewhere = HTTP_REDIRECT.model_copy(
+        update={
+            "final_url": "https://portal.example.vn/",
+            "redirects": (
+                RedirectHop(
+                    url="http://soctrang.gov.vn/", status=302, location="https://portal.example.vn/"
+                ),
+            ),
+        }
+    )
+    out = http_redirects_to_https(art(https=HTTPS_OK, http=elsewhere), NoParams())
+    assert out.status == "fail"
+    assert "another host (portal.example.vn)" in out.evidence[0].detail.en
+    assert out.evidence[0].expected == "301 → https://soctrang.gov.vn/"
+    assert out.evidence[0].found == (
+        "302: http://soctrang.gov.vn/ (302) → https://portal.example.vn/ (200)"
+    )
+
+
+def test_redirect_judged_at_the_first_https_hop() -> None:
+    # http → https on the same host, then the HTTPS site sends visitors elsewhere: HTTP is fine
+    chain = HTTP_REDIRECT.model_copy(
+        update={
+            "final_url": "https://dichvucong.soctrang.gov.vn/",
+            "redirects": (
+                RedirectHop(
+                    url="http://soctrang.gov.vn/", status=301, location="https://soctrang.gov.vn/"
+                ),
+                RedirectHop(
+                    url="https://soctrang.gov.vn/",
+                    status=302,
+                    location="https://dichvucong.soctrang.gov.vn/",
+                ),
+            ),
+        }
+    )
+    out = http_redirects_to_https(art(https=HTTPS_OK, http=chain), NoParams())
+    assert out.status == "pass"
+    assert out.evidence[0].found == (
+        "301: http://soctrang.gov.vn/ (301) → https://soctrang.gov.vn/ (302) → "
+        "https://dichvucong.soctrang.gov.vn/ (200)"
+    )
+    # http → http on another host → https there: not HTTPS on the same host
+    hop = HTTP_REDIRECT.model_copy(
+        update={
+            "final_url": "https://other.vn/",
+            "redirects": (
+                RedirectHop(url="http://soctrang.gov.vn/", status=301, location="http://other.vn/"),
+                RedirectHop(url="http://other.vn/", status=301, location="https://other.vn/"),
+            ),
+        }
+    )
+    assert http_redirects_to_https(art(https=HTTPS_OK, http=hop), NoParams()).status == "fail"
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        ("tls: certificate verify failed: certificate has expired", "has expired"),
+        (
+            "tls: certificate verify failed: Hostname mismatch, certificate is not valid for "
+            "'soctrang.gov.vn'.",
+            "for another name",
+        ),
+        ("tls: certificate verify failed: unable to get local issuer certificate", "not trusted"),
+        ("tls: certificate verify failed: self-signed certificate", "self-signed"),
+        ("tls: [SSL: TLSV1_ALERT_INTERNAL_ERROR] tlsv1 alert internal error", "handshake failed"),
+    ],
+)
+def test_https_failure_names_the_certificate_problem(error: str, reason: str) -> None:
+    probe = HTTPS_TLS_FAIL.model_copy(update={"error": error})
+    out = https_available(art(https=probe, http=HTTP_PLAIN), NoParams())
+    assert out.status == "fail"
+    assert reason in out.evidence[0].detail.en and out.evidence[0].found == error
+
+
+def test_expired_certificate_fails_the_lifetime_check() -> None:
+    probe = HTTPS_TLS_FAIL.model_copy(
+        update={"error": "tls: certificate verify failed: certificate has expired"}
+    )
+    out = https_certificate_lifetime(art(https=probe), CertificateParams())
+    assert out.status == "fail" and "expired" in out.evidence[0].detail.en
+    other = https_certificate_lifetime(art(https=HTTPS_TLS_FAIL), CertificateParams())
+    assert other.status == "not_applicable"
+
+
+def test_lifetime_evidence_names_the_date() -> None:
+    out = https_certificate_lifetime(art(https=HTTPS_OK), CertificateParams())
+    assert out.status == "pass" and "until 2027-06-01" in out.evidence[0].detail.en
+    assert out.evidence[0].expected == ">= 30"
+
+
+def test_hsts_evidence_says_missing_or_short() -> None:
+    short = hsts(art(https=HTTPS_OK.model_copy(update={"hsts": "max-age=86400"})), HstsParams())
+    assert short.status == "warn" and "max-age is 86400 s" in short.evidence[0].detail.en
+    none = hsts(art(https=HTTPS_OK.model_copy(update={"hsts": None})), HstsParams())
+    assert "No Strict-Transport-Security" in none.evidence[0].detail.en
+
+
+def test_tls_version_unknown_is_error_and_minimum_validated() -> None:
+    odd = HTTPS_OK.model_copy(update={"tls": TlsFacts(version="QUIC-ish")})
+    out = tls_version(art(https=odd), TlsVersionParams())
+    assert out.status == "error" and out.evidence[0].found == "QUIC-ish"
+    old = HTTPS_OK.model_copy(update={"tls": TlsFacts(version="TLSv1")})
+    warned = tls_version(art(https=old), TlsVersionParams())
+    assert warned.status == "warn" and warned.evidence[0].expected == ">= TLSv1.2"
+    with pytest.raises(ValidationError):
+        TlsVersionParams(minimum="TLS1.2")

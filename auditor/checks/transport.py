@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
+
+from pydantic import field_validator
 
 from auditor.checks.registry import NoParams, Params, check
 from auditor.gather.artifacts import Artifacts, host_of
+from auditor.gather.page import Page
 from auditor.models import Evidence, Outcome, RedirectHop, TransportProbe, normalise_host, t
 
 _MAX_AGE = re.compile(r"max-age\s*=\s*\"?(\d+)", re.I)
@@ -19,6 +23,42 @@ def _chain(probe: TransportProbe) -> str:
     if probe.final_url:
         parts.append(f"{probe.final_url} ({probe.status})")
     return " → ".join(parts) if parts else probe.url
+
+
+# What a verification error says, as (Vietnamese, English) reasons; first match wins.
+_TLS_REASONS: tuple[tuple[str, str, str], ...] = (
+    ("certificate has expired", "chứng thư đã hết hạn", "the certificate has expired"),
+    ("not yet valid", "chứng thư chưa đến ngày hiệu lực", "the certificate is not yet valid"),
+    (
+        "hostname mismatch",
+        "chứng thư không cấp cho tên miền này",
+        "the certificate is for another name",
+    ),
+    ("self-signed", "chứng thư tự ký", "the certificate is self-signed"),
+    ("self signed", "chứng thư tự ký", "the certificate is self-signed"),
+    (
+        "unable to get local issuer",
+        "chứng thư do nơi cấp không được tin cậy (thiếu chuỗi chứng thư)",
+        "the certificate's issuer is not trusted (or the chain is incomplete)",
+    ),
+    ("unknown ca", "nơi cấp chứng thư không được tin cậy", "the issuer is not trusted"),
+    ("wrong version number", "máy chủ không nói TLS trên cổng 443", "no TLS on port 443"),
+)
+
+
+def tls_reason(error: str | None) -> tuple[str, str]:
+    """Why a TLS connection failed, in Vietnamese and English, from the verifier's message."""
+    low = (error or "").lower()
+    for needle, vi, en in _TLS_REASONS:
+        if needle in low:
+            return vi, en
+    return "bắt tay TLS thất bại", "the TLS handshake failed"
+
+
+def _days_left(art: Artifacts, probe: TransportProbe) -> int | None:
+    if probe.tls is None or probe.tls.cert_not_after is None:
+        return None
+    return (probe.tls.cert_not_after.date() - art.as_of).days
 
 
 def _unreachable(art: Artifacts) -> Outcome | None:
@@ -60,9 +100,11 @@ def https_available(art: Artifacts, p: NoParams) -> Outcome:
             "HTTPS answers with a valid certificate.",
         )
         chain = _chain(probe)
-        if probe.tls and probe.tls.cert_not_after:
-            days = (probe.tls.cert_not_after.date() - art.as_of).days
+        days = _days_left(art, probe)
+        if probe.tls and probe.tls.cert_not_after and days is not None:
             chain += f"; chứng thư hết hạn {probe.tls.cert_not_after.date()} ({days} ngày)"
+        if probe.tls and probe.tls.version:
+            chain += f"; {probe.tls.version}"
         return Outcome(
             status="pass", evidence=(Evidence(url=probe.url, detail=detail, found=chain),)
         )
@@ -95,9 +137,10 @@ def https_available(art: Artifacts, p: NoParams) -> Outcome:
         )
         found = _chain(probe)
     elif probe.error_kind == "tls":
+        vi, en = tls_reason(probe.error)
         detail = t(
-            "Kết nối HTTPS thất bại: chứng thư hoặc bắt tay TLS không hợp lệ.",
-            "HTTPS failed: invalid certificate or TLS handshake.",
+            f"Kết nối HTTPS thất bại: {vi} (chứng thư hoặc bắt tay TLS không hợp lệ).",
+            f"HTTPS failed: {en} (invalid certificate or TLS handshake).",
         )
         found = probe.error
     else:
@@ -124,8 +167,21 @@ class CertificateParams(Params):
 
 @check("https_certificate_lifetime", params=CertificateParams)
 def https_certificate_lifetime(art: Artifacts, p: CertificateParams) -> Outcome:
-    """The certificate is not about to expire."""
+    """The certificate is not about to expire: days left in the evidence, ``warn`` under
+    ``warn_days``; an expired certificate (HTTPS refused for it) fails."""
     probe = art.https
+    if probe is not None and not probe.ok and "certificate has expired" in (probe.error or ""):
+        return Outcome(
+            status="fail",
+            evidence=(
+                Evidence(
+                    url=probe.url,
+                    detail=t("Chứng thư đã hết hạn.", "The certificate has expired."),
+                    expected=f">= {p.warn_days}",
+                    found=probe.error,
+                ),
+            ),
+        )
     if probe is None or not probe.ok or probe.tls is None or probe.tls.cert_not_after is None:
         return Outcome(
             status="not_applicable",
@@ -139,14 +195,15 @@ def https_certificate_lifetime(art: Artifacts, p: CertificateParams) -> Outcome:
         )
     days = (probe.tls.cert_not_after.date() - art.as_of).days
     status = "warn" if days < p.warn_days else "pass"
+    until = probe.tls.cert_not_after.date().isoformat()
     return Outcome(
         status=status,
         evidence=(
             Evidence(
                 url=probe.url,
                 detail=t(
-                    f"Chứng thư còn {days} ngày hiệu lực.",
-                    f"The certificate is valid for {days} more days.",
+                    f"Chứng thư còn {days} ngày hiệu lực (đến {until}).",
+                    f"The certificate is valid for {days} more days (until {until}).",
                 ),
                 expected=f">= {p.warn_days}",
                 found=str(days),
@@ -189,9 +246,12 @@ def http_redirects_to_https(art: Artifacts, p: NoParams) -> Outcome:
             ),
         )
     final = probe.final_url or probe.url
-    same_host = normalise_host(host_of(final)) == normalise_host(art.agency.domain)
+    urls = [hop.url for hop in probe.redirects] + [final]
+    first_https = next((u for u in urls if u.lower().startswith("https://")), None)
+    target = first_https or final
+    same_host = normalise_host(host_of(target)) == normalise_host(art.agency.domain)
     first_status = probe.redirects[0].status if probe.redirects else probe.status
-    if final.startswith("https://") and same_host:
+    if first_https is not None and same_host:
         return Outcome(
             status="pass",
             evidence=(
@@ -203,8 +263,13 @@ def http_redirects_to_https(art: Artifacts, p: NoParams) -> Outcome:
             ),
         )
     detail = (
-        t("HTTP chuyển sang máy chủ khác.", "HTTP redirects to another host.")
-        if final.startswith("https://")
+        t(
+            f"HTTP chuyển sang HTTPS trên máy chủ khác ({host_of(target)}), không phải "
+            f"{art.agency.domain}.",
+            f"HTTP redirects to HTTPS on another host ({host_of(target)}), not "
+            f"{art.agency.domain}.",
+        )
+        if first_https is not None
         else t(
             "Trang vẫn được phục vụ qua HTTP, không chuyển sang HTTPS.",
             "The page is served over plain HTTP without redirecting to HTTPS.",
@@ -249,12 +314,24 @@ def hsts(art: Artifacts, p: HstsParams) -> Outcome:
     match = _MAX_AGE.search(value or "")
     age = int(match.group(1)) if match else 0
     ok = age >= p.min_max_age
+    if ok:
+        detail = t("Tiêu đề Strict-Transport-Security.", "Strict-Transport-Security header.")
+    elif value is None:
+        detail = t(
+            "Thiếu tiêu đề Strict-Transport-Security (HSTS).",
+            "No Strict-Transport-Security (HSTS) header.",
+        )
+    else:
+        detail = t(
+            f"HSTS max-age {age} giây, ngắn hơn {p.min_max_age} (một năm).",
+            f"HSTS max-age is {age} s, under {p.min_max_age} (one year).",
+        )
     return Outcome(
         status="pass" if ok else "warn",
         evidence=(
             Evidence(
                 url=probe.final_url or probe.url,
-                detail=t("Tiêu đề Strict-Transport-Security.", "Strict-Transport-Security header."),
+                detail=detail,
                 expected=f"max-age >= {p.min_max_age}",
                 found=value or "(không có / absent)",
             ),
@@ -267,8 +344,15 @@ class TlsVersionParams(Params):
 
     minimum: str = "TLSv1.2"
 
+    @field_validator("minimum")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in _TLS_ORDER:
+            raise ValueError(f"unknown TLS version {value!r} (known: {', '.join(_TLS_ORDER)})")
+        return value
 
-_TLS_ORDER = {"SSLv3": 0, "TLSv1": 1, "TLSv1.1": 2, "TLSv1.2": 3, "TLSv1.3": 4}
+
+_TLS_ORDER = {"SSLv2": 0, "SSLv3": 0, "TLSv1": 1, "TLSv1.1": 2, "TLSv1.2": 3, "TLSv1.3": 4}
 
 
 @check("tls_version", params=TlsVersionParams)
@@ -283,7 +367,23 @@ def tls_version(art: Artifacts, p: TlsVersionParams) -> Outcome:
             ),
         )
     version = probe.tls.version
-    ok = _TLS_ORDER.get(version, 0) >= _TLS_ORDER.get(p.minimum, 3)
+    rank = _TLS_ORDER.get(version)
+    if rank is None:
+        return Outcome(
+            status="error",
+            evidence=(
+                Evidence(
+                    url=probe.url,
+                    detail=t(
+                        "Không nhận ra phiên bản TLS đã thương lượng.",
+                        "Unknown negotiated TLS version.",
+                    ),
+                    expected=f">= {p.minimum}",
+                    found=version,
+                ),
+            ),
+        )
+    ok = rank >= _TLS_ORDER[p.minimum]
     return Outcome(
         status="pass" if ok else "warn",
         evidence=(
@@ -301,11 +401,58 @@ _ACTIVE = {"script": "src", "iframe": "src", "link": "href", "embed": "src", "ob
 _PASSIVE = {"img": "src", "audio": "src", "video": "src", "source": "src"}
 
 
+_MAX_LISTED = 20
+
+
+@dataclass
+class _Seen:
+    """One plain-HTTP resource: where it was first seen, how, and on how many pages."""
+
+    tag: str
+    page: str
+    snippet: str
+    pages: set[str] = field(default_factory=set)
+
+
+def _http_resources(page: Page) -> list[tuple[str, str, str, bool]]:
+    """(tag, url, snippet, active) of every resource the page loads over plain HTTP."""
+    out: list[tuple[str, str, str, bool]] = []
+    for table, active in ((_ACTIVE, True), (_PASSIVE, False)):
+        for tag, attr in table.items():
+            for node in page.tree.css(f"{tag}[{attr}]"):
+                if tag == "link" and "stylesheet" not in (node.attributes.get("rel") or "").lower():
+                    continue
+                value = (node.attributes.get(attr) or "").strip()
+                if value.lower().startswith("http://"):
+                    out.append((tag, value, (node.html or "")[:200], active))
+    return out
+
+
+def _listed(seen: dict[str, _Seen]) -> list[Evidence]:
+    out: list[Evidence] = []
+    for url, item in list(seen.items())[:_MAX_LISTED]:
+        others = len(item.pages) - 1
+        more_vi = f" (và {others} trang khác)" if others else ""
+        more_en = f" (and {others} other pages)" if others else ""
+        out.append(
+            Evidence(
+                url=item.page,
+                detail=t(
+                    f"<{item.tag}> tải qua HTTP{more_vi}.",
+                    f"<{item.tag}> loaded over HTTP{more_en}.",
+                ),
+                expected="https://",
+                found=url,
+                snippet=item.snippet,
+            )
+        )
+    return out
+
+
 @check("no_mixed_content")
 def no_mixed_content(art: Artifacts, p: NoParams) -> Outcome:
-    """HTTPS pages load no scripts, styles, frames (fail) or images (warn) over plain HTTP."""
-    active: list[Evidence] = []
-    passive: list[Evidence] = []
+    """HTTPS pages load no scripts, styles, frames (fail) or images and media (warn) over plain
+    HTTP. Each resource is listed once, with the first page it was seen on and how many others."""
     https_pages = [pg for pg in art.pages if pg.url.startswith("https://")]
     if not https_pages:
         return Outcome(
@@ -316,37 +463,40 @@ def no_mixed_content(art: Artifacts, p: NoParams) -> Outcome:
                 ),
             ),
         )
+    active: dict[str, _Seen] = {}
+    passive: dict[str, _Seen] = {}
     for page in https_pages:
-        for table, bucket in ((_ACTIVE, active), (_PASSIVE, passive)):
-            for tag, attr in table.items():
-                for node in page.tree.css(f"{tag}[{attr}]"):
-                    if (
-                        tag == "link"
-                        and "stylesheet" not in (node.attributes.get("rel") or "").lower()
-                    ):
-                        continue
-                    value = (node.attributes.get(attr) or "").strip()
-                    if value.lower().startswith("http://"):
-                        bucket.append(
-                            Evidence(
-                                url=page.url,
-                                detail=t(f"<{tag}> tải qua HTTP.", f"<{tag}> loaded over HTTP."),
-                                found=value,
-                                snippet=(node.html or "")[:200],
-                            )
-                        )
-    if active:
-        return Outcome(status="fail", evidence=tuple((active + passive)[:10]))
-    if passive:
-        return Outcome(status="warn", evidence=tuple(passive[:10]))
-    return Outcome(
-        status="pass",
-        evidence=(
-            Evidence(
-                detail=t(
-                    f"{len(https_pages)} trang HTTPS không tải tài nguyên qua HTTP.",
-                    f"{len(https_pages)} HTTPS pages load nothing over HTTP.",
-                )
+        for tag, url, snippet, is_active in _http_resources(page):
+            bucket = active if is_active else passive
+            item = bucket.setdefault(url, _Seen(tag=tag, page=page.url, snippet=snippet))
+            item.pages.add(page.url)
+    if not active and not passive:
+        return Outcome(
+            status="pass",
+            evidence=(
+                Evidence(
+                    detail=t(
+                        f"{len(https_pages)} trang HTTPS không tải tài nguyên qua HTTP.",
+                        f"{len(https_pages)} HTTPS pages load nothing over HTTP.",
+                    )
+                ),
             ),
+        )
+    affected = {pg for item in (*active.values(), *passive.values()) for pg in item.pages}
+    summary = Evidence(
+        detail=t(
+            f"{len(active)} tài nguyên chủ động (script, CSS, iframe…) và {len(passive)} tài "
+            f"nguyên thụ động (ảnh, âm thanh, video) tải qua HTTP trên {len(affected)}/"
+            f"{len(https_pages)} trang HTTPS.",
+            f"{len(active)} active (script, CSS, iframe…) and {len(passive)} passive (image, "
+            f"audio, video) resources loaded over HTTP on {len(affected)}/{len(https_pages)} "
+            "HTTPS pages.",
         ),
+        expected="https://",
+        found=f"{len(active) + len(passive)}",
+    )
+    listed = _listed(active) + _listed(passive)
+    return Outcome(
+        status="fail" if active else "warn",
+        evidence=(*listed[:_MAX_LISTED], summary),
     )
