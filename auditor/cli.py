@@ -1,7 +1,7 @@
 """Command line: the only place that prints and chooses exit codes.
 
-Exit codes: 0 done (and at or above ``--fail-under``), 1 below ``--fail-under``,
-2 usage error or invalid rule/registry file (reported before any request).
+Exit codes: 0 done and every gate passed (``--fail-under``, ``--fail-on``, ``--baseline``),
+1 a gate failed, 2 usage error or invalid input file (reported before any request).
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -21,12 +22,14 @@ from auditor import __version__
 from auditor.config import CrawlSettings
 from auditor.crawl.connect import parse_connect_to
 from auditor.errors import AuditorError, InputError, UsageError
-from auditor.models import LEVELS, Lang, Level
+from auditor.gate import GatePolicy, GateResult, load_baseline, parse_severity
+from auditor.gate import evaluate as gate_evaluate
+from auditor.models import LEVELS, AuditReport, Lang, Level, SummaryRow
 from auditor.paths import fixtures_dir
 from auditor.registry import load_registry
 from auditor.report.json_report import report_json_schema, summary_json_schema
-from auditor.report.writer import KNOWN_FORMATS
-from auditor.scan import ScanEvent, ScanPlan, ScanResult, build_plan, run_scan
+from auditor.report.writer import KNOWN_FORMATS, build_summary_row
+from auditor.scan import ScanEvent, ScanPlan, build_plan, run_scan
 
 EXIT_OK, EXIT_GATE, EXIT_INPUT = 0, 1, 2
 FORMATS = tuple(sorted(KNOWN_FORMATS))
@@ -91,6 +94,23 @@ FailUnderOpt = Annotated[
     float | None,
     typer.Option("--fail-under", help="Exit 1 if any audited portal scores below this (0-100)."),
 ]
+FailOnOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--fail-on",
+        help="Exit 1 if any failed finding has this severity or worse: "
+        "info, low, medium, high, critical. With --baseline: only new failures count.",
+    ),
+]
+BaselineOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--baseline",
+        help="An older run (an agency's JSON report, a summary.json or a report folder): "
+        "gate only on failures that are new since it, i.e. a (domain, rule) failing now but "
+        "not then. Alone, any new failure exits 1.",
+    ),
+]
 
 
 def _parse_formats(value: str) -> frozenset[str]:
@@ -132,7 +152,7 @@ def _setup_logging(verbose: bool, quiet: bool) -> None:
         logging.getLogger(noisy).setLevel(max(level, logging.INFO))
 
 
-def _summary_table(result: ScanResult, lang: Lang) -> Table:
+def _summary_table(rows: Sequence[SummaryRow], lang: Lang) -> Table:
     vi = lang == "vi"
     table = Table(title="Kết quả kiểm tra" if vi else "Audit results")
     for col in (
@@ -146,7 +166,7 @@ def _summary_table(result: ScanResult, lang: Lang) -> Table:
         ("Lỗi kiểm tra" if vi else "Errors"),
     ):
         table.add_column(col, overflow="fold")
-    for row in sorted(result.rows, key=lambda r: -(r.score if r.score is not None else -1)):
+    for row in sorted(rows, key=lambda r: -(r.score if r.score is not None else -1)):
         table.add_row(
             row.agency.name,
             row.agency.domain,
@@ -160,8 +180,24 @@ def _summary_table(result: ScanResult, lang: Lang) -> Table:
     return table
 
 
-def _run(plan: ScanPlan, quiet: bool, fail_under: float | None) -> None:
+def _policy(fail_under: float | None, fail_on: str | None, baseline: Path | None) -> GatePolicy:
+    """The gates from the flags; the baseline is read now, before any request."""
+    try:
+        severity = parse_severity(fail_on) if fail_on is not None else None
+    except ValueError as exc:
+        raise UsageError(f"--fail-on: {exc}") from None
+    if fail_under is not None and not 0 <= fail_under <= 100:
+        raise UsageError("--fail-under must be between 0 and 100")
+    keys = load_baseline(baseline) if baseline is not None else None
+    return GatePolicy(fail_under=fail_under, fail_on=severity, baseline=keys)
+
+
+def _run(plan: ScanPlan, quiet: bool, policy: GatePolicy) -> None:
+    reports: list[AuditReport] = []
+
     def progress(event: ScanEvent) -> None:
+        if event.report is not None:
+            reports.append(event.report)
         if quiet:
             return
         if event.kind == "start":
@@ -176,19 +212,9 @@ def _run(plan: ScanPlan, quiet: bool, fail_under: float | None) -> None:
             )
 
     result = asyncio.run(run_scan(plan, progress))
-    below = [
-        r
-        for r in result.rows
-        if fail_under is not None and (r.score is None or r.score < fail_under)
-    ]
-    if quiet:
-        scores = [
-            f"{r.agency.domain}={'-' if r.score is None else f'{r.score:.1f}'}" for r in result.rows
-        ]
-        status = "FAIL" if below else "OK"
-        out.print(f"auditor: {status} {' '.join(scores)} → {plan.out_dir}", highlight=False)
-    else:
-        out.print(_summary_table(result, plan.lang))
+    verdict = gate_evaluate(reports, policy)
+    if not quiet:
+        out.print(_summary_table(result.rows, plan.lang))
         vi = plan.lang == "vi"
         out.print(
             ("Báo cáo: " if vi else "Reports: ") + str(plan.out_dir.resolve()), highlight=False
@@ -196,11 +222,29 @@ def _run(plan: ScanPlan, quiet: bool, fail_under: float | None) -> None:
         index = plan.out_dir / "index.html"
         if index.exists():
             out.print(("Tổng hợp: " if vi else "Summary: ") + str(index.resolve()), highlight=False)
-    if below:
-        err.print(
-            f"[bold red]{len(below)} portal(s) below --fail-under {fail_under}[/]", highlight=False
+    _conclude(result.rows, verdict, quiet, plan.out_dir)
+
+
+def _conclude(rows: Sequence[SummaryRow], verdict: GateResult, quiet: bool, out_dir: Path) -> None:
+    """Print the gate's reasons (or, with -q, the one summary line) and exit 1 if it failed."""
+    code = EXIT_OK if verdict.passed else EXIT_GATE
+    if quiet:
+        scores = " ".join(
+            f"{r.agency.domain}={'-' if r.score is None else f'{r.score:.1f}'}" for r in rows
         )
-        raise typer.Exit(EXIT_GATE)
+        status = "OK" if verdict.passed else "FAIL"
+        why = "" if verdict.passed else f": {len(verdict.reasons)} gate reason(s)"
+        out.print(
+            f"auditor: {status} {scores} → {out_dir} (exit {code}{why})",
+            highlight=False,
+            soft_wrap=True,
+        )
+    elif not verdict.passed:
+        for reason in verdict.reasons:
+            err.print(f"gate: {reason}", highlight=False, markup=False, soft_wrap=True)
+        err.print(f"[bold red]gate failed: {len(verdict.reasons)} reason(s)[/]", highlight=False)
+    if code != EXIT_OK:
+        raise typer.Exit(code)
 
 
 @app.command()
@@ -261,10 +305,17 @@ def scan(
     ] = None,
     lang: LangOpt = "vi",
     fail_under: FailUnderOpt = None,
+    fail_on: FailOnOpt = None,
+    baseline: BaselineOpt = None,
     verbose: VerboseOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
-    """Crawl portals, check them against their regulation and write scored reports."""
+    """Crawl portals, check them against their regulation and write scored reports.
+
+    Exit codes: 0 done and every gate passed; 1 a gate failed (--fail-under, --fail-on,
+    --baseline); 2 usage error or invalid input file (rule pack, registry, baseline),
+    reported before any request.
+    """
     _setup_logging(verbose, quiet)
     try:
         reg = load_registry(registry) if registry else None
@@ -292,13 +343,14 @@ def scan(
             name,
             _parse_level(level),
         )
+        policy = _policy(fail_under, fail_on, baseline)
     except InputError as exc:
         for problem in exc.problems:
             err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
         _fail(f"{len(exc.problems)} problem(s) in the input files; nothing was fetched")
     except (AuditorError, ValueError) as exc:
         _fail(str(exc))
-    _run(plan, quiet, fail_under)
+    _run(plan, quiet, policy)
 
 
 @app.command()
@@ -313,18 +365,24 @@ def demo(
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
     fail_under: FailUnderOpt = None,
+    fail_on: FailOnOpt = None,
+    baseline: BaselineOpt = None,
 ) -> None:
-    """Serve the bundled Sóc Trăng demo portals on loopback and audit them (no internet)."""
+    """Serve the bundled Sóc Trăng demo portals on loopback and audit them (no internet).
+
+    Exit codes: 0 done and every gate passed; 1 a gate failed; 2 usage or input error.
+    """
     from auditor.fixtureserver import FixtureServer
 
     _setup_logging(verbose, quiet)
     try:
         reg = load_registry(fixtures_dir() / "demo" / "registry.yaml")
         as_of_date = _parse_date(as_of, DEMO_AS_OF)
+        policy = _policy(fail_under, fail_on, baseline)
     except InputError as exc:
         for problem in exc.problems:
             err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
-        _fail("invalid demo registry")
+        _fail(f"{len(exc.problems)} problem(s) in the input files; nothing was fetched")
     except AuditorError as exc:
         _fail(str(exc))
     with FixtureServer(fixtures_dir() / "sites") as server:
@@ -347,7 +405,7 @@ def demo(
             _fail("invalid rule pack")
         except AuditorError as exc:
             _fail(str(exc))
-        _run(plan, quiet, fail_under)
+        _run(plan, quiet, policy)
 
 
 @app.command("report")
@@ -362,31 +420,38 @@ def report_cmd(
     out_dir: OutOpt = Path("reports_out"),
     fmt: FormatOpt = "html",
     lang: LangOpt = "vi",
+    fail_under: FailUnderOpt = None,
+    fail_on: FailOnOpt = None,
+    baseline: BaselineOpt = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
     """Re-render saved reports in other formats or languages, without rescanning.
 
     A summary.json brings the agency reports it names (read from its folder); two or more
-    agency reports get a summary (index.html, summary.csv…) too. Nothing is re-scored.
-    Exit codes: 0 written, 2 unreadable or invalid input file or bad option.
+    agency reports get a summary (index.html, summary.csv…) too. Nothing is re-scored. The
+    gates apply to the saved reports as they would to a scan.
+
+    Exit codes: 0 written and every gate passed; 1 a gate failed; 2 unreadable or invalid
+    input file, or a bad option (nothing is written then).
     """
     from auditor.report.rerender import rerender
 
     _setup_logging(verbose, quiet)
     try:
-        written = rerender(files, out_dir, _parse_formats(fmt), _parse_lang(lang))
+        policy = _policy(fail_under, fail_on, baseline)
+        rendered = rerender(files, out_dir, _parse_formats(fmt), _parse_lang(lang))
     except InputError as exc:
         for problem in exc.problems:
             err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
         _fail(f"{len(exc.problems)} problem(s) in the report files; nothing was written")
     except AuditorError as exc:
         _fail(str(exc))
-    if quiet:
-        out.print(f"auditor: {len(written)} file(s) → {out_dir}", highlight=False)
-        return
-    for path in written:
-        out.print(str(path), highlight=False, soft_wrap=True)
+    if not quiet:
+        for path in rendered.files:
+            out.print(str(path), highlight=False, soft_wrap=True)
+    rows = [build_summary_row(r, None, None) for r in rendered.reports]
+    _conclude(rows, gate_evaluate(rendered.reports, policy), quiet, out_dir)
 
 
 SCHEMAS = {"report": report_json_schema, "summary": summary_json_schema}

@@ -84,7 +84,8 @@ def test_agency_reports_given_together_get_a_summary(tmp_path: Path) -> None:
         ],
     )
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("auditor: 3 file(s)")
+    assert result.stdout.startswith("auditor: OK soctrang.gov.vn=72.5 stnmt.soctrang.gov.vn=91.0")
+    assert result.stdout.rstrip().endswith("(exit 0)")
     assert (tmp_path / "o" / "index.html").is_file()
 
 

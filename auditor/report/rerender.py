@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence, Set
+from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.errors import AuditorError
@@ -23,8 +24,16 @@ from auditor.report.writer import (
 logger = logging.getLogger(__name__)
 
 
-def rerender(paths: Sequence[Path], out_dir: Path, formats: Set[str], lang: Lang) -> list[Path]:
-    """Write ``formats`` of the saved reports ``paths`` to ``out_dir``; return the files written.
+@dataclass(frozen=True)
+class Rendered:
+    """What a re-rendering wrote, and the agency reports it read (for the CI gates)."""
+
+    files: tuple[Path, ...]
+    reports: tuple[AuditReport, ...]
+
+
+def rerender(paths: Sequence[Path], out_dir: Path, formats: Set[str], lang: Lang) -> Rendered:
+    """Write ``formats`` of the saved reports ``paths`` to ``out_dir``.
 
     Every input is read and validated before anything is written (:class:`ReportFileError`
     lists the problems). A ``summary.json`` is re-rendered with the agency reports it names
@@ -33,15 +42,16 @@ def rerender(paths: Sequence[Path], out_dir: Path, formats: Set[str], lang: Lang
     check_formats(formats)
     loaded = [(path, load_any(path)) for path in paths]
     files: list[Path] = []
+    seen: list[AuditReport] = []
     for path, item in loaded:
         if isinstance(item, ScanSummary):
-            files.extend(_summary(item, path.parent, out_dir, formats, lang))
+            files.extend(_summary(item, path.parent, out_dir, formats, lang, seen))
     reports = [item for _, item in loaded if isinstance(item, AuditReport)]
     rows = [_agency(report, out_dir, formats, lang, files) for report in reports]
     if len(reports) > 1:
         summary = summary_from_reports(reports, rows)
         files.extend(write_summary(summary, out_dir, formats, lang, reports))
-    return files
+    return Rendered(tuple(files), tuple(seen + reports))
 
 
 def _agency(
@@ -54,7 +64,12 @@ def _agency(
 
 
 def _summary(
-    summary: ScanSummary, src_dir: Path, out_dir: Path, formats: Set[str], lang: Lang
+    summary: ScanSummary,
+    src_dir: Path,
+    out_dir: Path,
+    formats: Set[str],
+    lang: Lang,
+    seen: list[AuditReport],
 ) -> list[Path]:
     files: list[Path] = []
     rows: list[SummaryRow] = []
@@ -66,6 +81,7 @@ def _summary(
             continue
         reports.append(report)
         rows.append(_agency(report, out_dir, formats, lang, files))
+    seen.extend(reports)
     fresh = summary.model_copy(update={"agencies": tuple(rows)})
     files.extend(write_summary(fresh, out_dir, formats, lang, reports))
     return files

@@ -1,0 +1,171 @@
+"""CI gating: decide from finished reports whether a run passes.
+
+Three gates, each optional: ``fail_under`` (a portal scores below it), ``fail_on`` (a failed
+finding of that severity or worse) and a baseline (only failures that are new since an older
+run count: a (domain, rule id) failing now that was not failing then). With a baseline and no
+``fail_on``, any new failure fails the gate. Waived findings never count. The evaluation is a
+pure function; :func:`load_baseline` reads the older run's files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from auditor.errors import AuditorError, Problem
+from auditor.models import AuditReport, Finding, ScanSummary, Severity, normalise_host
+from auditor.report.json_report import ReportFileError, load_any, load_report
+
+# Least to most severe.
+SEVERITIES: tuple[Severity, ...] = ("info", "low", "medium", "high", "critical")
+_RANK = {s: i for i, s in enumerate(SEVERITIES)}
+
+FailureKey = tuple[str, str]  # (normalised domain, rule id)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A failed finding, as the gate sees it."""
+
+    domain: str
+    rule_id: str
+    severity: Severity
+
+    @property
+    def key(self) -> FailureKey:
+        """(normalised domain, rule id): what a baseline is compared on."""
+        return (normalise_host(self.domain), self.rule_id)
+
+
+@dataclass(frozen=True)
+class GatePolicy:
+    """What makes a run fail. ``baseline`` is ``None`` when no baseline was given."""
+
+    fail_under: float | None = None
+    fail_on: Severity | None = None
+    baseline: frozenset[FailureKey] | None = None
+
+    @property
+    def active(self) -> bool:
+        """Whether any gate is set."""
+        return self.fail_under is not None or self.fail_on is not None or self.baseline is not None
+
+
+@dataclass(frozen=True)
+class GateResult:
+    """The verdict and the reasons for it (one line each, English, for CI logs)."""
+
+    passed: bool
+    reasons: tuple[str, ...] = ()
+    gating_failures: tuple[Failure, ...] = field(default=())
+
+
+def at_least(severity: Severity, threshold: Severity) -> bool:
+    """Whether ``severity`` is ``threshold`` or worse."""
+    return _RANK[severity] >= _RANK[threshold]
+
+
+def parse_severity(value: str) -> Severity:
+    """A severity name (case-insensitive); ``ValueError`` listing the choices otherwise."""
+    low = value.strip().lower()
+    for severity in SEVERITIES:
+        if low == severity:
+            return severity
+    raise ValueError(f"unknown severity {value!r}; choose from {', '.join(SEVERITIES)}")
+
+
+def counts_as_failure(finding: Finding) -> bool:
+    """A ``fail`` finding."""
+    return finding.status == "fail"
+
+
+def failures(reports: Iterable[AuditReport]) -> list[Failure]:
+    """The failed, unwaived findings of ``reports``."""
+    return [
+        Failure(r.agency.domain, f.rule_id, f.severity)
+        for r in reports
+        for f in r.findings
+        if counts_as_failure(f)
+    ]
+
+
+def evaluate(reports: Sequence[AuditReport], policy: GatePolicy) -> GateResult:
+    """Apply ``policy`` to the finished ``reports``."""
+    reasons: list[str] = []
+    if policy.fail_under is not None:
+        for r in reports:
+            total = r.score.total
+            if total is None or total < policy.fail_under:
+                shown = "no score" if total is None else f"{total:.1f}"
+                reasons.append(
+                    f"{r.agency.domain}: score {shown} < --fail-under {policy.fail_under:g}"
+                )
+    gating: list[Failure] = []
+    if policy.fail_on is not None or policy.baseline is not None:
+        for failure in failures(reports):
+            if policy.baseline is not None and failure.key in policy.baseline:
+                continue
+            if policy.fail_on is not None and not at_least(failure.severity, policy.fail_on):
+                continue
+            gating.append(failure)
+    for failure in gating:
+        why = [f"severity {failure.severity}"]
+        if policy.fail_on is not None:
+            why.append(f">= --fail-on {policy.fail_on}")
+        if policy.baseline is not None:
+            why.append("new since --baseline")
+        reasons.append(f"{failure.domain}: {failure.rule_id} failed ({', '.join(why)})")
+    return GateResult(passed=not reasons, reasons=tuple(reasons), gating_failures=tuple(gating))
+
+
+def baseline_keys(reports: Iterable[AuditReport]) -> frozenset[FailureKey]:
+    """(domain, rule id) of every finding failing in the baseline reports (waived or not)."""
+    return frozenset(
+        (normalise_host(r.agency.domain), f.rule_id)
+        for r in reports
+        for f in r.findings
+        if f.status == "fail"
+    )
+
+
+def load_baseline(path: Path) -> frozenset[FailureKey]:
+    """The failures of an older run: an agency JSON report, a ``summary.json`` (with the
+    reports it names, from its folder) or a folder of JSON reports.
+
+    Raise :class:`ReportFileError` when nothing usable is found or a file is invalid.
+    """
+    if path.is_dir():
+        files = sorted(p for p in path.glob("*.json") if p.name != "summary.json")
+        if not files:
+            raise ReportFileError([Problem(str(path), None, "no JSON reports in this folder")])
+        reports = [_agency_report(p) for p in files]
+        return baseline_keys(r for r in reports if r is not None)
+    item = load_any(path)
+    if isinstance(item, AuditReport):
+        return baseline_keys([item])
+    return baseline_keys(_summary_reports(item, path))
+
+
+def _agency_report(path: Path) -> AuditReport | None:
+    item = load_any(path)
+    return item if isinstance(item, AuditReport) else None
+
+
+def _summary_reports(summary: ScanSummary, path: Path) -> list[AuditReport]:
+    problems: list[Problem] = []
+    reports: list[AuditReport] = []
+    for row in summary.agencies:
+        name = row.report_json
+        if not name or Path(name).name != name:
+            problems.append(Problem(str(path), None, f"{row.agency.domain}: no JSON report named"))
+            continue
+        try:
+            reports.append(load_report(path.parent / name))
+        except ReportFileError as exc:
+            problems.extend(exc.problems)
+        except AuditorError as exc:  # pragma: no cover - load_report raises ReportFileError
+            problems.append(Problem(str(path.parent / name), None, str(exc)))
+    if problems:
+        raise ReportFileError(problems)
+    return reports
