@@ -220,7 +220,14 @@ def http_redirects_to_https(art: Artifacts, p: NoParams) -> Outcome:
         return blocked
     probe = art.http
     assert probe is not None
-    if not probe.ok:
+    final = probe.final_url or probe.url
+    urls = [hop.url for hop in probe.redirects] + [final]
+    first_https = next((u for u in urls if u.lower().startswith("https://")), None)
+    target = first_https or final
+    same_host = normalise_host(host_of(target)) == normalise_host(art.agency.domain)
+    first_status = probe.redirects[0].status if probe.redirects else probe.status
+    if not probe.ok and not (probe.redirects and first_https is not None):
+        # no redirect seen: nothing to judge, unless plain HTTP is simply closed
         if probe.error_kind in ("connect",) and art.https is not None and art.https.ok:
             return Outcome(
                 status="pass",
@@ -245,12 +252,24 @@ def http_redirects_to_https(art: Artifacts, p: NoParams) -> Outcome:
                 ),
             ),
         )
-    final = probe.final_url or probe.url
-    urls = [hop.url for hop in probe.redirects] + [final]
-    first_https = next((u for u in urls if u.lower().startswith("https://")), None)
-    target = first_https or final
-    same_host = normalise_host(host_of(target)) == normalise_host(art.agency.domain)
-    first_status = probe.redirects[0].status if probe.redirects else probe.status
+    if not probe.ok:  # the redirect was given; what failed is its target (HTTPS's own finding)
+        first_status = probe.redirects[0].status
+        if first_https is not None and same_host:
+            return Outcome(
+                status="pass",
+                evidence=(
+                    Evidence(
+                        url=probe.url,
+                        detail=t(
+                            "HTTP chuyển hướng sang HTTPS (trang HTTPS đích không mở được: "
+                            "xem kết quả HTTPS).",
+                            "HTTP redirects to HTTPS (the HTTPS target failed: see the HTTPS "
+                            "finding).",
+                        ),
+                        found=f"{first_status}: {_chain(probe)}; {probe.error}",
+                    ),
+                ),
+            )
     if first_https is not None and same_host:
         return Outcome(
             status="pass",
