@@ -16,10 +16,10 @@ from dnslib.server import DNSLogger, DNSServer
 
 from auditor.checks.dns import dnssec_hint, ipv6_aaaa
 from auditor.checks.registry import NoParams
-from auditor.config import CrawlSettings
+from auditor.config import ConnectTo, CrawlSettings
 from auditor.errors import UsageError
 from auditor.gather.artifacts import Artifacts
-from auditor.gather.dns import lookup_dns, parse_dns_server
+from auditor.gather.dns import MAX_TIMEOUT_S, lookup_dns, parse_dns_server, site_dns
 from auditor.models import Agency, DnsFacts
 
 SIG = RRSIG(QTYPE.A, 8, 3, 300, 2000000000, 1700000000, 12345, "lamdong.gov.vn.", b"\x00" * 16)
@@ -260,3 +260,50 @@ def test_lookup_error_field_makes_both_primitives_error() -> None:
         out = primitive(art(facts), NP)
         assert out.status == "error"
         assert out.evidence[0].found == "no-resolver: this machine has no DNS resolver [system resolver]"
+
+
+# --- the scan's policy ---------------------------------------------------------------------------
+
+DEMO_ROUTES = (
+    ConnectTo(port=443, addr="127.0.0.1", addr_port=8443),
+    ConnectTo(port=80, addr="127.0.0.1", addr_port=8080),
+)
+
+
+def test_routed_host_without_dns_server_is_not_looked_up() -> None:
+    started = time.monotonic()
+    facts = asyncio.run(site_dns("soctrang.gov.vn", CrawlSettings(connect_to=DEMO_ROUTES)))
+    assert time.monotonic() - started < 0.5
+    assert facts.error is not None and facts.error.startswith("skipped:")
+    out = ipv6_aaaa(art(facts), NP)
+    assert out.status == "error" and "--dns-server" in (out.evidence[0].found or "")
+    # a rule naming this very host counts as well
+    own = (ConnectTo(host="kesach.soctrang.gov.vn", addr="127.0.0.1"),)
+    routed = asyncio.run(site_dns("kesach.soctrang.gov.vn", CrawlSettings(connect_to=own)))
+    assert routed.error is not None and routed.error.startswith("skipped:")
+
+
+def test_dns_server_is_asked_even_for_a_routed_host(dns_server: tuple[str, ZoneResolver]) -> None:
+    settings = CrawlSettings(connect_to=DEMO_ROUTES, dns_server=dns_server[0])
+    facts = asyncio.run(site_dns("soctrang.gov.vn", settings))
+    assert facts.aaaa == ("2001:db8::1",) and facts.server == dns_server[0]
+
+
+def test_scan_lookup_is_bounded(silent: str) -> None:
+    settings = CrawlSettings(dns_server=silent, timeout_s=0.3)
+    started = time.monotonic()
+    facts = asyncio.run(site_dns("soctrang.gov.vn", settings))
+    assert time.monotonic() - started < 2.0
+    assert facts.aaaa_error is not None and facts.aaaa_error.startswith("timeout:")
+    assert ipv6_aaaa(art(facts), NP).status == "error"
+    assert MAX_TIMEOUT_S <= 5
+
+
+def test_system_resolver_never_makes_a_fail_for_a_name_that_cannot_exist() -> None:
+    # RFC 6761: .invalid never resolves; whatever this machine's resolver does (answer
+    # NXDOMAIN, time out, be absent), the verdict is error, and it comes back in time
+    started = time.monotonic()
+    facts = asyncio.run(site_dns("portal.example.invalid", CrawlSettings(timeout_s=1.0)))
+    assert time.monotonic() - started < 3 * 1.0 + 2
+    assert ipv6_aaaa(art(facts, "portal.example.invalid"), NP).status == "error"
+    assert dnssec_hint(art(facts, "portal.example.invalid"), NP).status == "error"

@@ -22,12 +22,14 @@ import dns.rdatatype
 import dns.resolver
 
 from auditor.checks.domain import split_host
+from auditor.config import CrawlSettings
 from auditor.errors import UsageError
 from auditor.models import DnsFacts
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_PORT = 53
+MAX_TIMEOUT_S = 3.0  # a scan's DNS lookup never waits longer than this per query
 
 
 def parse_dns_server(value: str) -> tuple[str, int]:
@@ -177,3 +179,36 @@ async def lookup_dns(host: str, server: str | None, timeout: float) -> DnsFacts:
     )
     logger.debug("dns %s via %s: %s", host, where, facts)
     return facts
+
+
+def _routed(host: str, settings: CrawlSettings) -> bool:
+    """Whether ``--connect-to`` sends this host's web ports elsewhere (staging, demo)."""
+    return any(rule.matches(host, port) for rule in settings.connect_to for port in (443, 80))
+
+
+async def site_dns(host: str, settings: CrawlSettings) -> DnsFacts:
+    """The DNS facts a scan records for an agency's host, under the scan's policy.
+
+    With ``settings.dns_server`` the lookup always runs through it. Without it, a host that
+    ``--connect-to`` routes elsewhere (a staging server, the demo) is not looked up: the public
+    DNS of its final name says nothing about the server audited, so the facts carry an
+    explanatory ``error`` and the checks say ``error``. Otherwise the system's resolvers are
+    asked. The timeout is the crawl's, capped at :data:`MAX_TIMEOUT_S`; the whole lookup is
+    bounded too, so a scan never hangs on DNS.
+    """
+    if settings.dns_server is None and _routed(host, settings):
+        return DnsFacts(
+            host=host.strip().lower().rstrip("."),
+            error="skipped: the host is routed by --connect-to; give --dns-server to look it up",
+        )
+    timeout = min(settings.timeout_s, MAX_TIMEOUT_S)
+    try:
+        return await asyncio.wait_for(
+            lookup_dns(host, settings.dns_server, timeout), timeout=3 * timeout + 1
+        )
+    except TimeoutError:
+        return DnsFacts(
+            host=host.strip().lower().rstrip("."),
+            server=settings.dns_server,
+            error=f"timeout: the DNS lookup did not finish within {3 * timeout + 1:g} s",
+        )
