@@ -37,7 +37,7 @@ class Cite:
 
     def label(self) -> str:
         """E.g. ``Đ5 k1 a``."""
-        out = f"Đ{self.article}" if self.article not in ("*", "annex") else self.article
+        out = f"Đ{self.article}" if self.article[:1].isdigit() else self.article
         out += f" k{self.clause}" if self.clause else ""
         return out + (f" {self.point}" if self.point else "")
 
