@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from auditor.checks.registry import NoParams
 from auditor.checks.sections import (
     LinksToHostsParams,
@@ -121,3 +123,123 @@ def test_links_to_children_lists_the_missing_ones() -> None:
     assert out.status == "fail"
     assert [e.expected for e in out.evidence] == ["kesach.soctrang.gov.vn"]
     assert links_to_children(art(home, agency=parent), NoParams()).status == "not_applicable"
+
+
+# --- catalogue completeness and trustworthy detection ------------------------------------
+
+# Every section the four regulations and NĐ 42/2022 Đ4 name (issue 4, item 1).
+REQUIRED_SECTIONS = {
+    "introduction", "organisation", "leaders", "news", "direction", "schedule",
+    "legal_documents", "gazette", "legal_dissemination", "procedures", "online_services",
+    "planning", "investment", "projects", "bidding", "budget", "statistics", "science", "qa",
+    "feedback", "consultation", "disclosure", "recruitment", "contact", "sitemap", "treaties",
+    "epidemics", "boundary_map", "socio_economic", "culture_tourism",
+}  # fmt: skip
+
+
+def test_catalogue_names_every_regulated_section_with_labels_and_slugs() -> None:
+    from auditor.sections import load_catalogue
+    from auditor.text.fold import fold_words
+
+    sections = load_catalogue().sections
+    assert set(sections) >= REQUIRED_SECTIONS
+    for sid, section in sections.items():
+        assert section.labels and section.slugs, sid
+        assert all(fold_words(label) for label in section.labels), sid
+        assert all(s == s.lower() and " " not in s for s in section.slugs), sid
+
+
+@pytest.mark.parametrize(
+    ("menu", "section"),
+    [
+        ('<a href="/lich/">Lịch công tác tuần</a>', "schedule"),
+        ('<a href="/x/">ĐẤU THẦU – MUA SẮM CÔNG</a>', "bidding"),
+        ('<a href="/thong-bao/">Thông báo tuyển dụng</a>', "recruitment"),
+        ('<a href="/dieu-uoc-quoc-te/">ĐƯQT</a>', "treaties"),
+        ('<a href="/covid/">Phòng, chống dịch bệnh</a>', "epidemics"),
+        ('<a href="/cong-khai-ngan-sach/">NS</a>', "budget"),
+        ('<a href="/cb/">Công báo tỉnh</a>', "gazette"),
+        ('<a href="/lanh-dao/">Ban Lãnh đạo</a>', "leaders"),
+        ('<a href="/ban-do/">Bản đồ địa giới hành chính cấp xã</a>', "boundary_map"),
+        ('<a href="/tt/">Danh mục thông tin phải công khai</a>', "disclosure"),
+    ],
+)
+def test_new_sections_are_recognised(menu: str, section: str) -> None:
+    import re
+
+    href = re.search(r'href="([^"]+)"', menu)
+    assert href is not None
+    home = page("https://soctrang.gov.vn/", _home(menu))
+    target = page("https://soctrang.gov.vn" + href.group(1), _section(BODY))
+    out = sections_present(art(home, target), SectionsParams(sections=(section,)))
+    assert out.status == "pass", out.evidence[0].detail.en
+    assert "matched" in out.evidence[0].detail.en
+
+
+def test_evidence_says_what_matched_and_why_the_page_counts() -> None:
+    home = page("https://soctrang.gov.vn/", _home('<a href="/vb/">VĂN BẢN PHÁP LUẬT</a>'))
+    target = page("https://soctrang.gov.vn/vb/", _section(BODY))
+    out = sections_present(art(home, target), SectionsParams(sections=("legal_documents",)))
+    detail = out.evidence[0].detail.en
+    assert "«VĂN BẢN PHÁP LUẬT» (matched «VĂN BẢN PHÁP LUẬT»)" in detail
+    assert "words of content" in detail
+    by_slug = page("https://soctrang.gov.vn/", _home('<a href="/thu-tuc-hanh-chinh/">TTHC</a>'))
+    target = page("https://soctrang.gov.vn/thu-tuc-hanh-chinh/", _section(BODY))
+    out = sections_present(art(by_slug, target), SectionsParams(sections=("procedures",)))
+    assert "(matched /thu-tuc-hanh-chinh)" in out.evidence[0].detail.en
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Không có dữ liệu.", "Trang đang xây dựng", "Chưa có văn bản nào", "Under construction"],
+)
+def test_placeholders_do_not_count(text: str) -> None:
+    home = page("https://soctrang.gov.vn/", _home('<a href="/tuyen-dung/">Tuyển dụng</a>'))
+    padded = text + " " + " ".join(["Tuyển dụng"] * 25)
+    target = page("https://soctrang.gov.vn/tuyen-dung/", _section(padded))
+    out = sections_present(art(home, target), SectionsParams(sections=("recruitment",)))
+    assert out.status == "fail", text
+    assert "almost empty" in out.evidence[0].detail.en
+
+
+def test_empty_table_listing_does_not_count() -> None:
+    home = page("https://soctrang.gov.vn/", _home('<a href="/dau-thau/">Đấu thầu</a>'))
+    table = "<table><tr><th>Gói thầu</th><th>Ngày đăng</th></tr></table>"
+    target = page(
+        "https://soctrang.gov.vn/dau-thau/",
+        f"<html><body><main><h1>Đấu thầu</h1><p>{BODY}</p>{table}</main></body></html>",
+    )
+    out = sections_present(art(home, target), SectionsParams(sections=("bidding",)))
+    assert out.status == "fail"
+    assert "empty list" in out.evidence[0].detail.en
+
+
+def test_links_off_the_portal() -> None:
+    params = SectionsParams(sections=("recruitment",))
+    blog = page(
+        "https://soctrang.gov.vn/", _home('<a href="https://x.blogspot.com/td">Tuyển dụng</a>')
+    )
+    out = sections_present(art(blog), params)
+    assert out.status == "fail" and out.evidence[0].found == "x.blogspot.com"
+    other = page(
+        "https://soctrang.gov.vn/",
+        _home('<a href="https://tuyendung.soctrang.gov.vn/">Tuyển dụng</a>'),
+    )
+    out = sections_present(art(other), params)
+    assert out.status == "error" and "allowed_hosts" in out.evidence[0].detail.en
+    allowed = SectionsParams(
+        sections=("recruitment",), allowed_hosts=("tuyendung.soctrang.gov.vn",)
+    )
+    assert sections_present(art(other), allowed).status == "pass"
+
+
+def test_section_link_to_a_document_file_counts() -> None:
+    home = page("https://soctrang.gov.vn/", _home('<a href="/qh.pdf">Quy hoạch tỉnh</a>'))
+    pdf = PageSnapshot(
+        url="https://soctrang.gov.vn/qh.pdf",
+        final_url="https://soctrang.gov.vn/qh.pdf",
+        status=200,
+        headers=(("content-type", "application/pdf"),),
+    )
+    out = sections_present(art(home, failed=(pdf,)), SectionsParams(sections=("planning",)))
+    assert out.status == "pass" and "application/pdf" in out.evidence[0].detail.en

@@ -8,20 +8,30 @@ from pydantic import field_validator
 
 from auditor.checks.registry import NoParams, Params, check
 from auditor.gather.artifacts import Artifacts, host_of
-from auditor.gather.page import Link
+from auditor.gather.page import Link, Page
 from auditor.models import Evidence, Outcome, Status, normalise_host, t
 from auditor.sections import Section, host_matches, label_matches, load_catalogue, slug_matches
 from auditor.text.fold import fold_words
 
 _PLACEHOLDERS = (
     "dang cap nhat",
+    "dang duoc cap nhat",
     "dang xay dung",
+    "dang hoan thien",
     "chua co du lieu",
     "khong co du lieu",
     "chua co thong tin",
+    "chua co noi dung",
+    "chua co van ban",
+    "chua co tin",
+    "khong co ban ghi",
+    "khong tim thay",
+    "lorem ipsum",
     "under construction",
     "coming soon",
+    "no data",
 )
+_DOCUMENT_TYPES = ("application/pdf", "application/msword", "application/vnd.")
 
 
 class SectionsParams(Params):
@@ -29,6 +39,7 @@ class SectionsParams(Params):
 
     sections: tuple[str, ...]
     min_words: int = 40  # words of main content for a section page to count
+    allowed_hosts: tuple[str, ...] = ()  # more systems that satisfy the sections (and subdomains)
 
     @field_validator("sections")
     @classmethod
@@ -59,24 +70,80 @@ def section_links(links: tuple[Link, ...], section: Section) -> list[tuple[Link,
     return out
 
 
-def _judge_target(art: Artifacts, link: Link, section: Section, min_words: int) -> _Verdict:
+def _empty_list(page: Page) -> bool:
+    """Whether the main content lists nothing: its tables have header cells but no data cell."""
+    tables = page.tree.css("main table, [role=main] table, article table")
+    return bool(tables) and all(tbl.css("th") and not tbl.css("td") for tbl in tables)
+
+
+def _judge_target(
+    art: Artifacts,
+    link: Link,
+    why: str,
+    section: Section,
+    min_words: int,
+    allowed_hosts: tuple[str, ...] = (),
+) -> _Verdict:
     name = section.name
     host = host_of(link.url)
-    if host_matches(host, section.external_hosts):
+    seen = t(f"mục «{link.text}» (khớp {why})", f"section «{link.text}» (matched {why})")
+    if host_matches(host, section.external_hosts + allowed_hosts):
         return _Verdict(
             "pass",
             Evidence(
                 url=link.url,
                 detail=t(
-                    f"{name.vi}: liên kết tới hệ thống quốc gia {host}.",
-                    f"{name.en}: links to the national system {host}.",
+                    f"{name.vi}: {seen.vi} liên kết tới hệ thống được công nhận {host}.",
+                    f"{name.en}: {seen.en} links to the recognised system {host}.",
                 ),
                 found=link.text,
+            ),
+        )
+    if not art.in_scope(link.url):
+        state = host.endswith(".gov.vn") or host == "gov.vn"
+        return _Verdict(
+            "error" if state else "fail",
+            Evidence(
+                url=link.url,
+                detail=t(
+                    f"{name.vi}: {seen.vi} dẫn ra ngoài cổng, tới {host}"
+                    + (
+                        " (cổng nhà nước khác, không xét được; khai báo trong allowed_hosts "
+                        "nếu là hệ thống chính thức)."
+                        if state
+                        else ", không phải hệ thống nhà nước được công nhận."
+                    ),
+                    f"{name.en}: {seen.en} leads off the portal to {host}"
+                    + (
+                        " (another state site, not examined; list it in allowed_hosts if it "
+                        "is the official system)."
+                        if state
+                        else ", which is not a recognised state system."
+                    ),
+                ),
+                expected=art.agency.domain,
+                found=host,
             ),
         )
     page = art.page(link.url)
     if page is None:
         failed = art.failed_fetch(link.url)
+        if (
+            failed is not None
+            and failed.status == 200
+            and failed.content_type.startswith(_DOCUMENT_TYPES)
+        ):
+            return _Verdict(
+                "pass",
+                Evidence(
+                    url=link.url,
+                    detail=t(
+                        f"{name.vi}: {seen.vi} mở một tệp văn bản ({failed.content_type}).",
+                        f"{name.en}: {seen.en} opens a document ({failed.content_type}).",
+                    ),
+                    found=link.text,
+                ),
+            )
         if failed is not None and failed.status >= 400:
             return _Verdict(
                 "fail",
@@ -102,20 +169,28 @@ def _judge_target(art: Artifacts, link: Link, section: Section, min_words: int) 
             ),
         )
     words = fold_words(page.main_text).split()
-    folded = " ".join(words)
-    placeholder = next((p for p in _PLACEHOLDERS if p in folded), None)
-    if len(words) < min_words or (placeholder and len(words) < 2 * min_words):
-        why = f"«{placeholder}»" if placeholder else f"{len(words)} từ/words"
+    folded = f" {' '.join(words)} "
+    placeholder = next((p for p in _PLACEHOLDERS if f" {p} " in folded), None)
+    empty = _empty_list(page)
+    if len(words) < min_words or (placeholder and len(words) < 2 * min_words) or empty:
+        reason = (
+            f"«{placeholder}»"
+            if placeholder
+            else "danh sách trống/empty list"
+            if empty
+            else f"{len(words)} từ/words"
+        )
         return _Verdict(
             "fail",
             Evidence(
                 url=page.url,
                 detail=t(
-                    f"{name.vi}: trang «{link.text}» gần như trống ({why}).",
-                    f"{name.en}: the page «{link.text}» is almost empty ({why}).",
+                    f"{name.vi}: {seen.vi} nhưng trang gần như trống ({reason}).",
+                    f"{name.en}: {seen.en}, but the page is almost empty ({reason}).",
                 ),
                 expected=f">= {min_words} từ/words",
                 found=str(len(words)),
+                snippet=page.main_text[:200] or None,
             ),
         )
     return _Verdict(
@@ -123,15 +198,17 @@ def _judge_target(art: Artifacts, link: Link, section: Section, min_words: int) 
         Evidence(
             url=page.url,
             detail=t(
-                f"{name.vi}: có mục «{link.text}» ({len(words)} từ nội dung).",
-                f"{name.en}: section «{link.text}» found ({len(words)} words of content).",
+                f"{name.vi}: có {seen.vi}, trang có {len(words)} từ nội dung.",
+                f"{name.en}: {seen.en} found, its page has {len(words)} words of content.",
             ),
             found=link.text,
         ),
     )
 
 
-def judge_section(art: Artifacts, section_id: str, min_words: int) -> _Verdict:
+def judge_section(
+    art: Artifacts, section_id: str, min_words: int, allowed_hosts: tuple[str, ...] = ()
+) -> _Verdict:
     """Find one section from the home page and check that its page is real."""
     section = load_catalogue().sections[section_id]
     home = art.home
@@ -149,7 +226,10 @@ def judge_section(art: Artifacts, section_id: str, min_words: int) -> _Verdict:
                 expected=", ".join(section.labels[:4]),
             ),
         )
-    verdicts = [_judge_target(art, link, section, min_words) for link, _why in candidates[:4]]
+    verdicts = [
+        _judge_target(art, link, why, section, min_words, allowed_hosts)
+        for link, why in candidates[:4]
+    ]
     for wanted in ("pass", "error", "fail"):
         for verdict in verdicts:
             if verdict.status == wanted:
@@ -175,7 +255,7 @@ def sections_present(art: Artifacts, p: SectionsParams) -> Outcome:
     """Each listed section is linked from the home page and its page has real content."""
     if art.home is None:
         return _no_home(art)
-    verdicts = [judge_section(art, sid, p.min_words) for sid in p.sections]
+    verdicts = [judge_section(art, sid, p.min_words, p.allowed_hosts) for sid in p.sections]
     statuses = {v.status for v in verdicts}
     status: Status = "fail" if "fail" in statuses else "error" if "error" in statuses else "pass"
     ordered = sorted(verdicts, key=lambda v: {"fail": 0, "error": 1, "pass": 2}[v.status])
