@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+
 from auditor.checks.language import ForeignVersionParams, foreign_version
-from auditor.checks.layout import DublinCoreParams, dublin_core, footer_contacts, header_agency_name
+from auditor.checks.layout import (
+    DublinCoreParams,
+    dublin_core,
+    footer_contacts,
+    footer_phone,
+    header_agency_name,
+)
 from auditor.checks.registry import NoParams
 from auditor.langid import identify
 from auditor.models import Agency
@@ -85,6 +93,61 @@ def test_footer_pass_and_missing_fields_named() -> None:
         "Chân trang thiếu: cơ quan chủ quản, người chịu trách nhiệm, địa chỉ, điện thoại, thư điện tử."
     )
     assert header_agency_name(art(bad), NoParams()).status == "fail"
+
+
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "(0299) 3822 345",
+        "0299.3822.345",
+        "0299 3 822 345",
+        "0912 345 678",
+        "+84 299 3822 345",
+        "(+84) 299 3822345",
+        "1900 1234",
+    ],
+)
+def test_vietnamese_phone_formats(phone: str) -> None:
+    assert footer_phone(f"Điện thoại: {phone} – Email: a@b.gov.vn") == phone
+
+
+def test_dates_and_document_numbers_are_not_phones() -> None:
+    assert footer_phone("Ngày 01/01/2026, Quyết định 24/2026/QĐ-UBND, 120 nhà giáo") is None
+
+
+def test_footer_each_missing_field_named_with_what_was_seen() -> None:
+    footer = (
+        "<footer>Cơ quan chủ quản: UBND tỉnh Sóc Trăng. Địa chỉ: 01 Trần Hưng Đạo. "
+        '<a href="mailto:ubnd@soctrang.gov.vn">Gửi thư</a></footer>'
+    )
+    out = footer_contacts(
+        art(page("https://soctrang.gov.vn/", f"<body>{footer}</body>")), NoParams()
+    )
+    assert out.status == "fail"
+    assert out.evidence[0].detail.en == "The footer lacks: person responsible, phone."
+    found = out.evidence[0].found or ""
+    assert "Cơ quan chủ quản: UBND" in found and "ubnd@soctrang.gov.vn" in found
+
+
+def test_footer_email_outside_gov_vn_is_a_warning_and_at_spellings_count() -> None:
+    gmail = FOOTER.replace("ubnd@soctrang.gov.vn", "congthongtin.soctrang@gmail.com")
+    out = footer_contacts(
+        art(page("https://soctrang.gov.vn/", f"<body>{gmail}</body>")), NoParams()
+    )
+    assert out.status == "warn"
+    assert out.evidence[0].found == "congthongtin.soctrang@gmail.com"
+    assert out.evidence[0].expected == "…@soctrang.gov.vn"
+    at = FOOTER.replace("ubnd@soctrang.gov.vn", "ubnd[at]soctrang.gov.vn")
+    out = footer_contacts(art(page("https://soctrang.gov.vn/", f"<body>{at}</body>")), NoParams())
+    assert out.status == "pass" and out.evidence[0].found == "(0299) 3822 345; ubnd@soctrang.gov.vn"
+
+
+def test_footer_in_decomposed_unicode_is_read() -> None:
+    import unicodedata
+
+    nfd = unicodedata.normalize("NFD", FOOTER)
+    out = footer_contacts(art(page("https://soctrang.gov.vn/", f"<body>{nfd}</body>")), NoParams())
+    assert out.status == "pass"
 
 
 DC = "".join(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from auditor.checks.registry import NoParams, Params, check
 from auditor.gather.artifacts import Artifacts
@@ -10,39 +11,83 @@ from auditor.gather.page import Page, collapse
 from auditor.models import Evidence, Outcome, t
 from auditor.text.fold import fold, fold_words
 
-# Vietnamese phone numbers: 0xxx xxx xxx, (0299) 3822 345, +84 299 3822 345, 1900 xxxx.
+# Vietnamese phone numbers: (0299) 3822 345, 0299.3822.345, 0299 3 822 345, 0912 345 678,
+# +84 299 3822 345, (+84) 299 3822345, 1900 1234, 1800.1234. Nine to eleven digits in all.
 _PHONE = re.compile(
-    r"(?:\+84|\(0\d{2,3}\)|\b0\d{1,3})[\s.\-]?\d{3,4}[\s.\-]?\d{3,4}\b|\b1[89]00[\s.]?\d{4}\b"
+    r"(?:(?:\(\+84\)|\+84)[\s.\-]?\(?0?\d{1,3}\)?|\(0\d{2,3}\)|(?<![\d/.,])0\d{1,3})"
+    r"(?:[\s.\-]?\d){6,8}(?![\d/])"
+    r"|(?<!\d)1[89]00[\s.\-]?\d{4}(?:[\s.\-]?\d{2})?(?!\d)"
 )
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# name@host, also written name[at]host, name(at)host, name [@] host against harvesting
+_EMAIL = re.compile(
+    r"[\w.+-]+\s?(?:@|\[at\]|\(at\)|\[@\]|\(@\))\s?[\w-]+(?:\.[\w-]+)+", re.IGNORECASE
+)
+_AT = re.compile(r"\s?(?:\[at\]|\(at\)|\[@\]|\(@\))\s?", re.IGNORECASE)
+STATE_EMAIL_SUFFIXES = (".gov.vn",)
 
 FOOTER_FIELDS: dict[str, tuple[tuple[str, ...], str, str]] = {
     # field: (folded labels, vi name, en name)
     "owner": (
-        ("co quan chu quan", "don vi chu quan", "co quan quan ly"),
+        ("co quan chu quan", "don vi chu quan", "co quan quan ly", "chu quan", "co quan chu tri"),
         "cơ quan chủ quản",
         "owner agency",
     ),
     "responsible": (
-        ("chiu trach nhiem", "trach nhiem chinh", "nguoi chiu trach nhiem", "truong ban bien tap"),
+        (
+            "chiu trach nhiem",
+            "trach nhiem chinh",
+            "nguoi chiu trach nhiem",
+            "truong ban bien tap",
+            "chiu tn",
+        ),
         "người chịu trách nhiệm",
         "person responsible",
     ),
-    "address": (("dia chi", "tru so"), "địa chỉ", "address"),
+    "address": (("dia chi", "tru so", "d/c:"), "địa chỉ", "address"),
 }
 
 
 def footer_text(page: Page) -> str:
-    """Text of the page footer (``<footer>``/``[role=contentinfo]``, else the last 600 chars)."""
+    """Text of the page footer (``<footer>``/``[role=contentinfo]``, else the last 600 chars),
+    with the addresses of its ``mailto:`` links."""
     nodes = page.tree.css("footer, [role=contentinfo], #footer, .footer")
-    if nodes:
-        return collapse(" ".join(n.text(separator=" ") for n in nodes))
-    return page.text[-600:]
+    if not nodes:
+        return unicodedata.normalize("NFC", page.text[-600:])
+    mails = [
+        (a.attributes.get("href") or "")[7:].split("?", 1)[0]
+        for n in nodes
+        for a in n.css('a[href^="mailto:" i]')
+    ]
+    text = " ".join([*(n.text(separator=" ") for n in nodes), *mails])
+    return collapse(unicodedata.normalize("NFC", text))
+
+
+def footer_email(text: str) -> str | None:
+    """The first e-mail address written in ``text`` (``[at]`` spellings normalised)."""
+    found = _EMAIL.search(text)
+    return _AT.sub("@", found.group(0)).replace(" ", "") if found is not None else None
+
+
+def footer_phone(text: str) -> str | None:
+    """The first Vietnamese phone number written in ``text``."""
+    found = _PHONE.search(text)
+    return found.group(0).strip() if found is not None else None
+
+
+def _field_value(text: str, folded: str, labels: tuple[str, ...]) -> str | None:
+    """The text after the first of ``labels`` in the footer (up to 80 characters)."""
+    for label in labels:
+        at = folded.find(label)
+        if at >= 0:
+            # ``fold`` keeps length except for rare characters: read the original at the index
+            return collapse(text[at : at + len(label) + 80]) or label
+    return None
 
 
 @check("footer_contacts")
 def footer_contacts(art: Artifacts, p: NoParams) -> Outcome:
-    """The home page footer names the owner agency, person responsible, address, phone, email."""
+    """The home page footer names the owner agency, person responsible, address, phone and
+    e-mail (each missing field named); an e-mail outside ``*.gov.vn`` is a warning."""
     home = art.home
     if home is None:
         return Outcome(
@@ -51,17 +96,22 @@ def footer_contacts(art: Artifacts, p: NoParams) -> Outcome:
                 Evidence(
                     url=art.start_url,
                     detail=t("Không tải được trang chủ.", "The home page could not be fetched."),
+                    found=art.home_error,
                 ),
             ),
         )
     text = footer_text(home)
     folded = fold(text)
     missing: list[tuple[str, str]] = []
+    seen: list[str] = []
     for labels, vi, en in FOOTER_FIELDS.values():
-        if not any(label in folded for label in labels):
+        value = _field_value(text, folded, labels)
+        if value is None:
             missing.append((vi, en))
-    phone = _PHONE.search(text)
-    email = _EMAIL.search(text)
+        else:
+            seen.append(value[:60])
+    phone = footer_phone(text)
+    email = footer_email(text)
     if phone is None:
         missing.append(("điện thoại", "phone"))
     if email is None:
@@ -78,6 +128,27 @@ def footer_contacts(art: Artifacts, p: NoParams) -> Outcome:
                         "The footer lacks: " + ", ".join(m[1] for m in missing) + ".",
                     ),
                     expected="cơ quan chủ quản, người chịu trách nhiệm, địa chỉ, điện thoại, email",
+                    found=" | ".join([*seen, *(v for v in (phone, email) if v)]) or None,
+                    snippet=snippet,
+                ),
+            ),
+        )
+    assert email is not None
+    domain = email.rsplit("@", 1)[-1].lower()
+    if not domain.endswith(STATE_EMAIL_SUFFIXES):
+        return Outcome(
+            status="warn",
+            evidence=(
+                Evidence(
+                    url=home.url,
+                    detail=t(
+                        f"Chân trang đủ thông tin, nhưng thư điện tử {email} không thuộc tên miền "
+                        "cơ quan nhà nước (.gov.vn).",
+                        f"The footer has every field, but the e-mail {email} is not on a state "
+                        "domain (.gov.vn).",
+                    ),
+                    expected=f"…@{art.agency.domain}",
+                    found=email,
                     snippet=snippet,
                 ),
             ),
@@ -90,7 +161,7 @@ def footer_contacts(art: Artifacts, p: NoParams) -> Outcome:
                 detail=t(
                     "Chân trang có đủ thông tin liên hệ.", "The footer has every contact field."
                 ),
-                found=f"{phone.group(0) if phone else ''}; {email.group(0) if email else ''}",
+                found=f"{phone}; {email}",
                 snippet=snippet,
             ),
         ),
