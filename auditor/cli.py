@@ -24,12 +24,18 @@ from auditor.crawl.connect import parse_connect_to
 from auditor.errors import AuditorError, InputError, UsageError
 from auditor.gate import GatePolicy, GateResult, load_baseline, parse_severity
 from auditor.gate import evaluate as gate_evaluate
-from auditor.models import LEVELS, AuditReport, Lang, Level, SummaryRow
+from auditor.models import LEVELS, AuditReport, Lang, Level, SummaryRow, Waiver
 from auditor.paths import fixtures_dir
 from auditor.registry import load_registry
 from auditor.report.json_report import report_json_schema, summary_json_schema
-from auditor.report.writer import KNOWN_FORMATS, build_summary_row
-from auditor.scan import ScanEvent, ScanPlan, build_plan, run_scan
+from auditor.report.writer import (
+    KNOWN_FORMATS,
+    build_summary_row,
+    write_agency_report,
+    write_summary,
+)
+from auditor.scan import ScanEvent, ScanPlan, ScanResult, build_plan, run_scan
+from auditor.waivers import apply_waivers, load_waivers
 
 EXIT_OK, EXIT_GATE, EXIT_INPUT = 0, 1, 2
 FORMATS = tuple(sorted(KNOWN_FORMATS))
@@ -180,6 +186,50 @@ def _summary_table(rows: Sequence[SummaryRow], lang: Lang) -> Table:
     return table
 
 
+WaiversOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--waivers",
+        help="YAML list of waivers ('comply or explain'): rule, domain (or *), reason, "
+        "approved_by, expires (YYYY-MM-DD). A waived failure keeps its status, shows its reason "
+        "and leaves the score and the gates; an expired waiver is ignored and noted.",
+    ),
+]
+
+
+def _waivers(path: Path | None, plan: ScanPlan) -> tuple[Waiver, ...]:
+    """The waivers file, validated against the plan's rule packs (before any request)."""
+    if path is None:
+        return ()
+    known = {rule.id for pack in plan.packs.values() for rule in pack.rules}
+    return load_waivers(path, known)
+
+
+def _apply_waivers(
+    plan: ScanPlan, result: ScanResult, reports: list[AuditReport], waivers: Sequence[Waiver]
+) -> list[AuditReport]:
+    """Mark waived findings, re-score and rewrite the reports and the summary."""
+    by_domain = {r.agency.domain: r for r in reports}
+    waived: list[AuditReport] = []
+    rows: list[SummaryRow] = []
+    for row in result.rows:
+        report = by_domain.get(row.agency.domain)
+        if report is None:
+            rows.append(row)
+            continue
+        fresh = apply_waivers(report, waivers, plan.packs[report.agency.domain].scoring)
+        if fresh is not report:
+            write_agency_report(fresh, plan.out_dir, plan.formats, plan.lang)
+        waived.append(fresh)
+        rows.append(build_summary_row(fresh, row.report_json, row.report_html))
+    result.rows = rows
+    if result.summary is not None:
+        result.summary = result.summary.model_copy(update={"agencies": tuple(rows)})
+        if len(plan.targets) > 1:
+            write_summary(result.summary, plan.out_dir, plan.formats, plan.lang, waived)
+    return waived
+
+
 def _policy(fail_under: float | None, fail_on: str | None, baseline: Path | None) -> GatePolicy:
     """The gates from the flags; the baseline is read now, before any request."""
     try:
@@ -192,7 +242,7 @@ def _policy(fail_under: float | None, fail_on: str | None, baseline: Path | None
     return GatePolicy(fail_under=fail_under, fail_on=severity, baseline=keys)
 
 
-def _run(plan: ScanPlan, quiet: bool, policy: GatePolicy) -> None:
+def _run(plan: ScanPlan, quiet: bool, policy: GatePolicy, waivers: Sequence[Waiver] = ()) -> None:
     reports: list[AuditReport] = []
 
     def progress(event: ScanEvent) -> None:
@@ -212,6 +262,8 @@ def _run(plan: ScanPlan, quiet: bool, policy: GatePolicy) -> None:
             )
 
     result = asyncio.run(run_scan(plan, progress))
+    if waivers:
+        reports = _apply_waivers(plan, result, reports, waivers)
     verdict = gate_evaluate(reports, policy)
     if not quiet:
         out.print(_summary_table(result.rows, plan.lang))
@@ -307,14 +359,15 @@ def scan(
     fail_under: FailUnderOpt = None,
     fail_on: FailOnOpt = None,
     baseline: BaselineOpt = None,
+    waivers: WaiversOpt = None,
     verbose: VerboseOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Crawl portals, check them against their regulation and write scored reports.
 
     Exit codes: 0 done and every gate passed; 1 a gate failed (--fail-under, --fail-on,
-    --baseline); 2 usage error or invalid input file (rule pack, registry, baseline),
-    reported before any request.
+    --baseline); 2 usage error or invalid input file (rule pack, registry, baseline,
+    waivers), reported before any request.
     """
     _setup_logging(verbose, quiet)
     try:
@@ -344,13 +397,14 @@ def scan(
             _parse_level(level),
         )
         policy = _policy(fail_under, fail_on, baseline)
+        accepted = _waivers(waivers, plan)
     except InputError as exc:
         for problem in exc.problems:
             err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
         _fail(f"{len(exc.problems)} problem(s) in the input files; nothing was fetched")
     except (AuditorError, ValueError) as exc:
         _fail(str(exc))
-    _run(plan, quiet, policy)
+    _run(plan, quiet, policy, accepted)
 
 
 @app.command()
@@ -367,6 +421,7 @@ def demo(
     fail_under: FailUnderOpt = None,
     fail_on: FailOnOpt = None,
     baseline: BaselineOpt = None,
+    waivers: WaiversOpt = None,
 ) -> None:
     """Serve the bundled Sóc Trăng demo portals on loopback and audit them (no internet).
 
@@ -399,13 +454,14 @@ def demo(
             plan = build_plan(
                 [], reg, None, out_dir, _parse_formats(fmt), _parse_lang(lang), as_of_date, settings
             )
+            accepted = _waivers(waivers, plan)
         except InputError as exc:
             for problem in exc.problems:
                 err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
-            _fail("invalid rule pack")
+            _fail(f"{len(exc.problems)} problem(s) in the input files; nothing was fetched")
         except AuditorError as exc:
             _fail(str(exc))
-        _run(plan, quiet, policy)
+        _run(plan, quiet, policy, accepted)
 
 
 @app.command("report")

@@ -76,8 +76,8 @@ def parse_severity(value: str) -> Severity:
 
 
 def counts_as_failure(finding: Finding) -> bool:
-    """A ``fail`` finding."""
-    return finding.status == "fail"
+    """A ``fail`` that no waiver in force covers."""
+    return finding.status == "fail" and not finding.waived
 
 
 def failures(reports: Iterable[AuditReport]) -> list[Failure]:

@@ -239,6 +239,19 @@ class Citation(Frozen):
         return out
 
 
+class Waiver(Frozen):
+    """A "comply or explain" exemption: rule ``rule`` on ``domain`` (``*``: every portal) is
+    accepted as failing for ``reason``, approved by ``approved_by``, until ``expires``
+    (inclusive). An expired waiver stays on the finding as a note but is ignored."""
+
+    rule: str
+    domain: str
+    reason: str
+    approved_by: str
+    expires: date
+    expired: bool = False  # past ``expires`` on the audit date
+
+
 class Finding(Frozen):
     """One rule's outcome for one agency."""
 
@@ -252,6 +265,13 @@ class Finding(Frozen):
     citation: Citation
     evidence: tuple[Evidence, ...] = ()
     fix: LocalText | None = None  # how to comply, from the rule
+    # a waiver matching this failure or warning; ``status`` stays the rule's own outcome
+    waiver: Waiver | None = None
+
+    @property
+    def waived(self) -> bool:
+        """Whether a waiver in force covers this finding (it then leaves the score)."""
+        return self.waiver is not None and not self.waiver.expired
 
 
 # --- scores and reports --------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 Each finding with status pass, warn or fail earns ``weight × credit`` (pass 1, warn
 ``warn_credit``, fail 0) out of ``weight``; ``not_applicable``, ``manual`` and ``error`` leave the
-denominator (``error`` means the auditor could not tell) and errors are counted apart.
+denominator (``error`` means the auditor could not tell) and errors are counted apart. A
+finding covered by a waiver in force ("comply or explain") leaves the denominator too and is
+counted under ``waived``; its status stays as the rule found it.
 
 Because errors leave the denominator, a portal that could hardly be seen would otherwise score on
 the few rules that could be judged (an unreachable portal would get 100 from its domain name).
@@ -34,7 +36,7 @@ def score(findings: Sequence[Finding], config: ScoringConfig) -> Score:
         by_category[category] = CategoryScore(
             label=config.categories.get(category) or LocalText(vi=category, en=category),
             score=percent(group, config.warn_credit),
-            weight=sum(f.weight for f in group if f.status in SCORED),
+            weight=sum(f.weight for f in group if f.status in SCORED and not f.waived),
             counts=counts(group),
         )
     return Score(
@@ -68,7 +70,7 @@ def percent(findings: Iterable[Finding], warn_credit: float) -> float | None:
     earned = 0.0
     possible = 0.0
     for finding in findings:
-        if finding.status not in SCORED:
+        if finding.status not in SCORED or finding.waived:
             continue
         possible += finding.weight
         earned += finding.weight * credit(finding.status, warn_credit)
@@ -94,10 +96,14 @@ def grade(total: float | None, config: ScoringConfig) -> str | None:
 
 
 def counts(findings: Iterable[Finding]) -> dict[str, int]:
-    """Number of findings by status, every status listed."""
+    """Number of findings by status, every status listed; ``waived`` too when any is."""
     out: dict[str, int] = dict.fromkeys(STATUSES, 0)
+    waived = 0
     for finding in findings:
         out[finding.status] += 1
+        waived += finding.waived
+    if waived:
+        out["waived"] = waived
     return out
 
 

@@ -90,6 +90,17 @@ class EvidenceView:
 
 
 @dataclass(frozen=True)
+class WaiverView:
+    """A waiver on a finding, ready to print."""
+
+    reason: str
+    approved_by: str
+    expires: str
+    expired: bool
+    scope: str
+
+
+@dataclass(frozen=True)
 class FindingView:
     """One finding, ready to print."""
 
@@ -104,6 +115,7 @@ class FindingView:
     severity: str
     weight: str
     evidence: tuple[EvidenceView, ...]
+    waiver: WaiverView | None = None
 
 
 @dataclass(frozen=True)
@@ -160,11 +172,15 @@ class StatusCount:
 # Sections of the agency page, in order; error and manual never mix with failures.
 _SECTIONS: tuple[tuple[str, tuple[Status, ...], str, str | None, bool], ...] = (
     ("failures", ("fail", "warn"), "section_failures", None, False),
+    ("waived", ("fail", "warn"), "section_waived", "waived_note", False),
     ("errors", ("error",), "section_errors", "errors_note", False),
     ("manual", ("manual",), "section_manual", "manual_note", False),
     ("passed", ("pass",), "section_passed", None, False),
     ("not-applicable", ("not_applicable",), "section_na", None, True),
 )
+
+
+_WAIVABLE = frozenset({"failures", "waived"})  # sections split by whether a waiver holds
 
 
 def _evidence_view(ev: Evidence, lang: Lang) -> EvidenceView:
@@ -192,6 +208,20 @@ def _finding_view(f: Finding, report: AuditReport, lang: Lang) -> FindingView:
         severity=severity_label(f.severity, lang),
         weight=format_number(f.weight, lang, 2).rstrip("0").rstrip(",."),
         evidence=tuple(_evidence_view(e, lang) for e in f.evidence),
+        waiver=_waiver_view(f, lang),
+    )
+
+
+def _waiver_view(f: Finding, lang: Lang) -> WaiverView | None:
+    w = f.waiver
+    if w is None:
+        return None
+    return WaiverView(
+        reason=w.reason,
+        approved_by=w.approved_by,
+        expires=format_date(w.expires, lang),
+        expired=w.expired,
+        scope=ui("all_portals", lang) if w.domain == "*" else w.domain,
     )
 
 
@@ -233,7 +263,13 @@ def _group(findings: Sequence[Finding], report: AuditReport, lang: Lang) -> list
 def _sections(report: AuditReport, lang: Lang) -> list[Section]:
     out: list[Section] = []
     for key, statuses, heading, note, collapsed in _SECTIONS:
-        chosen = [f for f in report.findings if f.status in statuses]
+        chosen = [
+            f
+            for f in report.findings
+            if f.status in statuses and (f.waived == (key == "waived") or key not in _WAIVABLE)
+        ]
+        if key == "waived" and not chosen:
+            continue  # the section exists only where waivers are used
         out.append(
             Section(
                 key=key,

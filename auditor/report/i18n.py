@@ -81,6 +81,20 @@ UI: dict[str, LocalText] = {
         "These requirements cannot be observed by a crawl; an inspector must check them. "
         "Not scored.",
     ),
+    "section_waived": t("Được miễn trừ (có giải trình)", "Waived (comply or explain)"),
+    "waived_note": t(
+        "Các tiêu chí chưa đạt nhưng đã được chấp thuận miễn trừ có thời hạn, kèm lý do. Không "
+        "tính vào điểm cho đến khi hết hạn.",
+        "Requirements not met but waived for a time, with a reason. Not scored until the waiver "
+        "expires.",
+    ),
+    "waiver": t("Miễn trừ", "Waiver"),
+    "waiver_expired": t(
+        "Miễn trừ đã hết hạn nên không được áp dụng", "Waiver expired, so it is ignored"
+    ),
+    "approved_by": t("Người phê duyệt", "Approved by"),
+    "expires": t("Hiệu lực đến", "Valid until"),
+    "all_portals": t("mọi cổng", "every portal"),
     "section_passed": t("Các tiêu chí đạt", "Passed"),
     "section_na": t("Không áp dụng", "Not applicable"),
     "none": t("Không có.", "None."),

@@ -3,7 +3,8 @@
 One ``<testsuite>`` per agency and one ``<testcase>`` per rule: ``classname`` is the document
 and article, ``name`` the rule id and title. ``fail`` is a ``<failure>``, ``error`` (the auditor
 could not tell) an ``<error>``, ``not_applicable`` and ``manual`` are ``<skipped>``; ``pass`` and
-``warn`` pass, a warning with a ``<system-out>`` note. Text from scanned pages is escaped by the
+``warn`` pass, a warning with a ``<system-out>`` note; a failure or warning under a waiver in
+force is ``<skipped>`` with the waiver's reason. Text from scanned pages is escaped by the
 XML writer, and characters XML 1.0 cannot hold are replaced.
 """
 
@@ -45,6 +46,11 @@ def _body(f: Finding, lang: Lang) -> str:
     parts += [_evidence(ev, lang) for ev in f.evidence]
     if f.fix is not None:
         parts.append(("Cách khắc phục: " if lang == "vi" else "How to fix: ") + f.fix.get(lang))
+    if f.waiver is not None and f.waiver.expired:
+        parts.append(
+            ("Miễn trừ đã hết hạn ngày " if lang == "vi" else "Waiver expired on ")
+            + f"{f.waiver.expires}: {f.waiver.reason}"
+        )
     return "\n".join(parts)
 
 
@@ -65,6 +71,12 @@ def _testcase(suite: ET.Element, f: Finding, lang: Lang) -> str:
         time="0",
     )
     severity = severity_label(f.severity, lang)
+    if f.waived and f.waiver is not None:
+        label = "Miễn trừ" if lang == "vi" else "Waived"
+        note = f"{label}: {f.waiver.reason} ({f.waiver.approved_by}, {f.waiver.expires})"
+        _sub(case, "skipped", message=note)
+        _sub(case, "system-out", f"{status_label(f.status, lang)}: {_body(f, lang)}")
+        return "skipped"
     if f.status == "fail":
         _sub(case, "failure", _body(f, lang), message=f.failure.get(lang), type=severity)
         return "failure"

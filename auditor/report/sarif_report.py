@@ -73,6 +73,15 @@ def _message(report: AuditReport, f: Finding, lang: Lang) -> str:
         lines.append(f"- … {more} " + ("bằng chứng khác" if lang == "vi" else "more"))
     if f.fix is not None:
         lines.append(("Cách khắc phục: " if lang == "vi" else "How to fix: ") + f.fix.get(lang))
+    if f.waiver is not None:
+        label = ("Miễn trừ" if lang == "vi" else "Waiver") + (
+            (" đã hết hạn, không áp dụng" if lang == "vi" else " expired, ignored")
+            if f.waiver.expired
+            else ""
+        )
+        lines.append(
+            f"{label}: {f.waiver.reason} ({f.waiver.approved_by}, {f.waiver.expires.isoformat()})"
+        )
     return "\n".join(lines)
 
 
@@ -207,6 +216,22 @@ def _result(report: AuditReport, f: Finding, rule_index: int, lang: Lang) -> dic
     }
     if related:
         result["relatedLocations"] = related
+    waiver = f.waiver
+    if waiver is not None and not waiver.expired:
+        result["suppressions"] = [
+            {
+                "kind": "external",
+                "status": "accepted",
+                "justification": f"{waiver.reason} ({waiver.approved_by}, "
+                f"{waiver.expires.isoformat()})",
+            }
+        ]
+    elif waiver is not None:
+        result["properties"]["expiredWaiver"] = {
+            "reason": waiver.reason,
+            "approvedBy": waiver.approved_by,
+            "expires": waiver.expires.isoformat(),
+        }
     return result
 
 

@@ -1,0 +1,199 @@
+"""Waivers ("comply or explain"): load and validate a waivers file, apply it to a report.
+
+A waivers file is a YAML list (or a mapping with a ``waivers:`` list) of entries::
+
+    - rule: st.d6k2.https            # a rule id of the pack in use
+      domain: sokhdt.soctrang.gov.vn  # or "*" for every portal
+      reason: Chuyển sang HTTPS khi nâng cấp hạ tầng quý 1/2027
+      approved_by: Sở KH&CN, văn bản 123/SKHCN
+      expires: 2027-03-31             # last day the waiver holds
+
+Every problem is reported as ``file:line: message`` before any request. A waiver covers a
+``fail`` or ``warn`` finding of its rule on its domain: the finding keeps its status, carries
+the waiver and leaves the score. A waiver past its date on the audit date is ignored and stays on
+the finding as a note.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from auditor.errors import InputError, Problem
+from auditor.models import AuditReport, Finding, Waiver, normalise_host
+from auditor.rules.schema import ScoringConfig
+from auditor.scoring import score
+from auditor.yamlsource import YamlSyntaxError, display_name, duplicate_keys, line_of, parse_yaml
+
+logger = logging.getLogger(__name__)
+
+ANY_DOMAIN = "*"
+WAIVABLE = frozenset({"fail", "warn"})
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class WaiverError(InputError):
+    """A waivers file is invalid; carries every problem found."""
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    rule: Text
+    domain: Text
+    reason: Text
+    approved_by: Text
+    expires: date
+
+
+class _File(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    waivers: list[_Entry] = Field(default_factory=list)
+
+
+def load_waivers(path: Path, known_rules: Collection[str] | None = None) -> tuple[Waiver, ...]:
+    """Read and validate a waivers file; :class:`WaiverError` lists every problem with its line.
+
+    ``known_rules``, when given, are the rule ids a waiver may name (those of the packs in use).
+    """
+    name = display_name(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise WaiverError([Problem(name, None, f"cannot read waivers: {exc}")]) from exc
+    try:
+        root, data = parse_yaml(text)
+    except YamlSyntaxError as exc:
+        raise WaiverError([Problem(name, exc.line, f"YAML syntax: {exc.message}")]) from exc
+    prefix: tuple[int | str, ...] = ()
+    if isinstance(data, list):
+        data = {"waivers": data}
+    elif isinstance(data, dict):
+        prefix = ("waivers",)
+    elif data is None:
+        return ()
+    else:
+        raise WaiverError([Problem(name, 1, "a waivers file is a list of waivers")])
+    problems = [
+        Problem(name, line, f"key {key!r} is repeated") for line, key in duplicate_keys(root)
+    ]
+    entries: list[_Entry] = []
+    try:
+        entries = _File.model_validate(data).waivers
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = tuple(error["loc"])  # ("waivers", index, field…)
+            node_loc = loc if prefix else loc[1:]
+            where = "waivers" + "".join(
+                f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc[1:]
+            )
+            problems.append(Problem(name, line_of(root, node_loc), f"{where}: {error['msg']}"))
+    raw = data.get("waivers")
+    if isinstance(raw, list):
+        problems += _cross_problems(name, root, prefix, raw, known_rules)
+    if problems:
+        raise WaiverError(sorted(problems, key=lambda p: p.line or 0))
+    return tuple(
+        Waiver(
+            rule=e.rule,
+            domain=e.domain if e.domain == ANY_DOMAIN else normalise_host(e.domain),
+            reason=e.reason,
+            approved_by=e.approved_by,
+            expires=e.expires,
+        )
+        for e in entries
+    )
+
+
+def _cross_problems(
+    name: str,
+    root: Any,
+    prefix: tuple[int | str, ...],
+    raw: list[Any],
+    known_rules: Collection[str] | None,
+) -> list[Problem]:
+    """Domains that are not host names, unknown rules and repeated waivers, read from the raw
+    entries so that they are reported alongside any field errors."""
+    problems: list[Problem] = []
+    seen: set[tuple[str, str]] = set()
+    for index, item in enumerate(raw):
+        if not isinstance(item, dict):
+            continue
+        rule, domain = item.get("rule"), item.get("domain")
+        if isinstance(domain, str):
+            domain = domain.strip()
+            if domain != ANY_DOMAIN and ("." not in domain or any(c in domain for c in "/: ")):
+                problems.append(
+                    Problem(
+                        name,
+                        line_of(root, (*prefix, index, "domain")),
+                        f"waivers[{index}].domain: {domain!r} is neither a domain name nor '*'",
+                    )
+                )
+        if isinstance(rule, str) and known_rules is not None and rule.strip() not in known_rules:
+            problems.append(
+                Problem(
+                    name,
+                    line_of(root, (*prefix, index, "rule")),
+                    f"waivers[{index}].rule: unknown rule {rule.strip()!r}",
+                )
+            )
+        if isinstance(rule, str) and isinstance(domain, str):
+            key = (rule.strip(), domain if domain == ANY_DOMAIN else normalise_host(domain))
+            if key in seen:
+                problems.append(
+                    Problem(
+                        name,
+                        line_of(root, (*prefix, index)),
+                        f"waivers[{index}]: rule {key[0]} on {key[1]} is waived twice",
+                    )
+                )
+            seen.add(key)
+    return problems
+
+
+def find_waiver(waivers: Sequence[Waiver], rule_id: str, domain: str) -> Waiver | None:
+    """The waiver of ``rule_id`` on ``domain``: one naming the domain first, else a ``*`` one."""
+    host = normalise_host(domain)
+    exact = [w for w in waivers if w.rule == rule_id and w.domain == host]
+    wildcard = [w for w in waivers if w.rule == rule_id and w.domain == ANY_DOMAIN]
+    return (exact + wildcard)[0] if exact or wildcard else None
+
+
+def waive(finding: Finding, waiver: Waiver | None, as_of: date) -> Finding:
+    """``finding`` with ``waiver`` attached (marked expired when ``as_of`` is past its date);
+    unchanged when there is no waiver or the finding is neither a failure nor a warning."""
+    if waiver is None or finding.status not in WAIVABLE:
+        return finding
+    expired = as_of > waiver.expires
+    return finding.model_copy(update={"waiver": waiver.model_copy(update={"expired": expired})})
+
+
+def apply_waivers(
+    report: AuditReport, waivers: Sequence[Waiver], scoring: ScoringConfig
+) -> AuditReport:
+    """``report`` with its waived findings marked and its score recomputed by ``scoring``
+    (the pack's): a waiver in force takes the finding out of the score."""
+    if not waivers:
+        return report
+    findings = tuple(
+        waive(f, find_waiver(waivers, f.rule_id, report.agency.domain), report.as_of)
+        for f in report.findings
+    )
+    for f in findings:
+        if f.waiver is not None and f.waiver.expired:
+            logger.warning(
+                "%s: waiver of %s expired on %s; the finding counts",
+                report.agency.domain,
+                f.rule_id,
+                f.waiver.expires.isoformat(),
+            )
+    if findings == report.findings:
+        return report
+    return report.model_copy(update={"findings": findings, "score": score(findings, scoring)})
