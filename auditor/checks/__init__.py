@@ -2,6 +2,7 @@
 
 PRIMITIVE_MODULES = (
     "accessibility",
+    "dns",
     "domain",
     "encoding",
     "freshness",
