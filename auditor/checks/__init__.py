@@ -3,6 +3,7 @@
 PRIMITIVE_MODULES = (
     "accessibility",
     "dns",
+    "documents",
     "domain",
     "encoding",
     "freshness",
@@ -10,5 +11,6 @@ PRIMITIVE_MODULES = (
     "layout",
     "mobile",
     "sections",
+    "support",
     "transport",
 )
