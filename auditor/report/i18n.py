@@ -112,6 +112,8 @@ UI: dict[str, LocalText] = {
     "errors": t("Lỗi kiểm tra", "Errors"),
     "grade_distribution": t("Phân bố xếp loại", "Grade distribution"),
     "grid": t("Mức đáp ứng theo điều khoản", "Compliance by article"),
+    "grid_short": t("Theo điều khoản", "By article"),
+    "report": t("Báo cáo", "Report"),
     "agencies_count": t("Số cơ quan", "Agencies"),
     "sort_hint": t("Bấm vào tiêu đề cột để sắp xếp.", "Click a column header to sort."),
     "legend": t("Chú giải", "Legend"),

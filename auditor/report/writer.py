@@ -24,10 +24,11 @@ from auditor.report.json_report import load_report, write_json, write_summary_js
 from auditor.report.junit_report import write_junit
 from auditor.report.ordering import article_key, worst_status
 from auditor.report.sarif_report import write_sarif
+from auditor.report.xlsx_report import write_summary_xlsx
 
 logger = logging.getLogger(__name__)
 
-KNOWN_FORMATS = frozenset({"json", "html", "csv", "sarif", "junit"})
+KNOWN_FORMATS = frozenset({"json", "html", "csv", "xlsx", "sarif", "junit"})
 COMBINED_FORMATS = frozenset(
     {"sarif", "junit"}
 )  # per agency, and for a scan all agencies in one file
@@ -76,8 +77,9 @@ def write_summary(
     lang: Lang,
     reports: Sequence[AuditReport] | None = None,
 ) -> list[Path]:
-    """Write ``summary.json``, ``index.html``, ``summary.csv``, ``summary.sarif`` (every
-    agency's results in one run) and/or ``summary.junit.xml`` to ``out_dir``.
+    """Write ``summary.json``, ``index.html``, ``summary.csv``, ``summary.xlsx``,
+    ``summary.sarif`` (every agency's results in one run) and/or ``summary.junit.xml`` to
+    ``out_dir``.
 
     ``reports`` are the agencies' reports, for the formats that combine their findings; when
     ``None`` they are read from ``out_dir`` (the rows' ``report_json``) if needed.
@@ -90,6 +92,8 @@ def write_summary(
         files.append(write_index_html(summary, out_dir / "index.html", lang))
     if "csv" in formats:
         files.append(write_summary_csv(summary, out_dir / "summary.csv", lang))
+    if "xlsx" in formats:
+        files.append(write_summary_xlsx(summary, out_dir / "summary.xlsx", lang))
     if formats & COMBINED_FORMATS:
         if reports is None:
             reports = _saved_reports(summary, out_dir)
