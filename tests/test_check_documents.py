@@ -9,10 +9,12 @@ from pydantic import ValidationError
 
 from auditor.checks.documents import (
     DocumentsParams,
+    ProjectsParams,
     documents_listing,
     fields_shown,
     file_links,
     is_document_file,
+    projects_listing,
     record_count,
 )
 from auditor.gather.artifacts import Artifacts, FileProbe
@@ -157,3 +159,38 @@ def test_demo_listings_pass_and_longphu_fails() -> None:
             assert out.evidence[0].url == "https://longphu.soctrang.gov.vn/"
         else:
             assert out.status == "pass", (domain, [e.detail.en for e in out.evidence])
+
+
+PROJECTS = (
+    "<html><body><main><h1>Dự án đầu tư</h1><table>"
+    "<tr><th>Tên dự án</th><th>Lĩnh vực</th><th>Tổng mức đầu tư</th><th>Nguồn vốn</th>"
+    "<th>Thời gian thực hiện</th><th>Tình trạng</th></tr>"
+    "<tr><td>Đường liên xã</td><td>Giao thông</td><td>45,6 tỷ</td><td>Ngân sách tỉnh</td>"
+    "<td>2025–2027</td><td>Đang thi công</td></tr></table></main></body></html>"
+)
+
+
+def _projects_site(html: str) -> Artifacts:
+    home = page(HOME, HOME_HTML.replace("/van-ban/'>Văn bản pháp luật", "/du-an/'>Dự án đầu tư"))
+    return art(home, page(HOME + "du-an/", html))
+
+
+def test_projects_listing_core_fields_pass_and_missing_ones_warn() -> None:
+    out = projects_listing(_projects_site(PROJECTS), ProjectsParams())
+    assert out.status == "pass"
+    assert out.evidence[0].found == (
+        "ten du an, linh vuc, thoi gian thuc hien, tong muc dau tu, nguon von, tinh trang"
+    )
+    full = ProjectsParams(fields=("name", "goal", "donor"))
+    out = projects_listing(_projects_site(PROJECTS), full)
+    assert out.status == "warn"
+    assert out.evidence[0].detail.en == ("The project listing «Dự án đầu tư» lacks: goal, donor.")
+    strict = ProjectsParams(fields=("goal",), missing_status="fail")
+    assert projects_listing(_projects_site(PROJECTS), strict).status == "fail"
+    assert projects_listing(art(page(HOME, HOME_HTML)), ProjectsParams()).status == "warn"
+
+
+def test_demo_project_listings_show_the_core_fields() -> None:
+    for domain, site in demo_artifacts().items():
+        out = projects_listing(site, ProjectsParams())
+        assert out.status == "pass", (domain, out.evidence[0].detail.en)

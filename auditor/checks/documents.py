@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 from urllib.parse import unquote, urljoin, urlsplit
 
 from pydantic import field_validator
@@ -43,6 +44,27 @@ DOCUMENT_FIELDS: dict[str, tuple[tuple[str, ...], str, str]] = {
     ),
     "summary": (("trich yeu", "tom tat", "noi dung", "ten van ban"), "trích yếu", "summary"),
 }
+# Project records (NĐ 43/2011 Đ10 k1 h; Lâm Đồng Đ7 k15): field id: (folded labels, vi, en)
+PROJECT_FIELDS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "name": (("ten du an", "du an", "ten cong trinh"), "tên dự án", "project name"),
+    "goal": (("muc tieu", "muc dich"), "mục tiêu", "goal"),
+    "field": (("linh vuc", "nganh"), "lĩnh vực", "field"),
+    "type": (("loai du an", "nhom du an", "loai hinh", "hinh thuc dau tu"), "loại dự án", "type"),
+    "duration": (
+        ("thoi gian thuc hien", "thoi gian", "tien do", "thoi han"),
+        "thời gian thực hiện",
+        "duration",
+    ),
+    "budget": (
+        ("tong muc dau tu", "kinh phi", "tong von", "quy mo von", "von dau tu", "gia tri"),
+        "kinh phí",
+        "budget",
+    ),
+    "funding": (("nguon von", "hinh thuc tai tro", "loai von"), "nguồn vốn", "funding type"),
+    "donor": (("nha tai tro", "don vi tai tro"), "nhà tài trợ", "donor"),
+    "status": (("tinh trang", "trang thai", "giai doan"), "tình trạng", "status"),
+}
+PROJECT_CORE = ("name", "field", "duration", "budget", "funding", "status")
 _LABEL_NODES = "th, dt, label, strong, b, td, span, caption, .label, .title"
 _MAX_LABEL_WORDS = 6
 # 25/2026/QĐ-UBND, 12/CT-UBND, 215/KH-UBND, 1234/UBND-VP
@@ -118,13 +140,15 @@ def _label_texts(page: Page) -> list[str]:
     return out
 
 
-def fields_shown(pages: list[Page]) -> dict[str, str]:
-    """The record fields that ``pages`` label (field id → the label seen); a document number
-    written in the records counts for ``number`` even without a label."""
+def fields_shown(
+    pages: list[Page], catalogue: dict[str, tuple[tuple[str, ...], str, str]] = DOCUMENT_FIELDS
+) -> dict[str, str]:
+    """The record fields of ``catalogue`` that ``pages`` label (field id → the label seen); a
+    document number written in the records counts for ``number`` even without a label."""
     found: dict[str, str] = {}
     for page in pages:
         labels = _label_texts(page)
-        for field_id, (names, _vi, _en) in DOCUMENT_FIELDS.items():
+        for field_id, (names, _vi, _en) in catalogue.items():
             if field_id in found:
                 continue
             for name in names:
@@ -132,7 +156,7 @@ def fields_shown(pages: list[Page]) -> dict[str, str]:
                 if hit is not None:
                     found[field_id] = hit.strip()
                     break
-        if "number" not in found:
+        if "number" in catalogue and "number" not in found:
             number = _NUMBER.search(page.main_text)
             if number is not None:
                 found["number"] = number.group(0)
@@ -413,3 +437,101 @@ def documents_listing(art: Artifacts, p: DocumentsParams) -> Outcome:
     status: Status = "fail" if "fail" in statuses else "error" if "error" in statuses else "pass"
     ordered = sorted(parts, key=lambda se: {"fail": 0, "error": 1}.get(se[0], 2))
     return Outcome(status=status, evidence=tuple(e for _, e in ordered))
+
+
+class ProjectsParams(Params):
+    """What a project listing should show (a hint by default: missing fields ``warn``)."""
+
+    sections: tuple[str, ...] = ("projects", "investment")
+    fields: tuple[str, ...] = PROJECT_CORE
+    missing_status: Literal["warn", "fail"] = "warn"
+
+    @field_validator("fields")
+    @classmethod
+    def _known(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [f for f in value if f not in PROJECT_FIELDS]
+        if unknown:
+            raise ValueError(f"unknown field(s) {unknown}; known: {sorted(PROJECT_FIELDS)}")
+        return value
+
+    @field_validator("sections")
+    @classmethod
+    def _sections(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [v for v in value if v not in load_catalogue().sections]
+        if unknown:
+            raise ValueError(f"unknown section(s) {unknown}")
+        return value
+
+
+@check("projects_listing", params=ProjectsParams)
+def projects_listing(art: Artifacts, p: ProjectsParams) -> Outcome:
+    """The project listing linked from the home page labels each record's name, field,
+    duration, budget, funding type and status (and goal, type, donor when asked)."""
+    home = art.home
+    if home is None:
+        return Outcome(
+            status="error",
+            evidence=(
+                Evidence(
+                    url=art.start_url,
+                    detail=t("Không tải được trang chủ.", "The home page could not be fetched."),
+                    found=art.home_error,
+                ),
+            ),
+        )
+    listings = [lst for lst in (find_listing(art, sid) for sid in p.sections) if lst is not None]
+    if not listings:
+        return Outcome(
+            status=p.missing_status,
+            evidence=(
+                Evidence(
+                    url=home.url,
+                    detail=t(
+                        "Không tìm thấy danh mục dự án liên kết từ trang chủ.",
+                        "No project listing linked from the home page was found.",
+                    ),
+                    expected=", ".join(
+                        load_catalogue().sections[sid].labels[0] for sid in p.sections
+                    ),
+                ),
+            ),
+        )
+    scored = [(lst, fields_shown([lst.page], PROJECT_FIELDS)) for lst in listings]
+    listing, shown = max(scored, key=lambda ls: len([f for f in p.fields if f in ls[1]]))
+    missing = [f for f in p.fields if f not in shown]
+    names = PROJECT_FIELDS
+    if missing or listing.records == 0:
+        lacking = [names[f][1] for f in missing] or ["bản ghi/records"]
+        return Outcome(
+            status=p.missing_status,
+            evidence=(
+                Evidence(
+                    url=listing.page.url,
+                    detail=t(
+                        f"Danh mục dự án «{listing.link.text}» thiếu: " + ", ".join(lacking) + ".",
+                        f"The project listing «{listing.link.text}» lacks: "
+                        + ", ".join(names[f][2] for f in missing or ())
+                        + ("" if missing else "records")
+                        + ".",
+                    ),
+                    expected=", ".join(names[f][1] for f in p.fields),
+                    found=", ".join(shown.values()) or None,
+                ),
+            ),
+        )
+    return Outcome(
+        status="pass",
+        evidence=(
+            Evidence(
+                url=listing.page.url,
+                detail=t(
+                    f"Danh mục dự án «{listing.link.text}» ({listing.records} dự án) ghi đủ: "
+                    + ", ".join(names[f][1] for f in p.fields)
+                    + ".",
+                    f"The project listing «{listing.link.text}» ({listing.records} projects) "
+                    "shows: " + ", ".join(names[f][2] for f in p.fields) + ".",
+                ),
+                found=", ".join(shown[f] for f in p.fields),
+            ),
+        ),
+    )
