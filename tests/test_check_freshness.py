@@ -95,3 +95,15 @@ def test_min_working_days_is_a_lower_bound() -> None:
         (date(2026, 1, 1), date(2026, 3, 1)),
     ):
         assert min_working_days(start, end) <= working_days_between(start, end)
+
+
+def test_a_later_date_inside_an_old_article_does_not_make_it_fresh() -> None:
+    home = page(HOME, _home("<li><a href='/tin-tuc/a.html'>Thông báo tuyển sinh năm 2025</a></li>"))
+    article = page(
+        "https://soctrang.gov.vn/tin-tuc/a.html",
+        "<html><body><main><article><h1>Thông báo</h1><p>Ngày đăng: 03/01/2025</p>"
+        "<p>Hạn nộp hồ sơ đến ngày 18/11/2026.</p></article></main></body></html>",
+    )
+    out = news_fresh(art(home, article), P)
+    assert out.status == "fail"
+    assert out.evidence[0].found is not None and out.evidence[0].found.startswith("03/01/2025")

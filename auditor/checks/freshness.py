@@ -46,13 +46,14 @@ def news_pages(art: Artifacts, section_id: str) -> list[Page]:
 
 
 def page_news_dates(page: Page) -> list[date]:
-    """Dates a page shows: in its main text, else (article pages only) in its markup
-    (``<time datetime>``, ``article:published_time``, ``DC.date``…). The markup of listing and
-    home pages is not read: their ``DC.date`` dates the page, not a news item."""
+    """News dates of a page. A listing or home page: every date of its main text (its markup
+    is not read: ``DC.date`` dates the page, not a news item). An article page: the first date
+    of its main text (the byline; later dates in the story may be deadlines or events), else
+    the dates of its markup (``<time datetime>``, ``article:published_time``, ``DC.date``…)."""
     shown = find_dates(page.main_text)
-    if shown or not page.is_article:
+    if not page.is_article:
         return shown
-    return page_dates(page.tree)
+    return shown[:1] or page_dates(page.tree)
 
 
 def dated_items(pages: list[Page], as_of: date) -> list[tuple[date, str]]:
