@@ -11,7 +11,7 @@ from auditor.config import CrawlSettings
 from auditor.crawl.crawler import crawl_site
 from auditor.crawl.fetcher import Fetcher
 from auditor.fixtureserver import FixtureServer
-from auditor.gather.artifacts import Artifacts
+from auditor.gather.artifacts import Artifacts, FileProbe, SearchProbe
 from auditor.gather.build import _with_query, gather
 from auditor.paths import fixtures_dir
 from auditor.registry import load_registry
@@ -86,3 +86,85 @@ def test_document_files_probed_except_where_there_is_no_listing() -> None:
             assert probe.status == 200 and probe.content_type == "application/pdf", domain
             assert probe.magic.startswith(b"%PDF"), domain
             assert "/van-ban/files/" in probe.url and probe.listing_url.endswith("/van-ban/")
+
+
+def _unit_site(form: str) -> Artifacts:
+    from tests.factories import art, page
+
+    home = page(
+        "https://soctrang.gov.vn/",
+        f"<html><body><header>{form}</header><nav><a href='/tin-tuc/'>Tin tức</a>"
+        "<a href='/van-ban/'>Văn bản</a></nav><main><a href='/tin-tuc/a.html'>"
+        "Tỉnh tổ chức hội nghị xúc tiến đầu tư</a></main></body></html>",
+    )
+    article = page(
+        "https://soctrang.gov.vn/tin-tuc/a.html",
+        "<html><body><main><article><h1>Tỉnh tổ chức hội nghị xúc tiến đầu tư</h1>"
+        "<p>19/11/2026</p></article></main></body></html>",
+    )
+    listing = page(
+        "https://soctrang.gov.vn/van-ban/",
+        "<html><body><main><table><tr><td>1/QĐ-UBND</td><td>x</td>"
+        "<td><a href='/f/1.pdf'>Tải về</a></td></tr></table><a href='/f/2.docx'>Tải</a>"
+        "<a href='/f/3.pdf'>Tải</a></main></body></html>",
+    )
+    return art(home, article, listing)
+
+
+def _mock_fetcher(seen: list[str]) -> Fetcher:
+    import httpx
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        if request.url.path == "/f/1.pdf":
+            return httpx.Response(404, headers={"content-type": "text/html"}, content=b"<html>")
+        if request.url.path.startswith("/f/"):
+            return httpx.Response(
+                200, headers={"content-type": "application/pdf"}, content=b"%PDF-1"
+            )
+        results = "<html><body><main><a href='/tin-tuc/a.html'>Hội nghị</a></main></body></html>"
+        return httpx.Response(200, headers={"content-type": "text/html"}, content=results.encode())
+
+    return Fetcher(CrawlSettings(retries=0), transport=httpx.MockTransport(handler))
+
+
+def test_probes_with_a_mock_transport() -> None:
+    from auditor.gather.build import probe_document_files, probe_search
+
+    form = "<form role='search' action='/tim-kiem'><input type='search' name='q'></form>"
+    site = _unit_site(form)
+    seen: list[str] = []
+
+    async def run() -> tuple[SearchProbe | None, tuple[FileProbe, ...]]:
+        async with _mock_fetcher(seen) as fetcher:
+            return await probe_search(fetcher, site), await probe_document_files(fetcher, site)
+
+    search, files = asyncio.run(run())
+    assert search is not None and search.response is not None
+    assert search.headline == "Tỉnh tổ chức hội nghị xúc tiến đầu tư"
+    assert [(f.url.rsplit("/", 1)[1], f.status) for f in files] == [
+        ("1.pdf", 404),
+        ("2.docx", 200),
+    ]
+    assert len(seen) == 3
+
+
+def test_search_probe_notes_what_it_did_not_try() -> None:
+    from auditor.gather.build import probe_search
+
+    seen: list[str] = []
+    post = (
+        "<form role='search' action='/tim-kiem' method='post'><input type='search' name='q'></form>"
+    )
+    external = "<form role='search' action='https://cse.google.com/'><input name='q'></form>"
+
+    async def run(form: str) -> SearchProbe | None:
+        async with _mock_fetcher(seen) as fetcher:
+            return await probe_search(fetcher, _unit_site(form))
+
+    probe = asyncio.run(run(post))
+    assert probe is not None and probe.response is None and probe.note == "POST form"
+    probe = asyncio.run(run(external))
+    assert probe is not None and "another host" in (probe.note or "")
+    assert asyncio.run(run("")) is None
+    assert seen == []
