@@ -16,7 +16,6 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from auditor import __version__
 from auditor.config import CrawlSettings
@@ -27,6 +26,7 @@ from auditor.gate import evaluate as gate_evaluate
 from auditor.models import LEVELS, AuditReport, Lang, Level, SummaryRow, Waiver
 from auditor.paths import fixtures_dir
 from auditor.registry import load_registry
+from auditor.report.console import ScanProgress, summary_table
 from auditor.report.json_report import report_json_schema, summary_json_schema
 from auditor.report.writer import (
     KNOWN_FORMATS,
@@ -158,34 +158,6 @@ def _setup_logging(verbose: bool, quiet: bool) -> None:
         logging.getLogger(noisy).setLevel(max(level, logging.INFO))
 
 
-def _summary_table(rows: Sequence[SummaryRow], lang: Lang) -> Table:
-    vi = lang == "vi"
-    table = Table(title="Kết quả kiểm tra" if vi else "Audit results")
-    for col in (
-        ("Cơ quan" if vi else "Agency"),
-        ("Tên miền" if vi else "Domain"),
-        ("Cấp" if vi else "Level"),
-        ("Điểm" if vi else "Score"),
-        ("Hạng" if vi else "Grade"),
-        ("Không đạt" if vi else "Failed"),
-        ("Cảnh báo" if vi else "Warnings"),
-        ("Lỗi kiểm tra" if vi else "Errors"),
-    ):
-        table.add_column(col, overflow="fold")
-    for row in sorted(rows, key=lambda r: -(r.score if r.score is not None else -1)):
-        table.add_row(
-            row.agency.name,
-            row.agency.domain,
-            row.agency.level,
-            "-" if row.score is None else f"{row.score:.1f}",
-            row.grade or "-",
-            str(row.counts.get("fail", 0)),
-            str(row.counts.get("warn", 0)),
-            str(row.counts.get("error", 0)),
-        )
-    return table
-
-
 WaiversOpt = Annotated[
     Path | None,
     typer.Option(
@@ -242,38 +214,54 @@ def _policy(fail_under: float | None, fail_on: str | None, baseline: Path | None
     return GatePolicy(fail_under=fail_under, fail_on=severity, baseline=keys)
 
 
-def _run(plan: ScanPlan, quiet: bool, policy: GatePolicy, waivers: Sequence[Waiver] = ()) -> None:
+def _run(
+    plan: ScanPlan,
+    quiet: bool,
+    policy: GatePolicy,
+    waivers: Sequence[Waiver] = (),
+    verbose: bool = False,
+) -> None:
     reports: list[AuditReport] = []
+    live = ScanProgress(err, [t.agency for t in plan.targets], plan.lang)
+    live.enabled = live.enabled and not quiet and not verbose
 
     def progress(event: ScanEvent) -> None:
         if event.report is not None:
             reports.append(event.report)
         if quiet:
             return
-        if event.kind == "start":
-            err.print(f"[dim]→ {event.agency.domain}[/]", highlight=False)
-        elif event.report is not None:
+        result = ""
+        if event.report is not None:
             s = event.report.score
             total = "-" if s.total is None else f"{s.total:.1f}"
-            err.print(
-                f"[green]✓[/] {event.agency.domain}: {total} {s.grade or ''} "
-                f"({event.report.crawl.pages_fetched} pages)",
-                highlight=False,
-            )
+            result = f"{total} {s.grade or ''} ({event.report.crawl.pages_fetched} pages)"
+        if live.enabled:
+            live.on_event(event.kind, event.agency, result)
+        elif event.kind == "start":
+            err.print(f"[dim]→ {event.agency.domain}[/]", highlight=False)
+        else:
+            err.print(f"[green]✓[/] {event.agency.domain}: {result}", highlight=False)
 
-    result = asyncio.run(run_scan(plan, progress))
+    with live:
+        result = asyncio.run(run_scan(plan, progress))
     if waivers:
         reports = _apply_waivers(plan, result, reports, waivers)
     verdict = gate_evaluate(reports, policy)
     if not quiet:
-        out.print(_summary_table(result.rows, plan.lang))
+        out.print(summary_table(result.rows, plan.lang, out.width))
         vi = plan.lang == "vi"
         out.print(
-            ("Báo cáo: " if vi else "Reports: ") + str(plan.out_dir.resolve()), highlight=False
+            ("Báo cáo: " if vi else "Reports: ") + str(plan.out_dir.resolve()),
+            highlight=False,
+            soft_wrap=True,
         )
         index = plan.out_dir / "index.html"
         if index.exists():
-            out.print(("Tổng hợp: " if vi else "Summary: ") + str(index.resolve()), highlight=False)
+            out.print(
+                ("Tổng hợp: " if vi else "Summary: ") + str(index.resolve()),
+                highlight=False,
+                soft_wrap=True,
+            )
     _conclude(result.rows, verdict, quiet, plan.out_dir)
 
 
@@ -404,7 +392,7 @@ def scan(
         _fail(f"{len(exc.problems)} problem(s) in the input files; nothing was fetched")
     except (AuditorError, ValueError) as exc:
         _fail(str(exc))
-    _run(plan, quiet, policy, accepted)
+    _run(plan, quiet, policy, accepted, verbose)
 
 
 @app.command()
@@ -461,7 +449,7 @@ def demo(
             _fail(f"{len(exc.problems)} problem(s) in the input files; nothing was fetched")
         except AuditorError as exc:
             _fail(str(exc))
-        _run(plan, quiet, policy, accepted)
+        _run(plan, quiet, policy, accepted, verbose)
 
 
 @app.command("report")
