@@ -34,6 +34,8 @@ def evaluate_rule(pack: Pack, rule: Rule, art: Artifacts) -> Finding:
             outcome = Outcome(status="manual", evidence=(_manual_evidence(),))
         else:
             outcome = run_check(rule.check, art, rule.id)
+            if rule.advisory and outcome.status == "fail":
+                outcome = Outcome(status="warn", evidence=outcome.evidence)
     return Finding(
         rule_id=rule.id,
         title=rule.title,

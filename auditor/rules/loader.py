@@ -59,7 +59,7 @@ class Pack:
     scoring: ScoringConfig
     source: Path
     extends: str | None = None
-    retired: tuple[tuple[str, str], ...] = ()  # (rule id, reason) of base rules left out
+    retired: tuple[tuple[Rule, str], ...] = ()  # base rules left out, with the reason
 
     @property
     def document(self) -> str:
@@ -345,7 +345,7 @@ def _assemble(header: PackHeader, rules: list[Rule], base: Pack | None, path: Pa
         scoring=ScoringConfig(grades=grades, warn_credit=warn, categories=categories),
         source=path,
         extends=header.extends,
-        retired=(base.retired if base else ()) + tuple(header.retire.items()),
+        retired=base.retired if base else (),
     )
 
 
@@ -371,8 +371,10 @@ def _change_base(
                     f"{closest(str(key), known)}",
                 )
     rules: list[Rule] = []
+    retired: list[tuple[Rule, str]] = []
     for rule in base.rules:
         if rule.id in retire:
+            retired.append((rule, str(retire[rule.id])))
             continue
         if rule.id not in overrides:
             rules.append(rule)
@@ -388,7 +390,7 @@ def _change_base(
             add(("pack", "overrides", rule_id, "params"), f"pack: overrides {rule_id!r}: {message}")
 
         rules.append(_override(rule, parsed, checks, problem))
-    return replace(base, rules=tuple(rules))
+    return replace(base, rules=tuple(rules), retired=base.retired + tuple(retired))
 
 
 def _override(

@@ -143,6 +143,8 @@ class Rule(Frozen):
     effective_from: date | None = None
     effective_to: date | None = None  # last day in force
     manual: bool = False  # a crawl cannot see it: reported for human review
+    # the text only encourages it ("khuyến khích", "có thể"): a failure is reported as ``warn``
+    advisory: bool = False
     check: CheckNode | None = Field(default=None, validate_default=True)
 
     @field_validator("citation")
