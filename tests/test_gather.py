@@ -4,6 +4,7 @@ probe and the documents file probes."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import date
 from functools import lru_cache
 
@@ -167,4 +168,26 @@ def test_search_probe_notes_what_it_did_not_try() -> None:
     probe = asyncio.run(run(external))
     assert probe is not None and "another host" in (probe.note or "")
     assert asyncio.run(run("")) is None
+    assert seen == []
+
+
+def test_search_probe_respects_robots() -> None:
+    from auditor.gather.build import probe_search
+    from auditor.models import RobotsInfo
+
+    form = "<form role='search' action='/tim-kiem'><input type='search' name='q'></form>"
+    robots = RobotsInfo(
+        url="https://soctrang.gov.vn/robots.txt",
+        status=200,
+        text="User-agent: *\nDisallow: /tim-kiem",
+    )
+    site = dataclasses.replace(_unit_site(form), robots=robots)
+    seen: list[str] = []
+
+    async def run() -> SearchProbe | None:
+        async with _mock_fetcher(seen) as fetcher:
+            return await probe_search(fetcher, site)
+
+    probe = asyncio.run(run())
+    assert probe is not None and probe.note == "robots.txt disallows the search page"
     assert seen == []

@@ -6,6 +6,7 @@ import asyncio
 import dataclasses
 import logging
 import unicodedata
+from collections.abc import Callable
 from datetime import date
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -14,6 +15,7 @@ from auditor.checks.language import find_version_link
 from auditor.checks.support import headline_query, recent_headline, search_forms
 from auditor.crawl.crawler import SiteCrawl
 from auditor.crawl.fetcher import Fetcher
+from auditor.crawl.robots import RobotsRules
 from auditor.gather.artifacts import Artifacts, FileProbe, SearchProbe
 from auditor.gather.page import Link, Page
 from auditor.models import Agency, PageSnapshot, Registry, normalise_host
@@ -75,6 +77,15 @@ def _with_query(action: str, fields: list[tuple[str, str]], encoding: str = "utf
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
 
+def _robots_allow(fetcher: Fetcher, art: Artifacts) -> Callable[[str], bool]:
+    """Whether robots.txt lets the crawl fetch a URL (everything, when it is not respected or
+    was not read)."""
+    robots = art.robots
+    if not fetcher.settings.respect_robots or robots is None or robots.status != 200:
+        return lambda _url: True
+    return RobotsRules(robots.text, fetcher.settings.user_agent).can_fetch
+
+
 async def probe_search(fetcher: Fetcher, art: Artifacts) -> SearchProbe | None:
     """Submit the home page's search form with a word of a recent headline (``None`` when the
     home page has no search form)."""
@@ -101,6 +112,8 @@ async def probe_search(fetcher: Fetcher, art: Artifacts) -> SearchProbe | None:
         )
     encoding = home.snapshot.detected_encoding or "utf-8"
     url = _with_query(form.action, [*form.hidden, (form.param, query)], encoding)
+    if not _robots_allow(fetcher, art)(url):
+        return dataclasses.replace(base, action=url, note="robots.txt disallows the search page")
     logger.debug("search probe %s (headline %r)", url, headline.text)
     response = await fetcher.fetch(url, depth=1)
     return dataclasses.replace(base, action=url, response=response)
@@ -111,7 +124,8 @@ async def probe_document_files(fetcher: Fetcher, art: Artifacts) -> tuple[FilePr
     listing = find_listing(art, "legal_documents")
     if listing is None:
         return ()
-    links = file_links(listing.page)[:_MAX_DOC_FILES]
+    allowed = _robots_allow(fetcher, art)
+    links = [link for link in file_links(listing.page) if allowed(link.url)][:_MAX_DOC_FILES]
     snaps = await asyncio.gather(*(fetcher.fetch(link.url, depth=2) for link in links))
     return tuple(
         FileProbe(
