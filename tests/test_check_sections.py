@@ -243,3 +243,21 @@ def test_section_link_to_a_document_file_counts() -> None:
     )
     out = sections_present(art(home, failed=(pdf,)), SectionsParams(sections=("planning",)))
     assert out.status == "pass" and "application/pdf" in out.evidence[0].detail.en
+
+
+def test_section_link_that_redirects_to_the_home_page_does_not_count() -> None:
+    home = page("https://soctrang.gov.vn/", _home('<a href="/tuyen-dung/">Tuyển dụng</a>'))
+    moved = PageSnapshot(
+        url="https://soctrang.gov.vn/tuyen-dung/",
+        final_url="https://soctrang.gov.vn/",
+        status=200,
+        headers=(("content-type", "text/html; charset=utf-8"),),
+        body=_home("").encode(),
+        detected_encoding="utf-8",
+    )
+    from auditor.gather.page import Page
+
+    site = art(home, Page(moved))
+    out = sections_present(site, SectionsParams(sections=("recruitment",)))
+    assert out.status == "fail"
+    assert "back to the home page" in out.evidence[0].detail.en

@@ -168,6 +168,20 @@ def _judge_target(
                 found=cause,
             ),
         )
+    home = art.home
+    home_urls = {home.url.rstrip("/"), home.snapshot.url.rstrip("/")} if home else set()
+    if page.url.rstrip("/") in home_urls and link.url.rstrip("/") not in home_urls:
+        return _Verdict(
+            "fail",
+            Evidence(
+                url=link.url,
+                detail=t(
+                    f"{name.vi}: {seen.vi} chỉ chuyển về trang chủ.",
+                    f"{name.en}: {seen.en} only leads back to the home page.",
+                ),
+                found=page.url,
+            ),
+        )
     words = fold_words(page.main_text).split()
     folded = f" {' '.join(words)} "
     placeholder = next((p for p in _PLACEHOLDERS if f" {p} " in folded), None)
