@@ -11,6 +11,7 @@ from auditor.checks.layout import (
     footer_contacts,
     footer_phone,
     header_agency_name,
+    header_emblem,
 )
 from auditor.checks.registry import NoParams
 from auditor.langid import identify
@@ -179,3 +180,22 @@ def test_header_name_is_manual_when_the_name_was_only_guessed() -> None:
     out = header_agency_name(art(home, agency=guessed), NoParams())
     assert out.status == "manual"
     assert "--name" in out.evidence[0].detail.en and out.evidence[0].found == "Sở X"
+
+
+@pytest.mark.parametrize(
+    ("header", "status"),
+    [
+        ('<header><img src="/static/quoc-huy.svg" alt="Quốc huy"></header>', "pass"),
+        ('<header><img src="/img/logo-ubnd.png" alt=""></header>', "pass"),
+        ('<header><img src="/img/banner1.jpg" alt=""></header>', "error"),
+        ("<header><h1>Ủy ban nhân dân tỉnh Sóc Trăng</h1></header>", "fail"),
+    ],
+)
+def test_header_emblem(header: str, status: str) -> None:
+    home = page("https://soctrang.gov.vn/", f"<body>{header}<main>Nội dung</main></body>")
+    out = header_emblem(art(home), NoParams())
+    assert out.status == status
+    if status == "pass":
+        assert out.evidence[0].found in ("Quốc huy", "/img/logo-ubnd.png")
+    if status == "error":
+        assert out.evidence[0].found == "/img/banner1.jpg"

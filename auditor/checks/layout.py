@@ -231,6 +231,89 @@ def header_agency_name(art: Artifacts, p: NoParams) -> Outcome:
     )
 
 
+_EMBLEM_WORDS = ("quoc huy", "quochuy", "quoc-huy", "logo", "bieu trung", "emblem", "huy hieu")
+_HEADER = "header, [role=banner], #header, .header, #banner, .banner, .site-header"
+
+
+def _emblem_hint(values: list[str]) -> str | None:
+    for value in values:
+        folded = fold(value)
+        if any(word in folded for word in _EMBLEM_WORDS):
+            return value
+    return None
+
+
+@check("header_emblem")
+def header_emblem(art: Artifacts, p: NoParams) -> Outcome:
+    """The top of the home page shows the national emblem or the agency's logo (an image in
+    the header whose ``alt``, ``title``, ``src`` or class says so)."""
+    home = art.home
+    if home is None:
+        return Outcome(
+            status="error",
+            evidence=(
+                Evidence(
+                    url=art.start_url,
+                    detail=t("Không tải được trang chủ.", "The home page could not be fetched."),
+                    found=art.home_error,
+                ),
+            ),
+        )
+    regions = home.tree.css(_HEADER)
+    images = [img for region in regions for img in region.css("img, svg, [role=img]")]
+    if not regions:  # no marked-up header: the first images of the page are its top
+        images = home.tree.css("img, svg, [role=img]")[:3]
+    for img in images:
+        attrs = img.attributes
+        values = [attrs.get(k) or "" for k in ("alt", "title", "aria-label", "src", "class", "id")]
+        hint = _emblem_hint(values)
+        if hint is not None:
+            return Outcome(
+                status="pass",
+                evidence=(
+                    Evidence(
+                        url=home.url,
+                        detail=t(
+                            "Đầu trang có quốc huy/biểu trưng.",
+                            "The header shows the emblem or logo.",
+                        ),
+                        found=hint[:120],
+                    ),
+                ),
+            )
+    if images:
+        return Outcome(
+            status="error",
+            evidence=(
+                Evidence(
+                    url=home.url,
+                    detail=t(
+                        "Đầu trang có hình ảnh nhưng không xác định được đó là quốc huy hay "
+                        "biểu trưng (alt/src không cho biết).",
+                        "The header has images, but nothing says one is the emblem or logo "
+                        "(alt/src do not tell).",
+                    ),
+                    found=", ".join(
+                        (i.attributes.get("src") or i.tag or "")[:60] for i in images[:3]
+                    ),
+                ),
+            ),
+        )
+    return Outcome(
+        status="fail",
+        evidence=(
+            Evidence(
+                url=home.url,
+                detail=t(
+                    "Đầu trang không có quốc huy hay biểu trưng của cơ quan.",
+                    "The header shows no emblem or logo.",
+                ),
+                expected='<img alt="Quốc huy…"> / logo',
+            ),
+        ),
+    )
+
+
 DC_MANDATORY = (
     "DC.title",
     "DC.creator",
