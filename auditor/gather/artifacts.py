@@ -71,6 +71,7 @@ class Artifacts:
     home_error: str | None = None  # why there is no home page, when there is none
     search: SearchProbe | None = None  # the site search tried by the gatherer
     doc_files: tuple[FileProbe, ...] = ()  # file links of the documents listing, fetched
+    state_links: tuple[TransportProbe, ...] = ()  # other state portals linked from home, probed
     extra: dict[str, object] = field(default_factory=dict)  # gatherer outputs by name
 
     @property
