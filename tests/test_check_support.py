@@ -10,6 +10,7 @@ from auditor.checks.registry import NoParams
 from auditor.checks.support import (
     PrintParams,
     SitemapParams,
+    StateLinksParams,
     headline_query,
     print_affordance,
     print_function,
@@ -18,9 +19,11 @@ from auditor.checks.support import (
     search_forms,
     search_works,
     sitemap_present,
+    state_links_resolve,
+    state_portal_links,
 )
 from auditor.gather.artifacts import Artifacts, SearchProbe
-from auditor.models import PageSnapshot, RobotsInfo
+from auditor.models import PageSnapshot, RobotsInfo, TransportProbe
 from tests.factories import art, page
 from tests.test_gather import demo_artifacts
 
@@ -202,3 +205,48 @@ def test_demo_portals_all_have_working_support_functions() -> None:
             ("rss", rss_hint(site, NoParams())),
         ):
             assert outcome.status == "pass", (domain, name, outcome.evidence[0].detail.en)
+
+
+def _state_home() -> Artifacts:
+    links = (
+        "<a href='https://chinhphu.vn/'>Cổng TTĐT Chính phủ</a>"
+        "<a href='https://sotttt.soctrang.gov.vn/'>Sở TT&amp;TT</a>"
+        "<a href='https://sotttt.soctrang.gov.vn/tin-tuc/'>Tin của Sở</a>"
+        "<a href='https://facebook.com/ubnd'>Facebook</a>"
+    )
+    return art(page(HOME, _home(links)))
+
+
+def _tp(url: str, status: int = 200, error: str | None = None) -> TransportProbe:
+    return TransportProbe(url=url, ok=error is None, status=status, error=error)
+
+
+def test_state_portal_links_one_per_host() -> None:
+    links = state_portal_links(_state_home())
+    assert [lk.url for lk in links] == ["https://chinhphu.vn/", "https://sotttt.soctrang.gov.vn/"]
+
+
+def test_state_links_resolve() -> None:
+    site = _state_home()
+    good = (_tp("https://chinhphu.vn/"), _tp("https://sotttt.soctrang.gov.vn/"))
+    out = state_links_resolve(_with(site, state_links=good), StateLinksParams())
+    assert out.status == "pass" and out.evidence[0].found == "chinhphu.vn, sotttt.soctrang.gov.vn"
+    bad = (_tp("https://chinhphu.vn/"), _tp("https://sotttt.soctrang.gov.vn/", 404))
+    out = state_links_resolve(_with(site, state_links=bad), StateLinksParams())
+    assert out.status == "fail"
+    assert (
+        out.evidence[1].url == "https://sotttt.soctrang.gov.vn/" and out.evidence[1].found == "404"
+    )
+    down = (_tp("https://chinhphu.vn/"), _tp("https://sotttt.soctrang.gov.vn/", 0, "timeout"))
+    out = state_links_resolve(_with(site, state_links=down), StateLinksParams())
+    assert out.status == "error" and out.evidence[1].found == "timeout"
+    assert state_links_resolve(site, StateLinksParams()).status == "error"
+    out = state_links_resolve(art(page(HOME, _home())), StateLinksParams())
+    assert out.status == "fail" and out.evidence[0].found == "0"
+
+
+def test_demo_state_links_all_work() -> None:
+    for domain, site in demo_artifacts().items():
+        out = state_links_resolve(site, StateLinksParams())
+        assert out.status == "pass", (domain, [e.detail.en for e in out.evidence])
+        assert len(site.state_links) >= 4, domain

@@ -14,7 +14,7 @@ from selectolax.lexbor import LexborNode
 from auditor.checks.freshness import news_pages, page_news_dates
 from auditor.checks.registry import NoParams, Params, check
 from auditor.checks.sections import section_links
-from auditor.gather.artifacts import Artifacts, SearchProbe
+from auditor.gather.artifacts import Artifacts, SearchProbe, host_of
 from auditor.gather.page import Link, Page, collapse
 from auditor.models import Evidence, Outcome, Status, t
 from auditor.sections import load_catalogue
@@ -496,3 +496,100 @@ def rss_hint(art: Artifacts, p: NoParams) -> Outcome:
         ),
         expected='<link rel="alternate" type="application/rss+xml">',
     )
+
+
+STATE_SUFFIXES = (".gov.vn", "chinhphu.vn", "quochoi.vn", "dangcongsan.vn")
+MAX_STATE_LINKS = 8  # other state portals probed per site (one link per host)
+
+
+def state_portal_links(art: Artifacts, limit: int = MAX_STATE_LINKS) -> list[Link]:
+    """Home-page links to other state portals (``*.gov.vn``, ``chinhphu.vn``…), one per host."""
+    home = art.home
+    if home is None:
+        return []
+    seen: set[str] = set()
+    out: list[Link] = []
+    for link in home.links:
+        host = host_of(link.url)
+        if not host or art.in_scope(link.url) or host in seen:
+            continue
+        if host.endswith(STATE_SUFFIXES) or host in {s.lstrip(".") for s in STATE_SUFFIXES}:
+            seen.add(host)
+            out.append(link)
+            if len(out) >= limit:
+                break
+    return out
+
+
+class StateLinksParams(Params):
+    """How many links to other state portals the home page must carry."""
+
+    min_links: int = 1
+
+
+@check("state_links_resolve", params=StateLinksParams)
+def state_links_resolve(art: Artifacts, p: StateLinksParams) -> Outcome:
+    """The home page links to related state portals and those links work (the gatherer
+    requested each one: :attr:`Artifacts.state_links`)."""
+    home = art.home
+    if home is None:
+        return _no_home(art)
+    links = state_portal_links(art)
+    if len(links) < p.min_links:
+        return _one(
+            "fail",
+            url=home.url,
+            detail=t(
+                "Trang chủ không liên kết tới cổng thông tin của cơ quan nhà nước khác.",
+                "The home page links no other state portal.",
+            ),
+            expected=f">= {p.min_links} (*.gov.vn, chinhphu.vn)",
+            found=str(len(links)),
+        )
+    probes = {pr.url: pr for pr in art.state_links}
+    if not probes:
+        return _one(
+            "error",
+            url=home.url,
+            detail=t(
+                "Có liên kết tới cổng nhà nước khác nhưng chưa kiểm tra "
+                "(không có dữ liệu thu thập).",
+                "There are links to other state portals, but none was requested "
+                "(nothing gathered).",
+            ),
+            found=", ".join(lk.url for lk in links[:5]),
+        )
+    broken = [pr for pr in probes.values() if pr.ok and pr.status >= 400]
+    unreachable = [pr for pr in probes.values() if not pr.ok]
+    working = [pr for pr in probes.values() if pr.ok and pr.status < 400]
+    evidence = [
+        Evidence(
+            url=pr.url,
+            detail=t(
+                f"Liên kết tới cổng nhà nước hỏng (HTTP {pr.status}).",
+                f"Broken link to a state portal (HTTP {pr.status}).",
+            ),
+            found=str(pr.status),
+        )
+        for pr in broken
+    ] + [
+        Evidence(
+            url=pr.url,
+            detail=t(
+                "Không kết nối được tới cổng nhà nước được liên kết.",
+                "The linked state portal could not be reached.",
+            ),
+            found=pr.error,
+        )
+        for pr in unreachable
+    ]
+    summary = Evidence(
+        url=home.url,
+        detail=t(
+            f"{len(working)}/{len(probes)} liên kết tới cổng nhà nước khác hoạt động.",
+            f"{len(working)}/{len(probes)} links to other state portals work.",
+        ),
+        found=", ".join(host_of(pr.url) for pr in working[:8]) or None,
+    )
+    status: Status = "fail" if broken else "error" if unreachable else "pass"
+    return Outcome(status=status, evidence=(summary, *evidence))

@@ -12,13 +12,18 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from auditor.checks.documents import file_links, find_listing
 from auditor.checks.language import find_version_link
-from auditor.checks.support import headline_query, recent_headline, search_forms
+from auditor.checks.support import (
+    headline_query,
+    recent_headline,
+    search_forms,
+    state_portal_links,
+)
 from auditor.crawl.crawler import SiteCrawl
 from auditor.crawl.fetcher import Fetcher
 from auditor.crawl.robots import RobotsRules
 from auditor.gather.artifacts import Artifacts, FileProbe, SearchProbe
 from auditor.gather.page import Link, Page
-from auditor.models import Agency, PageSnapshot, Registry, normalise_host
+from auditor.models import Agency, PageSnapshot, Registry, TransportProbe, normalise_host
 from auditor.sections import label_matches, load_catalogue, slug_matches
 
 logger = logging.getLogger(__name__)
@@ -143,6 +148,12 @@ async def probe_document_files(fetcher: Fetcher, art: Artifacts) -> tuple[FilePr
     )
 
 
+async def probe_state_links(fetcher: Fetcher, art: Artifacts) -> tuple[TransportProbe, ...]:
+    """Request (without reading bodies) the other state portals the home page links to."""
+    links = state_portal_links(art)
+    return tuple(await asyncio.gather(*(fetcher.probe(link.url) for link in links)))
+
+
 async def gather(
     fetcher: Fetcher,
     crawl: SiteCrawl,
@@ -187,7 +198,9 @@ async def gather(
     )
     if not pages:
         return art
-    search, doc_files = await asyncio.gather(
-        probe_search(fetcher, art), probe_document_files(fetcher, art)
+    search, doc_files, state_links = await asyncio.gather(
+        probe_search(fetcher, art),
+        probe_document_files(fetcher, art),
+        probe_state_links(fetcher, art),
     )
-    return dataclasses.replace(art, search=search, doc_files=doc_files)
+    return dataclasses.replace(art, search=search, doc_files=doc_files, state_links=state_links)
