@@ -41,7 +41,7 @@ from auditor.config import CrawlSettings
 from auditor.crawl.fetcher import Fetcher
 from auditor.errors import Problem, RuleError
 from auditor.fixtureserver import FixtureServer
-from auditor.models import Agency, Frozen, Registry, Status, normalise_host
+from auditor.models import Agency, DocumentInfo, Frozen, Registry, Status, normalise_host
 from auditor.rules.loader import Pack
 from auditor.rules.schema import Rule
 from auditor.scan import ScanPlan, Target, audit_one
@@ -52,7 +52,7 @@ DEFAULT_AS_OF = date(2026, 11, 20)
 FIXTURE_FILE = "fixture.yaml"
 SITE_DIR = "site"
 STAND_INS = ("chinhphu.vn", "dichvucong.gov.vn", "nguoidan.chinhphu.vn", "doanhnghiep.chinhphu.vn")
-SCANS_AT_ONCE = 8
+SCANS_AT_ONCE = 16
 Kind = Literal["pass", "fail"]
 
 
@@ -223,9 +223,11 @@ def _site_key(case: FixtureCase, sites_root: Path) -> str:
     }
     digest.update(json.dumps(head, sort_keys=True).encode())
     for rel, path in sorted(_site_files(case, sites_root).items()):
-        digest.update(rel.encode() + b"\0" + str(path).encode() + b"\0")
-        if not spec.base or not path.is_relative_to(sites_root):
-            digest.update(path.read_bytes())
+        digest.update(rel.encode() + b"\0")
+        if spec.base and path.is_relative_to(sites_root):
+            digest.update(f"{spec.base}\0".encode())  # a demo file: named by its place
+        else:
+            digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -276,6 +278,17 @@ def _rounds(scans: list[_Scan]) -> list[list[_Scan]]:
     return rounds
 
 
+def _sub_pack(owners: list[Pack], cases: list[FixtureCase]) -> Pack:
+    """One pack holding only the rules under test, with every document they cite."""
+    wanted = {c.rule_id for c in cases}
+    rules: dict[str, Rule] = {}
+    documents: dict[str, DocumentInfo] = {}
+    for pack in owners:
+        rules.update({r.id: r for r in pack.rules if r.id in wanted})
+        documents.update({d.id: d for d in pack.documents if d.id not in documents})
+    return replace(owners[0], rules=tuple(rules.values()), documents=tuple(documents.values()))
+
+
 def _target(case: FixtureCase) -> Target:
     spec = case.spec
     agencies = (spec.agency, *(a for a in spec.registry if a.domain != spec.agency.domain))
@@ -307,9 +320,7 @@ async def _run_round(
 
             async def one(scan: _Scan) -> None:
                 spec = scan.first.spec
-                rule_ids = {c.rule_id for c in scan.cases}
-                pack = packs[scan.first.rule_id]
-                sub = replace(pack, rules=tuple(r for r in pack.rules if r.id in rule_ids))
+                sub = _sub_pack([packs[c.rule_id] for c in scan.cases], scan.cases)
                 target = _target(scan.first)
                 plan = ScanPlan(
                     targets=(target,),
@@ -346,7 +357,7 @@ async def run_cases(
     problems: list[Problem] = []
     for case in cases:
         try:
-            key = _site_key(case, sites_root) + "|" + _pack_key(packs[case.rule_id])
+            key = _site_key(case, sites_root)
         except RuleError as exc:
             problems.extend(exc.problems)
             continue
@@ -365,10 +376,6 @@ async def run_cases(
     order = {id(c): i for i, c in enumerate(cases)}
     out = [r for batch in batches for r in batch]
     return sorted(out, key=lambda r: order[id(r.case)])
-
-
-def _pack_key(pack: Pack) -> str:
-    return pack.id
 
 
 def run_pack_fixtures(
@@ -392,9 +399,11 @@ def run_pack_fixtures(
     for report in reports:
         pack = next(p for p in packs if p.id == report.pack_id)
         own = {r.id for r in pack.rules}
-        shared = [r for rep in reports for r in rep.results if r.case.rule_id in own]
         known = {id(r) for r in report.results}
-        report.results.extend(r for r in shared if id(r) not in known)
+        for result in results:
+            if result.case.rule_id in own and id(result) not in known:
+                report.results.append(result)
+                known.add(id(result))
     return reports
 
 
