@@ -21,7 +21,8 @@ from auditor.checks.support import (
 from auditor.crawl.crawler import SiteCrawl
 from auditor.crawl.fetcher import Fetcher
 from auditor.crawl.robots import RobotsRules
-from auditor.gather.artifacts import Artifacts, FileProbe, SearchProbe
+from auditor.gather.artifacts import Artifacts, FileProbe, SearchProbe, host_of
+from auditor.gather.dns import site_dns
 from auditor.gather.page import Link, Page
 from auditor.models import Agency, PageSnapshot, Registry, TransportProbe, normalise_host
 from auditor.sections import label_matches, load_catalogue, slug_matches
@@ -161,7 +162,9 @@ async def gather(
     as_of: date,
     registry: Registry | None,
 ) -> Artifacts:
-    """The artifacts of one site: the crawl plus any missing section/language pages."""
+    """The artifacts of one site: the crawl plus any missing section/language pages, the
+    search, document-file and state-portal probes, and the DNS facts of its host."""
+    dns_task = asyncio.create_task(site_dns(agency.domain, fetcher.settings))
     pages = [Page(s) for s in crawl.pages]
     failed = list(crawl.failed)
     if pages:
@@ -171,8 +174,7 @@ async def gather(
         missing: list[str] = []
         for link in _wanted_links(pages[0]):
             url = link.url
-            in_scope = normalise_host(url.split("/")[2]) == host if "://" in url else False
-            if in_scope and url not in known and url not in missing:
+            if normalise_host(host_of(url)) == host and url not in known and url not in missing:
                 missing.append(url)
         snapshots: list[PageSnapshot] = await asyncio.gather(
             *(fetcher.fetch(url, depth=1) for url in missing[:_MAX_EXTRA])
@@ -192,6 +194,7 @@ async def gather(
         https=crawl.https,
         http=crawl.http,
         robots=crawl.robots,
+        dns=await dns_task,
         sitemap_urls=crawl.sitemap_urls,
         registry=registry,
         home_error=home_error,
