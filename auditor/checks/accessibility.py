@@ -31,9 +31,7 @@ def _level(value: Level) -> Literal["fail", "warn"] | None:
 
 
 def _run(art: Artifacts, p: EvidenceParams, subject: Subject, *rules: SiteRule) -> Outcome:
-    return site_outcome(
-        art, rules, subject, max_pages=p.max_pages, max_per_page=p.max_per_page
-    )
+    return site_outcome(art, rules, subject, max_pages=p.max_pages, max_per_page=p.max_per_page)
 
 
 @check("a11y_html_lang", params=EvidenceParams)

@@ -11,6 +11,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from pydantic import field_validator
 from selectolax.lexbor import LexborHTMLParser
 
+from auditor.checks.common import home_unavailable
 from auditor.checks.registry import Params, check
 from auditor.checks.sections import section_links
 from auditor.gather.artifacts import Artifacts, FileProbe, host_of
@@ -350,16 +351,7 @@ def documents_listing(art: Artifacts, p: DocumentsParams) -> Outcome:
     has its own search form."""
     home = art.home
     if home is None:
-        return Outcome(
-            status="error",
-            evidence=(
-                Evidence(
-                    url=art.start_url,
-                    detail=t("Không tải được trang chủ.", "The home page could not be fetched."),
-                    found=art.home_error,
-                ),
-            ),
-        )
+        return home_unavailable(art)
     listing = find_listing(art, p.section)
     if listing is None:
         return _no_listing(art, p)
@@ -469,16 +461,7 @@ def projects_listing(art: Artifacts, p: ProjectsParams) -> Outcome:
     duration, budget, funding type and status (and goal, type, donor when asked)."""
     home = art.home
     if home is None:
-        return Outcome(
-            status="error",
-            evidence=(
-                Evidence(
-                    url=art.start_url,
-                    detail=t("Không tải được trang chủ.", "The home page could not be fetched."),
-                    found=art.home_error,
-                ),
-            ),
-        )
+        return home_unavailable(art)
     listings = [lst for lst in (find_listing(art, sid) for sid in p.sections) if lst is not None]
     if not listings:
         return Outcome(

@@ -354,9 +354,11 @@ def _judge(art: Artifacts, p: DomainParams, scheme: Scheme, rule: Placement) -> 
         v.add(
             "fail",
             "Tên miền phải là tiếng Việt không dấu; nhãn có dấu hoặc dạng punycode: "
-            + ", ".join(_shown(b) for b in bad) + ".",
+            + ", ".join(_shown(b) for b in bad)
+            + ".",
             "Domain labels must be unaccented; accented or punycode labels: "
-            + ", ".join(_shown(b) for b in bad) + ".",
+            + ", ".join(_shown(b) for b in bad)
+            + ".",
         )
 
     if not in_zone:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from auditor.checks.common import home_unavailable
 from auditor.checks.registry import Params, check
 from auditor.checks.sections import section_links
 from auditor.gather.artifacts import Artifacts
@@ -106,16 +107,7 @@ def news_fresh(art: Artifacts, p: FreshnessParams) -> Outcome:
     """The newest dated news item is at most ``max_working_days`` working days old."""
     pages = news_pages(art, p.section)
     if not pages:
-        return Outcome(
-            status="error",
-            evidence=(
-                Evidence(
-                    url=art.start_url,
-                    detail=t("Không tải được trang chủ.", "The home page could not be fetched."),
-                    found=art.home_error,
-                ),
-            ),
-        )
+        return home_unavailable(art)
     items = dated_items(pages, art.as_of)
     if not items:
         return Outcome(

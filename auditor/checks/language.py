@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urljoin, urlsplit
 
+from auditor.checks.common import home_unavailable
 from auditor.checks.registry import Params, check
 from auditor.gather.artifacts import Artifacts, host_of
 from auditor.gather.page import Link, Page
@@ -69,15 +70,7 @@ def foreign_version(art: Artifacts, p: ForeignVersionParams) -> Outcome:
     """A foreign-language version is linked from home, really in that language, with its topics."""
     home = art.home
     if home is None:
-        return Outcome(
-            status="error",
-            evidence=(
-                Evidence(
-                    url=art.start_url,
-                    detail=t("Không tải được trang chủ.", "The home page could not be fetched."),
-                ),
-            ),
-        )
+        return home_unavailable(art)
     link = find_version_link(home, p.lang, p.paths)
     if link is None:
         return Outcome(

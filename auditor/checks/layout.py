@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from auditor.checks.common import home_unavailable
 from auditor.checks.registry import NoParams, Params, check
 from auditor.gather.artifacts import Artifacts
 from auditor.gather.page import Page, collapse
@@ -90,16 +91,7 @@ def footer_contacts(art: Artifacts, p: NoParams) -> Outcome:
     e-mail (each missing field named); an e-mail outside ``*.gov.vn`` is a warning."""
     home = art.home
     if home is None:
-        return Outcome(
-            status="error",
-            evidence=(
-                Evidence(
-                    url=art.start_url,
-                    detail=t("Không tải được trang chủ.", "The home page could not be fetched."),
-                    found=art.home_error,
-                ),
-            ),
-        )
+        return home_unavailable(art)
     text = footer_text(home)
     folded = fold(text)
     missing: list[tuple[str, str]] = []
@@ -173,15 +165,7 @@ def header_agency_name(art: Artifacts, p: NoParams) -> Outcome:
     """The agency's full name is at the top of the home page (header, title or first heading)."""
     home = art.home
     if home is None:
-        return Outcome(
-            status="error",
-            evidence=(
-                Evidence(
-                    url=art.start_url,
-                    detail=t("Không tải được trang chủ.", "The home page could not be fetched."),
-                ),
-            ),
-        )
+        return home_unavailable(art)
     if "name" in art.agency.guessed:
         return Outcome(
             status="manual",
@@ -249,16 +233,7 @@ def header_emblem(art: Artifacts, p: NoParams) -> Outcome:
     the header whose ``alt``, ``title``, ``src`` or class says so)."""
     home = art.home
     if home is None:
-        return Outcome(
-            status="error",
-            evidence=(
-                Evidence(
-                    url=art.start_url,
-                    detail=t("Không tải được trang chủ.", "The home page could not be fetched."),
-                    found=art.home_error,
-                ),
-            ),
-        )
+        return home_unavailable(art)
     regions = home.tree.css(_HEADER)
     images = [img for region in regions for img in region.css("img, svg, [role=img]")]
     if not regions:  # no marked-up header: the first images of the page are its top

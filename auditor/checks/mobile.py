@@ -19,9 +19,7 @@ from auditor.models import Outcome, t
 
 
 def _run(art: Artifacts, p: EvidenceParams, subject: Subject, rule: SiteRule) -> Outcome:
-    return site_outcome(
-        art, (rule,), subject, max_pages=p.max_pages, max_per_page=p.max_per_page
-    )
+    return site_outcome(art, (rule,), subject, max_pages=p.max_pages, max_per_page=p.max_per_page)
 
 
 class ZoomParams(EvidenceParams):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from pydantic import field_validator
 
+from auditor.checks.common import home_unavailable
 from auditor.checks.registry import NoParams, Params, check
 from auditor.gather.artifacts import Artifacts, host_of
 from auditor.gather.page import Link, Page
@@ -251,24 +252,11 @@ def judge_section(
     return verdicts[0]
 
 
-def _no_home(art: Artifacts) -> Outcome:
-    return Outcome(
-        status="error",
-        evidence=(
-            Evidence(
-                url=art.start_url,
-                detail=t("Không tải được trang chủ.", "The home page could not be fetched."),
-                found=art.home_error,
-            ),
-        ),
-    )
-
-
 @check("sections_present", params=SectionsParams)
 def sections_present(art: Artifacts, p: SectionsParams) -> Outcome:
     """Each listed section is linked from the home page and its page has real content."""
     if art.home is None:
-        return _no_home(art)
+        return home_unavailable(art)
     verdicts = [judge_section(art, sid, p.min_words, p.allowed_hosts) for sid in p.sections]
     statuses = {v.status for v in verdicts}
     status: Status = "fail" if "fail" in statuses else "error" if "error" in statuses else "pass"
@@ -286,7 +274,7 @@ class LinksToHostsParams(Params):
 def links_to_hosts(art: Artifacts, p: LinksToHostsParams) -> Outcome:
     """The home page links to one of the given national systems (or a subdomain of one)."""
     if art.home is None:
-        return _no_home(art)
+        return home_unavailable(art)
     found = [lk for lk in art.home.links if host_matches(host_of(lk.url), p.hosts)]
     if found:
         return Outcome(
@@ -343,7 +331,7 @@ def links_to_children(art: Artifacts, p: NoParams) -> Outcome:
             ),
         )
     if art.home is None:
-        return _no_home(art)
+        return home_unavailable(art)
     linked = {normalise_host(host_of(lk.url)) for page in art.pages for lk in page.links}
     missing = [c for c in children if normalise_host(c.domain) not in linked]
     if missing:

@@ -11,6 +11,7 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborNode
 
+from auditor.checks.common import home_unavailable
 from auditor.checks.freshness import news_pages, page_news_dates
 from auditor.checks.registry import NoParams, Params, check
 from auditor.checks.sections import section_links
@@ -160,16 +161,7 @@ def _headline_found(probe: SearchProbe, results: Page) -> str | None:
 
 
 def _no_home(art: Artifacts) -> Outcome:
-    return Outcome(
-        status="error",
-        evidence=(
-            Evidence(
-                url=art.start_url,
-                detail=t("Không tải được trang chủ.", "The home page could not be fetched."),
-                found=art.home_error,
-            ),
-        ),
-    )
+    return home_unavailable(art)
 
 
 def _one(status: Status, **kwargs: object) -> Outcome:
