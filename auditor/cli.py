@@ -29,9 +29,11 @@ from auditor.registry import load_registry
 from auditor.report.console import ScanProgress, summary_table
 from auditor.report.json_report import report_json_schema, summary_json_schema
 from auditor.report.writer import (
+    COMBINED_FORMATS,
     KNOWN_FORMATS,
     build_summary_row,
     write_agency_report,
+    write_combined,
     write_summary,
 )
 from auditor.scan import ScanEvent, ScanPlan, ScanResult, build_plan, run_scan
@@ -246,6 +248,10 @@ def _run(
         result = asyncio.run(run_scan(plan, progress))
     if waivers:
         reports = _apply_waivers(plan, result, reports, waivers)
+    elif len(plan.targets) > 1 and plan.formats & COMBINED_FORMATS:
+        order = {r.agency.domain: i for i, r in enumerate(result.rows)}
+        ordered = sorted(reports, key=lambda r: order.get(r.agency.domain, len(order)))
+        write_combined(ordered, plan.out_dir, plan.formats, plan.lang)  # from memory
     verdict = gate_evaluate(reports, policy)
     if not quiet:
         out.print(summary_table(result.rows, plan.lang, out.width))

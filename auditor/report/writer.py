@@ -97,10 +97,26 @@ def write_summary(
     if formats & COMBINED_FORMATS:
         if reports is None:
             reports = _saved_reports(summary, out_dir)
-        if "sarif" in formats:
-            files.append(write_sarif(reports, out_dir / "summary.sarif", lang))
-        if "junit" in formats:
-            files.append(write_junit(reports, out_dir / "summary.junit.xml", lang))
+        if len(reports) == len(summary.agencies):
+            files.extend(write_combined(reports, out_dir, formats, lang))
+        else:  # a partial SARIF upload would close the missing portals' alerts
+            logger.warning(
+                "summary.sarif/summary.junit.xml not written: %d of %d agency reports available",
+                len(reports),
+                len(summary.agencies),
+            )
+    return files
+
+
+def write_combined(
+    reports: Sequence[AuditReport], out_dir: Path, formats: Set[str], lang: Lang
+) -> list[Path]:
+    """Write ``summary.sarif`` and/or ``summary.junit.xml``: every report in one file."""
+    files: list[Path] = []
+    if "sarif" in formats:
+        files.append(write_sarif(reports, out_dir / "summary.sarif", lang))
+    if "junit" in formats:
+        files.append(write_junit(reports, out_dir / "summary.junit.xml", lang))
     return files
 
 
