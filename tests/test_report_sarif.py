@@ -6,11 +6,18 @@ import json
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import jsonschema  # type: ignore[import-untyped]
 import pytest
 
-from auditor.report.sarif_report import location_uri, render_sarif, sarif_level, sarif_log
+from auditor.report.sarif_report import (
+    location_uri,
+    render_sarif,
+    sarif_level,
+    sarif_log,
+    split_location,
+)
 from auditor.report.writer import write_agency_report, write_summary
 from tests.test_report_html import (
     DOC,
@@ -101,18 +108,40 @@ def test_documents_are_taxonomies_and_rules_relate_to_their_article() -> None:
 def test_results_are_located_at_the_evidence_page_else_the_portal() -> None:
     run = sarif_log([make_report()], "vi")["runs"][0]
     results = {r["ruleId"]: r for r in run["results"]}
+    bases = run["originalUriBaseIds"]
 
-    def uri(rule_id: str) -> str:
-        loc = results[rule_id]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-        assert isinstance(loc, str)
-        return loc
+    def resolved(rule_id: str) -> str:
+        loc = results[rule_id]["locations"][0]["physicalLocation"]["artifactLocation"]
+        assert not urlsplit(loc["uri"]).scheme  # relative: GitHub rejects https: artifact URIs
+        return urljoin(bases[loc["uriBaseId"]]["uri"], loc["uri"])
 
-    assert uri("st.d6k2.https") == "http://soctrang.gov.vn/"
-    assert uri("st.d6k2.hsts") == "https://www.soctrang.gov.vn/"  # no evidence URL
-    assert uri("st.d8.title") == "https://www.soctrang.gov.vn/"  # javascript: is never a location
+    assert resolved("st.d6k2.https") == "http://soctrang.gov.vn/"
+    assert resolved("st.d6k2.hsts") == "https://www.soctrang.gov.vn/"  # no evidence URL
+    assert resolved("st.d8.title") == "https://www.soctrang.gov.vn/"  # javascript: never is
+    assert bases == {
+        "HTTP_soctrang.gov.vn": {"uri": "http://soctrang.gov.vn/"},
+        "HTTPS_www.soctrang.gov.vn": {"uri": "https://www.soctrang.gov.vn/"},
+    }
     assert "Trang chủ trả về qua HTTP" in results["st.d6k2.https"]["message"]["text"]
     assert location_uri("https://x.gov.vn/tin-tức") == "https://x.gov.vn/tin-t%E1%BB%A9c"
     assert location_uri("https://x.gov.vn/a b") is None
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://x.gov.vn/",
+        "https://x.gov.vn",
+        "https://x.gov.vn/tin-tuc/bai-1.html?id=3&p=2",
+        "http://x.gov.vn:8080/a:b/c",
+        "https://x.gov.vn/%E1%BB%A9",
+    ],
+)
+def test_split_locations_resolve_back_to_the_url(url: str) -> None:
+    base_id, base, relative = split_location(url)
+    assert relative and not urlsplit(relative).scheme
+    assert urljoin(base, relative) == (url if urlsplit(url).path else url + "/")
+    assert base_id.startswith(("HTTP_", "HTTPS_"))
 
 
 def test_hostile_content_is_json_data() -> None:

@@ -4,8 +4,10 @@ One run of the ``auditor`` tool: each legal document is a taxonomy whose taxa ar
 each rule is a reporting descriptor related to its article. Only ``fail`` and ``warn`` findings
 become results (GitHub closes an alert when it stops appearing); a result is located at the
 evidence's page URL, else the portal's URL, and its message is the rule's failure text followed
-by the evidence. ``error`` findings (the auditor could not tell) are tool execution
-notifications, never results. Text from scanned pages is JSON data here, never markup.
+by the evidence (the location is relative to the page's origin, declared in
+``run.originalUriBaseIds``, so GitHub accepts it). ``error`` findings (the auditor could not
+tell) are tool execution notifications, never results. Text from scanned pages is JSON data
+here, never markup.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from auditor import __version__
 from auditor.models import AuditReport, Evidence, Finding, Lang, Severity
@@ -85,13 +87,38 @@ def _message(report: AuditReport, f: Finding, lang: Lang) -> str:
     return "\n".join(lines)
 
 
-def _location(uri: str, message: str | None = None, ident: int | None = None) -> dict[str, Any]:
-    loc: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": uri}}}
-    if ident is not None:
-        loc["id"] = ident
-    if message:
-        loc["message"] = _text(message)
-    return loc
+def split_location(url: str) -> tuple[str, str, str]:
+    """``(base id, base URI, relative URI)`` of an http(s) URL: the page's origin becomes a
+    ``run.originalUriBaseIds`` entry and the location a relative reference to it, which
+    resolves back to ``url``. GitHub code scanning rejects absolute ``https:`` artifact URIs
+    (their scheme differs from the checkout's ``file:``); a relative one with a base id it
+    accepts."""
+    parts = urlsplit(url)
+    base_id = f"{parts.scheme.upper()}_{parts.netloc.lower()}"
+    base = f"{parts.scheme}://{parts.netloc}/"
+    relative = parts.path.lstrip("/")
+    if parts.query:
+        relative += "?" + parts.query
+    if not relative or ":" in relative.split("/", 1)[0]:
+        relative = "./" + relative  # never empty, never read as a scheme
+    return base_id, base, relative
+
+
+class _Origins:
+    """The origins the locations are relative to (``run.originalUriBaseIds``)."""
+
+    def __init__(self) -> None:
+        self.bases: dict[str, dict[str, str]] = {}
+
+    def location(self, url: str, ident: int | None = None) -> dict[str, Any]:
+        base_id, base, relative = split_location(url)
+        self.bases.setdefault(base_id, {"uri": base})
+        loc: dict[str, Any] = {
+            "physicalLocation": {"artifactLocation": {"uri": relative, "uriBaseId": base_id}}
+        }
+        if ident is not None:
+            loc["id"] = ident
+        return loc
 
 
 def location_uri(url: str | None) -> str | None:
@@ -195,17 +222,19 @@ def _rule(f: Finding, taxonomies: _Taxonomies, lang: Lang) -> dict[str, Any]:
     return rule
 
 
-def _result(report: AuditReport, f: Finding, rule_index: int, lang: Lang) -> dict[str, Any]:
+def _result(
+    report: AuditReport, f: Finding, rule_index: int, lang: Lang, origins: _Origins
+) -> dict[str, Any]:
     urls = [u for u in dict.fromkeys(location_uri(ev.url) for ev in f.evidence) if u]
     primary = urls[0] if urls else _portal_url(report)
-    related = [_location(url, None, i) for i, url in enumerate(urls[1 : MAX_RELATED + 1], start=1)]
+    related = [origins.location(url, i) for i, url in enumerate(urls[1 : MAX_RELATED + 1], start=1)]
     result: dict[str, Any] = {
         "ruleId": f.rule_id,
         "ruleIndex": rule_index,
         "kind": "fail",
         "level": sarif_level(f),
         "message": _text(_message(report, f, lang)),
-        "locations": [_location(primary)],
+        "locations": [origins.location(primary)],
         "partialFingerprints": {"auditorRulePortal/v1": _fingerprint(report, f)},
         "properties": {
             "domain": report.agency.domain,
@@ -248,6 +277,7 @@ def _notification(report: AuditReport, f: Finding, lang: Lang) -> dict[str, Any]
 def sarif_log(reports: Sequence[AuditReport], lang: Lang = "vi") -> dict[str, Any]:
     """The SARIF 2.1.0 log (as JSON data) of ``reports``, in one run."""
     taxonomies = _Taxonomies(reports, lang)
+    origins = _Origins()
     rules: list[dict[str, Any]] = []
     rule_index: dict[str, int] = {}
     results: list[dict[str, Any]] = []
@@ -258,7 +288,7 @@ def sarif_log(reports: Sequence[AuditReport], lang: Lang = "vi") -> dict[str, An
                 rule_index[f.rule_id] = len(rules)
                 rules.append(_rule(f, taxonomies, lang))
             if f.status in ("fail", "warn"):
-                results.append(_result(report, f, rule_index[f.rule_id], lang))
+                results.append(_result(report, f, rule_index[f.rule_id], lang, origins))
             elif f.status == "error":
                 notifications.append(_notification(report, f, lang))
     version = reports[0].tool.version if reports else __version__
@@ -274,6 +304,7 @@ def sarif_log(reports: Sequence[AuditReport], lang: Lang = "vi") -> dict[str, An
             }
         },
         "taxonomies": taxonomies.components,
+        "originalUriBaseIds": origins.bases,
         "automationDetails": {"id": f"auditor/{'+'.join(domains) or 'none'}/"},
         "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
         "language": "vi-VN" if lang == "vi" else "en-US",
