@@ -305,7 +305,9 @@ def sarif_log(reports: Sequence[AuditReport], lang: Lang = "vi") -> dict[str, An
         },
         "taxonomies": taxonomies.components,
         "originalUriBaseIds": origins.bases,
-        "automationDetails": {"id": f"auditor/{'+'.join(domains) or 'none'}/"},
+        # GitHub's category: stable per portal, one for a whole scan (alerts of a category
+        # close when they stop appearing in it)
+        "automationDetails": {"id": f"auditor/{domains[0] if len(domains) == 1 else 'scan'}/"},
         "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
         "language": "vi-VN" if lang == "vi" else "en-US",
         "columnKind": "unicodeCodePoints",
