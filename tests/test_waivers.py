@@ -145,6 +145,8 @@ def test_renderers_show_the_waiver(tmp_path: Path) -> None:
     section = html.split('id="section-waived"', 1)[1].split('class="findings-section"', 1)[0]
     assert "Cổng sử dụng HTTPS" in section and "Miễn trừ:" in section
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in section and "<script>alert(1)" not in html
+    assert "§ Miễn trừ: 1" in html  # the waived count beside the status counts
+    assert "§ Miễn trừ" not in render_agency_html(make_report(), "vi")
     failures = html.split('id="section-failures"', 1)[1].split('class="findings-section"', 1)[0]
     assert "Cổng sử dụng HTTPS" not in failures
     assert "Miễn trừ đã hết hạn nên không được áp dụng" in failures  # st.d8.title

@@ -347,6 +347,7 @@ def render_agency_html(report: AuditReport, lang: Lang = "vi") -> str:
             grade=report.score.grade,
             bars=_bars(report, lang),
             counts=_counts(report.score.counts, lang),
+            waived=sum(1 for f in report.findings if f.waived),
             sections=_sections(report, lang),
         )
     )
