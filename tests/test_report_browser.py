@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ document.getElementById("f").addEventListener("load", function () {
   var out = {score: probe("#score"), grade: probe("#grade"),
              finding: probe("#section-failures .finding"), league: probe("#league"),
              before: names(), scripts: d.scripts.length,
+             markup: d.documentElement.outerHTML,
              handlers: d.querySelectorAll("[onerror],[onload],[onclick]").length};
   var button = d.querySelector("#league thead th:nth-child(2) button");
   if (button) { button.click(); out.after = names(); }
@@ -92,9 +94,7 @@ def _probe(folder: Path, page: str) -> dict[str, Any]:
     wrapper.write_text(PROBE % {"page": page}, encoding="utf-8")
     dom = _chromium("--dump-dom", wrapper.as_uri())
     raw = dom.split('<pre id="result">', 1)[1].split("</pre>", 1)[0]
-    data: dict[str, Any] = json.loads(
-        raw.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    )
+    data: dict[str, Any] = json.loads(unescape(raw))
     return data
 
 
@@ -118,7 +118,7 @@ def test_agency_report_shows_score_grade_and_findings(tmp_path: Path) -> None:
     # hostile title and snippet: text on the page, never elements or handlers
     assert seen["handlers"] == 0
     assert seen["scripts"] == len(_parse(html).scripts)
-    dom = _chromium("--dump-dom", (tmp_path / "agency.html").as_uri())
+    dom = seen["markup"]  # the document as the browser built it
     assert HOSTILE_SNIPPET not in dom and "&lt;script&gt;alert(3)&lt;/script&gt;" in dom
     assert HOSTILE_TITLE not in dom
 
