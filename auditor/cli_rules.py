@@ -12,7 +12,6 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from auditor.errors import AuditorError, InputError, RuleError
 from auditor.paths import fixtures_dir, rules_dir
@@ -79,22 +78,19 @@ def list_rules(profile: ProfileOpt = None, rules_dir_opt: RulesDirOpt = None) ->
     for pack in _packs(_dir(rules_dir_opt), profile):
         manual = sum(1 for r in pack.rules if r.manual)
         draft = " [DỰ THẢO / DRAFT]" if pack.draft else ""
-        table = Table(
-            title=f"{pack.id}{draft}: {len(pack.rules)} rules, {manual} manual",
-            show_lines=False,
+        out.print(
+            f"{pack.id}{draft}: {len(pack.rules)} rules, {manual} manual",
+            highlight=False,
+            markup=False,
         )
-        for col in ("rule", "citation", "levels", "weight", "check"):
-            table.add_column(col)
         for rule in pack.rules:
             check = "manual" if rule.check is None else ", ".join(primitives(rule.check))
-            table.add_row(
-                rule.id,
-                f"{rule.citation.document} {rule.citation.label('vi')}",
-                ", ".join(rule.applies_to),
-                f"{rule.weight:g}",
-                check,
+            out.print(
+                f"  {rule.id}  [{rule.citation.document} {rule.citation.label('vi')}]  "
+                f"{','.join(rule.applies_to)}  w={rule.weight:g}  {check}",
+                highlight=False,
+                markup=False,
             )
-        out.print(table)
 
 
 @rules_app.command("show")
@@ -157,7 +153,7 @@ def validate(
                 problems.append(f"{path}: no such file")
                 continue
             try:
-                load_pack_file(path)
+                load_pack_file(path, base_dir=_dir(rules_dir_opt))
                 count += 1
             except InputError as exc:
                 problems.extend(str(p) for p in exc.problems)

@@ -51,7 +51,6 @@ logger = logging.getLogger(__name__)
 DEFAULT_AS_OF = date(2026, 11, 20)
 FIXTURE_FILE = "fixture.yaml"
 SITE_DIR = "site"
-STAND_INS = ("chinhphu.vn", "dichvucong.gov.vn", "nguoidan.chinhphu.vn", "doanhnghiep.chinhphu.vn")
 SCANS_AT_ONCE = 16
 Kind = Literal["pass", "fail"]
 
@@ -249,6 +248,16 @@ def _write_site(case: FixtureCase, sites_root: Path, dest: Path) -> None:
     (dest / "_site.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
 
 
+def _served_names(folder: Path) -> set[str]:
+    """The host names a site folder answers for: its name and its ``_site.yaml`` aliases."""
+    names = {folder.name.lower()}
+    config = folder / "_site.yaml"
+    if config.is_file():
+        data = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
+        names |= {str(a).lower() for a in data.get("aliases") or ()}
+    return names
+
+
 @dataclass
 class _Scan:
     """One crawl shared by the cases that describe the same portal."""
@@ -306,9 +315,13 @@ async def _run_round(
     sites = workdir / "sites"
     for scan in group:
         _write_site(scan.first, sites_root, sites / scan.first.spec.agency.domain.lower())
-    for host in STAND_INS:
-        if (sites_root / host).is_dir() and not (sites / host).exists():
-            shutil.copytree(sites_root / host, sites / host)
+    taken = {n for scan in group for n in _served_names(sites / scan.first.spec.agency.domain)}
+    for other in sorted(sites_root.iterdir()) if sites_root.is_dir() else ():
+        # the other demo portals and national stand-ins, so that links between portals resolve
+        names = _served_names(other)
+        if other.is_dir() and not (sites / other.name).exists() and not names & taken:
+            (sites / other.name).symlink_to(other.resolve(), target_is_directory=True)
+            taken |= names
     results: list[CaseResult] = []
     server = FixtureServer(sites)
     await asyncio.to_thread(server.start)

@@ -139,9 +139,15 @@ def load_pack(pack_id: str, rules_dir: Path, checks: Mapping[str, CheckSpec] | N
     return _Loader(checks if checks is not None else all_checks(), rules_dir).load(path, ())
 
 
-def load_pack_file(path: Path, checks: Mapping[str, CheckSpec] | None = None) -> Pack:
-    """The pack in file ``path`` (a base pack it extends is looked up beside it)."""
-    return _Loader(checks if checks is not None else all_checks(), path.parent).load(path, ())
+def load_pack_file(
+    path: Path,
+    checks: Mapping[str, CheckSpec] | None = None,
+    base_dir: Path | None = None,
+) -> Pack:
+    """The pack in file ``path``; a base pack it extends is looked up beside it, then in
+    ``base_dir`` (e.g. the bundled ``rules/``, so that a custom pack can extend ours)."""
+    loader = _Loader(checks if checks is not None else all_checks(), path.parent, base_dir)
+    return loader.load(path, ())
 
 
 def _find_pack(pack_id: str, rules_dir: Path) -> Path:
@@ -197,9 +203,20 @@ def _parse(path: Path) -> tuple[Any, Any]:
 class _Loader:
     """Loads one pack and, recursively, the packs it extends."""
 
-    def __init__(self, checks: Mapping[str, CheckSpec], rules_dir: Path) -> None:
+    def __init__(
+        self, checks: Mapping[str, CheckSpec], rules_dir: Path, base_dir: Path | None = None
+    ) -> None:
         self.checks = checks
         self.rules_dir = rules_dir
+        self.base_dir = base_dir  # where base packs are looked up after rules_dir
+
+    def _find_base(self, base_id: str) -> Path:
+        try:
+            return _find_pack(base_id, self.rules_dir)
+        except UsageError:
+            if self.base_dir is None or self.base_dir.resolve() == self.rules_dir.resolve():
+                raise
+            return _find_pack(base_id, self.base_dir)
 
     def load(self, path: Path, chain: tuple[str, ...]) -> Pack:
         name = display_name(path)
@@ -260,7 +277,7 @@ class _Loader:
             problems.append(Problem(name, line, f"pack: extends makes a cycle: {cycle}"))
             return None
         try:
-            return self.load(_find_pack(base_id, self.rules_dir), (*chain, own_id))
+            return self.load(self._find_base(base_id), (*chain, own_id))
         except UsageError as exc:
             problems.append(Problem(name, line, f"pack: extends: {exc}"))
         except RuleError as exc:
