@@ -7,6 +7,7 @@ Exit codes: 0 done and every gate passed (``--fail-under``, ``--fail-on``, ``--b
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import sys
 from collections.abc import Sequence
@@ -23,7 +24,8 @@ from auditor.crawl.connect import parse_connect_to
 from auditor.errors import AuditorError, InputError, UsageError
 from auditor.gate import GatePolicy, GateResult, load_baseline, parse_severity
 from auditor.gate import evaluate as gate_evaluate
-from auditor.models import LEVELS, AuditReport, Lang, Level, SummaryRow, Waiver
+from auditor.gather.dns import parse_dns_server
+from auditor.models import LEVELS, AuditReport, Lang, Level, SummaryRow
 from auditor.paths import fixtures_dir
 from auditor.registry import load_registry
 from auditor.report.console import ScanProgress, summary_table
@@ -32,12 +34,10 @@ from auditor.report.writer import (
     COMBINED_FORMATS,
     KNOWN_FORMATS,
     build_summary_row,
-    write_agency_report,
     write_combined,
-    write_summary,
 )
-from auditor.scan import ScanEvent, ScanPlan, ScanResult, build_plan, run_scan
-from auditor.waivers import apply_waivers, load_waivers
+from auditor.scan import ScanEvent, ScanPlan, build_plan, run_scan
+from auditor.waivers import load_waivers
 
 EXIT_OK, EXIT_GATE, EXIT_INPUT = 0, 1, 2
 FORMATS = tuple(sorted(KNOWN_FORMATS))
@@ -57,6 +57,18 @@ err = Console(stderr=True)
 def _fail(message: str, code: int = EXIT_INPUT) -> NoReturn:
     err.print(f"[bold red]error:[/] {message}", highlight=False)
     raise typer.Exit(code)
+
+
+def _input_problems(exc: InputError, consequence: str = "nothing was fetched") -> NoReturn:
+    """List every problem of the input files (file:line) and exit 2."""
+    for problem in exc.problems:
+        err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
+    _fail(f"{len(exc.problems)} problem(s) in the input files; {consequence}")
+
+
+def _checked_dns_server(value: str) -> str:
+    parse_dns_server(value)  # a bad value is a usage error before any request
+    return value
 
 
 def _version(value: bool) -> None:
@@ -171,37 +183,12 @@ WaiversOpt = Annotated[
 ]
 
 
-def _waivers(path: Path | None, plan: ScanPlan) -> tuple[Waiver, ...]:
-    """The waivers file, validated against the plan's rule packs (before any request)."""
+def _with_waivers(path: Path | None, plan: ScanPlan) -> ScanPlan:
+    """``plan`` with the waivers file, validated against its rule packs (before any request)."""
     if path is None:
-        return ()
+        return plan
     known = {rule.id for pack in plan.packs.values() for rule in pack.rules}
-    return load_waivers(path, known)
-
-
-def _apply_waivers(
-    plan: ScanPlan, result: ScanResult, reports: list[AuditReport], waivers: Sequence[Waiver]
-) -> list[AuditReport]:
-    """Mark waived findings, re-score and rewrite the reports and the summary."""
-    by_domain = {r.agency.domain: r for r in reports}
-    waived: list[AuditReport] = []
-    rows: list[SummaryRow] = []
-    for row in result.rows:
-        report = by_domain.get(row.agency.domain)
-        if report is None:
-            rows.append(row)
-            continue
-        fresh = apply_waivers(report, waivers, plan.packs[report.agency.domain].scoring)
-        if fresh is not report:
-            write_agency_report(fresh, plan.out_dir, plan.formats, plan.lang)
-        waived.append(fresh)
-        rows.append(build_summary_row(fresh, row.report_json, row.report_html))
-    result.rows = rows
-    if result.summary is not None:
-        result.summary = result.summary.model_copy(update={"agencies": tuple(rows)})
-        if len(plan.targets) > 1:
-            write_summary(result.summary, plan.out_dir, plan.formats, plan.lang, waived)
-    return waived
+    return dataclasses.replace(plan, waivers=load_waivers(path, known))
 
 
 def _policy(fail_under: float | None, fail_on: str | None, baseline: Path | None) -> GatePolicy:
@@ -216,13 +203,7 @@ def _policy(fail_under: float | None, fail_on: str | None, baseline: Path | None
     return GatePolicy(fail_under=fail_under, fail_on=severity, baseline=keys)
 
 
-def _run(
-    plan: ScanPlan,
-    quiet: bool,
-    policy: GatePolicy,
-    waivers: Sequence[Waiver] = (),
-    verbose: bool = False,
-) -> None:
+def _run(plan: ScanPlan, quiet: bool, policy: GatePolicy, verbose: bool = False) -> None:
     reports: list[AuditReport] = []
     live = ScanProgress(err, [t.agency for t in plan.targets], plan.lang)
     live.enabled = live.enabled and not quiet and not verbose
@@ -246,9 +227,7 @@ def _run(
 
     with live:
         result = asyncio.run(run_scan(plan, progress))
-    if waivers:
-        reports = _apply_waivers(plan, result, reports, waivers)
-    elif len(plan.targets) > 1 and plan.formats & COMBINED_FORMATS:
+    if len(plan.targets) > 1 and plan.formats & COMBINED_FORMATS:
         order = {r.agency.domain: i for i, r in enumerate(result.rows)}
         ordered = sorted(reports, key=lambda r: order.get(r.agency.domain, len(order)))
         write_combined(ordered, plan.out_dir, plan.formats, plan.lang)  # from memory
@@ -349,6 +328,16 @@ def scan(
             "--ca-bundle", help="Extra CA certificates (PEM) to trust, e.g. a staging CA."
         ),
     ] = None,
+    dns_server: Annotated[
+        str | None,
+        typer.Option(
+            "--dns-server",
+            metavar="ADDR[:PORT]",
+            help="DNS resolver for the IPv6 (AAAA) and DNSSEC checks, e.g. 1.1.1.1 or "
+            "[2001:db8::53]:5353. Default: the system's resolvers; a host routed by --connect-to "
+            "is then not looked up (its DNS checks say error).",
+        ),
+    ] = None,
     lang: LangOpt = "vi",
     fail_under: FailUnderOpt = None,
     fail_on: FailOnOpt = None,
@@ -376,6 +365,7 @@ def scan(
             delay_s=delay,
             timeout_s=timeout,
             connect_to=tuple(parse_connect_to(c) for c in connect_to or ()),
+            dns_server=dns_server if dns_server is None else _checked_dns_server(dns_server),
             ca_bundle=ca_bundle,
         )
         plan = build_plan(
@@ -391,14 +381,12 @@ def scan(
             _parse_level(level),
         )
         policy = _policy(fail_under, fail_on, baseline)
-        accepted = _waivers(waivers, plan)
+        plan = _with_waivers(waivers, plan)
     except InputError as exc:
-        for problem in exc.problems:
-            err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
-        _fail(f"{len(exc.problems)} problem(s) in the input files; nothing was fetched")
+        _input_problems(exc)
     except (AuditorError, ValueError) as exc:
         _fail(str(exc))
-    _run(plan, quiet, policy, accepted, verbose)
+    _run(plan, quiet, policy, verbose)
 
 
 @app.command()
@@ -429,9 +417,7 @@ def demo(
         as_of_date = _parse_date(as_of, DEMO_AS_OF)
         policy = _policy(fail_under, fail_on, baseline)
     except InputError as exc:
-        for problem in exc.problems:
-            err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
-        _fail(f"{len(exc.problems)} problem(s) in the input files; nothing was fetched")
+        _input_problems(exc)
     except AuditorError as exc:
         _fail(str(exc))
     with FixtureServer(fixtures_dir() / "sites") as server:
@@ -448,14 +434,12 @@ def demo(
             plan = build_plan(
                 [], reg, None, out_dir, _parse_formats(fmt), _parse_lang(lang), as_of_date, settings
             )
-            accepted = _waivers(waivers, plan)
+            plan = _with_waivers(waivers, plan)
         except InputError as exc:
-            for problem in exc.problems:
-                err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
-            _fail(f"{len(exc.problems)} problem(s) in the input files; nothing was fetched")
+            _input_problems(exc)
         except AuditorError as exc:
             _fail(str(exc))
-        _run(plan, quiet, policy, accepted, verbose)
+        _run(plan, quiet, policy, verbose)
 
 
 @app.command("report")
@@ -492,9 +476,7 @@ def report_cmd(
         policy = _policy(fail_under, fail_on, baseline)
         rendered = rerender(files, out_dir, _parse_formats(fmt), _parse_lang(lang))
     except InputError as exc:
-        for problem in exc.problems:
-            err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
-        _fail(f"{len(exc.problems)} problem(s) in the report files; nothing was written")
+        _input_problems(exc, "nothing was written")
     except AuditorError as exc:
         _fail(str(exc))
     if not quiet:

@@ -33,6 +33,7 @@ from auditor.models import (
     ScanSummary,
     SummaryRow,
     ToolInfo,
+    Waiver,
     normalise_host,
 )
 from auditor.paths import rules_dir
@@ -41,6 +42,7 @@ from auditor.report.writer import build_summary_row, write_agency_report, write_
 from auditor.rules.engine import documents_applied, evaluate
 from auditor.rules.loader import Pack, load_pack, pack_for_domain
 from auditor.scoring import score
+from auditor.waivers import waive_all
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +70,7 @@ class ScanPlan:
     lang: Lang
     settings: CrawlSettings
     registry: Registry | None = None
+    waivers: tuple[Waiver, ...] = ()  # "comply or explain": applied before scoring
 
 
 @dataclass(frozen=True)
@@ -219,6 +222,8 @@ async def audit_one(fetcher: Fetcher, target: Target, plan: ScanPlan) -> AuditRe
     pack = plan.packs[target.agency.domain]
     art, duration_s = await _crawl_and_gather(fetcher, target, plan)
     findings = evaluate(pack, art)
+    if plan.waivers:
+        findings = waive_all(findings, plan.waivers, target.agency.domain, plan.as_of)
     home = art.home
     return AuditReport(
         tool=ToolInfo(version=__version__),

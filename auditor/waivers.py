@@ -175,6 +175,23 @@ def waive(finding: Finding, waiver: Waiver | None, as_of: date) -> Finding:
     return finding.model_copy(update={"waiver": waiver.model_copy(update={"expired": expired})})
 
 
+def waive_all(
+    findings: Sequence[Finding], waivers: Sequence[Waiver], domain: str, as_of: date
+) -> tuple[Finding, ...]:
+    """``findings`` of the portal on ``domain`` with their waivers attached (see :func:`waive`);
+    an expired waiver is logged."""
+    out = tuple(waive(f, find_waiver(waivers, f.rule_id, domain), as_of) for f in findings)
+    for f in out:
+        if f.waiver is not None and f.waiver.expired:
+            logger.warning(
+                "%s: waiver of %s expired on %s; the finding counts",
+                domain,
+                f.rule_id,
+                f.waiver.expires.isoformat(),
+            )
+    return out
+
+
 def apply_waivers(
     report: AuditReport, waivers: Sequence[Waiver], scoring: ScoringConfig
 ) -> AuditReport:
@@ -182,18 +199,7 @@ def apply_waivers(
     (the pack's): a waiver in force takes the finding out of the score."""
     if not waivers:
         return report
-    findings = tuple(
-        waive(f, find_waiver(waivers, f.rule_id, report.agency.domain), report.as_of)
-        for f in report.findings
-    )
-    for f in findings:
-        if f.waiver is not None and f.waiver.expired:
-            logger.warning(
-                "%s: waiver of %s expired on %s; the finding counts",
-                report.agency.domain,
-                f.rule_id,
-                f.waiver.expires.isoformat(),
-            )
+    findings = waive_all(report.findings, waivers, report.agency.domain, report.as_of)
     if findings == report.findings:
         return report
     return report.model_copy(update={"findings": findings, "score": score(findings, scoring)})

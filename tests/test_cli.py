@@ -181,6 +181,7 @@ def test_bad_rule_pack_stops_before_any_request(
         (["scan", "soctrang.gov.vn", "--level", "county"], "--level"),
         (["scan", "ftp://soctrang.gov.vn/"], "URL"),
         (["scan", "example.org", "--profile", "no-such-pack"], "no-such-pack"),
+        (["scan", "soctrang.gov.vn", "--dns-server", "1.2.3.4:99999"], "--dns-server"),
     ],
 )
 def test_usage_errors_exit_2(args: list[str], message: str) -> None:
