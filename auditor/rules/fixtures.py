@@ -10,6 +10,7 @@
     base: soctrang.gov.vn             # a demo site under fixtures/sites/ (optional)
     site_config: {tls: false}         # switches merged over the base's _site.yaml (optional)
     delete: [khoa-hoc/index.html]     # base files left out (optional)
+    dns: {aaaa: false, signed: true}  # the loopback DNS: AAAA (default yes), DS (default no)
     expect: fail                      # pass (in pass/), fail or warn (in fail/)
     note: "why this portal passes or fails"
 
@@ -42,6 +43,7 @@ from auditor.crawl.fetcher import Fetcher
 from auditor.errors import Problem, RuleError
 from auditor.fixtureserver import FixtureServer
 from auditor.models import Agency, DocumentInfo, Frozen, Registry, Status, normalise_host
+from auditor.rules.fixturedns import HostDns, start_dns
 from auditor.rules.loader import Pack
 from auditor.rules.schema import Rule
 from auditor.scan import ScanPlan, Target, audit_one
@@ -53,6 +55,13 @@ FIXTURE_FILE = "fixture.yaml"
 SITE_DIR = "site"
 SCANS_AT_ONCE = 16
 Kind = Literal["pass", "fail"]
+
+
+class DnsSpec(Frozen):
+    """What the fixture DNS says of the case's host (default: A and AAAA, unsigned)."""
+
+    aaaa: bool = True
+    signed: bool = False
 
 
 class FixtureSpec(Frozen):
@@ -67,6 +76,7 @@ class FixtureSpec(Frozen):
     expect: Literal["pass", "fail", "warn"] | None = None
     note: str | None = None
     max_pages: int = Field(default=60, ge=1)
+    dns: DnsSpec = Field(default_factory=DnsSpec)
 
 
 @dataclass(frozen=True)
@@ -219,6 +229,7 @@ def _site_key(case: FixtureCase, sites_root: Path) -> str:
         "registry": [a.model_dump(mode="json") for a in spec.registry],
         "config": spec.site_config,
         "max_pages": spec.max_pages,
+        "dns": spec.dns.model_dump(),
     }
     digest.update(json.dumps(head, sort_keys=True).encode())
     for rel, path in sorted(_site_files(case, sites_root).items()):
@@ -325,9 +336,17 @@ async def _run_round(
     results: list[CaseResult] = []
     server = FixtureServer(sites)
     await asyncio.to_thread(server.start)
+    hosts_dns = {
+        scan.first.spec.agency.domain: HostDns(scan.first.spec.dns.aaaa, scan.first.spec.dns.signed)
+        for scan in group
+    }
+    dns = start_dns(hosts_dns)
     try:
         settings = CrawlSettings(
-            connect_to=server.connect_to(), ca_bundle=server.ca_pem_path, timeout_s=10.0
+            connect_to=server.connect_to(),
+            ca_bundle=server.ca_pem_path,
+            timeout_s=10.0,
+            dns_server=dns.address if dns is not None else None,
         )
         async with Fetcher(settings) as fetcher:
 
@@ -358,6 +377,8 @@ async def _run_round(
 
             await asyncio.gather(*(one(scan) for scan in group))
     finally:
+        if dns is not None:
+            await asyncio.to_thread(dns.close)
         await asyncio.to_thread(server.close)
     return results
 
