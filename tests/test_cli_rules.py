@@ -39,20 +39,20 @@ def test_list_shows_rules_with_citation_and_counts() -> None:
 
 
 def test_show_prints_citation_quote_params_and_fixtures() -> None:
-    result = runner.invoke(rules_app, ["show", "st.d6k2.https"])
+    result = runner.invoke(rules_app, ["show", "st.d6k2.https", "--profile", "soctrang-2019"])
     assert result.exit_code == 0, result.output
     out = result.output
     assert "QĐ 07/2019/QĐ-UBND, Điều 6 khoản 2" in out
     assert "“Thống nhất sử dụng giao thức truyền tải siêu văn bản an toàn (https).”" in out
     assert '"name": "https_available"' in out
     assert "fixtures/rules/st.d6k2.https/pass" in out and "fixtures/rules/st.d6k2.https/fail" in out
-    news = runner.invoke(rules_app, ["show", "st.d17k1a.news-fresh"])
+    news = runner.invoke(rules_app, ["show", "st.d17k1a.news-fresh", "-p", "soctrang-2019"])
     assert '"max_working_days": 10' in news.output
 
 
 def test_show_unknown_rule_exits_2() -> None:
-    result = runner.invoke(rules_app, ["show", "st.nope"])
-    assert result.exit_code == 2 and "no rule 'st.nope'" in result.output
+    result = runner.invoke(rules_app, ["show", "st.nope", "--profile", "national"])
+    assert result.exit_code == 2 and "no rule 'st.nope' in pack 'national'" in result.output
 
 
 def test_validate_every_bundled_pack() -> None:
