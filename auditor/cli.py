@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 
 from auditor import __version__
+from auditor.cli_rules import rules_app
 from auditor.config import CrawlSettings
 from auditor.crawl.connect import parse_connect_to
 from auditor.errors import AuditorError, InputError, UsageError
@@ -505,6 +506,9 @@ def schema_cmd(
     if make is None:
         _fail(f"unknown schema {which!r}; choose from {', '.join(SCHEMAS)}")
     sys.stdout.write(json.dumps(make(), indent=2, ensure_ascii=False, sort_keys=True) + "\n")
+
+
+app.add_typer(rules_app, name="rules")
 
 
 def main() -> None:
