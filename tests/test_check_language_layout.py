@@ -199,3 +199,15 @@ def test_header_emblem(header: str, status: str) -> None:
         assert out.evidence[0].found in ("Quốc huy", "/img/logo-ubnd.png")
     if status == "error":
         assert out.evidence[0].found == "/img/banner1.jpg"
+
+
+def test_dublin_core_recommended_elements_are_hints_only() -> None:
+    full = page("https://soctrang.gov.vn/", f"<head>{DC}</head><body>a</body>")
+    out = dublin_core(art(full), DublinCoreParams())
+    assert out.status == "pass"
+    assert "DC.language (1/1)" in out.evidence[1].detail.en
+    complete = DC + "".join(
+        f'<meta name="DC.{n}" content="x">' for n in ("language", "source", "contributor", "subject")
+    )
+    out = dublin_core(art(page("https://soctrang.gov.vn/", f"<head>{complete}</head>")), DublinCoreParams())
+    assert out.status == "pass" and len(out.evidence) == 1

@@ -297,13 +297,20 @@ DC_MANDATORY = (
     "DC.publisher",
     "DC.identifier",
 )
+DC_RECOMMENDED = ("DC.language", "DC.source", "DC.contributor", "DC.subject")  # TT 24/2011
 
 
 class DublinCoreParams(Params):
-    """Mandatory Dublin Core elements and the share of pages that must carry them."""
+    """Mandatory Dublin Core elements, the share of pages that must carry them, and the
+    recommended elements reported as hints (they never change the status)."""
 
     elements: tuple[str, ...] = DC_MANDATORY
+    recommended: tuple[str, ...] = DC_RECOMMENDED
     min_ratio: float = 0.8
+
+
+def _dc_key(element: str) -> str:
+    return "DC." + element.split(".", 1)[1].lower()
 
 
 def _dc(page: Page) -> dict[str, str]:
@@ -329,9 +336,13 @@ def dublin_core(art: Artifacts, p: DublinCoreParams) -> Outcome:
             ),
         )
     bad: list[Evidence] = []
+    without_recommended: dict[str, int] = dict.fromkeys(p.recommended, 0)
     for page in art.pages:
         found = _dc(page)
-        missing = [e for e in p.elements if not found.get("DC." + e.split(".", 1)[1].lower())]
+        for element in p.recommended:
+            if not found.get(_dc_key(element)):
+                without_recommended[element] += 1
+        missing = [e for e in p.elements if not found.get(_dc_key(e))]
         if missing:
             bad.append(
                 Evidence(
@@ -354,5 +365,17 @@ def dublin_core(art: Artifacts, p: DublinCoreParams) -> Outcome:
         expected=f">= {p.min_ratio:.0%}",
         found=f"{ratio:.0%}",
     )
+    hints = [f"{e} ({n}/{total})" for e, n in without_recommended.items() if n]
+    if hints:  # last, after the pages that miss mandatory elements
+        bad = [
+            *bad[:10],
+            Evidence(
+                detail=t(
+                    "Gợi ý: thiếu phần tử khuyến nghị " + ", ".join(hints) + ".",
+                    "Hint: recommended elements missing " + ", ".join(hints) + ".",
+                ),
+                expected=", ".join(p.recommended),
+            ),
+        ]
     status = "pass" if ratio >= p.min_ratio else "fail"
-    return Outcome(status=status, evidence=(summary, *bad[:10]))
+    return Outcome(status=status, evidence=(summary, *bad[:11]))
