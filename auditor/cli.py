@@ -289,6 +289,15 @@ def scan(
         str | None,
         typer.Option("--profile", "-p", help="Rule pack id (default: chosen from the domain)."),
     ] = None,
+    rules_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--rules",
+            help="Your own rule pack (YAML) instead of a bundled one; it may extend a bundled "
+            "pack, override weights and parameters, retire rules and add rules "
+            "(see rules/examples/inspectorate.yaml).",
+        ),
+    ] = None,
     name: Annotated[
         str | None, typer.Option("--name", help="Agency name, for a target not in a registry.")
     ] = None,
@@ -380,6 +389,7 @@ def scan(
             settings,
             name,
             _parse_level(level),
+            rules_file,
         )
         policy = _policy(fail_under, fail_on, baseline)
         plan = _with_waivers(waivers, plan)

@@ -40,7 +40,7 @@ from auditor.paths import rules_dir
 from auditor.registry import bundled_registries, find_agency
 from auditor.report.writer import build_summary_row, write_agency_report, write_summary
 from auditor.rules.engine import documents_applied, evaluate
-from auditor.rules.loader import Pack, load_pack, pack_for_domain
+from auditor.rules.loader import Pack, load_pack, load_pack_file, pack_for_domain
 from auditor.scoring import score
 from auditor.waivers import waive_all
 
@@ -144,9 +144,15 @@ def parse_target(
 
 
 def choose_packs(
-    targets: tuple[Target, ...], rules_dir: Path, profile: str | None
+    targets: tuple[Target, ...], rules_dir: Path, profile: str | None, custom: Path | None = None
 ) -> dict[str, Pack]:
-    """The rule pack for each target: ``profile`` if given, else the one its domain selects."""
+    """The rule pack for each target: the ``custom`` pack file (which may extend a bundled
+    pack) if given, else ``profile``, else the one its domain selects."""
+    if custom is not None:
+        if profile is not None:
+            raise UsageError("give either --rules FILE or --profile ID, not both")
+        pack = load_pack_file(custom, base_dir=rules_dir)
+        return {target.agency.domain: pack for target in targets}
     cache: dict[str, Pack] = {}
     out: dict[str, Pack] = {}
     for target in targets:
@@ -168,11 +174,13 @@ def build_plan(
     settings: CrawlSettings,
     name: str | None = None,
     level: Level | None = None,
+    custom_pack: Path | None = None,
 ) -> ScanPlan:
     """Resolve targets and rule packs before any request; raise on any invalid input.
 
-    Without ``targets`` every agency of ``registry`` is audited. The pack is ``profile`` when
-    given, else the registry's profile, else the one the target's domain selects.
+    Without ``targets`` every agency of ``registry`` is audited. The pack is the
+    ``custom_pack`` file when given, else ``profile``, else the registry's profile, else the
+    one the target's domain selects.
     """
     if not targets:
         if registry is None:
@@ -183,7 +191,7 @@ def build_plan(
     chosen = profile or (registry.profile if registry else None)
     return ScanPlan(
         targets=parsed,
-        packs=choose_packs(parsed, rules_dir(), chosen),
+        packs=choose_packs(parsed, rules_dir(), chosen, custom_pack),
         as_of=as_of,
         out_dir=out_dir,
         formats=formats,

@@ -29,7 +29,7 @@ def _staging_flags(srv: FixtureServer) -> list[str]:
     """The flags an agency would pass to audit a staging host under its final name."""
     return [
         "--connect-to",
-        f"::127.0.0.1:{srv.https_port}".replace("::", ":443:", 1),
+        f":443:127.0.0.1:{srv.https_port}",
         "--connect-to",
         f":80:127.0.0.1:{srv.http_port}",
         "--ca-bundle",
@@ -203,3 +203,29 @@ def test_help_texts_are_plain_language() -> None:
     assert result.exit_code == 0
     for flag in ("--registry", "--connect-to", "--ca-bundle", "--as-of", "--fail-under"):
         assert flag in result.output
+
+
+def test_custom_pack_extends_ours(server: FixtureServer, tmp_path: Path) -> None:
+    example = rules_dir() / "examples" / "inspectorate.yaml"
+    result = runner.invoke(
+        app,
+        ["scan", "phuong2.thanhpho.soctrang.gov.vn", *_staging_flags(server), "--as-of",
+         "2026-11-20", "--rules", str(example), "--out", str(tmp_path), "-q"],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "phuong2.thanhpho.soctrang.gov.vn.json").read_text("utf-8"))
+    assert data["profile"]["id"] == "inspectorate-soctrang-2026"
+    findings = {f["rule_id"]: f for f in data["findings"]}
+    assert "st.d6k2.hsts" not in findings  # retired with a reason
+    assert findings["ttr.2026.tls"]["status"] == "pass"  # added from a primitive
+    assert findings["st.d17k1a.news-fresh"]["severity"] == "high"  # overridden
+    assert findings["st.d17k1a.news-fresh"]["status"] == "fail"
+    assert {"st.d6k2.https", "st.d5k1d.domain-commune"} <= set(findings)  # inherited
+
+
+def test_rules_and_profile_together_is_a_usage_error() -> None:
+    example = rules_dir() / "examples" / "inspectorate.yaml"
+    result = runner.invoke(
+        app, ["scan", "soctrang.gov.vn", "--rules", str(example), "--profile", "soctrang-2019"]
+    )
+    assert result.exit_code == 2 and "--rules" in result.output
