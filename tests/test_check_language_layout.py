@@ -211,3 +211,18 @@ def test_dublin_core_recommended_elements_are_hints_only() -> None:
     )
     out = dublin_core(art(page("https://soctrang.gov.vn/", f"<head>{complete}</head>")), DublinCoreParams())
     assert out.status == "pass" and len(out.evidence) == 1
+
+
+ZH_TEXT = "广宁省是越南东北部的一个省份。省人民委员会负责全省的行政管理工作，欢迎各位投资者和游客。" * 3
+
+
+def test_chinese_version_with_its_topics() -> None:
+    home = page("https://quangninh.gov.vn/", '<a href="/zh/">中文</a>')
+    menu = '<a href="/zh/org">组织机构</a><a href="/zh/duty">职能任务</a><a href="/zh/contact">联系我们</a>'
+    zh = page("https://quangninh.gov.vn/zh/", f'<html lang="zh"><body>{menu}<main><p>{ZH_TEXT}</p></main></body></html>')
+    out = foreign_version(art(home, zh), ForeignVersionParams(lang="zh", paths=("/zh/",)))
+    assert out.status == "pass"
+    assert out.evidence[-1].found == "organisation, functions, contact"
+    bare = page("https://quangninh.gov.vn/zh/", f'<html lang="zh"><body><main><p>{ZH_TEXT}</p></main></body></html>')
+    out = foreign_version(art(home, bare), ForeignVersionParams(lang="zh", paths=("/zh/",)))
+    assert out.status == "fail" and out.evidence[-1].found == "-"

@@ -10,7 +10,7 @@ from auditor.gather.artifacts import Artifacts, host_of
 from auditor.gather.page import Link, Page
 from auditor.langid import identify
 from auditor.models import Evidence, Outcome, normalise_host, t
-from auditor.text.fold import fold_words
+from auditor.text.fold import fold, fold_words
 
 LINK_LABELS = {
     "en": ("english", "en", "tieng anh", "eng"),
@@ -125,13 +125,13 @@ def foreign_version(art: Artifacts, p: ForeignVersionParams) -> Outcome:
         return Outcome(status="fail", evidence=tuple(evidence))
     if p.topics:
         pages = _version_pages(art, page.url) or [page]
-        haystack = " ".join(
-            fold_words(pg.title + " " + " ".join(lk.text for lk in pg.links)) for pg in pages
-        )
+        text = " ".join(pg.title + " " + " ".join(lk.text for lk in pg.links) for pg in pages)
+        words_seen = set(fold_words(text).split())  # Latin-script topics: whole words
+        folded = fold(text)  # CJK topics: substrings (fold_words keeps only ASCII words)
         missing = [
             name
             for name, words in TOPICS.get(p.lang, {}).items()
-            if not any(w in haystack.split() or (not w.isascii() and w in haystack) for w in words)
+            if not any(w in words_seen if w.isascii() else w in folded for w in words)
         ]
         found = [n for n in TOPICS.get(p.lang, {}) if n not in missing]
         evidence.append(
