@@ -83,13 +83,15 @@ def test_schema_is_committed_and_not_stale() -> None:
     assert result.exit_code == 0 and json.loads(result.output)["title"] == "auditor rule pack"
 
 
-@pytest.mark.parametrize(
-    "path", [*sorted(rules_dir().glob("*.yaml")), rules_dir() / "examples" / "inspectorate.yaml"]
-)
+def _pack_files() -> list[Path]:
+    """Every rule pack file (the section catalogue and the citation list are not packs)."""
+    candidates = [*sorted(rules_dir().glob("*.yaml")), rules_dir() / "examples" / "inspectorate.yaml"]
+    return [p for p in candidates if "pack" in (yaml.safe_load(p.read_text(encoding="utf-8")) or {})]
+
+
+@pytest.mark.parametrize("path", _pack_files(), ids=lambda p: p.name)
 def test_every_pack_file_matches_the_json_schema(path: Path) -> None:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or "pack" not in data:
-        pytest.skip("not a rule pack")
     jsonschema.validate(json.loads(json.dumps(data, default=str)), json.loads(schema_text()))
 
 
