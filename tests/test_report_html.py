@@ -415,3 +415,14 @@ def test_unscored_report_without_findings() -> None:
     assert "Không tính được điểm" in html and "Chưa xếp loại" in html
     assert html.count("Không có.") == 5  # every section says it is empty
     assert 'class="finding f-' not in html
+
+
+def test_guessed_agency_facts_are_flagged() -> None:
+    report = make_report()
+    guessed = report.model_copy(
+        update={"agency": report.agency.model_copy(update={"guessed": ("name", "level")})}
+    )
+    html = render_agency_html(guessed, "vi")
+    assert html.count("đoán từ tên miền") == 2
+    assert "guessed from the domain" in render_agency_html(guessed, "en")
+    assert "đoán từ tên miền" not in render_agency_html(report, "vi")

@@ -49,6 +49,10 @@ UI: dict[str, LocalText] = {
     "agency": t("Cơ quan", "Agency"),
     "domain": t("Tên miền", "Domain"),
     "level": t("Cấp", "Level"),
+    "guessed": t(
+        "đoán từ tên miền: dùng --registry hoặc --name/--level",
+        "guessed from the domain: use --registry or --name/--level",
+    ),
     "province": t("Tỉnh", "Province"),
     "profile": t("Bộ tiêu chí", "Rule pack"),
     "documents": t("Văn bản áp dụng", "Documents applied"),
