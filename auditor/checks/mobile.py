@@ -64,9 +64,11 @@ def mobile_no_plugins(art: Artifacts, p: EvidenceParams) -> Outcome:
 
 
 class FixedWidthParams(EvidenceParams):
-    """The widest fixed page width allowed, in CSS pixels."""
+    """The widest fixed page width allowed, in CSS pixels, and whether a wider one is only a
+    hint (``warn``, as TT 32/2017 Đ17 is read: the viewport rule carries the obligation)."""
 
     max_px: int = Field(default=viewport.FIXED_WIDTH_PX, ge=320)
+    hint: bool = True
 
 
 @check("mobile_fixed_width", params=FixedWidthParams)
@@ -78,4 +80,7 @@ def mobile_fixed_width(art: Artifacts, p: FixedWidthParams) -> Outcome:
         f"chiều rộng co giãn (max-width, %), không cố định trên {p.max_px}px",
     )
     rule = SiteRule(partial(viewport.fixed_width, max_px=p.max_px))
-    return _run(art, p, subject, rule)
+    outcome = _run(art, p, subject, rule)
+    if p.hint and outcome.status == "fail":
+        return outcome.model_copy(update={"status": "warn"})
+    return outcome
