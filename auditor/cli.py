@@ -212,7 +212,7 @@ def _run(plan: ScanPlan, quiet: bool, policy: GatePolicy, verbose: bool = False)
     def progress(event: ScanEvent) -> None:
         if event.report is not None:
             reports.append(event.report)
-        if quiet:
+        if quiet or (event.kind == "request" and not live.enabled):
             return
         result = ""
         if event.report is not None:
@@ -220,7 +220,7 @@ def _run(plan: ScanPlan, quiet: bool, policy: GatePolicy, verbose: bool = False)
             total = "-" if s.total is None else f"{s.total:.1f}"
             result = f"{total} {s.grade or ''} ({event.report.crawl.pages_fetched} pages)"
         if live.enabled:
-            live.on_event(event.kind, event.agency, result)
+            live.on_event(event.kind, event.agency, result, event.status)
         elif event.kind == "start":
             err.print(f"[dim]→ {event.agency.domain}[/]", highlight=False)
         else:
@@ -433,7 +433,10 @@ def demo(
         _fail(str(exc))
     with FixtureServer(fixtures_dir() / "sites") as server:
         settings = CrawlSettings(
-            connect_to=server.connect_to(), ca_bundle=server.ca_pem_path, timeout_s=10.0
+            connect_to=server.connect_to(),
+            ca_bundle=server.ca_pem_path,
+            timeout_s=10.0,
+            dns_server=server.dns_server,
         )
         if not quiet:
             err.print(

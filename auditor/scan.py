@@ -20,7 +20,7 @@ from auditor.config import CrawlSettings
 from auditor.crawl.crawler import crawl_site
 from auditor.crawl.fetcher import Fetcher
 from auditor.errors import UsageError
-from auditor.gather.artifacts import Artifacts
+from auditor.gather.artifacts import Artifacts, host_of
 from auditor.gather.build import gather
 from auditor.models import (
     Agency,
@@ -77,9 +77,11 @@ class ScanPlan:
 class ScanEvent:
     """Progress of a scan, for the console."""
 
-    kind: Literal["start", "done"]
+    kind: Literal["start", "request", "done"]
     agency: Agency
-    report: AuditReport | None = None
+    report: AuditReport | None = None  # with "done"
+    url: str | None = None  # with "request"
+    status: int | None = None  # with "request": the HTTP status, 0 when no response came
 
 
 @dataclass
@@ -282,7 +284,14 @@ async def run_scan(
             if on_event:
                 on_event(ScanEvent("done", target.agency, report))
 
-    async with Fetcher(plan.settings) as fetcher:
+    agencies = {normalise_host(t.agency.domain): t.agency for t in plan.targets}
+
+    def on_request(url: str, status: int) -> None:
+        agency = agencies.get(normalise_host(host_of(url)))
+        if on_event is not None and agency is not None:
+            on_event(ScanEvent("request", agency, url=url, status=status))
+
+    async with Fetcher(plan.settings, on_request=on_request) as fetcher:
         await asyncio.gather(*(one(fetcher, t) for t in plan.targets))
 
     order = {t.agency.domain: i for i, t in enumerate(plan.targets)}

@@ -13,7 +13,7 @@ from auditor.config import CrawlSettings
 from auditor.fixtureserver import FixtureServer
 from auditor.models import AuditReport, Registry
 from auditor.registry import load_registry
-from auditor.scan import ScanResult, build_plan, run_scan
+from auditor.scan import ScanEvent, ScanResult, build_plan, run_scan
 
 PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>{name}</title></head>
@@ -44,6 +44,9 @@ def _sites(root: Path) -> Registry:
     return load_registry(root / "registry.yaml")
 
 
+EVENTS: list[ScanEvent] = []
+
+
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[ScanResult, Path]:
     root = tmp_path_factory.mktemp("faults")
@@ -56,7 +59,7 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[ScanResult, Path]
         plan = build_plan(
             [], registry, None, out, frozenset({"json"}), "vi", date(2026, 11, 20), settings
         )
-        return asyncio.run(run_scan(plan)), out
+        return asyncio.run(run_scan(plan, EVENTS.append)), out
 
 
 @pytest.mark.parametrize("label", sorted(FAULTS))
@@ -88,3 +91,11 @@ def test_the_rest_of_the_scan_goes_on(scanned: tuple[ScanResult, Path]) -> None:
     assert good.crawl.pages_fetched >= 1 and good.score.total is not None
     https = next(f for f in good.findings if f.rule_id == "st.d6k2.https")
     assert https.status == "pass"
+
+
+def test_each_request_is_reported_for_its_agency(scanned: tuple[ScanResult, Path]) -> None:
+    requests = [e for e in EVENTS if e.kind == "request"]
+    good = [e.status for e in requests if e.agency.domain == "sotot.soctrang.gov.vn"]
+    reset = [e.status for e in requests if e.agency.domain == "reset.soctrang.gov.vn"]
+    assert 200 in good and reset and set(reset) == {0}
+    assert all(e.url and e.agency.domain in e.url for e in requests)

@@ -7,6 +7,7 @@ import asyncio
 import logging
 import ssl
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -94,8 +95,10 @@ class Fetcher:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         backoff_s: float = 0.25,
+        on_request: Callable[[str, int], None] | None = None,
     ) -> None:
         self.settings = settings
+        self._on_request = on_request  # told (url, status; 0: no response) after each request
         self._backoff_s = backoff_s
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
@@ -174,6 +177,8 @@ class Fetcher:
         except Exception as exc:  # every transport problem becomes a fact
             failure = describe(exc, self.settings.timeout_s)
             logger.debug("GET %s -> %s (%.2fs)", url, failure.message, time.monotonic() - started)
+            if self._on_request is not None:
+                self._on_request(url, 0)
             return _Response(url=url, failure=failure)
         logger.debug(
             "GET %s -> %d (%d bytes%s, %.2fs)",
@@ -183,6 +188,8 @@ class Fetcher:
             ", truncated" if truncated else "",
             time.monotonic() - started,
         )
+        if self._on_request is not None:
+            self._on_request(url, response.status_code)
         return _Response(
             url=url,
             status=response.status_code,

@@ -1,19 +1,16 @@
 """Console output of a scan: a live progress table (stderr, terminals only) and the final
 summary table, readable at 80 columns. With ``cli.py``, the only code that prints.
 
-The scan reports only when an agency starts and ends; the live request and error counts come
-from the fetcher's per-request debug records (``GET url -> status``), read by a logging handler
-attached for the duration of the scan (the records are not printed).
+The live table is fed the scan's events: an agency starts, each of its requests (with its HTTP
+status, counted as an error when no response came or the server failed), and its result.
 """
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from urllib.parse import urlsplit
 
 from rich import box
 from rich.console import Console, Group
@@ -24,7 +21,6 @@ from rich.text import Text
 from auditor.models import Agency, Lang, SummaryRow, normalise_host
 from auditor.report.i18n import level_label
 
-FETCHER_LOGGER = "auditor.crawl.fetcher"
 WIDE = 100  # from this console width on, the summary also shows the agency level
 
 
@@ -87,26 +83,6 @@ class _Site:
     result: str = ""
 
 
-class _RequestCounter(logging.Handler):
-    """Counts the fetcher's ``GET url -> status`` records per audited host."""
-
-    def __init__(self, progress: ScanProgress) -> None:
-        super().__init__(logging.DEBUG)
-        self.progress = progress
-
-    def emit(self, record: logging.LogRecord) -> None:
-        args = record.args
-        if not isinstance(args, tuple) or len(args) < 2 or not str(record.msg).startswith("GET "):
-            return
-        try:
-            host = urlsplit(str(args[0])).hostname or ""
-        except ValueError:
-            return
-        status = args[1]
-        failed = not isinstance(status, int) or status >= 500
-        self.progress.count(normalise_host(host), failed)
-
-
 class ScanProgress:
     """A live table of the agencies being audited: state, requests, errors, time, result.
 
@@ -120,17 +96,10 @@ class ScanProgress:
         self.sites = {normalise_host(a.domain): _Site(a) for a in agencies}
         self.enabled = console.is_terminal
         self._live: Live | None = None
-        self._handler = _RequestCounter(self)
-        self._saved: tuple[int, bool] | None = None
 
     def __enter__(self) -> ScanProgress:
         if not self.enabled:
             return self
-        log = logging.getLogger(FETCHER_LOGGER)
-        self._saved = (log.level, log.propagate)
-        log.setLevel(logging.DEBUG)
-        log.propagate = False  # the records feed the counts; they are not printed
-        log.addHandler(self._handler)
         self._live = Live(self._render(), console=self.console, refresh_per_second=4)
         self._live.__enter__()
         return self
@@ -145,12 +114,6 @@ class ScanProgress:
             self._live.update(self._render())
             self._live.__exit__(exc_type, exc, tb)
             self._live = None
-        if self._saved is not None:
-            log = logging.getLogger(FETCHER_LOGGER)
-            log.removeHandler(self._handler)
-            log.setLevel(self._saved[0])
-            log.propagate = self._saved[1]
-            self._saved = None
 
     def count(self, host: str, failed: bool) -> None:
         """One request to ``host`` finished (``failed``: no response or a 5xx)."""
@@ -161,10 +124,16 @@ class ScanProgress:
         site.errors += failed
         self._refresh()
 
-    def on_event(self, kind: str, agency: Agency, result: str = "") -> None:
-        """An agency started (``start``) or finished (``done``, with its result text)."""
+    def on_event(
+        self, kind: str, agency: Agency, result: str = "", status: int | None = None
+    ) -> None:
+        """An agency started (``start``), made a request (``request``, with its HTTP status, 0
+        when no response came) or finished (``done``, with its result text)."""
         site = self.sites.get(normalise_host(agency.domain))
         if site is None:
+            return
+        if kind == "request":
+            self.count(normalise_host(agency.domain), status is None or status == 0 or status >= 500)
             return
         if kind == "start":
             site.state, site.started = "crawling", time.monotonic()
