@@ -18,11 +18,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
+import dns.message
+import dns.query
+import dns.rcode
+import dns.rdatatype
 import httpx
 import pytest
 
 from auditor.errors import AuditorError
 from auditor.fixtureserver import FixtureServer, FixtureServerError, SiteConfigError
+from auditor.fixtureserver.dns import HostDns
 from auditor.fixtureserver.files import resolve
 from auditor.paths import fixtures_dir, project_dir
 
@@ -524,3 +529,61 @@ def test_main_prints_ports_ca_and_flags_and_stops_on_ctrl_c() -> None:
         if proc.poll() is None:
             proc.kill()
         proc.communicate()
+
+
+# -- the loopback DNS server (``_site.yaml`` ``ipv6`` / ``dnssec``) ----------------------------
+
+
+def _dns_query(address: str, name: str, rdtype: str, tcp: bool = False) -> dns.message.Message:
+    addr, port = address.rsplit(":", 1)
+    query = dns.message.make_query(name, rdtype)
+    ask = dns.query.tcp if tcp else dns.query.udp
+    return ask(query, addr, port=int(port), timeout=2.0)
+
+
+def _rdtypes(reply: dns.message.Message) -> set[str]:
+    return {dns.rdatatype.to_text(rrset.rdtype) for rrset in reply.answer}
+
+
+def test_dns_answers_a_aaaa_and_dnssec_by_site_switches(demo: FixtureServer) -> None:
+    assert re.fullmatch(r"127\.0\.0\.1:\d+", demo.dns_server)
+    signed = _dns_query(demo.dns_server, "soctrang.gov.vn", "A")
+    assert signed.rcode() == dns.rcode.NOERROR
+    assert [r.to_text() for r in signed.answer[0]] == ["127.0.0.1"]
+    assert _rdtypes(signed) == {"A", "RRSIG"}  # dnssec: true
+    assert _rdtypes(_dns_query(demo.dns_server, "soctrang.gov.vn", "DS")) == {"DS"}
+    aaaa = _dns_query(demo.dns_server, "www.soctrang.gov.vn", "AAAA")  # an alias
+    assert [r.to_text() for r in aaaa.answer[0]] == ["::1"]
+    # sokhdt: ipv6: false, dnssec: false → no AAAA, no DS, no RRSIG, but the name exists
+    for rdtype in ("AAAA", "DS"):
+        reply = _dns_query(demo.dns_server, "sokhdt.soctrang.gov.vn", rdtype)
+        assert reply.rcode() == dns.rcode.NOERROR and reply.answer == []
+    assert _rdtypes(_dns_query(demo.dns_server, "sokhdt.soctrang.gov.vn", "A")) == {"A"}
+
+
+def test_dns_unknown_names_do_not_exist_and_parents_do(demo: FixtureServer) -> None:
+    assert _dns_query(demo.dns_server, "khong-co.gov.vn", "A").rcode() == dns.rcode.NXDOMAIN
+    parent = _dns_query(demo.dns_server, "thanhpho.soctrang.gov.vn", "DS")  # a site, unsigned
+    assert parent.rcode() == dns.rcode.NOERROR and parent.answer == []
+    gov = _dns_query(demo.dns_server, "gov.vn", "DS")  # only a parent of served names
+    assert gov.rcode() == dns.rcode.NOERROR and gov.answer == []
+
+
+def test_dns_answers_over_tcp_too(demo: FixtureServer) -> None:
+    reply = _dns_query(demo.dns_server, "sotttt.soctrang.gov.vn", "AAAA", tcp=True)
+    assert _rdtypes(reply) == {"AAAA", "RRSIG"}
+
+
+def test_dns_table_replaces_the_site_switches(tmp_path: Path) -> None:
+    make_site(tmp_path, "a.example.gov.vn", "ipv6: true\n")
+    with FixtureServer(tmp_path, dns={"a.example.gov.vn": HostDns(aaaa=False, signed=True)}) as s:
+        assert _dns_query(s.dns_server, "a.example.gov.vn", "AAAA").answer == []
+        assert _rdtypes(_dns_query(s.dns_server, "a.example.gov.vn", "DS")) == {"DS"}
+    with pytest.raises(FixtureServerError):
+        _ = s.dns_server  # closed
+
+
+def test_bad_dns_switch_is_a_site_config_error(tmp_path: Path) -> None:
+    make_site(tmp_path, "a.example.gov.vn", "dnssec: maybe\n")
+    with pytest.raises(SiteConfigError, match="dnssec"):
+        FixtureServer(tmp_path).start()

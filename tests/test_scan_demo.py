@@ -38,6 +38,9 @@ FAILS: dict[str, dict[str, frozenset[Status]]] = {
         "st.d6k2.hsts": frozenset({"fail", "not_applicable"}),
         # pages served over plain HTTP have no mixed content to speak of
         "st.d6k2.mixed-content": frozenset({"pass", "not_applicable"}),
+        # the fixture DNS has no AAAA for it (`_site.yaml` `ipv6: false`)
+        "nat.nd224.d11k4.domain-ipv6": frozenset({"fail"}),
+        "nat.tt32.d15k4.ipv6-dnssec": frozenset({"fail"}),
     },
     "sonnptnt.soctrang.gov.vn": {
         "st.d7.viewport": frozenset({"fail"}),
@@ -249,3 +252,25 @@ def test_http_only_portal_is_audited_on_its_http_pages(demo_scan: tuple[ScanResu
     assert report.crawl.http is not None and report.crawl.http.status == 200
     assert report.crawl.final_url == "http://sokhdt.soctrang.gov.vn/"
     assert report.crawl.pages_fetched > 10
+
+
+def test_dns_rules_read_the_fixture_dns(demo_scan: tuple[ScanResult, Path]) -> None:
+    """EXPECTED.md: sokhdt has no AAAA; the province is signed, and its subdomains are found
+    signed through its DS (dnssec_hint warns on no demo portal)."""
+    _, out = demo_scan
+    sokhdt = _findings(out, "sokhdt.soctrang.gov.vn")["nat.nd224.d11k4.domain-ipv6"]
+    assert sokhdt.status == "fail"
+    assert "no AAAA record" in sokhdt.evidence[0].detail.en
+    assert sokhdt.evidence[0].found is not None and "AAAA: —" in sokhdt.evidence[0].found
+    for domain, zone in (
+        ("soctrang.gov.vn", "soctrang.gov.vn"),
+        ("sotttt.soctrang.gov.vn", "sotttt.soctrang.gov.vn"),
+        ("sonnptnt.soctrang.gov.vn", "soctrang.gov.vn"),  # unsigned itself: the parent's DS
+    ):
+        finding = _findings(out, domain)["nat.tt32.d15k4.ipv6-dnssec"]
+        assert finding.status == "pass", domain
+        founds = [e.found or "" for e in finding.evidence]
+        assert "::1" in founds and f"DS ({zone})" in " ".join(founds), (domain, founds)
+    for domain in FAILS:
+        ipv6 = _findings(out, domain)["nat.nd224.d11k4.domain-ipv6"]
+        assert ipv6.status == ("fail" if domain.startswith("sokhdt.") else "pass"), domain

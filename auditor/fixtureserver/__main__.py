@@ -35,12 +35,14 @@ def main(argv: list[str] | None = None) -> int:
     addr = f"[{args.host}]" if ":" in args.host else args.host
     flags = (
         f"--connect-to :443:{addr}:{server.https_port} "
-        f"--connect-to :80:{addr}:{server.http_port} --ca-bundle {server.ca_pem_path}"
+        f"--connect-to :80:{addr}:{server.http_port} --ca-bundle {server.ca_pem_path} "
+        f"--dns-server {server.dns_server}"
     )
     hosts = sorted({site.name for site in server.sites.values()})
     print(f"Serving {len(hosts)} sites from {args.sites_dir}")
     print(f"  HTTP  {args.host}:{server.http_port}")
     print(f"  HTTPS {args.host}:{server.https_port}")
+    print(f"  DNS   {server.dns_server}")
     print(f"  CA    {server.ca_pem_path}")
     print(f"  hosts {', '.join(hosts)}")
     print()

@@ -10,6 +10,7 @@ import socketserver
 import ssl
 import tempfile
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from auditor.config import ConnectTo
 from auditor.errors import AuditorError
 from auditor.fixtureserver.certs import TlsSetup
+from auditor.fixtureserver.dns import FixtureDns, HostDns
 from auditor.fixtureserver.handler import FixtureHandler, ServeState
 from auditor.fixtureserver.sites import Site, load_sites
 
@@ -112,15 +114,25 @@ class _Listener(socketserver.TCPServer):
 
 
 class FixtureServer:
-    """Serves every ``sites_dir/<host>/`` on two ephemeral loopback ports (HTTP and HTTPS).
+    """Serves every ``sites_dir/<host>/`` on two ephemeral loopback ports (HTTP and HTTPS),
+    and their names on a loopback DNS server (:mod:`auditor.fixtureserver.dns`).
 
-    Use as a context manager (or :meth:`start` / :meth:`close`); pass :meth:`connect_to` and
-    :attr:`ca_pem_path` to the crawler so any host's ports 80 and 443 reach this server.
+    Use as a context manager (or :meth:`start` / :meth:`close`); pass :meth:`connect_to`,
+    :attr:`ca_pem_path` and :attr:`dns_server` to the crawler so any host's ports 80 and 443
+    reach this server and its DNS facts come from the sites' ``ipv6`` / ``dnssec`` switches.
+    ``dns`` replaces those switches by a table of its own (the rule fixtures' ``dns:``).
     """
 
-    def __init__(self, sites_dir: Path, host: str = "127.0.0.1") -> None:
+    def __init__(
+        self,
+        sites_dir: Path,
+        host: str = "127.0.0.1",
+        dns: Mapping[str, HostDns] | None = None,
+    ) -> None:
         self.sites_dir = Path(sites_dir)
         self.host = host
+        self._dns_table = dict(dns) if dns is not None else None
+        self._dns: FixtureDns | None = None
         self._state: ServeState | None = None
         self._tls: TlsSetup | None = None
         self._workdir: Path | None = None
@@ -142,6 +154,13 @@ class FixtureServer:
                 _Listener((self.host, 0), self._state, None),
                 _Listener((self.host, 0), self._state, self._tls.default),
             ]
+            table = self._dns_table
+            if table is None:
+                table = {
+                    name: HostDns(aaaa=site.config.ipv6, signed=site.config.dnssec)
+                    for name, site in sites.items()
+                }
+            self._dns = FixtureDns(table, "127.0.0.1").start()
         except BaseException:
             self.close()
             raise
@@ -177,6 +196,9 @@ class FixtureServer:
                 logger.warning("fixture server: connection thread %s did not end", thread.name)
         for thread in self._threads:
             thread.join(JOIN_TIMEOUT_S)
+        if self._dns is not None:
+            self._dns.close()
+            self._dns = None
         self._listeners, self._threads = [], []
         if self._workdir is not None:
             shutil.rmtree(self._workdir, ignore_errors=True)
@@ -223,6 +245,13 @@ class FixtureServer:
         if self._state is None:
             raise FixtureServerError("the fixture server is not started")
         return dict(self._state.sites)
+
+    @property
+    def dns_server(self) -> str:
+        """The loopback DNS server, ``127.0.0.1:PORT`` (for ``CrawlSettings.dns_server``)."""
+        if self._dns is None:
+            raise FixtureServerError("the fixture server is not started")
+        return self._dns.address
 
     def connect_to(self) -> tuple[ConnectTo, ...]:
         """Overrides sending any host's port 443 to the HTTPS port and port 80 to the HTTP port."""

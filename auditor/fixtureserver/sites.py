@@ -35,6 +35,8 @@ class SiteConfig(Frozen):
     latency_ms: int = Field(default=0, ge=0, le=60_000)
     aliases: tuple[str, ...] = ()
     fault: FaultMode = "none"
+    ipv6: bool = True  # the fixture DNS answers an AAAA record
+    dnssec: bool = False  # the fixture DNS answers a DS record and RRSIGs
 
     @field_validator("charset")
     @classmethod

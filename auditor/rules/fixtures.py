@@ -42,8 +42,8 @@ from auditor.config import CrawlSettings
 from auditor.crawl.fetcher import Fetcher
 from auditor.errors import Problem, RuleError
 from auditor.fixtureserver import FixtureServer
+from auditor.fixtureserver.dns import HostDns
 from auditor.models import Agency, DocumentInfo, Frozen, Registry, Status, normalise_host
-from auditor.rules.fixturedns import HostDns, start_dns
 from auditor.rules.loader import Pack
 from auditor.rules.schema import Rule
 from auditor.scan import ScanPlan, Target, audit_one
@@ -334,19 +334,18 @@ async def _run_round(
             (sites / other.name).symlink_to(other.resolve(), target_is_directory=True)
             taken |= names
     results: list[CaseResult] = []
-    server = FixtureServer(sites)
-    await asyncio.to_thread(server.start)
     hosts_dns = {
         scan.first.spec.agency.domain: HostDns(scan.first.spec.dns.aaaa, scan.first.spec.dns.signed)
         for scan in group
     }
-    dns = start_dns(hosts_dns)
+    server = FixtureServer(sites, dns=hosts_dns)
+    await asyncio.to_thread(server.start)
     try:
         settings = CrawlSettings(
             connect_to=server.connect_to(),
             ca_bundle=server.ca_pem_path,
             timeout_s=10.0,
-            dns_server=dns.address if dns is not None else None,
+            dns_server=server.dns_server,
         )
         async with Fetcher(settings) as fetcher:
 
@@ -377,8 +376,6 @@ async def _run_round(
 
             await asyncio.gather(*(one(scan) for scan in group))
     finally:
-        if dns is not None:
-            await asyncio.to_thread(dns.close)
         await asyncio.to_thread(server.close)
     return results
 
