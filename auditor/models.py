@@ -178,8 +178,8 @@ class DnsFacts(Frozen):
     aaaa: tuple[str, ...] = ()
     a_error: str | None = None
     aaaa_error: str | None = None
-    ds: bool = False  # a DS record for the host or a parent below the public suffix
-    ds_zone: str | None = None  # where the DS was found
+    ds: bool = False  # a DS record at the host's own name (the apex of a signed zone)
+    ds_zone: str | None = None  # where the DS was found (the host)
     rrsig: bool = False  # the address answers carried RRSIG records (DO bit set)
     dnssec_error: str | None = None
     error: str | None = None

@@ -118,13 +118,16 @@ def test_a_aaaa_and_ds_of_a_signed_zone(dns_server: tuple[str, ZoneResolver]) ->
     assert facts.server == server and facts.error is None and facts.aaaa_error is None
 
 
-def test_ds_found_at_the_parent_below_the_public_suffix(dns_server: tuple[str, ZoneResolver]) -> None:
+def test_only_the_hosts_own_ds_counts(dns_server: tuple[str, ZoneResolver]) -> None:
     server, resolver = dns_server
-    facts = look("sotttt.soctrang.gov.vn", server)
-    assert facts.aaaa == ("2001:db8::2",)
-    assert facts.ds and facts.ds_zone == "soctrang.gov.vn"
+    child = look("sotttt.soctrang.gov.vn", server)
+    assert child.aaaa == ("2001:db8::2",)
+    # the parent's DS says nothing about a child that may be delegated to an unsigned zone
+    assert not child.ds and child.ds_zone is None
+    apex = look("soctrang.gov.vn", server)
+    assert apex.ds and apex.ds_zone == "soctrang.gov.vn"
     asked_ds = {name for name, qtype in resolver.asked if qtype == "DS"}
-    assert "gov.vn." not in asked_ds and "vn." not in asked_ds  # the public suffix is not asked
+    assert asked_ds <= {"sotttt.soctrang.gov.vn.", "soctrang.gov.vn."}  # no walk up the tree
 
 
 def test_rrsig_in_answers_is_a_dnssec_sign(dns_server: tuple[str, ZoneResolver]) -> None:
@@ -242,8 +245,9 @@ def test_ipv6_and_dnssec_error_on_timeout_and_when_not_looked_up(silent: str) ->
 
 def test_dnssec_pass_by_ds_or_rrsig_and_warn_without(dns_server: tuple[str, ZoneResolver]) -> None:
     server = dns_server[0]
-    by_ds = dnssec_hint(art(look("sotttt.soctrang.gov.vn", server)), NP)
+    by_ds = dnssec_hint(art(look("soctrang.gov.vn", server)), NP)
     assert by_ds.status == "pass" and by_ds.evidence[0].found == "DS (soctrang.gov.vn)"
+    assert dnssec_hint(art(look("sotttt.soctrang.gov.vn", server)), NP).status == "warn"
     by_sig = dnssec_hint(art(look("signed.quangninh.gov.vn", server)), NP)
     assert by_sig.status == "pass" and by_sig.evidence[0].found == "RRSIG"
     unsigned = dnssec_hint(art(look("v4only.lamdong.gov.vn", server)), NP)

@@ -21,7 +21,6 @@ import dns.name
 import dns.rdatatype
 import dns.resolver
 
-from auditor.checks.domain import split_host
 from auditor.config import CrawlSettings
 from auditor.errors import UsageError
 from auditor.models import DnsFacts
@@ -119,18 +118,15 @@ async def _query(
     return _Answer(records, signed)
 
 
-def _ds_candidates(host: str) -> list[str]:
-    """The host and its parents down to, not including, the public suffix."""
-    parts = split_host(host)
-    suffix_labels = len(parts.suffix.split(".")) if parts.suffix else 1
-    labels = host.split(".")
-    return [".".join(labels[i:]) for i in range(len(labels) - suffix_labels)]
-
-
 async def lookup_dns(host: str, server: str | None, timeout: float) -> DnsFacts:
     """A, AAAA (with RRSIG presence) and DS of ``host`` through ``server`` (``ADDR[:PORT]``;
     ``None``: the system's resolvers). Every failure is recorded in the facts; only a
-    malformed ``server`` raises :class:`UsageError`."""
+    malformed ``server`` raises :class:`UsageError`.
+
+    Only the host's own records count as DNSSEC evidence: RRSIGs on its address answers, or a DS
+    at its own name (the apex of a signed delegated zone). A DS on a parent says nothing about a
+    child that may be delegated to an unsigned zone.
+    """
     target = parse_dns_server(server) if server is not None else None
     where = _server_text(*target) if target else "the system's resolvers"
     host = host.strip().lower().rstrip(".")
@@ -151,15 +147,13 @@ async def lookup_dns(host: str, server: str | None, timeout: float) -> DnsFacts:
         return base.model_copy(
             update={"error": "no-resolver: this machine has no DNS resolver; use --dns-server"}
         )
-    zones = _ds_candidates(host)
-    answers = await asyncio.gather(
+    a, aaaa, ds = await asyncio.gather(
         _query(resolver, name, dns.rdatatype.A, where, timeout),
         _query(resolver, name, dns.rdatatype.AAAA, where, timeout),
-        *(_query(resolver, dns.name.from_text(z), dns.rdatatype.DS, where, timeout) for z in zones),
+        _query(resolver, name, dns.rdatatype.DS, where, timeout),
     )
-    a, aaaa, ds = answers[0], answers[1], answers[2:]
-    ds_zone = next((z for z, ans in zip(zones, ds, strict=True) if ans.records), None)
-    ds_errors = [ans.error for ans in ds if ans.error and not ans.error.startswith("nxdomain")]
+    ds_zone = host if ds.records else None
+    ds_errors = [ds.error] if ds.error and not ds.error.startswith("nxdomain") else []
     if a.error and aaaa.error:  # the name itself could not be resolved: nothing to tell
         ds_errors.insert(0, aaaa.error)
     dnssec_error = None

@@ -133,7 +133,8 @@ class ScanProgress:
         if site is None:
             return
         if kind == "request":
-            self.count(normalise_host(agency.domain), status is None or status == 0 or status >= 500)
+            failed = status is None or status == 0 or status >= 500
+            self.count(normalise_host(agency.domain), failed)
             return
         if kind == "start":
             site.state, site.started = "crawling", time.monotonic()
