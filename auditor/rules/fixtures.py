@@ -8,17 +8,18 @@
     as_of: 2026-11-20                 # audit date (default 2026-11-20, the demo's date)
     registry: [ {name:…, level:…, domain:…, parent:…} ]   # other agencies (optional)
     base: soctrang.gov.vn             # a demo site under fixtures/sites/ (optional)
+    portal: rich                      # a portal shared by many cases, fixtures/rules/_portals/rich/
     site_config: {tls: false}         # switches merged over the base's _site.yaml (optional)
     delete: [khoa-hoc/index.html]     # base files left out (optional)
     dns: {aaaa: false, signed: true}  # the loopback DNS: AAAA (default yes), DS (default no)
     expect: fail                      # pass (in pass/), fail or warn (in fail/)
     note: "why this portal passes or fails"
 
-and optionally a ``site/`` folder whose files are laid over the base (or are the whole site when
-there is no base). Each case is served by the loopback fixture server under the agency's domain
-and scanned with the real scan path (:func:`auditor.scan.audit_one`), evaluating only the rules
-under test. Cases that describe the same portal share one crawl; cases that need the same host
-with different content are served by separate servers.
+and optionally a ``site/`` folder whose files are laid over the base and the shared portal (or are
+the whole site when there is neither). Each case is served by the loopback fixture server under the
+agency's domain and scanned with the real scan path (:func:`auditor.scan.audit_one`), evaluating
+only the rules under test. Cases that describe the same portal share one crawl; cases that need the
+same host with different content are served by separate servers.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_AS_OF = date(2026, 11, 20)
 FIXTURE_FILE = "fixture.yaml"
 SITE_DIR = "site"
+PORTALS_DIR = "_portals"  # portals shared by many cases, beside the rule folders
 SCANS_AT_ONCE = 16
 Kind = Literal["pass", "fail"]
 
@@ -71,6 +73,7 @@ class FixtureSpec(Frozen):
     as_of: date = DEFAULT_AS_OF
     registry: tuple[Agency, ...] = ()
     base: str | None = None
+    portal: str | None = None  # a folder of fixtures/rules/_portals/, shared by many cases
     site_config: dict[str, Any] = Field(default_factory=dict)
     delete: tuple[str, ...] = ()
     expect: Literal["pass", "fail", "warn"] | None = None
@@ -211,6 +214,19 @@ def _site_files(case: FixtureCase, sites_root: Path) -> dict[str, Path]:
                 [Problem(str(case.folder / FIXTURE_FILE), None, f"base: no demo site {base}")]
             )
         files.update({p.relative_to(base).as_posix(): p for p in base.rglob("*") if p.is_file()})
+    if case.spec.portal:
+        portal = case.folder.parent.parent / PORTALS_DIR / case.spec.portal
+        if not portal.is_dir():
+            raise RuleError(
+                [
+                    Problem(
+                        str(case.folder / FIXTURE_FILE), None, f"portal: no shared portal {portal}"
+                    )
+                ]
+            )
+        files.update(
+            {p.relative_to(portal).as_posix(): p for p in portal.rglob("*") if p.is_file()}
+        )
     for name in case.spec.delete:
         files.pop(name, None)
     own = case.folder / SITE_DIR
