@@ -12,5 +12,6 @@ PRIMITIVE_MODULES = (
     "mobile",
     "sections",
     "support",
+    "timeliness",
     "transport",
 )
