@@ -11,6 +11,7 @@ PRIMITIVE_MODULES = (
     "layout",
     "mobile",
     "sections",
+    "sources",
     "support",
     "timeliness",
     "transport",

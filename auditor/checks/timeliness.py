@@ -205,8 +205,7 @@ def posting_deadlines(art: Artifacts, p: PostingParams) -> Outcome:
                 detail=t(
                     f"{judged} mục đều đăng trong {p.max_working_days} {unit_vi} "
                     "sau ngày ban hành.",
-                    f"All {judged} items posted within {p.max_working_days} {unit_en} "
-                    "of issue.",
+                    f"All {judged} items posted within {p.max_working_days} {unit_en} of issue.",
                 ),
                 expected=f"<= {p.max_working_days}",
                 found=str(judged),
