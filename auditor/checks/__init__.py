@@ -7,6 +7,7 @@ PRIMITIVE_MODULES = (
     "domain",
     "encoding",
     "freshness",
+    "interaction",
     "language",
     "layout",
     "mobile",
