@@ -110,3 +110,14 @@ def test_no_dated_news_is_error() -> None:
     out = news_volume(art(page(HOME, _news([]))), VolumeParams())
     assert out.status == "error"
     assert "No dated news item" in out.evidence[0].detail.en
+
+
+def test_issuing_authority_column_is_not_an_issue_date() -> None:
+    html = (
+        "<html><body><main><table><tr><th>Cơ quan ban hành</th><th>Ngày đăng</th></tr>"
+        "<tr><td>UBND tỉnh 01/10/2026</td><td>20/11/2026</td></tr></table></main></body></html>"
+    )
+    listing = page(LIST, html)
+    assert posted_records(listing) == []
+    out = posting_deadlines(art(page(HOME, _home()), listing), P)
+    assert out.status == "not_applicable"

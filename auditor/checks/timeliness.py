@@ -23,7 +23,7 @@ from auditor.text.fold import fold_words
 from auditor.text.workdays import CalendarRangeError, add_working_days, working_days_between
 
 # Column labels, folded (no diacritics, lower case).
-_ISSUE_LABELS = ("ngay ban hanh", "ban hanh", "ngay ky")
+_ISSUE_LABELS = ("ngay ban hanh", "ngay ky", "ngay van ban")
 _POSTED_LABELS = (
     "ngay dang",
     "ngay cap nhat",
