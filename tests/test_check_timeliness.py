@@ -67,10 +67,10 @@ def test_calendar_days() -> None:
     assert out.evidence[1].found == "19"
 
 
-def test_no_posting_date_is_not_applicable() -> None:
+def test_no_posting_date_is_left_to_a_person() -> None:
     listing = page(LIST, _listing([("1/QĐ", "01/11/2026", "")], "Cơ quan ban hành"))
     out = posting_deadlines(art(page(HOME, _home()), listing), P)
-    assert out.status == "not_applicable"
+    assert out.status == "manual"
     assert "posting date" in out.evidence[0].detail.en
     assert posted_records(listing) == []
 
@@ -120,4 +120,4 @@ def test_issuing_authority_column_is_not_an_issue_date() -> None:
     listing = page(LIST, html)
     assert posted_records(listing) == []
     out = posting_deadlines(art(page(HOME, _home()), listing), P)
-    assert out.status == "not_applicable"
+    assert out.status == "manual"
