@@ -165,7 +165,7 @@ def test_thanhpho_evidence() -> None:
     home = "https://thanhpho.soctrang.gov.vn/"
 
     lang = run("a11y_html_lang", site)
-    assert lang.evidence[0].detail.en.startswith("Page language (<html lang>): 22 of 22 pages")
+    assert lang.evidence[0].detail.en.startswith("Page language (<html lang>): 23 of 23 pages")
     assert lang.evidence[1].url == home
     assert (lang.evidence[1].found, lang.evidence[1].snippet) == ("html", "<html>")
     assert lang.evidence[1].expected == 'lang="vi"'
@@ -207,7 +207,7 @@ def test_evidence_is_bounded_and_counts_the_rest() -> None:
     out = run("a11y_html_lang", demo_site("thanhpho.soctrang.gov.vn"))
     per_page = [e for e in out.evidence if e.found == "html"]
     assert len(per_page) == 5  # 5 pages × 1 element
-    assert out.evidence[-1].detail.en.startswith("… and 17 more pages (17 issues)")
+    assert out.evidence[-1].detail.en.startswith("… and 18 more pages (18 issues)")  # 23 pages - 5 shown
     images = run("a11y_images_alt", demo_site("thanhpho.soctrang.gov.vn"))
     assert len(images.evidence) <= 1 + 5 * 4 + 1
     assert "… and 4 more on this page." in [e.detail.en for e in images.evidence]

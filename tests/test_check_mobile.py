@@ -47,7 +47,7 @@ def test_demo_portals(host: str, name: str) -> None:
 def test_sonnptnt_evidence() -> None:
     site = demo_site("sonnptnt.soctrang.gov.vn")
     viewport = run("mobile_viewport", site)
-    assert viewport.evidence[0].detail.en.startswith("Mobile meta viewport: 22 of 22 pages")
+    assert viewport.evidence[0].detail.en.startswith("Mobile meta viewport: 23 of 23 pages")
     first = viewport.evidence[1]
     assert first.url == "https://sonnptnt.soctrang.gov.vn/"
     assert first.found == "head" and first.snippet is None
@@ -59,7 +59,7 @@ def test_sonnptnt_evidence() -> None:
     assert width.evidence[1].snippet is not None
     assert width.evidence[1].snippet.startswith('<div id="wrapper" style="width:1200px">')
     assert "1200px" in width.evidence[1].detail.vi
-    assert width.evidence[-1].detail.en.startswith("… and 17 more pages (17 issues), e.g. https")
+    assert width.evidence[-1].detail.en.startswith("… and 18 more pages (18 issues), e.g. https")
 
 
 def test_thanhpho_zoom_is_blocked_but_viewport_is_mobile() -> None:
