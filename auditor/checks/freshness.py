@@ -102,6 +102,24 @@ def _outcome(newest: date, url: str, age: str, ok: bool, p: FreshnessParams) -> 
     )
 
 
+def no_dated_items(pages: list[Page]) -> Outcome:
+    """``error``: the news pages show no dated item, so timeliness cannot be judged."""
+    return Outcome(
+        status="error",
+        evidence=(
+            Evidence(
+                url=pages[-1].url,
+                detail=t(
+                    f"Không tìm thấy tin nào có ngày đăng để đánh giá "
+                    f"(đã xem {len(pages)} trang).",
+                    f"No dated news item found to judge timeliness "
+                    f"({len(pages)} pages examined).",
+                ),
+            ),
+        ),
+    )
+
+
 @check("news_fresh", params=FreshnessParams)
 def news_fresh(art: Artifacts, p: FreshnessParams) -> Outcome:
     """The newest dated news item is at most ``max_working_days`` working days old."""
@@ -110,20 +128,7 @@ def news_fresh(art: Artifacts, p: FreshnessParams) -> Outcome:
         return home_unavailable(art)
     items = dated_items(pages, art.as_of)
     if not items:
-        return Outcome(
-            status="error",
-            evidence=(
-                Evidence(
-                    url=pages[-1].url if len(pages) > 1 else pages[0].url,
-                    detail=t(
-                        f"Không tìm thấy tin nào có ngày đăng để đánh giá "
-                        f"(đã xem {len(pages)} trang).",
-                        f"No dated news item found to judge timeliness "
-                        f"({len(pages)} pages examined).",
-                    ),
-                ),
-            ),
-        )
+        return no_dated_items(pages)
     newest, url = items[0]
     try:
         age = working_days_between(newest, art.as_of)

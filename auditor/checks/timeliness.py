@@ -12,7 +12,7 @@ from selectolax.lexbor import LexborNode
 
 from auditor.checks.common import home_unavailable
 from auditor.checks.documents import content_tree, listing_candidates
-from auditor.checks.freshness import dated_items, news_pages, page_news_dates
+from auditor.checks.freshness import dated_items, news_pages, no_dated_items, page_news_dates
 from auditor.checks.registry import Params, check
 from auditor.gather.artifacts import Artifacts
 from auditor.gather.page import Page, collapse
@@ -247,18 +247,7 @@ def news_volume(art: Artifacts, p: VolumeParams) -> Outcome:
         return home_unavailable(art)
     items = dated_items(pages, art.as_of)
     if not items:
-        return Outcome(
-            status="error",
-            evidence=(
-                Evidence(
-                    url=pages[-1].url,
-                    detail=t(
-                        f"Không tìm thấy tin nào có ngày đăng (đã xem {len(pages)} trang).",
-                        f"No dated news item found ({len(pages)} pages examined).",
-                    ),
-                ),
-            ),
-        )
+        return no_dated_items(pages)
     try:
         days = [add_working_days(art.as_of, -n) for n in range(1, p.working_days + 1)]
     except CalendarRangeError as exc:
