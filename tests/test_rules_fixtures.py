@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from auditor.errors import RuleError
-from auditor.rules.fixtures import _site_files, load_case
+from auditor.rules.fixtures import RewriteSpec, _site_files, load_case
 
 
 def _case(root: Path, portal: str) -> Path:
@@ -38,3 +38,14 @@ def test_missing_shared_portal_is_a_located_problem(tmp_path: Path) -> None:
     case = load_case("x.rule", "pass", _case(tmp_path, "nope"))
     with pytest.raises(RuleError, match="portal: no shared portal"):
         _site_files(case, tmp_path / "sites")
+
+
+def test_rewrite_edits_only_the_matching_files() -> None:
+    spec = RewriteSpec(files="tin-tuc/*.html", pattern=r"<button[^>]*>In bài</button>")
+    page = '<p>Ngày đăng · <button class="print">In bài</button></p>'.encode()
+    assert spec.apply("tin-tuc/a.html", page) == "<p>Ngày đăng · </p>".encode()
+    assert spec.apply("index.html", page) is None
+    legacy = b"\xe0 <button>In b\xe0i</button>"  # not UTF-8: bytes outside survive unchanged
+    assert spec.apply("tin-tuc/b.html", legacy) == legacy
+    with pytest.raises(ValueError, match="regular expression"):
+        RewriteSpec(files="*", pattern="(")

@@ -12,6 +12,7 @@
     site_config: {tls: false}         # switches merged over the base's _site.yaml (optional)
     delete: [khoa-hoc/index.html]     # base files left out (optional)
     dns: {aaaa: false, signed: true}  # the loopback DNS: AAAA (default yes), DS (default no)
+    rewrite: {files: "tin-tuc/*.html", pattern: "<button[^>]*>In bài</button>"}  # served edited
     expect: fail                      # pass (in pass/), fail or warn (in fail/)
     note: "why this portal passes or fails"
 
@@ -25,9 +26,11 @@ same host with different content are served by separate servers.
 from __future__ import annotations
 
 import asyncio
+import fnmatch
 import hashlib
 import json
 import logging
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -37,7 +40,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 
 from auditor.config import CrawlSettings
 from auditor.crawl.fetcher import Fetcher
@@ -57,6 +60,31 @@ SITE_DIR = "site"
 PORTALS_DIR = "_portals"  # portals shared by many cases, beside the rule folders
 SCANS_AT_ONCE = 16
 Kind = Literal["pass", "fail"]
+
+
+class RewriteSpec(Frozen):
+    """A regular-expression rewrite of some served files (e.g. the demo articles without their
+    print button), so a case can break a demo portal without copying its files."""
+
+    files: str  # a glob over the site's relative paths, e.g. "tin-tuc/*.html"
+    pattern: str
+    replace: str = ""
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a regular expression: {exc}") from None
+        return value
+
+    def apply(self, rel: str, data: bytes) -> bytes | None:
+        """The rewritten content of file ``rel``; ``None`` when the rewrite does not touch it."""
+        if not fnmatch.fnmatch(rel, self.files):
+            return None
+        text = data.decode("utf-8", errors="surrogateescape")
+        return re.sub(self.pattern, self.replace, text).encode("utf-8", errors="surrogateescape")
 
 
 class DnsSpec(Frozen):
@@ -80,6 +108,7 @@ class FixtureSpec(Frozen):
     note: str | None = None
     max_pages: int = Field(default=60, ge=1)
     dns: DnsSpec = Field(default_factory=DnsSpec)
+    rewrite: RewriteSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -246,6 +275,7 @@ def _site_key(case: FixtureCase, sites_root: Path) -> str:
         "config": spec.site_config,
         "max_pages": spec.max_pages,
         "dns": spec.dns.model_dump(),
+        "rewrite": spec.rewrite.model_dump() if spec.rewrite else None,
     }
     digest.update(json.dumps(head, sort_keys=True).encode())
     for rel, path in sorted(_site_files(case, sites_root).items()):
@@ -267,10 +297,15 @@ def _write_site(case: FixtureCase, sites_root: Path, dest: Path) -> None:
     # a base site's aliases belong to the base host; keep them only when serving that host
     if case.spec.base and normalise_host(case.spec.agency.domain) != normalise_host(case.spec.base):
         config.pop("aliases", None)
+    rewrite = case.spec.rewrite
     for rel, src in files.items():
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src, target)
+        changed = rewrite.apply(rel, src.read_bytes()) if rewrite else None
+        if changed is None:
+            shutil.copyfile(src, target)
+        else:
+            target.write_bytes(changed)
     dest.mkdir(parents=True, exist_ok=True)
     (dest / "_site.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
 
