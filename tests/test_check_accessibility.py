@@ -43,9 +43,9 @@ from auditor.models import Outcome, PageSnapshot, Registry
 from tests.factories import art, page
 
 ROOT = Path(__file__).resolve().parents[1]
-SITES = ROOT / "fixtures" / "sites"
+SITES = ROOT / "auditor" / "data" / "fixtures" / "sites"
 REGISTRY = Registry.model_validate(
-    yaml.safe_load((ROOT / "fixtures" / "demo" / "registry.yaml").read_text(encoding="utf-8"))
+    yaml.safe_load((ROOT / "auditor" / "data" / "fixtures" / "demo" / "registry.yaml").read_text(encoding="utf-8"))
 )
 DEMO_HOSTS = tuple(a.domain for a in REGISTRY.agencies)
 HOME = "https://soctrang.gov.vn/"

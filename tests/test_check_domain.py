@@ -17,7 +17,7 @@ from tests.factories import art
 
 P = DomainParams(zone="soctrang.gov.vn", scheme="soctrang-2019")
 DEMO = load_registry(fixtures_dir() / "demo" / "registry.yaml")
-BUNDLED = load_registry(Path(__file__).resolve().parent.parent / "rules/registries/soctrang.yaml")
+BUNDLED = load_registry(Path(__file__).resolve().parent.parent / "auditor/data/rules/registries/soctrang.yaml")
 
 # fixtures/demo/EXPECTED.md, column "Đ5 k1 domain"
 DEMO_VERDICTS = {

@@ -13,10 +13,11 @@ import yaml
 from typer.testing import CliRunner
 
 from auditor.cli_rules import rules_app, schema_text
-from auditor.paths import fixtures_dir, project_dir, rules_dir
+from auditor.paths import fixtures_dir, rules_dir
 from auditor.rules.coverage import coverage, load_digest, render_markdown
 from auditor.rules.loader import list_packs, load_pack
 
+REPO = Path(__file__).resolve().parents[1]
 runner = CliRunner()
 PACKS = [ref.id for ref in list_packs(rules_dir())]
 
@@ -77,7 +78,7 @@ def test_validate_reports_every_problem_with_file_and_line(tmp_path: Path) -> No
 
 
 def test_schema_is_committed_and_not_stale() -> None:
-    committed = (project_dir() / "docs" / "rule-schema.json").read_text(encoding="utf-8")
+    committed = (REPO / "docs" / "rule-schema.json").read_text(encoding="utf-8")
     assert committed == schema_text(), "run: auditor rules schema -o docs/rule-schema.json"
     result = runner.invoke(rules_app, ["schema"])
     assert result.exit_code == 0 and json.loads(result.output)["title"] == "auditor rule pack"
@@ -110,7 +111,7 @@ def test_coverage_is_complete_and_the_committed_table_is_current(pack_id: str) -
     assert result.exit_code == 0, result.output
     pack = load_pack(pack_id, rules_dir())
     expected = render_markdown(pack, coverage(pack, load_digest(rules_dir())))
-    committed = project_dir() / "docs" / "coverage" / f"{pack_id}.md"
+    committed = REPO / "docs" / "coverage" / f"{pack_id}.md"
     assert committed.read_text(encoding="utf-8") == expected, (
         f"stale: run auditor rules coverage --profile {pack_id} -o {committed}"
     )

@@ -32,7 +32,7 @@ from tests.test_crawl_support import (
     serve,
 )
 
-KESACH = Path(__file__).resolve().parents[1] / "fixtures/sites/kesach.soctrang.gov.vn/index.html"
+KESACH = Path(__file__).resolve().parents[1] / "auditor/data/fixtures/sites/kesach.soctrang.gov.vn/index.html"
 HSTS = "max-age=31536000; includeSubDomains"
 
 

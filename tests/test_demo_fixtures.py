@@ -9,7 +9,7 @@ from types import ModuleType
 
 import pytest
 
-DEMO = Path(__file__).resolve().parents[1] / "fixtures" / "demo"
+DEMO = Path(__file__).resolve().parents[1] / "auditor" / "data" / "fixtures" / "demo"
 
 
 def _load() -> ModuleType:

@@ -13,7 +13,7 @@ from selectolax.lexbor import LexborHTMLParser
 from auditor.text.dates import find_dates, page_dates, parse_iso_date
 from tests.factories import page
 
-SITES = Path(__file__).resolve().parent.parent / "fixtures" / "sites"
+SITES = Path(__file__).resolve().parent.parent / "auditor" / "data" / "fixtures" / "sites"
 D = date(2026, 11, 22)
 
 
