@@ -60,6 +60,9 @@ class Agency(Frozen):
     level: Level
     domain: str
     parent: str | None = None  # the parent agency's domain
+    # a path-based agency lives under a path of another agency's host (Lâm Đồng's departments at
+    # ``lamdong.gov.vn/sites/stp/``): the URL path prefix, starting and ending with "/"
+    path: str | None = None
     # facts inferred from the domain because no registry or flag declared them; checks that
     # need a guessed fact say ``manual`` rather than judge on a guess
     guessed: tuple[Literal["name", "level"], ...] = ()
