@@ -16,19 +16,22 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from auditor import __version__
-from auditor.artifacts import Artifacts, host_of
+from auditor.artifacts import host_of
+from auditor.capture.model import SiteCapture, settings_digest
+from auditor.capture.warc import SUFFIX as CAPTURE_SUFFIX
+from auditor.capture.warc import write_capture
 from auditor.config import CrawlSettings
 from auditor.crawl.crawler import crawl_site
 from auditor.crawl.fetcher import Fetcher
 from auditor.errors import UsageError
 from auditor.gather.build import gather
+from auditor.judge import JudgeTask, judge
 from auditor.models import (
     Agency,
     AuditReport,
-    CrawlInfo,
+    CaptureRef,
     Lang,
     Level,
-    ProfileInfo,
     Registry,
     ScanSummary,
     SummaryRow,
@@ -37,16 +40,17 @@ from auditor.models import (
     normalise_host,
 )
 from auditor.paths import rules_dir
+from auditor.pool import JudgePool, default_workers
 from auditor.registry import bundled_registries, find_agency
-from auditor.report.writer import build_summary_row, write_agency_report, write_summary
-from auditor.rules.engine import documents_applied, evaluate
+from auditor.report.writer import (
+    build_summary_row,
+    report_stem,
+    write_agency_report,
+    write_summary,
+)
 from auditor.rules.loader import Pack, load_pack, load_pack_file, pack_for_domain
-from auditor.scoring import score
-from auditor.waivers import waive_all
 
 logger = logging.getLogger(__name__)
-
-SITES_AT_ONCE = 4
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,9 @@ class ScanPlan:
     settings: CrawlSettings
     registry: Registry | None = None
     waivers: tuple[Waiver, ...] = ()  # "comply or explain": applied before scoring
+    workers: int | None = None  # judging processes; None: one per core, 0: in this process
+    save_capture: bool = False  # write each site's capture (WARC) beside its report
+    needs: frozenset[str] | None = None  # inputs the packs' rules declare; None: gather all
 
 
 @dataclass(frozen=True)
@@ -203,86 +210,99 @@ def build_plan(
     )
 
 
-async def _crawl_and_gather(
-    fetcher: Fetcher, target: Target, plan: ScanPlan
-) -> tuple[Artifacts, float]:
-    """The portal's artifacts and crawl time; an unexpected failure leaves an empty site whose
-    checks say ``error`` (the auditor could not tell), so the rest of the scan goes on."""
-    registry = target.registry
+def sites_at_once(settings: CrawlSettings) -> int:
+    """Portals crawled at once: as many as the politeness limits can keep busy (the global
+    request limit over the per-host limit), so that those limits alone decide what is in
+    flight."""
+    return max(1, -(-settings.concurrency // settings.per_host))
+
+
+async def capture_site(fetcher: Fetcher, target: Target, plan: ScanPlan) -> SiteCapture:
+    """The portal's capture; an unexpected failure leaves an empty capture whose checks say
+    ``error`` (the auditor could not tell), so the rest of the scan goes on."""
     start_url = target.start_url or f"https://{target.agency.domain}/"
     try:
         crawl = await crawl_site(fetcher, target.agency, plan.settings, start_url=target.start_url)
-        art = await gather(fetcher, crawl, target.agency, plan.as_of, registry)
-        return art, crawl.duration_s
+        return await gather(fetcher, crawl, target.agency, plan.needs)
     except Exception as exc:  # a bug or an unforeseen network state must not end the scan
         logger.exception("crawl of %s failed", target.agency.domain)
-        art = Artifacts(
+        return SiteCapture(
             agency=target.agency,
-            as_of=plan.as_of,
             start_url=start_url,
-            registry=registry,
+            captured_at=datetime.now(UTC),
+            tool_version=__version__,
+            settings_digest=settings_digest(plan.settings),
             home_error=f"{type(exc).__name__}: {exc}",
         )
-        return art, 0.0
 
 
-async def audit_one(fetcher: Fetcher, target: Target, plan: ScanPlan) -> AuditReport:
-    """Crawl, gather, evaluate and score one portal."""
-    started = datetime.now(UTC)
-    pack = plan.packs[target.agency.domain]
-    art, duration_s = await _crawl_and_gather(fetcher, target, plan)
-    findings = evaluate(pack, art)
-    if plan.waivers:
-        findings = waive_all(findings, plan.waivers, target.agency.domain, plan.as_of)
-    home = art.home
-    return AuditReport(
-        tool=ToolInfo(version=__version__),
-        agency=target.agency,
-        profile=ProfileInfo(
-            id=pack.id,
-            document=pack.document,
-            title=pack.title,
-            draft=pack.draft,
-            documents=documents_applied(pack, plan.as_of),
-        ),
+def judge_task(
+    target: Target, plan: ScanPlan, capture: SiteCapture, started: datetime
+) -> JudgeTask:
+    """What a worker needs to judge ``target``'s capture under the plan."""
+    return JudgeTask(
+        capture=capture,
+        pack=plan.packs[target.agency.domain],
         as_of=plan.as_of,
+        registry=target.registry,
+        waivers=plan.waivers,
         started_at=started,
-        finished_at=datetime.now(UTC),
-        crawl=CrawlInfo(
-            start_url=art.start_url,
-            final_url=home.url if home else None,
-            pages_fetched=len(art.pages),
-            pages_failed=len(art.failed),
-            duration_s=round(duration_s, 3),
-            robots_txt=art.robots.url if art.robots and art.robots.status == 200 else None,
-            https=art.https,
-            http=art.http,
-        ),
-        score=score(findings, pack.scoring),
-        findings=findings,
     )
+
+
+async def audit_one(
+    fetcher: Fetcher, target: Target, plan: ScanPlan, pool: JudgePool | None = None
+) -> AuditReport:
+    """Crawl, gather, evaluate and score one portal (evaluation in ``pool`` when given)."""
+    started = datetime.now(UTC)
+    capture = await capture_site(fetcher, target, plan)
+    task = judge_task(target, plan, capture, started)
+    return await pool.judge(task) if pool is not None else judge(task)
+
+
+def save_capture(capture: SiteCapture, out_dir: Path, stem: str) -> CaptureRef:
+    """Write ``capture`` beside the reports as ``<stem>.capture.warc.gz``."""
+    path = out_dir / f"{stem}{CAPTURE_SUFFIX}"
+    digest = write_capture(capture, path)
+    return CaptureRef(file=path.name, sha256=digest, captured_at=capture.captured_at)
 
 
 async def run_scan(
     plan: ScanPlan, on_event: Callable[[ScanEvent], None] | None = None
 ) -> ScanResult:
-    """Audit every target, write each report as it completes, then the summary."""
+    """Audit every target, write each report as it completes, then the summary. Portals are
+    crawled concurrently within the politeness limits and judged in worker processes."""
     started = datetime.now(UTC)
     result = ScanResult()
-    gate = asyncio.Semaphore(SITES_AT_ONCE)
+    crawling = asyncio.Semaphore(sites_at_once(plan.settings))
+    workers = plan.workers if plan.workers is not None else default_workers()
+    if len(plan.targets) < 2:  # nothing else to keep flowing: judge in this process
+        workers = 0
+    workers = min(workers, len(plan.targets))
+    judging = asyncio.Semaphore(2 * workers + 1)  # captures waiting for or in a worker
     plan.out_dir.mkdir(parents=True, exist_ok=True)
 
-    async def one(fetcher: Fetcher, target: Target) -> None:
-        async with gate:
+    async def one(fetcher: Fetcher, pool: JudgePool, target: Target) -> None:
+        async with crawling:
             if on_event:
                 on_event(ScanEvent("start", target.agency))
-            report = await audit_one(fetcher, target, plan)
-            files = write_agency_report(report, plan.out_dir, plan.formats, plan.lang)
-            result.files.extend(files)
-            names = {p.suffix: p.name for p in files}
-            result.rows.append(build_summary_row(report, names.get(".json"), names.get(".html")))
-            if on_event:
-                on_event(ScanEvent("done", target.agency, report))
+            begun = datetime.now(UTC)
+            capture = await capture_site(fetcher, target, plan)
+            await judging.acquire()  # hold the crawl slot until a worker can take the capture
+        try:
+            report = await pool.judge(judge_task(target, plan, capture, begun))
+        finally:
+            judging.release()
+        if plan.save_capture:
+            ref = save_capture(capture, plan.out_dir, report_stem(report.agency.domain))
+            report = report.model_copy(update={"capture": ref})
+        del capture
+        files = write_agency_report(report, plan.out_dir, plan.formats, plan.lang)
+        result.files.extend(files)
+        names = {p.suffix: p.name for p in files}
+        result.rows.append(build_summary_row(report, names.get(".json"), names.get(".html")))
+        if on_event:
+            on_event(ScanEvent("done", target.agency, report))
 
     agencies = {normalise_host(t.agency.domain): t.agency for t in plan.targets}
 
@@ -291,8 +311,8 @@ async def run_scan(
         if on_event is not None and agency is not None:
             on_event(ScanEvent("request", agency, url=url, status=status))
 
-    async with Fetcher(plan.settings, on_request=on_request) as fetcher:
-        await asyncio.gather(*(one(fetcher, t) for t in plan.targets))
+    async with JudgePool(workers) as pool, Fetcher(plan.settings, on_request=on_request) as fetcher:
+        await asyncio.gather(*(one(fetcher, pool, t) for t in plan.targets))
 
     order = {t.agency.domain: i for i, t in enumerate(plan.targets)}
     result.rows.sort(key=lambda r: order.get(r.agency.domain, 0))
