@@ -207,8 +207,6 @@ def test(
         for problem in exc.problems:
             err.print(str(problem), highlight=False, markup=False)
         _fail("invalid fixtures")
-    if not any(report.results for report in reports):
-        _fail(f"no fixture case in {root} for {', '.join(p.id for p in packs)}: nothing was tested")
     ok = True
     for report in reports:
         bad = [r for r in report.results if not r.ok]
@@ -233,6 +231,9 @@ def test(
         ok = ok and report.ok
     if not ok:
         raise typer.Exit(EXIT_FAILED)
+    if not any(report.results for report in reports):
+        names = ", ".join(p.id for p in packs)
+        _fail(f"no fixture case in {root} for {names}: nothing was tested")
 
 
 @rules_app.command("coverage")

@@ -177,7 +177,5 @@ def test_validate_and_test_refuse_to_check_nothing(
     monkeypatch.setenv("AUDITOR_HOME", str(tmp_path / "nowhere"))
     result = runner.invoke(rules_app, ["validate"])
     assert result.exit_code == 2 and "no rule pack found" in result.output, result.output
-    result = runner.invoke(
-        rules_app, ["test", "--rules-dir", str(rules_dir()), "--fixtures", str(empty)]
-    )
+    result = runner.invoke(rules_app, ["test", "--fixtures", str(tmp_path / "none")])
     assert result.exit_code == 2 and "nothing was tested" in result.output, result.output
