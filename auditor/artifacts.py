@@ -88,6 +88,14 @@ class Artifacts:
             out.setdefault(page.snapshot.final_url, page)
         return out
 
+    @cached_property
+    def search_page(self) -> Page | None:
+        """The search results page the gatherer received, when it is an HTML page."""
+        probe = self.search
+        if probe is None or probe.response is None or not probe.response.is_html:
+            return None
+        return Page(probe.response)
+
     def page(self, url: str) -> Page | None:
         """The fetched page at ``url`` (requested or final URL), or ``None``."""
         return self._by_url.get(url) or self._by_url.get(url.rstrip("/")) or self._by_url.get(

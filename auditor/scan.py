@@ -19,7 +19,7 @@ from auditor import __version__
 from auditor.artifacts import host_of
 from auditor.capture.model import SiteCapture, settings_digest
 from auditor.capture.warc import SUFFIX as CAPTURE_SUFFIX
-from auditor.capture.warc import write_capture
+from auditor.capture.warc import file_sha256, read_capture, write_capture
 from auditor.config import CrawlSettings
 from auditor.crawl.crawler import crawl_site
 from auditor.crawl.fetcher import Fetcher
@@ -78,6 +78,7 @@ class ScanPlan:
     workers: int | None = None  # judging processes; None: one per core, 0: in this process
     save_capture: bool = False  # write each site's capture (WARC) beside its report
     needs: frozenset[str] | None = None  # inputs the packs' rules declare; None: gather all
+    capture_files: dict[str, Path] | None = None  # domain -> saved capture (``auditor audit``)
 
 
 @dataclass(frozen=True)
@@ -282,19 +283,30 @@ async def run_scan(
     judging = asyncio.Semaphore(2 * workers + 1)  # captures waiting for or in a worker
     plan.out_dir.mkdir(parents=True, exist_ok=True)
 
-    async def one(fetcher: Fetcher, pool: JudgePool, target: Target) -> None:
+    async def one(fetcher: Fetcher | None, pool: JudgePool, target: Target) -> None:
+        saved = plan.capture_files.get(target.agency.domain) if plan.capture_files else None
         async with crawling:
             if on_event:
                 on_event(ScanEvent("start", target.agency))
             begun = datetime.now(UTC)
-            capture = await capture_site(fetcher, target, plan)
+            if saved is not None:
+                capture = await asyncio.to_thread(read_capture, saved)
+            else:
+                assert fetcher is not None
+                capture = await capture_site(fetcher, target, plan)
             await judging.acquire()  # hold the crawl slot until a worker can take the capture
         try:
             report = await pool.judge(judge_task(target, plan, capture, begun))
         finally:
             judging.release()
-        if plan.save_capture:
-            ref = save_capture(capture, plan.out_dir, report_stem(report.agency.domain))
+        if saved is not None:
+            ref = CaptureRef(
+                file=str(saved), sha256=file_sha256(saved), captured_at=capture.captured_at
+            )
+            report = report.model_copy(update={"capture": ref})
+        elif plan.save_capture:
+            stem = report_stem(report.agency.domain)
+            ref = await asyncio.to_thread(save_capture, capture, plan.out_dir, stem)
             report = report.model_copy(update={"capture": ref})
         del capture
         files = write_agency_report(report, plan.out_dir, plan.formats, plan.lang)
@@ -311,8 +323,12 @@ async def run_scan(
         if on_event is not None and agency is not None:
             on_event(ScanEvent("request", agency, url=url, status=status))
 
-    async with JudgePool(workers) as pool, Fetcher(plan.settings, on_request=on_request) as fetcher:
-        await asyncio.gather(*(one(fetcher, pool, t) for t in plan.targets))
+    async with JudgePool(workers) as pool:
+        if plan.capture_files is not None:  # judging saved captures: no network at all
+            await asyncio.gather(*(one(None, pool, t) for t in plan.targets))
+        else:
+            async with Fetcher(plan.settings, on_request=on_request) as fetcher:
+                await asyncio.gather(*(one(fetcher, pool, t) for t in plan.targets))
 
     order = {t.agency.domain: i for i, t in enumerate(plan.targets)}
     result.rows.sort(key=lambda r: order.get(r.agency.domain, 0))

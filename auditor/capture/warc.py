@@ -1,6 +1,11 @@
 """A :class:`SiteCapture` as a gzipped WARC file (ISO 28500), written and read with warcio.
 
-Layout (one gzip member per record, so replay tools and ``warcio index`` read it):
+The file is one gzip stream over all its records (pages of a site share most of their markup,
+so this is about a quarter of the size of the record-by-record gzip that replay tools index).
+``warcio recompress CAPTURE.warc.gz REPLAY.warc.gz`` turns it into that standard form, which
+pywb and replayweb.page open; ``gunzip -c`` gives a plain WARC. Both are read back here too.
+
+Layout:
 
 1. ``warcinfo``: the tool, the capture schema version and the agency.
 2. ``metadata`` (``application/json``, URI ``urn:auditor:capture``): the whole capture except
@@ -21,14 +26,17 @@ pywb does, so a replay serves the body as it was read.
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import io
 import json
 import uuid
+import zlib
 from collections.abc import Iterator
+from datetime import datetime
 from http import HTTPStatus
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 from urllib.parse import quote
 
 from pydantic import ValidationError
@@ -40,7 +48,7 @@ from warcio.warcwriter import WARCWriter
 from auditor import __version__
 from auditor.capture.model import CAPTURE_SCHEMA_VERSION, SiteCapture
 from auditor.errors import AuditorError
-from auditor.models import PageSnapshot
+from auditor.models import Agency, PageSnapshot
 
 META_URI = "urn:auditor:capture"
 _HIDDEN = ("content-encoding", "transfer-encoding", "content-length")
@@ -77,7 +85,7 @@ def _status_line(status: int) -> str:
 
 class _Writer:
     def __init__(self, stream: io.BufferedIOBase, capture: SiteCapture) -> None:
-        self.warc = WARCWriter(stream, gzip=True)
+        self.warc = WARCWriter(stream, gzip=False)
         self.capture = capture
         self.date = capture.captured_at.strftime("%Y-%m-%dT%H:%M:%SZ")
         self.hops: set[tuple[str, int]] = set()
@@ -182,7 +190,9 @@ def write_capture(capture: SiteCapture, path: Path) -> str:
         item["record"] = later.response(snap)
     payload = json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode()
     writer._record(META_URI, "metadata", payload, None, content_type="application/json")
-    data = buffer.getvalue() + responses.getvalue()
+    # one gzip stream over the whole file: pages share most of their markup, so this is about
+    # a quarter of the size of per-record members ('warcio recompress' makes those for replay)
+    data = gzip.compress(buffer.getvalue() + responses.getvalue(), compresslevel=9, mtime=0)
     path.write_bytes(data)
     return hashlib.sha256(data).hexdigest()
 
@@ -192,35 +202,62 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def read_capture(path: Path) -> SiteCapture:
-    """The capture stored at ``path``; :class:`CaptureError` when it is not one this version
-    of the auditor can judge."""
+def _open(path: Path) -> BinaryIO:
+    """The WARC records of ``path`` as one uncompressed stream: gzipped as a whole (as written
+    here) or record by record (after ``warcio recompress``), or not compressed."""
+    with path.open("rb") as probe:
+        magic = probe.read(2)
+    if magic == b"\x1f\x8b":
+        return cast(BinaryIO, gzip.open(path, "rb"))
+    return path.open("rb")
+
+
+def _read(path: Path, bodies: dict[str, bytes] | None) -> dict[str, Any]:
+    """The capture metadata of ``path`` (checked for its schema version), and the bodies of
+    its response records into ``bodies`` (``None``: stop after the metadata)."""
     meta: dict[str, Any] | None = None
-    bodies: dict[str, bytes] = {}
     try:
-        with path.open("rb") as stream:
+        with _open(path) as stream:
             for record in ArchiveIterator(stream):
                 kind = record.rec_type
-                rid = record.rec_headers.get_header("WARC-Record-ID") or ""
-                if (
-                    kind == "metadata"
-                    and record.rec_headers.get_header("WARC-Target-URI") == META_URI
-                ):
+                uri = record.rec_headers.get_header("WARC-Target-URI")
+                if kind == "metadata" and uri == META_URI:
                     meta = json.loads(record.content_stream().read())
-                elif kind == "response":
+                    if bodies is None:
+                        break
+                elif kind == "response" and bodies is not None:
+                    rid = record.rec_headers.get_header("WARC-Record-ID") or ""
                     bodies[rid] = record.raw_stream.read()
-    except (OSError, ArchiveLoadFailed, ValueError) as exc:
+    except (OSError, ArchiveLoadFailed, ValueError, EOFError, zlib.error) as exc:
         raise CaptureError(f"{path}: not a readable capture ({exc})") from exc
     if not isinstance(meta, dict):
         raise CaptureError(
-            f"{path}: no auditor capture record (not made by 'auditor scan --save-capture'?)"
+            f"{path}: no auditor capture record in it (written by 'auditor scan --save-capture'?)"
         )
     version = meta.get("schema_version")
     if version != CAPTURE_SCHEMA_VERSION:
         raise CaptureError(
-            f"{path}: capture schema version {version!r} is not supported by this auditor "
-            f"({__version__} reads version {CAPTURE_SCHEMA_VERSION})"
+            f"{path}: capture schema version {version!r} is not one this auditor "
+            f"({__version__}) can judge: it reads version {CAPTURE_SCHEMA_VERSION}"
         )
+    return meta
+
+
+def read_agency(path: Path) -> tuple[Agency, datetime]:
+    """The agency and capture time of the capture at ``path`` (its bodies are not read)."""
+    meta = _read(path, None)
+    try:
+        agency = Agency.model_validate(meta.get("agency"))
+        return agency, datetime.fromisoformat(str(meta.get("captured_at")))
+    except (ValidationError, ValueError) as exc:
+        raise CaptureError(f"{path}: invalid capture metadata: {exc}") from exc
+
+
+def read_capture(path: Path) -> SiteCapture:
+    """The capture stored at ``path``; :class:`CaptureError` when it is not one this version
+    of the auditor can judge."""
+    bodies: dict[str, bytes] = {}
+    meta = _read(path, bodies)
     for probe in meta.get("doc_files", ()):
         probe["magic"] = base64.b64decode(probe.get("magic", ""))
     for item in _snapshots(meta):

@@ -6,8 +6,9 @@ import asyncio
 import dataclasses
 import logging
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import TypeVar
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from auditor import __version__
@@ -17,6 +18,7 @@ from auditor.crawl.crawler import SiteCrawl
 from auditor.crawl.fetcher import Fetcher
 from auditor.crawl.robots import RobotsRules
 from auditor.gather.dns import site_dns
+from auditor.htmlcaps import PageTooComplex
 from auditor.locate.documents import file_links, find_listing
 from auditor.locate.language import find_version_link
 from auditor.locate.portals import state_portal_links
@@ -26,6 +28,7 @@ from auditor.page import Link, Page
 from auditor.sections import label_matches, load_catalogue, slug_matches
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Pages linked from the home page that checks look at; fetched when the crawl did not reach them.
 _MAX_EXTRA = 40
@@ -179,7 +182,12 @@ async def gather(
         known |= {s.url for s in failed}
         host = normalise_host(agency.domain)
         missing: list[str] = []
-        for link in _wanted_links(Page(pages[0])):
+        try:
+            candidates = _wanted_links(Page(pages[0]))
+        except PageTooComplex as exc:
+            logger.info("%s", exc)
+            candidates = []
+        for link in candidates:
             url = link.url
             if normalise_host(host_of(url)) == host and url not in known and url not in missing:
                 missing.append(url)
@@ -214,13 +222,22 @@ async def gather(
     # the locators read the pages gathered so far (the audit date and registry play no part)
     art = Artifacts.from_capture(capture, capture.captured_at.date())
     search, doc_files, state_links = await asyncio.gather(
-        probe_search(fetcher, art) if wanted("search") else _none(),
-        probe_document_files(fetcher, art) if wanted("doc_files") else _empty(),
-        probe_state_links(fetcher, art) if wanted("state_links") else _empty(),
+        _bounded(probe_search(fetcher, art), None) if wanted("search") else _none(),
+        _bounded(probe_document_files(fetcher, art), ()) if wanted("doc_files") else _empty(),
+        _bounded(probe_state_links(fetcher, art), ()) if wanted("state_links") else _empty(),
     )
     return capture.model_copy(
         update={"search": search, "doc_files": doc_files, "state_links": state_links}
     )
+
+
+async def _bounded(probe: Awaitable[T], fallback: T) -> T:
+    """``probe``'s result, or ``fallback`` when a page it reads is beyond a DOM cap."""
+    try:
+        return await probe
+    except PageTooComplex as exc:
+        logger.info("probe skipped: %s", exc)
+        return fallback
 
 
 async def _none() -> None:
