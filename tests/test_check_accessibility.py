@@ -14,9 +14,10 @@ import pytest
 import yaml
 
 import auditor.a11y.dom
-import auditor.gather.page
+import auditor.page
 from auditor.a11y.accname import accessible_name
 from auditor.a11y.dom import Doc, select
+from auditor.artifacts import Artifacts
 from auditor.checks.accessibility import (
     EvidenceParams,
     FormLabelsParams,
@@ -39,9 +40,8 @@ from auditor.checks.mobile import (
     mobile_viewport,
     mobile_zoom,
 )
-from auditor.gather.artifacts import Artifacts
-from auditor.gather.page import Page
 from auditor.models import Outcome, PageSnapshot, Registry
+from auditor.page import Page
 from tests.factories import art, page
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -225,7 +225,7 @@ def test_pages_are_not_parsed_again(monkeypatch: pytest.MonkeyPatch) -> None:
     def forbidden(*args: object, **kwargs: object) -> None:
         raise AssertionError("a page was parsed again")
 
-    monkeypatch.setattr(auditor.gather.page, "LexborHTMLParser", forbidden)
+    monkeypatch.setattr(auditor.page, "LexborHTMLParser", forbidden)
     monkeypatch.setattr(auditor.a11y.dom, "LexborHTMLParser", forbidden)
     for name in {**A11Y, **MOBILE}:
         assert run(name, site).status == ("not_applicable" if name == "a11y_no_blink" else "pass")
