@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 
 from auditor import __version__
+from auditor.cli_config import ConfigOpt
 from auditor.cli_help import HELP_OPTIONS, install
 from auditor.cli_rules import rules_app
 from auditor.config import CrawlSettings
@@ -384,6 +385,7 @@ def scan(
     waivers: WaiversOpt = None,
     verbose: VerboseOpt = False,
     quiet: QuietOpt = False,
+    config: ConfigOpt = None,
 ) -> None:
     """Crawl portals, check them against their regulation and write scored reports.
 
@@ -444,6 +446,7 @@ def demo(
     fail_on: FailOnOpt = None,
     baseline: BaselineOpt = None,
     waivers: WaiversOpt = None,
+    config: ConfigOpt = None,
 ) -> None:
     """Serve the bundled Sóc Trăng demo portals on loopback and audit them (no internet).
 
@@ -503,6 +506,7 @@ def report_cmd(
     baseline: BaselineOpt = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
+    config: ConfigOpt = None,
 ) -> None:
     """Re-render saved reports in other formats or languages, without rescanning.
 
