@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from auditor.errors import AuditorError, Problem
-from auditor.models import AuditReport, Finding, ScanSummary, Severity, normalise_host
+from auditor.models import AuditReport, Finding, ScanSummary, Severity, address_key
 from auditor.report.json_report import ReportFileError, load_any, load_report
 
 # Least to most severe.
@@ -35,7 +35,7 @@ class Failure:
     @property
     def key(self) -> FailureKey:
         """(normalised domain, rule id): what a baseline is compared on."""
-        return (normalise_host(self.domain), self.rule_id)
+        return (address_key(self.domain), self.rule_id)
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def counts_as_failure(finding: Finding) -> bool:
 def failures(reports: Iterable[AuditReport]) -> list[Failure]:
     """The failed, unwaived findings of ``reports``."""
     return [
-        Failure(r.agency.domain, f.rule_id, f.severity)
+        Failure(r.agency.address, f.rule_id, f.severity)
         for r in reports
         for f in r.findings
         if counts_as_failure(f)
@@ -99,7 +99,7 @@ def evaluate(reports: Sequence[AuditReport], policy: GatePolicy) -> GateResult:
             if total is None or total < policy.fail_under:
                 shown = "no score" if total is None else f"{total:.1f}"
                 reasons.append(
-                    f"{r.agency.domain}: score {shown} < --fail-under {policy.fail_under:g}"
+                    f"{r.agency.address}: score {shown} < --fail-under {policy.fail_under:g}"
                 )
     gating: list[Failure] = []
     if policy.fail_on is not None or policy.baseline is not None:
@@ -122,7 +122,7 @@ def evaluate(reports: Sequence[AuditReport], policy: GatePolicy) -> GateResult:
 def baseline_keys(reports: Iterable[AuditReport]) -> frozenset[FailureKey]:
     """(domain, rule id) of every finding failing in the baseline reports (waived or not)."""
     return frozenset(
-        (normalise_host(r.agency.domain), f.rule_id)
+        (r.agency.key, f.rule_id)
         for r in reports
         for f in r.findings
         if f.status == "fail"

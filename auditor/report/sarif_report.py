@@ -135,12 +135,13 @@ def _portal_url(report: AuditReport) -> str:
         uri = location_uri(url)
         if uri is not None:
             return uri
-    return f"https://{quote(report.agency.domain)}/"
+    return f"https://{quote(report.agency.address)}" + ("" if report.agency.path else "/")
 
 
 def _fingerprint(report: AuditReport, f: Finding) -> str:
     """Stable across runs for one rule on one portal, so an alert is tracked, not re-opened."""
-    key = f"{report.agency.domain.lower()}\x00{f.rule_id}"
+    path = (report.agency.path or "").casefold()  # empty for a portal on its own host
+    key = f"{report.agency.domain.lower()}{path}\x00{f.rule_id}"
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
@@ -237,7 +238,7 @@ def _result(
         "locations": [origins.location(primary)],
         "partialFingerprints": {"auditorRulePortal/v1": _fingerprint(report, f)},
         "properties": {
-            "domain": report.agency.domain,
+            "domain": report.agency.address,
             "agency": report.agency.name,
             "status": f.status,
             "severity": f.severity,
@@ -266,7 +267,7 @@ def _result(
 
 def _notification(report: AuditReport, f: Finding, lang: Lang) -> dict[str, Any]:
     detail = "; ".join(_evidence_line(ev, lang) for ev in f.evidence[:3])
-    text = f"{report.agency.domain}: {f.rule_id} — {status_label('error', lang)}"
+    text = f"{report.agency.address}: {f.rule_id} — {status_label('error', lang)}"
     return {
         "level": "warning",
         "message": _text(f"{text}: {detail}" if detail else text),
@@ -292,7 +293,7 @@ def sarif_log(reports: Sequence[AuditReport], lang: Lang = "vi") -> dict[str, An
             elif f.status == "error":
                 notifications.append(_notification(report, f, lang))
     version = reports[0].tool.version if reports else __version__
-    domains = sorted({r.agency.domain for r in reports})
+    domains = sorted({r.agency.address for r in reports})
     run: dict[str, Any] = {
         "tool": {
             "driver": {
