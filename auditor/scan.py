@@ -241,8 +241,9 @@ def _refuse_collisions(targets: tuple[Target, ...]) -> None:
     for target in targets:
         agency = target.agency
         stem = report_stem(agency.domain, agency.path)
-        other = stems.setdefault(stem, agency)
-        if other is not agency:
+        other = stems.get(stem)
+        stems.setdefault(stem, agency)
+        if other is not None:
             same = other.key == agency.key
             clashes.append(
                 f"{other.address} and {agency.address} "
