@@ -486,10 +486,8 @@ def scan(
     _setup_logging(verbose, quiet)
     try:
         reg = load_registry(registry, _known_profile) if registry else None
-        if ca_bundle is not None:
-            if not ca_bundle.is_file():
-                raise UsageError(f"--ca-bundle: no such file: {ca_bundle}")
-            make_ssl_context(ca_bundle)  # not PEM certificates: a usage error, now
+        if ca_bundle is not None and not ca_bundle.is_file():
+            raise UsageError(f"--ca-bundle: no such file: {ca_bundle}")
         settings = _crawl_settings(
             max_pages=max_pages,
             max_depth=max_depth,
@@ -516,6 +514,8 @@ def scan(
         )
         policy = _policy(fail_under, fail_on, baseline)
         plan = _with_waivers(waivers, plan)
+        if ca_bundle is not None:
+            make_ssl_context(ca_bundle)  # not PEM certificates: a usage error, now
         _out_dir(out_dir)
     except InputError as exc:
         _input_problems(exc)
