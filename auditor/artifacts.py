@@ -52,12 +52,17 @@ class Artifacts:
 
     @classmethod
     def from_capture(
-        cls, capture: SiteCapture, as_of: date, registry: Registry | None = None
+        cls,
+        capture: SiteCapture,
+        as_of: date,
+        registry: Registry | None = None,
+        agency: Agency | None = None,
     ) -> Artifacts:
         """The view the checks judge: ``capture`` (what was observed) with the evaluation
-        context (audit date, registry); each page is parsed once, when first looked at."""
+        context (audit date, registry, and the agency as the registry knows it when it differs
+        from the capture's); each page is parsed once, when first looked at."""
         return cls(
-            agency=capture.agency,
+            agency=agency or capture.agency,
             as_of=as_of,
             start_url=capture.start_url,
             pages=tuple(Page(s) for s in capture.pages),
@@ -98,8 +103,10 @@ class Artifacts:
 
     def page(self, url: str) -> Page | None:
         """The fetched page at ``url`` (requested or final URL), or ``None``."""
-        return self._by_url.get(url) or self._by_url.get(url.rstrip("/")) or self._by_url.get(
-            url + "/"
+        return (
+            self._by_url.get(url)
+            or self._by_url.get(url.rstrip("/"))
+            or self._by_url.get(url + "/")
         )
 
     def failed_fetch(self, url: str) -> PageSnapshot | None:

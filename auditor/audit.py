@@ -8,7 +8,7 @@ from pathlib import Path
 from auditor.capture.warc import read_agency
 from auditor.config import CrawlSettings
 from auditor.errors import UsageError
-from auditor.models import Lang, Registry, normalise_host
+from auditor.models import Lang, Registry
 from auditor.paths import rules_dir
 from auditor.registry import bundled_registries, find_agency
 from auditor.scan import ScanPlan, Target, choose_packs
@@ -41,16 +41,16 @@ def plan_audit(
     for path in files:
         agency, captured_at = read_agency(path)
         days.add(captured_at.date())
-        key = normalise_host(agency.domain)
-        if any(normalise_host(d) == key for d in paths):
-            raise UsageError(f"two captures of {agency.domain}: {paths[agency.domain]}, {path}")
-        found = find_agency(agency.domain, ((registry,) if registry else ()) + bundled)
-        if found is not None:
-            targets.append(Target(agency=found[0], registry=found[1]))
-            paths[found[0].domain] = path
-        else:
-            targets.append(Target(agency=agency))
-            paths[agency.domain] = path
+        regs = ((registry,) if registry else ()) + bundled
+        found = find_agency(agency.domain, regs, agency.path or "/")
+        target = Target(agency=agency)
+        if found is not None and found[0].key == agency.key:
+            target = Target(agency=found[0], registry=found[1])
+        key = target.agency.key
+        if key in paths:
+            raise UsageError(f"two captures of {agency.address}: {paths[key]}, {path}")
+        paths[key] = path
+        targets.append(target)
     if as_of is None:
         if len(days) > 1:
             raise UsageError(

@@ -96,6 +96,7 @@ def audit_cmd(
         )
         policy = cli._policy(fail_under, fail_on, baseline)
         plan = cli._with_waivers(waivers, plan)
+        cli._out_dir(out_dir)
     except InputError as exc:
         cli._input_problems(exc, "nothing was judged")
     except (AuditorError, ValueError) as exc:

@@ -13,6 +13,7 @@ from auditor import __version__
 from auditor.artifacts import Artifacts
 from auditor.capture.model import SiteCapture
 from auditor.models import (
+    Agency,
     AuditReport,
     CrawlInfo,
     ProfileInfo,
@@ -36,20 +37,22 @@ class JudgeTask:
     registry: Registry | None = None
     waivers: tuple[Waiver, ...] = ()
     started_at: datetime | None = None  # when the crawl began (the report's started_at)
+    agency: Agency | None = None  # the agency as the evaluation knows it (default: as captured)
 
 
 def judge(task: JudgeTask) -> AuditReport:
     """The report of one portal from its capture, judged under ``task.pack`` at ``as_of``."""
     started = task.started_at or datetime.now(UTC)
     capture, pack = task.capture, task.pack
-    art = Artifacts.from_capture(capture, task.as_of, task.registry)
+    agency = task.agency or capture.agency
+    art = Artifacts.from_capture(capture, task.as_of, task.registry, agency)
     findings = evaluate(pack, art)
     if task.waivers:
-        findings = waive_all(findings, task.waivers, capture.agency.domain, task.as_of)
+        findings = waive_all(findings, task.waivers, agency.address, task.as_of)
     home = art.home
     return AuditReport(
         tool=ToolInfo(version=__version__),
-        agency=capture.agency,
+        agency=agency,
         profile=ProfileInfo(
             id=pack.id,
             document=pack.document,
