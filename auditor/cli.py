@@ -37,6 +37,7 @@ from auditor.report.writer import (
     COMBINED_FORMATS,
     KNOWN_FORMATS,
     build_summary_row,
+    check_formats,
     write_combined,
 )
 from auditor.scan import ScanEvent, ScanPlan, build_plan, run_scan
@@ -155,6 +156,7 @@ def _parse_formats(value: str) -> frozenset[str]:
     unknown = formats - set(FORMATS)
     if unknown or not formats:
         raise UsageError(f"--format: unknown {sorted(unknown)}; choose from {', '.join(FORMATS)}")
+    check_formats(formats)
     return formats
 
 

@@ -38,7 +38,14 @@ from auditor.models import (
 )
 from auditor.paths import rules_dir
 from auditor.registry import bundled_registries, find_agency
-from auditor.report.writer import build_summary_row, write_agency_report, write_summary
+from auditor.report.findings_export import FindingRow, finding_rows
+from auditor.report.writer import (
+    TABLE_FORMATS,
+    build_summary_row,
+    write_agency_report,
+    write_summary,
+    write_tables,
+)
 from auditor.rules.engine import documents_applied, evaluate
 from auditor.rules.loader import Pack, load_pack, load_pack_file, pack_for_domain
 from auditor.scoring import score
@@ -91,6 +98,7 @@ class ScanResult:
     rows: list[SummaryRow] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     summary: ScanSummary | None = None
+    findings: list[FindingRow] = field(default_factory=list)  # the to-do list's rows
 
 
 def guess_level(host: str, zone_depth: int = 3) -> Level:
@@ -281,6 +289,8 @@ async def run_scan(
             result.files.extend(files)
             names = {p.suffix: p.name for p in files}
             result.rows.append(build_summary_row(report, names.get(".json"), names.get(".html")))
+            if plan.formats & TABLE_FORMATS:
+                result.findings.extend(finding_rows(report, plan.lang))
             if on_event:
                 on_event(ScanEvent("done", target.agency, report))
 
@@ -307,5 +317,13 @@ async def run_scan(
         agencies=tuple(result.rows),
     )
     if len(plan.targets) > 1:
-        result.files.extend(write_summary(result.summary, plan.out_dir, plan.formats, plan.lang))
+        result.files.extend(
+            write_summary(
+                result.summary, plan.out_dir, plan.formats, plan.lang, findings=result.findings
+            )
+        )
+    else:  # one agency: its spreadsheet files (summary and to-do list) all the same
+        result.files.extend(
+            write_tables(result.summary, plan.out_dir, plan.formats, plan.lang, result.findings)
+        )
     return result

@@ -19,6 +19,7 @@ from auditor.models import (
     normalise_host,
 )
 from auditor.report.csv_report import write_summary_csv
+from auditor.report.findings_export import FindingRow, finding_rows, write_findings_csv
 from auditor.report.html_report import write_agency_html, write_index_html
 from auditor.report.json_report import load_report, write_json, write_summary_json
 from auditor.report.junit_report import write_junit
@@ -28,7 +29,9 @@ from auditor.report.xlsx_report import write_summary_xlsx
 
 logger = logging.getLogger(__name__)
 
-KNOWN_FORMATS = frozenset({"json", "html", "csv", "xlsx", "sarif", "junit"})
+KNOWN_FORMATS = frozenset({"json", "html", "csv", "csv-vi", "xlsx", "sarif", "junit"})
+# the formats of the spreadsheet files: summary.csv + findings.csv, summary.xlsx
+TABLE_FORMATS = frozenset({"csv", "csv-vi", "xlsx"})
 COMBINED_FORMATS = frozenset(
     {"sarif", "junit"}
 )  # per agency, and for a scan all agencies in one file
@@ -42,6 +45,8 @@ def check_formats(formats: Set[str]) -> None:
         raise UsageError(
             f"unknown report format(s) {sorted(unknown)}; choose from {sorted(KNOWN_FORMATS)}"
         )
+    if {"csv", "csv-vi"} <= set(formats):
+        raise UsageError("choose csv or csv-vi: both write summary.csv and findings.csv")
 
 
 def report_stem(domain: str) -> str:
@@ -76,13 +81,16 @@ def write_summary(
     formats: Set[str],
     lang: Lang,
     reports: Sequence[AuditReport] | None = None,
+    findings: Sequence[FindingRow] | None = None,
 ) -> list[Path]:
-    """Write ``summary.json``, ``index.html``, ``summary.csv``, ``summary.xlsx``,
+    """Write ``summary.json``, ``index.html``, ``summary.csv`` + ``findings.csv``,
+    ``summary.xlsx``,
     ``summary.sarif`` (every agency's results in one run) and/or ``summary.junit.xml`` to
     ``out_dir``.
 
     ``reports`` are the agencies' reports, for the formats that combine their findings; when
     ``None`` they are read from ``out_dir`` (the rows' ``report_json``) if needed.
+    ``findings`` are the rows of the to-do list (from the reports when ``None``).
     """
     check_formats(formats)
     files: list[Path] = []
@@ -90,10 +98,11 @@ def write_summary(
         files.append(write_summary_json(summary, out_dir / "summary.json"))
     if "html" in formats:
         files.append(write_index_html(summary, out_dir / "index.html", lang))
-    if "csv" in formats:
-        files.append(write_summary_csv(summary, out_dir / "summary.csv", lang))
-    if "xlsx" in formats:
-        files.append(write_summary_xlsx(summary, out_dir / "summary.xlsx", lang))
+    if formats & TABLE_FORMATS:
+        if findings is None:
+            saved = reports if reports is not None else _saved_reports(summary, out_dir)
+            findings = [row for report in saved for row in finding_rows(report, lang)]
+        files.extend(write_tables(summary, out_dir, formats, lang, findings))
     if formats & COMBINED_FORMATS:
         if reports is None:
             reports = _saved_reports(summary, out_dir)
@@ -105,6 +114,27 @@ def write_summary(
                 len(reports),
                 len(summary.agencies),
             )
+    return files
+
+
+def write_tables(
+    summary: ScanSummary,
+    out_dir: Path,
+    formats: Set[str],
+    lang: Lang,
+    findings: Sequence[FindingRow],
+) -> list[Path]:
+    """Write the spreadsheet files, for one agency as for many: ``summary.csv`` and
+    ``findings.csv`` (``csv``; ``csv-vi``: the same for Excel with Vietnamese regional
+    settings) and ``summary.xlsx`` with its "Findings" sheet (``xlsx``)."""
+    files: list[Path] = []
+    for fmt in ("csv", "csv-vi"):
+        if fmt in formats:
+            excel_vi = fmt == "csv-vi"
+            files.append(write_summary_csv(summary, out_dir / "summary.csv", lang, excel_vi))
+            files.append(write_findings_csv(findings, out_dir / "findings.csv", lang, excel_vi))
+    if "xlsx" in formats:
+        files.append(write_summary_xlsx(summary, out_dir / "summary.xlsx", lang, findings))
     return files
 
 
