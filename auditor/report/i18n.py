@@ -125,6 +125,12 @@ UI: dict[str, LocalText] = {
     "league": t("Bảng xếp hạng", "League table"),
     "findings_sheet": t("Danh sách tiêu chí", "Findings"),
     "other_document": t("Văn bản khác", "Other document"),
+    "interrupted": t(
+        "Quét bị dừng ({signal}): đã đánh giá {finished}/{planned} cổng; các cổng còn lại "
+        "không có trong bảng tổng hợp.",
+        "Interrupted ({signal}): {finished} of {planned} portals audited; the others are not in "
+        "this summary.",
+    ),
 }
 
 
