@@ -38,7 +38,7 @@ def summary_csv_text(summary: ScanSummary, lang: Lang = "vi", excel_vi: bool = F
                 "" if rank is None else str(rank),
                 _cell(row.agency.name),
                 level_label(row.agency.level, lang),
-                _cell(row.agency.domain),
+                _cell(row.agency.address),
                 _score(row.score, excel_vi),
                 _cell(row.grade or ""),
             ]

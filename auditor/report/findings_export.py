@@ -76,7 +76,7 @@ def finding_rows(report: AuditReport, lang: Lang) -> list[FindingRow]:
         rows.append(
             (
                 report.agency.name,
-                report.agency.domain,
+                report.agency.address,
                 f.rule_id,
                 f.title.get(lang),
                 c.document,
