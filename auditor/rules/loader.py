@@ -38,6 +38,7 @@ from auditor.yamlsource import (
     duplicate_keys,
     line_of,
     parse_yaml,
+    read_yaml_text,
 )
 
 logger = logging.getLogger(__name__)
@@ -192,13 +193,13 @@ def _read_ref(path: Path, mtime_ns: int, size: int) -> PackRef | None:
 def _parse(path: Path) -> tuple[Any, Any]:
     name = display_name(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_yaml_text(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError([Problem(name, None, f"cannot read rule pack: {exc}")]) from exc
     try:
         return parse_yaml(text)
     except YamlSyntaxError as exc:
-        raise RuleError([Problem(name, exc.line, f"YAML syntax: {exc.message}")]) from exc
+        raise RuleError([Problem(name, exc.line, exc.message)]) from exc
 
 
 class _Loader:
