@@ -55,25 +55,6 @@ def _label(charset: str | None) -> str | None:
     return canonical_encoding(charset) or charset.strip().strip("\"'").lower()
 
 
-def _no_pages(art: Artifacts) -> Outcome | None:
-    """``error`` when no HTML page was fetched: nothing can be judged."""
-    if art.pages:
-        return None
-    return Outcome(
-        status="error",
-        evidence=(
-            Evidence(
-                url=art.start_url,
-                detail=t(
-                    "Không tải được trang nào để kiểm tra bảng mã.",
-                    "No page could be fetched to check the encoding.",
-                ),
-                found=art.home_error,
-            ),
-        ),
-    )
-
-
 def _summarise(
     art: Artifacts,
     per_page: Callable[[Page], Evidence | None],
@@ -83,9 +64,6 @@ def _summarise(
 ) -> Outcome:
     """Run ``per_page`` on every page; offending pages give ``bad_status`` with one evidence
     each (up to :data:`MAX_PAGES`) and a count."""
-    blocked = _no_pages(art)
-    if blocked is not None:
-        return blocked
     found = [ev for ev in (per_page(page) for page in art.pages) if ev is not None]
     total = len(art.pages)
     if not found:
@@ -148,7 +126,7 @@ def _declared_problem(page: Page) -> Evidence | None:
     return Evidence(url=page.url, detail=detail, expected="utf-8", found=found)
 
 
-@check("utf8_declared")
+@check("utf8_declared", requires=("pages",))
 def utf8_declared(art: Artifacts, p: NoParams) -> Outcome:
     """Every page declares UTF-8 (a UTF-8 byte-order mark, or an HTTP charset and a
     ``<meta charset>`` in the first 1,024 bytes that agree)."""
@@ -203,7 +181,7 @@ def _decode_problem(page: Page) -> Evidence | None:
     )
 
 
-@check("utf8_decodes")
+@check("utf8_decodes", requires=("pages",))
 def utf8_decodes(art: Artifacts, p: NoParams) -> Outcome:
     """Every page body decodes strictly as UTF-8."""
     return _summarise(
@@ -251,7 +229,7 @@ def _font_problem(page: Page) -> Evidence | None:
     )
 
 
-@check("no_legacy_fonts")
+@check("no_legacy_fonts", requires=("pages",))
 def no_legacy_fonts(art: Artifacts, p: NoParams) -> Outcome:
     """No TCVN3/ABC (``.VnTime``…), VNI (``VNI-Times``…) or VPS fonts in ``<style>``, inline
     ``style`` or ``<font face>`` (linked stylesheets are not among the fetched pages)."""
@@ -335,13 +313,10 @@ def _legacy_in_page(page: Page) -> tuple[LegacyScan, bool] | None:
     return None
 
 
-@check("no_legacy_bytes", params=LegacyParams)
+@check("no_legacy_bytes", params=LegacyParams, requires=("pages",))
 def no_legacy_bytes(art: Artifacts, p: LegacyParams) -> Outcome:
     """No Vietnamese text in TCVN3, VNI, VISCII or windows-1258: neither as the page's bytes
     nor as legacy text shown through windows-1252 characters inside a Unicode page."""
-    blocked = _no_pages(art)
-    if blocked is not None:
-        return blocked
     failing: list[Evidence] = []
     warning: list[Evidence] = []
     for page in art.pages:
@@ -392,13 +367,10 @@ def _percent(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "0%"
 
 
-@check("nfc_text")
+@check("nfc_text", requires=("pages",))
 def nfc_text(art: Artifacts, p: NoParams) -> Outcome:
     """Vietnamese text is precomposed (NFC); decomposed (NFD) words are a warning, with their
     share of the words that carry diacritics."""
-    blocked = _no_pages(art)
-    if blocked is not None:
-        return blocked
     evidence: list[Evidence] = []
     affected_total = words_total = 0
     for page in art.pages:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from urllib.parse import urljoin
 
 from auditor.artifacts import Artifacts
-from auditor.checks.common import home_unavailable
 from auditor.checks.registry import Params, check
 from auditor.langid import identify
 from auditor.locate.language import find_version_link
@@ -41,12 +40,10 @@ def _version_pages(art: Artifacts, root: str) -> list[Page]:
     return [p for p in art.pages if p.url.rstrip("/").startswith(prefix)]
 
 
-@check("foreign_version", params=ForeignVersionParams)
+@check("foreign_version", params=ForeignVersionParams, requires=("home",))
 def foreign_version(art: Artifacts, p: ForeignVersionParams) -> Outcome:
     """A foreign-language version is linked from home, really in that language, with its topics."""
-    home = art.home
-    if home is None:
-        return home_unavailable(art)
+    home = art.home_page
     link = find_version_link(home, p.lang, p.paths)
     if link is None:
         return Outcome(

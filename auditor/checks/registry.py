@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from auditor.artifacts import Artifacts
+from auditor.artifacts import INPUTS, Artifacts
 from auditor.models import Outcome
 
 
@@ -29,25 +29,34 @@ F = TypeVar("F", bound=Callable[..., Outcome])
 
 @dataclass(frozen=True)
 class CheckSpec:
-    """A registered primitive."""
+    """A registered primitive and the inputs it needs (:data:`auditor.artifacts.INPUTS`)."""
 
     name: str
     params: type[Params]
     fn: CheckFn
     doc: str
+    requires: tuple[str, ...] = ()
 
 
 _REGISTRY: dict[str, CheckSpec] = {}
 
 
-def check(name: str, params: type[Params] = NoParams) -> Callable[[F], F]:
-    """Register a primitive ``fn(artifacts, params) -> Outcome`` under ``name``."""
+def check(
+    name: str, params: type[Params] = NoParams, requires: tuple[str, ...] = ()
+) -> Callable[[F], F]:
+    """Register a primitive ``fn(artifacts, params) -> Outcome`` under ``name``. ``requires``
+    names the inputs it judges (``home``, ``pages``, ``dns``, ``search``…): when one is missing
+    the engine gives the standard "could not be judged" ``error`` without calling it, and the
+    gatherer collects only the inputs some rule in use requires."""
 
     def register(fn: F) -> F:
         if name in _REGISTRY:
             raise ValueError(f"check {name!r} registered twice")
+        unknown = set(requires) - set(INPUTS)
+        if unknown:
+            raise ValueError(f"check {name!r} requires unknown inputs {sorted(unknown)}")
         doc = (fn.__doc__ or "").strip().splitlines()[0] if fn.__doc__ else ""
-        _REGISTRY[name] = CheckSpec(name, params, fn, doc)
+        _REGISTRY[name] = CheckSpec(name, params, fn, doc, tuple(requires))
         return fn
 
     return register
