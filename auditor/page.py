@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import urldefrag, urljoin
@@ -11,8 +11,8 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from auditor.models import PageSnapshot
 from auditor.text.fold import fold
+from auditor.text.legacy import word_counts
 
-_SPACE = re.compile(r"\s+")
 _NOISE = (
     "script, style, noscript, template, nav, header, footer, aside, "
     "[role=navigation], [role=banner], [role=contentinfo]"
@@ -21,7 +21,7 @@ _NOISE = (
 
 def collapse(text: str) -> str:
     """Collapse runs of white space to one space and strip."""
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(text.split())  # str.split() splits on exactly what \s matches
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,12 @@ class Page:
             node.decompose()
         body = tree.body
         return collapse(body.text(separator=" ")) if body is not None else ""
+
+    @cached_property
+    def words(self) -> Mapping[str, int]:
+        """Distinct words of the title and text with their counts (what the encoding checks
+        judge, each distinct word once), computed once per page."""
+        return word_counts(f"{self.title} {self.text}")
 
     @cached_property
     def main_text(self) -> str:

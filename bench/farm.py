@@ -149,7 +149,7 @@ class Pages:
         title = "Trang chủ" if index == 0 else self.titles[(portal + index) % len(self.titles)]
         links = "".join(
             f'<li><a href="{page_path(j)}">{self.titles[(portal + j) % len(self.titles)]}</a> '
-            f"<span class=\"date\">{(j % 28) + 1:02d}/11/2026</span></li>\n"
+            f'<span class="date">{(j % 28) + 1:02d}/11/2026</span></li>\n'
             for j in page_links(index, self.farm.pages)
         )
         article = self.articles[(portal * 31 + index) % ARTICLE_VARIANTS]
