@@ -10,7 +10,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from auditor.artifacts import Artifacts
 from auditor.locate.sections import section_links
-from auditor.page import Link, Page
+from auditor.page import Link, Page, remove_noise
 from auditor.sections import load_catalogue
 from auditor.text.fold import fold_words
 
@@ -25,8 +25,6 @@ DOC_EXTENSIONS = (".pdf", ".doc", ".docx", ".odt", ".xls", ".xlsx", ".ods", ".rt
 
 _DOWNLOAD_WORDS = ("tai ve", "tai tep", "tai file", "download", "toan van", "tep dinh kem", "file")
 
-
-_NOISE = "script, style, noscript, template, nav, header, footer, aside, [role=navigation], [role=banner], [role=contentinfo]"  # noqa: E501
 
 
 def file_links(page: Page) -> list[Link]:
@@ -51,8 +49,7 @@ def file_links(page: Page) -> list[Link]:
 def content_tree(page: Page) -> LexborHTMLParser:
     """The page parsed afresh without navigation, header, footer, asides and scripts."""
     tree = LexborHTMLParser(page.html)
-    for node in tree.css(_NOISE):
-        node.decompose()
+    remove_noise(tree, page.html)
     return tree
 
 
