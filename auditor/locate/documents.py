@@ -10,7 +10,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from auditor.artifacts import Artifacts
 from auditor.locate.sections import section_links
-from auditor.page import Link, Page, remove_noise
+from auditor.page import Link, Page
 from auditor.sections import load_catalogue
 from auditor.text.fold import fold_words
 
@@ -24,7 +24,6 @@ DOC_EXTENSIONS = (".pdf", ".doc", ".docx", ".odt", ".xls", ".xlsx", ".ods", ".rt
 
 
 _DOWNLOAD_WORDS = ("tai ve", "tai tep", "tai file", "download", "toan van", "tep dinh kem", "file")
-
 
 
 def file_links(page: Page) -> list[Link]:
@@ -47,10 +46,8 @@ def file_links(page: Page) -> list[Link]:
 
 
 def content_tree(page: Page) -> LexborHTMLParser:
-    """The page parsed afresh without navigation, header, footer, asides and scripts."""
-    tree = LexborHTMLParser(page.html)
-    remove_noise(tree, page.html)
-    return tree
+    """The page without navigation, header, footer, asides and scripts (do not modify)."""
+    return page.content_tree
 
 
 def record_count(page: Page) -> int:
