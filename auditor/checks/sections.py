@@ -299,7 +299,7 @@ def links_to_hosts(art: Artifacts, p: LinksToHostsParams) -> Outcome:
     )
 
 
-@check("links_to_children")
+@check("links_to_children", absence=True)
 def links_to_children(art: Artifacts, p: NoParams) -> Outcome:
     """The portal links to every registered child portal (parent = this agency)."""
     if art.registry is None:
