@@ -318,12 +318,15 @@ def scan_text(text: str | Mapping[str, int]) -> LegacyScan:
     windows-1252 characters (TCVN3, VNI, VISCII, windows-1258) or double-encoded UTF-8.
 
     A word counts only when it is not a Vietnamese syllable as seen, contains an ASCII letter,
-    and becomes one when its characters are read back as bytes through a table. Each distinct
-    word is judged once and counted as often as it occurs (``text`` may be given as those
-    counts, from :func:`word_counts`).
+    and becomes one when its characters are read back as bytes through a table. Noise (random
+    bytes shown as text) reads as the odd syllable by chance: nothing is found unless at least
+    half of the non-ASCII words make sense, as Unicode syllables or through the table. Each
+    distinct word is judged once and counted as often as it occurs (``text`` may be given as
+    those counts, from :func:`word_counts`).
     """
     counts: dict[str, dict[LegacyWord, int]] = {name: {} for name in _TEXT_READINGS}
     examined = 0
+    syllables = 0
     if isinstance(text, str) and text.isascii():
         return _best(counts, examined)
     words = word_counts(text) if isinstance(text, str) else text
@@ -331,7 +334,10 @@ def scan_text(text: str | Mapping[str, int]) -> LegacyScan:
         if word.isascii():
             continue
         examined += n
-        if not any("a" <= c <= "z" for c in word.lower()) or is_vietnamese_syllable(word):
+        if is_vietnamese_syllable(word):
+            syllables += n
+            continue
+        if not any("a" <= c <= "z" for c in word.lower()):
             continue
         raw = _as_bytes(word)
         if raw is None:
@@ -344,6 +350,9 @@ def scan_text(text: str | Mapping[str, int]) -> LegacyScan:
             if reads != word and is_vietnamese_syllable(reads):
                 found = LegacyWord(word, reads)
                 counts[name][found] = counts[name].get(found, 0) + n
+    readable = syllables + max((sum(found.values()) for found in counts.values()), default=0)
+    if readable * 2 < examined:  # mostly noise: no reading explains it
+        return LegacyScan(encoding=None, count=0, examined=examined)
     return _best(counts, examined)
 
 
