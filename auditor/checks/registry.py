@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict
 
 from auditor.artifacts import INPUTS, Artifacts
+from auditor.checks.common import absence_guard
 from auditor.models import Outcome
 
 
@@ -42,12 +44,21 @@ _REGISTRY: dict[str, CheckSpec] = {}
 
 
 def check(
-    name: str, params: type[Params] = NoParams, requires: tuple[str, ...] = ()
+    name: str,
+    params: type[Params] = NoParams,
+    *,
+    absence: bool = False,
+    requires: tuple[str, ...] = (),
 ) -> Callable[[F], F]:
-    """Register a primitive ``fn(artifacts, params) -> Outcome`` under ``name``. ``requires``
-    names the inputs it judges (``home``, ``pages``, ``dns``, ``search``…): when one is missing
-    the engine gives the standard "could not be judged" ``error`` without calling it, and the
-    gatherer collects only the inputs some rule in use requires."""
+    """Register a primitive ``fn(artifacts, params) -> Outcome`` under ``name``.
+
+    ``absence``: the primitive fails when something is not found on the pages; its ``fail``
+    becomes ``error`` while some pages could not be seen (:func:`absence_guard`).
+
+    ``requires`` names the inputs it judges (``home``, ``pages``, ``dns``, ``search``…): when
+    one is missing the engine gives the standard "could not be judged" ``error`` without
+    calling it, and the gatherer collects only the inputs some rule in use requires.
+    """
 
     def register(fn: F) -> F:
         if name in _REGISTRY:
@@ -56,6 +67,14 @@ def check(
         if unknown:
             raise ValueError(f"check {name!r} requires unknown inputs {sorted(unknown)}")
         doc = (fn.__doc__ or "").strip().splitlines()[0] if fn.__doc__ else ""
+        if absence:
+            inner = fn
+
+            @functools.wraps(inner)
+            def guarded(art: Artifacts, p: Any) -> Outcome:
+                return absence_guard(art, inner(art, p))
+
+            fn = cast(F, guarded)
         _REGISTRY[name] = CheckSpec(name, params, fn, doc, tuple(requires))
         return fn
 

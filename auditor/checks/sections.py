@@ -294,7 +294,7 @@ def links_to_hosts(art: Artifacts, p: LinksToHostsParams) -> Outcome:
     )
 
 
-@check("links_to_children", requires=("home",))
+@check("links_to_children", absence=True, requires=("home",))
 def links_to_children(art: Artifacts, p: NoParams) -> Outcome:
     """The portal links to every registered child portal (parent = this agency)."""
     if art.registry is None:
@@ -309,7 +309,7 @@ def links_to_children(art: Artifacts, p: NoParams) -> Outcome:
                 ),
             ),
         )
-    children = art.registry.children_of(art.agency.domain)
+    children = art.registry.children_of(art.agency.address)
     if not children:
         return Outcome(
             status="not_applicable",

@@ -264,7 +264,7 @@ class PrintParams(Params):
     min_ratio: float = 0.8
 
 
-@check("print_function", params=PrintParams, requires=("home",))
+@check("print_function", params=PrintParams, absence=True, requires=("home",))
 def print_function(art: Artifacts, p: PrintParams) -> Outcome:
     """Article pages offer printing ("In bài", ``window.print()``, a print link or stylesheet)."""
     articles = [pg for pg in art.pages if art.in_scope(pg.url) and pg.is_article]
