@@ -201,7 +201,7 @@ def test_stray_byte_fails_with_offset_and_cut_sequence_at_cap_passes() -> None:
     capped = raw_page("https://soctrang.gov.vn/", cut, truncated=True)
     assert first_invalid_utf8(cut, truncated=True) is None
     # a page cut at the byte cap is not seen whole: nothing is judged on it
-    out = utf8_decodes(art(capped), NoParams())
+    out = judged(utf8_decodes, art(capped), NoParams())
     assert out.status == "error" and "byte cap" in (out.evidence[0].found or "")
     assert utf8_decodes(art(raw_page("https://soctrang.gov.vn/", cut)), NoParams()).status == "fail"
     latin1 = b"\xf3"  # ó as one Latin-1 byte among UTF-8
