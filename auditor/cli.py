@@ -19,6 +19,14 @@ import typer
 from rich.console import Console
 
 from auditor import __version__
+from auditor.cli_history import (
+    HistoryOpt,
+    NoHistoryOpt,
+    ResumeOpt,
+    ShardOpt,
+    history_cmd,
+    run_options,
+)
 from auditor.cli_rules import rules_app
 from auditor.config import CrawlSettings
 from auditor.crawl.connect import parse_connect_to
@@ -37,7 +45,8 @@ from auditor.report.writer import (
     build_summary_row,
     write_combined,
 )
-from auditor.scan import ScanEvent, ScanPlan, build_plan, run_scan
+from auditor.runs.session import Recorder, prepare
+from auditor.scan import ScanEvent, ScanPlan, ScanResult, build_plan, run_scan
 from auditor.waivers import load_waivers
 
 EXIT_OK, EXIT_GATE, EXIT_INPUT = 0, 1, 2
@@ -204,12 +213,20 @@ def _policy(fail_under: float | None, fail_on: str | None, baseline: Path | None
     return GatePolicy(fail_under=fail_under, fail_on=severity, baseline=keys)
 
 
-def _run(plan: ScanPlan, quiet: bool, policy: GatePolicy, verbose: bool = False) -> None:
+def _run(
+    plan: ScanPlan,
+    quiet: bool,
+    policy: GatePolicy,
+    verbose: bool = False,
+    recorder: Recorder | None = None,
+) -> None:
     reports: list[AuditReport] = []
     live = ScanProgress(err, [t.agency for t in plan.targets], plan.lang)
     live.enabled = live.enabled and not quiet and not verbose
 
     def progress(event: ScanEvent) -> None:
+        if recorder is not None:
+            recorder.on_event(event)  # the history records each report as it is written
         if event.report is not None:
             reports.append(event.report)
         if quiet or (event.kind == "request" and not live.enabled):
@@ -219,6 +236,8 @@ def _run(plan: ScanPlan, quiet: bool, policy: GatePolicy, verbose: bool = False)
             s = event.report.score
             total = "-" if s.total is None else f"{s.total:.1f}"
             result = f"{total} {s.grade or ''} ({event.report.crawl.pages_fetched} pages)"
+            if event.resumed:
+                result += " (--resume)"
         if live.enabled:
             live.on_event(event.kind, event.agency, result, event.status)
         elif event.kind == "start":
@@ -226,8 +245,13 @@ def _run(plan: ScanPlan, quiet: bool, policy: GatePolicy, verbose: bool = False)
         else:
             err.print(f"[green]✓[/] {event.agency.domain}: {result}", highlight=False)
 
-    with live:
-        result = asyncio.run(run_scan(plan, progress))
+    result: ScanResult | None = None
+    try:
+        with live:
+            result = asyncio.run(run_scan(plan, progress))
+    finally:
+        if recorder is not None:
+            recorder.finish(result)
     if len(plan.targets) > 1 and plan.formats & COMBINED_FORMATS:
         order = {r.agency.domain: i for i, r in enumerate(result.rows)}
         ordered = sorted(reports, key=lambda r: order.get(r.agency.domain, len(order)))
@@ -353,6 +377,10 @@ def scan(
     fail_on: FailOnOpt = None,
     baseline: BaselineOpt = None,
     waivers: WaiversOpt = None,
+    history: HistoryOpt = None,
+    no_history: NoHistoryOpt = False,
+    resume: ResumeOpt = False,
+    shard: ShardOpt = None,
     verbose: VerboseOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
@@ -393,11 +421,12 @@ def scan(
         )
         policy = _policy(fail_under, fail_on, baseline)
         plan = _with_waivers(waivers, plan)
+        plan, recorder = prepare(plan, run_options("scan", history, no_history, resume, shard))
     except InputError as exc:
         _input_problems(exc)
     except (AuditorError, ValueError) as exc:
         _fail(str(exc))
-    _run(plan, quiet, policy, verbose)
+    _run(plan, quiet, policy, verbose, recorder)
 
 
 @app.command()
@@ -415,6 +444,10 @@ def demo(
     fail_on: FailOnOpt = None,
     baseline: BaselineOpt = None,
     waivers: WaiversOpt = None,
+    history: HistoryOpt = None,
+    no_history: NoHistoryOpt = False,
+    resume: ResumeOpt = False,
+    shard: ShardOpt = None,
 ) -> None:
     """Serve the bundled Sóc Trăng demo portals on loopback and audit them (no internet).
 
@@ -449,11 +482,12 @@ def demo(
                 [], reg, None, out_dir, _parse_formats(fmt), _parse_lang(lang), as_of_date, settings
             )
             plan = _with_waivers(waivers, plan)
+            plan, recorder = prepare(plan, run_options("demo", history, no_history, resume, shard))
         except InputError as exc:
             _input_problems(exc)
         except AuditorError as exc:
             _fail(str(exc))
-        _run(plan, quiet, policy, verbose)
+        _run(plan, quiet, policy, verbose, recorder)
 
 
 @app.command("report")
@@ -522,6 +556,7 @@ def schema_cmd(
 
 
 app.add_typer(rules_app, name="rules")
+app.command("history")(history_cmd)
 
 
 def main() -> None:

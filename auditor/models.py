@@ -342,6 +342,27 @@ class CrawlInfo(Frozen):
     http: TransportProbe | None = None
 
 
+class RunStamp(Frozen):
+    """The run that wrote a report, and what makes two runs comparable (resume, merge, diff):
+    the rule packs as loaded and the settings that can change a verdict (with the audit date,
+    kept beside it as ``as_of``)."""
+
+    run_id: str
+    settings_digest: str  # sha256 of the verdict-changing crawl settings and the waivers
+    packs: dict[str, str] = Field(default_factory=dict)  # pack id -> sha256 of the pack
+    shard: str | None = None  # "K/N" when the run audited one slice of the registry
+
+
+class TrendPoint(Frozen):
+    """One earlier run's result, for the score-over-time chart (from the history database)."""
+
+    run_id: str
+    as_of: date
+    finished_at: datetime
+    score: float | None
+    grade: str | None = None
+
+
 class AuditReport(Frozen):
     """Everything known about one agency's audit: the JSON report."""
 
@@ -355,6 +376,8 @@ class AuditReport(Frozen):
     crawl: CrawlInfo
     score: Score
     findings: tuple[Finding, ...]
+    run: RunStamp | None = None
+    trend: tuple[TrendPoint, ...] = ()  # this agency's earlier runs, oldest first
 
 
 class SummaryRow(Frozen):
@@ -380,3 +403,5 @@ class ScanSummary(Frozen):
     started_at: datetime
     finished_at: datetime
     agencies: tuple[SummaryRow, ...]
+    run: RunStamp | None = None
+    trend: tuple[TrendPoint, ...] = ()  # earlier runs' mean score, oldest first

@@ -7,8 +7,9 @@ report is written, so memory does not grow with the number of portals.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -30,14 +31,18 @@ from auditor.models import (
     Level,
     ProfileInfo,
     Registry,
+    RunStamp,
     ScanSummary,
     SummaryRow,
     ToolInfo,
+    TrendPoint,
     Waiver,
     normalise_host,
 )
 from auditor.paths import rules_dir
+from auditor.planid import agency_key, make_stamp
 from auditor.registry import bundled_registries, find_agency
+from auditor.report.json_report import load_report
 from auditor.report.writer import build_summary_row, write_agency_report, write_summary
 from auditor.rules.engine import documents_applied, evaluate
 from auditor.rules.loader import Pack, load_pack, load_pack_file, pack_for_domain
@@ -71,6 +76,12 @@ class ScanPlan:
     settings: CrawlSettings
     registry: Registry | None = None
     waivers: tuple[Waiver, ...] = ()  # "comply or explain": applied before scoring
+    run: RunStamp | None = None  # run id and digests stamped on every report (made if None)
+    # --resume: agency key (planid.agency_key) -> its finished report of the same plan
+    resume: Mapping[str, Path] = field(default_factory=dict)
+    # from the history database: agency key -> earlier runs, and the province's
+    trends: Mapping[str, tuple[TrendPoint, ...]] = field(default_factory=dict)
+    province_trend: tuple[TrendPoint, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,6 +93,7 @@ class ScanEvent:
     report: AuditReport | None = None  # with "done"
     url: str | None = None  # with "request"
     status: int | None = None  # with "request": the HTTP status, 0 when no response came
+    resumed: bool = False  # with "done": the report was reused from --out (--resume)
 
 
 @dataclass
@@ -260,6 +272,8 @@ async def audit_one(fetcher: Fetcher, target: Target, plan: ScanPlan) -> AuditRe
         ),
         score=score(findings, pack.scoring),
         findings=findings,
+        run=plan.run,
+        trend=plan.trends.get(agency_key(target.agency.domain, target.agency.path), ()),
     )
 
 
@@ -268,6 +282,8 @@ async def run_scan(
 ) -> ScanResult:
     """Audit every target, write each report as it completes, then the summary."""
     started = datetime.now(UTC)
+    if plan.run is None:
+        plan = dataclasses.replace(plan, run=make_stamp(plan.packs, plan.settings, plan.waivers))
     result = ScanResult()
     gate = asyncio.Semaphore(SITES_AT_ONCE)
     plan.out_dir.mkdir(parents=True, exist_ok=True)
@@ -276,13 +292,14 @@ async def run_scan(
         async with gate:
             if on_event:
                 on_event(ScanEvent("start", target.agency))
-            report = await audit_one(fetcher, target, plan)
+            saved = plan.resume.get(agency_key(target.agency.domain, target.agency.path))
+            report = load_report(saved) if saved else await audit_one(fetcher, target, plan)
             files = write_agency_report(report, plan.out_dir, plan.formats, plan.lang)
             result.files.extend(files)
             names = {p.suffix: p.name for p in files}
             result.rows.append(build_summary_row(report, names.get(".json"), names.get(".html")))
             if on_event:
-                on_event(ScanEvent("done", target.agency, report))
+                on_event(ScanEvent("done", target.agency, report, resumed=saved is not None))
 
     agencies = {normalise_host(t.agency.domain): t.agency for t in plan.targets}
 
@@ -305,6 +322,8 @@ async def run_scan(
         started_at=started,
         finished_at=datetime.now(UTC),
         agencies=tuple(result.rows),
+        run=plan.run,
+        trend=plan.province_trend,
     )
     if len(plan.targets) > 1:
         result.files.extend(write_summary(result.summary, plan.out_dir, plan.formats, plan.lang))

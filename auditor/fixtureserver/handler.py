@@ -7,6 +7,7 @@ import logging
 import socket
 import struct
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from typing import Protocol
@@ -30,6 +31,18 @@ class ServeState:
     stop: threading.Event = field(default_factory=threading.Event)
     _indexes: dict[str, tuple[IndexedPage, ...]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _requests: Counter[str] = field(default_factory=Counter)  # host name -> requests
+    _count_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def count(self, host: str) -> None:
+        """Count one request to ``host`` (tests check what a run fetched)."""
+        with self._count_lock:
+            self._requests[host] += 1
+
+    def requests(self) -> dict[str, int]:
+        """Requests received so far, per host name."""
+        with self._count_lock:
+            return dict(self._requests)
 
     def index(self, site: Site) -> tuple[IndexedPage, ...]:
         """The search index of ``site``, built on first use."""
@@ -106,6 +119,7 @@ class FixtureHandler(BaseHTTPRequestHandler):
         state = self._server.state
         tls = self._server.scheme == "https"
         name = host_name(self.headers.get("Host"))
+        state.count(name)
         site = state.sites.get(name)
         if site is None:
             page = _page("404 – Không tìm thấy trang", f"Unknown host {name!r} on this server.")

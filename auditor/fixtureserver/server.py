@@ -247,6 +247,11 @@ class FixtureServer:
         return dict(self._state.sites)
 
     @property
+    def requests(self) -> dict[str, int]:
+        """Requests answered so far, per host name (a copy)."""
+        return {} if self._state is None else self._state.requests()
+
+    @property
     def dns_server(self) -> str:
         """The loopback DNS server, ``127.0.0.1:PORT`` (for ``CrawlSettings.dns_server``)."""
         if self._dns is None:

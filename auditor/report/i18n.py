@@ -115,6 +115,7 @@ UI: dict[str, LocalText] = {
     "failures": t("Không đạt", "Failures"),
     "errors": t("Lỗi kiểm tra", "Errors"),
     "grade_distribution": t("Phân bố xếp loại", "Grade distribution"),
+    "trend": t("Điểm qua các lần đánh giá", "Score over the runs"),
     "grid": t("Mức đáp ứng theo điều khoản", "Compliance by article"),
     "grid_short": t("Theo điều khoản", "By article"),
     "report": t("Báo cáo", "Report"),
