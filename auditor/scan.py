@@ -17,11 +17,11 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from auditor import __version__
+from auditor.artifacts import Artifacts, host_of
 from auditor.config import CrawlSettings
 from auditor.crawl.crawler import crawl_site
 from auditor.crawl.fetcher import Fetcher
 from auditor.errors import UsageError
-from auditor.gather.artifacts import Artifacts, host_of
 from auditor.gather.build import gather
 from auditor.models import (
     Agency,

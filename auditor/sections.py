@@ -10,8 +10,8 @@ import yaml
 from pydantic import Field
 
 from auditor.errors import Problem, RuleError
-from auditor.gather.page import Link
 from auditor.models import Frozen, LocalText
+from auditor.page import Link
 from auditor.paths import rules_dir
 from auditor.text.fold import fold_words
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from auditor.gather.artifacts import Artifacts
-from auditor.gather.page import Page
+from auditor.artifacts import Artifacts
 from auditor.models import Agency, PageSnapshot, Registry, TransportProbe
+from auditor.page import Page
 
 AGENCY = Agency(name="Ủy ban nhân dân tỉnh Sóc Trăng", level="province", domain="soctrang.gov.vn")
 

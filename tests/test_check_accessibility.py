@@ -14,7 +14,8 @@ import pytest
 import yaml
 
 import auditor.a11y.dom
-import auditor.gather.page
+import auditor.page
+from auditor.artifacts import Artifacts
 from auditor.checks.accessibility import (
     EvidenceParams,
     FormLabelsParams,
@@ -37,9 +38,8 @@ from auditor.checks.mobile import (
     mobile_viewport,
     mobile_zoom,
 )
-from auditor.gather.artifacts import Artifacts
-from auditor.gather.page import Page
 from auditor.models import Outcome, PageSnapshot, Registry
+from auditor.page import Page
 from tests.factories import art, page
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -221,7 +221,7 @@ def test_pages_are_not_parsed_again(monkeypatch: pytest.MonkeyPatch) -> None:
     def forbidden(*args: object, **kwargs: object) -> None:
         raise AssertionError("a page was parsed again")
 
-    monkeypatch.setattr(auditor.gather.page, "LexborHTMLParser", forbidden)
+    monkeypatch.setattr(auditor.page, "LexborHTMLParser", forbidden)
     monkeypatch.setattr(auditor.a11y.dom, "LexborHTMLParser", forbidden)
     for name in {**A11Y, **MOBILE}:
         assert run(name, site).status == "pass"

@@ -7,17 +7,16 @@ import dataclasses
 import pytest
 from pydantic import ValidationError
 
+from auditor.artifacts import Artifacts, FileProbe
 from auditor.checks.documents import (
     DocumentsParams,
     ProjectsParams,
     documents_listing,
     fields_shown,
-    file_links,
     is_document_file,
     projects_listing,
-    record_count,
 )
-from auditor.gather.artifacts import Artifacts, FileProbe
+from auditor.locate.documents import file_links, record_count
 from auditor.models import PageSnapshot
 from tests.factories import art, page
 from tests.test_gather import demo_artifacts

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
+from auditor.artifacts import Artifacts
 from auditor.checks.encoding import (
     LegacyParams,
     nfc_text,
@@ -17,9 +18,8 @@ from auditor.checks.encoding import (
     utf8_decodes,
 )
 from auditor.checks.registry import NoParams
-from auditor.gather.artifacts import Artifacts
-from auditor.gather.page import Page
 from auditor.models import Outcome, PageSnapshot
+from auditor.page import Page
 from auditor.paths import fixtures_dir
 from auditor.text.legacy import encode_tcvn3, encode_viscii, encode_vni
 from tests.factories import art, page

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from auditor.checks.interaction import rating_form_present, share_buttons, share_links
 from auditor.checks.registry import NoParams
-from auditor.gather.page import Page
+from auditor.page import Page
 from tests.factories import art, page
 
 HOME = "https://soctrang.gov.vn/"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from auditor.artifacts import Artifacts
 from auditor.checks.accessibility import EvidenceParams
 from auditor.checks.mobile import (
     FixedWidthParams,
@@ -13,7 +14,6 @@ from auditor.checks.mobile import (
     mobile_viewport,
     mobile_zoom,
 )
-from auditor.gather.artifacts import Artifacts
 from auditor.models import Outcome
 from tests.factories import art, page
 from tests.test_check_accessibility import DEMO_FAILS, DEMO_HOSTS, MOBILE, demo_site, run

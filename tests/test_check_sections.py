@@ -255,7 +255,7 @@ def test_section_link_that_redirects_to_the_home_page_does_not_count() -> None:
         body=_home("").encode(),
         detected_encoding="utf-8",
     )
-    from auditor.gather.page import Page
+    from auditor.page import Page
 
     site = art(home, Page(moved))
     out = sections_present(site, SectionsParams(sections=("recruitment",)))

@@ -6,23 +6,21 @@ import dataclasses
 
 import pytest
 
+from auditor.artifacts import Artifacts, SearchProbe
 from auditor.checks.registry import NoParams
 from auditor.checks.support import (
     PrintParams,
     SitemapParams,
     StateLinksParams,
-    headline_query,
     print_affordance,
     print_function,
-    recent_headline,
     rss_hint,
-    search_forms,
     search_works,
     sitemap_present,
     state_links_resolve,
-    state_portal_links,
 )
-from auditor.gather.artifacts import Artifacts, SearchProbe
+from auditor.locate.portals import state_portal_links
+from auditor.locate.search import headline_query, recent_headline, search_forms
 from auditor.models import PageSnapshot, RobotsInfo, TransportProbe
 from tests.factories import art, page
 from tests.test_gather import demo_artifacts

@@ -14,11 +14,11 @@ import pytest
 from dnslib import AAAA, DS, QTYPE, RCODE, RR, RRSIG, A, DNSRecord
 from dnslib.server import DNSLogger, DNSServer
 
+from auditor.artifacts import Artifacts
 from auditor.checks.dns import dnssec_hint, ipv6_aaaa
 from auditor.checks.registry import NoParams
 from auditor.config import ConnectTo, CrawlSettings
 from auditor.errors import UsageError
-from auditor.gather.artifacts import Artifacts
 from auditor.gather.dns import MAX_TIMEOUT_S, lookup_dns, parse_dns_server, site_dns
 from auditor.models import Agency, DnsFacts
 

@@ -8,11 +8,11 @@ import dataclasses
 from datetime import date
 from functools import lru_cache
 
+from auditor.artifacts import Artifacts, FileProbe, SearchProbe
 from auditor.config import CrawlSettings
 from auditor.crawl.crawler import crawl_site
 from auditor.crawl.fetcher import Fetcher
 from auditor.fixtureserver import FixtureServer
-from auditor.gather.artifacts import Artifacts, FileProbe, SearchProbe
 from auditor.gather.build import _with_query, gather
 from auditor.paths import fixtures_dir
 from auditor.registry import load_registry

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from auditor.artifacts import Artifacts
 from auditor.checks.registry import CheckSpec, Params
 from auditor.errors import CheckError
-from auditor.gather.artifacts import Artifacts
 from auditor.models import Agency, Evidence, Finding, Outcome, Status, t
 from auditor.rules.engine import documents_applied, evaluate
 from auditor.rules.loader import Pack, load_pack_file

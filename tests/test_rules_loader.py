@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from pydantic import Field
 
+from auditor.artifacts import Artifacts
 from auditor.checks.registry import CheckSpec, NoParams, Params
 from auditor.errors import Problem, RuleError, UsageError
-from auditor.gather.artifacts import Artifacts
 from auditor.models import Outcome
 from auditor.paths import rules_dir
 from auditor.rules.checktree import AllOf, CheckCall, NotOf, primitives

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from auditor.artifacts import Artifacts
 from auditor.checks.registry import NoParams
 from auditor.checks.transport import (
     CertificateParams,
@@ -25,9 +26,8 @@ from auditor.checks.transport import (
 from auditor.config import CrawlSettings
 from auditor.crawl.fetcher import Fetcher
 from auditor.fixtureserver import FixtureServer
-from auditor.gather.artifacts import Artifacts
-from auditor.gather.page import Page
 from auditor.models import Agency, TransportProbe
+from auditor.page import Page
 
 AS_OF = date.today()
 MIXED = (

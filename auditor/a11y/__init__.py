@@ -1,6 +1,6 @@
 """Element-level accessibility and mobile rules on one parsed HTML document.
 
-Independent of :class:`~auditor.gather.artifacts.Artifacts`: every rule takes a :class:`Doc`
+Independent of :class:`~auditor.artifacts.Artifacts`: every rule takes a :class:`Doc`
 (``Doc.parse(html)`` or ``Doc(page.tree)``) and returns a :class:`RuleResult`. The rules that
 have W3C ACT test cases agree with all of them (``tests/test_a11y_act.py``).
 :mod:`auditor.a11y.site` runs rules over a site's pages for the check primitives.

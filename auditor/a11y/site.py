@@ -14,9 +14,9 @@ from weakref import WeakKeyDictionary
 
 from auditor.a11y.dom import Doc
 from auditor.a11y.result import Issue, IssueLevel, RuleResult
-from auditor.gather.artifacts import Artifacts
-from auditor.gather.page import Page
+from auditor.artifacts import Artifacts
 from auditor.models import Evidence, LocalText, Outcome, t
+from auditor.page import Page
 
 logger = logging.getLogger(__name__)
 

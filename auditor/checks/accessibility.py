@@ -12,8 +12,8 @@ from pydantic import Field
 
 from auditor.a11y import document, elements
 from auditor.a11y.site import SiteRule, Subject, site_outcome
+from auditor.artifacts import Artifacts
 from auditor.checks.registry import Params, check
-from auditor.gather.artifacts import Artifacts
 from auditor.models import Outcome, t
 
 Level = Literal["fail", "warn", "ignore"]

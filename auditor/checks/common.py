@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from auditor.gather.artifacts import Artifacts
+from auditor.artifacts import Artifacts
 from auditor.models import Evidence, Outcome, t
 
 

@@ -7,8 +7,8 @@ final name, or a machine without a resolver, says nothing about the portal.
 
 from __future__ import annotations
 
+from auditor.artifacts import Artifacts
 from auditor.checks.registry import NoParams, check
-from auditor.gather.artifacts import Artifacts
 from auditor.models import DnsFacts, Evidence, Outcome, t
 
 

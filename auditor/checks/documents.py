@@ -3,20 +3,24 @@ record fields, a downloadable file per record, a search tool on the listing."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import unquote, urljoin, urlsplit
 
 from pydantic import field_validator
-from selectolax.lexbor import LexborHTMLParser
 
+from auditor.artifacts import Artifacts, FileProbe, host_of
 from auditor.checks.common import home_unavailable
 from auditor.checks.registry import Params, check
-from auditor.checks.sections import section_links
-from auditor.gather.artifacts import Artifacts, FileProbe, host_of
-from auditor.gather.page import Link, Page, collapse
+from auditor.locate.documents import (
+    DOC_EXTENSIONS,
+    DOCUMENT_NUMBER,
+    Listing,
+    content_tree,
+    file_links,
+    find_listing,
+    listing_candidates,
+)
 from auditor.models import Evidence, Outcome, Status, t
+from auditor.page import Page, collapse
 from auditor.sections import load_catalogue
 from auditor.text.fold import fold_words
 
@@ -68,9 +72,6 @@ PROJECT_FIELDS: dict[str, tuple[tuple[str, ...], str, str]] = {
 PROJECT_CORE = ("name", "field", "duration", "budget", "funding", "status")
 _LABEL_NODES = "th, dt, label, strong, b, td, span, caption, .label, .title"
 _MAX_LABEL_WORDS = 6
-# 25/2026/QĐ-UBND, 12/CT-UBND, 215/KH-UBND, 1234/UBND-VP
-_NUMBER = re.compile(r"(?<![\w/])\d{1,5}/(?:\d{4}/)?[A-ZĐ]{1,8}(?:-[A-ZĐ&]{1,12})+(?![\w/])")
-DOC_EXTENSIONS = (".pdf", ".doc", ".docx", ".odt", ".xls", ".xlsx", ".ods", ".rtf", ".zip", ".rar")
 DOC_TYPES = (
     "application/pdf",
     "application/msword",
@@ -84,52 +85,7 @@ DOC_TYPES = (
     "application/vnd.rar",
 )
 _MAGIC = (b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"{\\rtf", b"Rar!")
-_DOWNLOAD_WORDS = ("tai ve", "tai tep", "tai file", "download", "toan van", "tep dinh kem", "file")
-_NOISE = "script, style, noscript, template, nav, header, footer, aside, [role=navigation], [role=banner], [role=contentinfo]"  # noqa: E501
 _TEXT_INPUTS = frozenset({"", "text", "search"})
-
-
-def file_links(page: Page) -> list[Link]:
-    """Links of ``page`` to document files: by extension first, then by download wording."""
-    by_ext = [
-        lk for lk in page.links if unquote(urlsplit(lk.url).path).lower().endswith(DOC_EXTENSIONS)
-    ]
-    by_text = [
-        lk
-        for lk in page.links
-        if lk not in by_ext and any(w in f" {fold_words(lk.text)} " for w in _DOWNLOAD_WORDS)
-    ]
-    seen: set[str] = set()
-    out: list[Link] = []
-    for link in by_ext + by_text:
-        if link.url not in seen:
-            seen.add(link.url)
-            out.append(link)
-    return out
-
-
-def content_tree(page: Page) -> LexborHTMLParser:
-    """The page parsed afresh without navigation, header, footer, asides and scripts."""
-    tree = LexborHTMLParser(page.html)
-    for node in tree.css(_NOISE):
-        node.decompose()
-    return tree
-
-
-def record_count(page: Page) -> int:
-    """Document records on a listing: table rows with at least three cells, else list items
-    that show a document number or link a file."""
-    tree = content_tree(page)
-    rows = [row for row in tree.css("table tr") if len(row.css("td")) >= 3]
-    if rows:
-        return len(rows)
-    files = {lk.url for lk in file_links(page)}
-    count = 0
-    for item in tree.css("li"):
-        hrefs = {urljoin(page.url, a.attributes.get("href") or "") for a in item.css("a[href]")}
-        if _NUMBER.search(item.text(separator=" ")) or hrefs & files:
-            count += 1
-    return count
 
 
 def _label_texts(page: Page) -> list[str]:
@@ -158,7 +114,7 @@ def fields_shown(
                     found[field_id] = hit.strip()
                     break
         if "number" in catalogue and "number" not in found:
-            number = _NUMBER.search(page.main_text)
+            number = DOCUMENT_NUMBER.search(page.main_text)
             if number is not None:
                 found["number"] = number.group(0)
     return found
@@ -186,36 +142,6 @@ def is_document_file(probe: FileProbe) -> bool:
     return probe.content_type in ("application/octet-stream", "binary/octet-stream", "") and (
         probe.magic.startswith(_MAGIC)
     )
-
-
-@dataclass(frozen=True)
-class Listing:
-    """The documents listing found from the home page."""
-
-    page: Page
-    link: Link
-    records: int
-
-
-def listing_candidates(art: Artifacts, section_id: str) -> list[Link]:
-    """Home-page links to the section (label matches first)."""
-    home = art.home
-    if home is None:
-        return []
-    return [lk for lk, _ in section_links(home.links, load_catalogue().sections[section_id])]
-
-
-def find_listing(art: Artifacts, section_id: str) -> Listing | None:
-    """The fetched in-scope page of the section with the most document records."""
-    best: Listing | None = None
-    for link in listing_candidates(art, section_id)[:6]:
-        page = art.page(link.url) if art.in_scope(link.url) else None
-        if page is None:
-            continue
-        listing = Listing(page, link, record_count(page))
-        if best is None or listing.records > best.records:
-            best = listing
-    return best
 
 
 class DocumentsParams(Params):

@@ -20,8 +20,8 @@ from typing import Literal
 import tldextract
 from pydantic import field_validator
 
+from auditor.artifacts import Artifacts
 from auditor.checks.registry import Params, check
-from auditor.gather.artifacts import Artifacts
 from auditor.models import Agency, Evidence, Level, Outcome, Status, normalise_host, t
 from auditor.text.fold import fold_words
 from auditor.text.names import (

@@ -15,10 +15,10 @@ from collections.abc import Callable
 from pydantic import Field
 from selectolax.lexbor import LexborHTMLParser
 
+from auditor.artifacts import Artifacts
 from auditor.checks.registry import NoParams, Params, check
-from auditor.gather.artifacts import Artifacts
-from auditor.gather.page import Page, collapse
 from auditor.models import Evidence, Outcome, Status, t
+from auditor.page import Page, collapse
 from auditor.text.encoding import canonical_encoding
 from auditor.text.legacy import (
     LABELS,

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from auditor.artifacts import Artifacts
 from auditor.checks.common import home_unavailable
 from auditor.checks.registry import Params, check
-from auditor.checks.sections import section_links
-from auditor.gather.artifacts import Artifacts
-from auditor.gather.page import Page
+from auditor.locate.news import news_pages, page_news_dates
 from auditor.models import Evidence, Outcome, t
-from auditor.sections import load_catalogue
-from auditor.text.dates import find_dates, page_dates
+from auditor.page import Page
 from auditor.text.workdays import CalendarRangeError, working_days_between
 
 # At most this many weekdays a year are public holidays (Tết, compensatory days included):
@@ -24,37 +22,6 @@ class FreshnessParams(Params):
 
     max_working_days: int = 10
     section: str = "news"
-
-
-def news_pages(art: Artifacts, section_id: str) -> list[Page]:
-    """The home page, the pages of the news section linked from it, and the article pages
-    those pages link to (when the crawl fetched them)."""
-    home = art.home
-    if home is None:
-        return []
-    section = load_catalogue().sections[section_id]
-    pages = [home]
-    for link, _why in section_links(home.links, section):
-        page = art.page(link.url)
-        if page is not None and page not in pages:
-            pages.append(page)
-    for listing in list(pages):
-        for link in listing.links:
-            page = art.page(link.url) if art.in_scope(link.url) else None
-            if page is not None and page not in pages and page.is_article:
-                pages.append(page)
-    return pages
-
-
-def page_news_dates(page: Page) -> list[date]:
-    """News dates of a page. A listing or home page: every date of its main text (its markup
-    is not read: ``DC.date`` dates the page, not a news item). An article page: the first date
-    of its main text (the byline; later dates in the story may be deadlines or events), else
-    the dates of its markup (``<time datetime>``, ``article:published_time``, ``DC.date``…)."""
-    shown = find_dates(page.main_text)
-    if not page.is_article:
-        return shown
-    return shown[:1] or page_dates(page.tree)
 
 
 def dated_items(pages: list[Page], as_of: date) -> list[tuple[date, str]]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
+from auditor.artifacts import Artifacts
 from auditor.checks.common import home_unavailable
 from auditor.checks.registry import NoParams, check
-from auditor.gather.artifacts import Artifacts
-from auditor.gather.page import Page, collapse
 from auditor.models import Evidence, Outcome, t
+from auditor.page import Page, collapse
 from auditor.text.fold import fold_words
 
 # Words of a rating or survey form (folded).

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
+from auditor.artifacts import Artifacts
 from auditor.checks.common import home_unavailable
 from auditor.checks.registry import Params, check
-from auditor.gather.artifacts import Artifacts, host_of
-from auditor.gather.page import Link, Page
 from auditor.langid import identify
-from auditor.models import Evidence, Outcome, normalise_host, t
+from auditor.locate.language import find_version_link
+from auditor.models import Evidence, Outcome, t
+from auditor.page import Page
 from auditor.text.fold import fold, fold_words
 
-LINK_LABELS = {
-    "en": ("english", "en", "tieng anh", "eng"),
-    "zh": ("中文", "tieng trung", "chinese", "zh", "cn"),
-}
 TOPICS = {
     "en": {
         "organisation": ("organisation", "organization", "structure", "organizational"),
@@ -37,27 +34,6 @@ class ForeignVersionParams(Params):
     paths: tuple[str, ...] = ("/en/", "/en", "/sites/en")
     min_confidence: float = 0.6
     topics: bool = True  # also require organisation, functions and contact topics
-
-
-def find_version_link(home: Page, lang: str, paths: tuple[str, ...]) -> Link | None:
-    """The home page's link to the ``lang`` version: by label, hreflang, flag alt, or path."""
-    labels = LINK_LABELS.get(lang, (lang,))
-    for link in home.links:
-        if link.hreflang and link.hreflang.lower().startswith(lang):
-            return link
-        words = fold_words(link.text)
-        if words in labels or link.text.strip() in labels:
-            return link
-    home_host = normalise_host(host_of(home.url))
-    for link in home.links:
-        host = host_of(link.url)
-        path = urlsplit(link.url).path
-        if host == f"{lang}.{home_host}" or (
-            normalise_host(host) == home_host
-            and any(path.rstrip("/") == p.rstrip("/") for p in paths)
-        ):
-            return link
-    return None
 
 
 def _version_pages(art: Artifacts, root: str) -> list[Page]:

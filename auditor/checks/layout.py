@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from auditor.artifacts import Artifacts
 from auditor.checks.common import home_unavailable
 from auditor.checks.registry import NoParams, Params, check
-from auditor.gather.artifacts import Artifacts
-from auditor.gather.page import Page, collapse
 from auditor.models import Evidence, Outcome, t
+from auditor.page import Page, collapse
 from auditor.text.fold import fold, fold_words
 
 # Vietnamese phone numbers: (0299) 3822 345, 0299.3822.345, 0299 3 822 345, 0912 345 678,

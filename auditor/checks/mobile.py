@@ -12,9 +12,9 @@ from pydantic import Field
 
 from auditor.a11y import viewport
 from auditor.a11y.site import SiteRule, Subject, site_outcome
+from auditor.artifacts import Artifacts
 from auditor.checks.accessibility import EvidenceParams
 from auditor.checks.registry import check
-from auditor.gather.artifacts import Artifacts
 from auditor.models import Outcome, t
 
 

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from auditor.gather.artifacts import Artifacts
+from auditor.artifacts import Artifacts
 from auditor.models import Outcome
 
 

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 
 from pydantic import field_validator
 
+from auditor.artifacts import Artifacts, host_of
 from auditor.checks.common import home_unavailable
 from auditor.checks.registry import NoParams, Params, check
-from auditor.gather.artifacts import Artifacts, host_of
-from auditor.gather.page import Link, Page
+from auditor.locate.sections import section_links
 from auditor.models import Evidence, Outcome, Status, normalise_host, t
-from auditor.sections import Section, host_matches, label_matches, load_catalogue, slug_matches
+from auditor.page import Link, Page
+from auditor.sections import Section, host_matches, load_catalogue
 from auditor.text.fold import fold_words
 
 _PLACEHOLDERS = (
@@ -56,19 +57,6 @@ class SectionsParams(Params):
 class _Verdict:
     status: Status  # pass (found), fail (missing or empty), error (could not verify)
     evidence: Evidence
-
-
-def section_links(links: tuple[Link, ...], section: Section) -> list[tuple[Link, str]]:
-    """Links that look like the section, label matches first, one per URL."""
-    by_label = [(lk, f"«{lk.text}»") for lk in links if label_matches(lk, section)]
-    by_slug = [(lk, f"/{slug_matches(lk, section)}") for lk in links if slug_matches(lk, section)]
-    seen: set[str] = set()
-    out: list[tuple[Link, str]] = []
-    for link, why in by_label + by_slug:
-        if link.url not in seen:
-            seen.add(link.url)
-            out.append((link, why))
-    return out
 
 
 def _empty_list(page: Page) -> bool:

@@ -8,11 +8,11 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborNode
 
+from auditor.artifacts import Artifacts, host_of
 from auditor.checks.common import home_unavailable
 from auditor.checks.registry import Params, check
-from auditor.gather.artifacts import Artifacts, host_of
-from auditor.gather.page import Page, collapse
 from auditor.models import Evidence, Outcome, t
+from auditor.page import Page, collapse
 from auditor.text.fold import fold
 
 _BLOCKS = "p, div, em, i, span, small, cite, footer, li, strong, b"

@@ -10,13 +10,14 @@ from datetime import date
 from pydantic import field_validator
 from selectolax.lexbor import LexborNode
 
+from auditor.artifacts import Artifacts
 from auditor.checks.common import home_unavailable
-from auditor.checks.documents import content_tree, listing_candidates
-from auditor.checks.freshness import dated_items, news_pages, no_dated_items, page_news_dates
+from auditor.checks.freshness import dated_items, no_dated_items
 from auditor.checks.registry import Params, check
-from auditor.gather.artifacts import Artifacts
-from auditor.gather.page import Page, collapse
+from auditor.locate.documents import content_tree, listing_candidates
+from auditor.locate.news import news_pages, page_news_dates
 from auditor.models import Evidence, Outcome, t
+from auditor.page import Page, collapse
 from auditor.sections import load_catalogue
 from auditor.text.dates import find_dates
 from auditor.text.fold import fold_words

@@ -8,10 +8,10 @@ from urllib.parse import urlsplit
 
 from pydantic import field_validator
 
+from auditor.artifacts import Artifacts, host_of
 from auditor.checks.registry import NoParams, Params, check
-from auditor.gather.artifacts import Artifacts, host_of
-from auditor.gather.page import Page
 from auditor.models import Evidence, Outcome, RedirectHop, TransportProbe, normalise_host, t
+from auditor.page import Page
 
 _MAX_AGE = re.compile(r"max-age\s*=\s*\"?(\d+)", re.I)
 

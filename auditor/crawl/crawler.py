@@ -16,8 +16,8 @@ from auditor.config import CrawlSettings
 from auditor.crawl.fetcher import Fetcher
 from auditor.crawl.frontier import dedupe_key, in_scope, looks_like_html, normalise_url
 from auditor.crawl.robots import RobotsRules, sitemap_children, sitemap_urls
-from auditor.gather.page import Page
 from auditor.models import Agency, PageSnapshot, RobotsInfo, TransportProbe, normalise_host
+from auditor.page import Page
 
 logger = logging.getLogger(__name__)
 

@@ -14,14 +14,18 @@ Run ``python -m auditor.fixtureserver`` to try it by hand.
 """
 
 from auditor.fixtureserver.dns import FixtureDns, HostDns, start_dns
+from auditor.fixtureserver.handler import FixtureHandler, Hook, Request
 from auditor.fixtureserver.server import FixtureServer, FixtureServerError
 from auditor.fixtureserver.sites import SearchConfig, Site, SiteConfig, SiteConfigError, load_sites
 
 __all__ = [
     "FixtureDns",
+    "FixtureHandler",
     "FixtureServer",
     "FixtureServerError",
+    "Hook",
     "HostDns",
+    "Request",
     "SearchConfig",
     "Site",
     "SiteConfig",

@@ -7,10 +7,10 @@ import logging
 import socket
 import struct
 import threading
-from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
-from typing import Protocol
+from typing import NamedTuple, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 from auditor.fixtureserver.files import content_type, resolve
@@ -23,26 +23,40 @@ GARBAGE = b"\x00\xff\xfeNOT-HTTP \x13\x37 garbage from the fixture server\r\n\x0
 MAX_FORM = 64 * 1024
 
 
+class Request(NamedTuple):
+    """One request the server received, as recorded in :attr:`ServeState.requests`."""
+
+    scheme: str  # "http" or "https"
+    host: str  # the Host header's host name ('' when absent)
+    method: str
+    path: str  # the request target, query included
+
+
+# A hook sees every request first (tests inject faults with it); True: it answered.
+Hook = Callable[["FixtureHandler", str, Site | None], bool]
+
+
 @dataclass
 class ServeState:
-    """What both listeners share: the sites, the stop signal and the search indexes (lazy)."""
+    """What both listeners share: the sites, the stop signal, the search indexes (lazy), the
+    record of every request received and an optional :data:`Hook`."""
 
     sites: dict[str, Site]
     stop: threading.Event = field(default_factory=threading.Event)
+    hook: Hook | None = None
+    requests: list[Request] = field(default_factory=list)
     _indexes: dict[str, tuple[IndexedPage, ...]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _requests: Counter[str] = field(default_factory=Counter)  # host name -> requests
-    _count_lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def count(self, host: str) -> None:
-        """Count one request to ``host`` (tests check what a run fetched)."""
-        with self._count_lock:
-            self._requests[host] += 1
+    def record(self, request: Request) -> None:
+        """Add ``request`` to :attr:`requests` (thread-safe)."""
+        with self._lock:
+            self.requests.append(request)
 
-    def requests(self) -> dict[str, int]:
-        """Requests received so far, per host name."""
-        with self._count_lock:
-            return dict(self._requests)
+    def recorded(self) -> list[Request]:
+        """A copy of :attr:`requests`."""
+        with self._lock:
+            return list(self.requests)
 
     def index(self, site: Site) -> tuple[IndexedPage, ...]:
         """The search index of ``site``, built on first use."""
@@ -119,8 +133,10 @@ class FixtureHandler(BaseHTTPRequestHandler):
         state = self._server.state
         tls = self._server.scheme == "https"
         name = host_name(self.headers.get("Host"))
-        state.count(name)
         site = state.sites.get(name)
+        state.record(Request(self._server.scheme, name, self.command, self.path))
+        if state.hook is not None and state.hook(self, name, site):
+            return
         if site is None:
             page = _page("404 – Không tìm thấy trang", f"Unknown host {name!r} on this server.")
             self._send(404, page.encode(), "text/html; charset=utf-8", head=head)
@@ -209,6 +225,16 @@ class FixtureHandler(BaseHTTPRequestHandler):
         page = page.replace('<meta charset="utf-8">', f'<meta charset="{html.escape(charset)}">')
         body = page.encode(charset, errors="xmlcharrefreplace")
         self._send(status, body, f"text/html; charset={charset}", head=head, extra=extra)
+
+    def send(
+        self,
+        status: int,
+        body: bytes,
+        ctype: str = "text/html; charset=utf-8",
+        extra: list[tuple[str, str]] | None = None,
+    ) -> None:
+        """Answer ``status`` with ``body`` (for hooks; HEAD gets the headers only)."""
+        self._send(status, body, ctype, head=self.command == "HEAD", extra=extra)
 
     def _send(
         self,

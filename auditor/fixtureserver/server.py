@@ -19,7 +19,7 @@ from auditor.config import ConnectTo
 from auditor.errors import AuditorError
 from auditor.fixtureserver.certs import TlsSetup
 from auditor.fixtureserver.dns import FixtureDns, HostDns
-from auditor.fixtureserver.handler import FixtureHandler, ServeState
+from auditor.fixtureserver.handler import FixtureHandler, Hook, Request, ServeState
 from auditor.fixtureserver.sites import Site, load_sites
 
 logger = logging.getLogger(__name__)
@@ -128,8 +128,10 @@ class FixtureServer:
         sites_dir: Path,
         host: str = "127.0.0.1",
         dns: Mapping[str, HostDns] | None = None,
+        hook: Hook | None = None,
     ) -> None:
         self.sites_dir = Path(sites_dir)
+        self._hook = hook
         self.host = host
         self._dns_table = dict(dns) if dns is not None else None
         self._dns: FixtureDns | None = None
@@ -149,7 +151,7 @@ class FixtureServer:
         self._workdir = Path(tempfile.mkdtemp(prefix="auditor-fixtures-"))
         try:
             self._tls = TlsSetup(sites, self._workdir)
-            self._state = ServeState(sites)
+            self._state = ServeState(sites, hook=self._hook)
             self._listeners = [
                 _Listener((self.host, 0), self._state, None),
                 _Listener((self.host, 0), self._state, self._tls.default),
@@ -247,9 +249,11 @@ class FixtureServer:
         return dict(self._state.sites)
 
     @property
-    def requests(self) -> dict[str, int]:
-        """Requests answered so far, per host name (a copy)."""
-        return {} if self._state is None else self._state.requests()
+    def requests(self) -> list[Request]:
+        """Every request received so far, in order (a copy)."""
+        if self._state is None:
+            raise FixtureServerError("the fixture server is not started")
+        return self._state.recorded()
 
     @property
     def dns_server(self) -> str:

@@ -10,21 +10,17 @@ from collections.abc import Callable
 from datetime import date
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from auditor.checks.documents import file_links, find_listing
-from auditor.checks.language import find_version_link
-from auditor.checks.support import (
-    headline_query,
-    recent_headline,
-    search_forms,
-    state_portal_links,
-)
+from auditor.artifacts import Artifacts, FileProbe, SearchProbe, host_of
 from auditor.crawl.crawler import SiteCrawl
 from auditor.crawl.fetcher import Fetcher
 from auditor.crawl.robots import RobotsRules
-from auditor.gather.artifacts import Artifacts, FileProbe, SearchProbe, host_of
 from auditor.gather.dns import site_dns
-from auditor.gather.page import Link, Page
+from auditor.locate.documents import file_links, find_listing
+from auditor.locate.language import find_version_link
+from auditor.locate.portals import state_portal_links
+from auditor.locate.search import headline_query, recent_headline, search_forms
 from auditor.models import Agency, PageSnapshot, Registry, TransportProbe, normalise_host
+from auditor.page import Link, Page
 from auditor.sections import label_matches, load_catalogue, slug_matches
 
 logger = logging.getLogger(__name__)

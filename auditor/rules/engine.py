@@ -11,8 +11,8 @@ import logging
 from collections.abc import Iterable
 from datetime import date
 
+from auditor.artifacts import Artifacts
 from auditor.errors import CheckError
-from auditor.gather.artifacts import Artifacts
 from auditor.models import DocumentInfo, Evidence, Finding, Outcome, Status, t
 from auditor.rules.checktree import AllOf, CheckCall, CheckNode, NotOf
 from auditor.rules.loader import Pack

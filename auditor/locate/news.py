@@ -1,0 +1,42 @@
+"""News pages of a site (home, news section, articles) and the news dates they show."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from auditor.artifacts import Artifacts
+from auditor.locate.sections import section_links
+from auditor.page import Page
+from auditor.sections import load_catalogue
+from auditor.text.dates import find_dates, page_dates
+
+
+def news_pages(art: Artifacts, section_id: str) -> list[Page]:
+    """The home page, the pages of the news section linked from it, and the article pages
+    those pages link to (when the crawl fetched them)."""
+    home = art.home
+    if home is None:
+        return []
+    section = load_catalogue().sections[section_id]
+    pages = [home]
+    for link, _why in section_links(home.links, section):
+        page = art.page(link.url)
+        if page is not None and page not in pages:
+            pages.append(page)
+    for listing in list(pages):
+        for link in listing.links:
+            page = art.page(link.url) if art.in_scope(link.url) else None
+            if page is not None and page not in pages and page.is_article:
+                pages.append(page)
+    return pages
+
+
+def page_news_dates(page: Page) -> list[date]:
+    """News dates of a page. A listing or home page: every date of its main text (its markup
+    is not read: ``DC.date`` dates the page, not a news item). An article page: the first date
+    of its main text (the byline; later dates in the story may be deadlines or events), else
+    the dates of its markup (``<time datetime>``, ``article:published_time``, ``DC.date``…)."""
+    shown = find_dates(page.main_text)
+    if not page.is_article:
+        return shown
+    return shown[:1] or page_dates(page.tree)

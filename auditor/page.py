@@ -1,0 +1,143 @@
+"""A fetched HTML page, parsed once, with the views checks need (text, links, title)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from urllib.parse import urldefrag, urljoin
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from auditor.models import PageSnapshot
+from auditor.text.fold import fold
+
+_SPACE = re.compile(r"\s+")
+_NOISE = (
+    "script, style, noscript, template, nav, header, footer, aside, "
+    "[role=navigation], [role=banner], [role=contentinfo]"
+)
+
+
+def collapse(text: str) -> str:
+    """Collapse runs of white space to one space and strip."""
+    return _SPACE.sub(" ", text).strip()
+
+
+@dataclass(frozen=True)
+class Link:
+    """An ``<a href>`` on a page."""
+
+    url: str  # absolute, without fragment
+    href: str  # as written
+    text: str  # accessible text: content, else img alt, else title/aria-label
+    folded: str  # ``text`` folded (no diacritics, lower case)
+    hreflang: str | None = None
+
+
+class Page:
+    """A successfully fetched HTML page. Parsing happens once, lazily."""
+
+    def __init__(self, snapshot: PageSnapshot) -> None:
+        self.snapshot = snapshot
+
+    @property
+    def url(self) -> str:
+        """The final URL (after redirects)."""
+        return self.snapshot.final_url
+
+    @cached_property
+    def html(self) -> str:
+        """The body decoded with the detected encoding (invalid bytes replaced)."""
+        encoding = self.snapshot.detected_encoding or "utf-8"
+        try:
+            return self.snapshot.body.decode(encoding, errors="replace")
+        except LookupError:
+            return self.snapshot.body.decode("utf-8", errors="replace")
+
+    @cached_property
+    def tree(self) -> LexborHTMLParser:
+        """The parsed document."""
+        return LexborHTMLParser(self.html)
+
+    @cached_property
+    def title(self) -> str:
+        """The document ``<title>``, collapsed ('' when absent)."""
+        node = self.tree.css_first("title")
+        return collapse(node.text()) if node is not None else ""
+
+    @cached_property
+    def lang(self) -> str | None:
+        """The ``<html lang>`` value, or ``None``."""
+        node = self.tree.css_first("html")
+        return node.attributes.get("lang") if node is not None else None
+
+    @cached_property
+    def text(self) -> str:
+        """Visible text of the body, scripts and styles removed, collapsed."""
+        tree = LexborHTMLParser(self.html)
+        for node in tree.css("script, style, noscript, template"):
+            node.decompose()
+        body = tree.body
+        return collapse(body.text(separator=" ")) if body is not None else ""
+
+    @cached_property
+    def main_text(self) -> str:
+        """Text of the main content: ``<main>``/``[role=main]``/``<article>`` when present,
+        else the body without navigation, header, footer and asides."""
+        tree = LexborHTMLParser(self.html)
+        for node in tree.css(_NOISE):
+            node.decompose()
+        main = tree.css_first("main, [role=main]") or tree.css_first("article") or tree.body
+        return collapse(main.text(separator=" ")) if main is not None else ""
+
+    @cached_property
+    def is_article(self) -> bool:
+        """Whether the page is a single article (news item, announcement), not a listing:
+        an ``<article>`` with a heading that is the page's only article, or article markup
+        (``og:type=article``, ``article:published_time``, ``itemprop=datePublished`` outside
+        any list)."""
+        articles = self.tree.css("article")
+        if len(articles) == 1 and articles[0].css_first("h1, h2") is not None:
+            return True
+        markup = self.tree.css_first(
+            'meta[property="og:type" i][content="article" i], '
+            'meta[property="article:published_time" i]'
+        )
+        if markup is not None:
+            return True
+        dated = self.tree.css('[itemprop="datePublished"]')
+        return len(dated) == 1 and not self.tree.css_first("li [itemprop=datePublished]")
+
+    @cached_property
+    def links(self) -> tuple[Link, ...]:
+        """Every link with an ``href``, made absolute against the page (and ``<base>``)."""
+        base = self.url
+        base_node = self.tree.css_first("base[href]")
+        if base_node is not None:
+            base = urljoin(base, base_node.attributes.get("href") or "")
+        out: list[Link] = []
+        for node in self.tree.css("a[href]"):
+            href = (node.attributes.get("href") or "").strip()
+            if not href or href.startswith(("javascript:", "mailto:", "tel:", "#")):
+                continue
+            url = urldefrag(urljoin(base, href))[0]
+            text = link_text(node)
+            out.append(Link(url, href, text, fold(text), node.attributes.get("hreflang")))
+        return tuple(out)
+
+
+def link_text(node: LexborNode) -> str:
+    """The accessible text of a link: its text, else image ``alt``, else aria-label or title."""
+    text = collapse(node.text(separator=" "))
+    if text:
+        return text
+    for img in node.css("img[alt]"):
+        alt = collapse(img.attributes.get("alt") or "")
+        if alt:
+            return alt
+    for attr in ("aria-label", "title"):
+        value = collapse(node.attributes.get(attr) or "")
+        if value:
+            return value
+    return ""
