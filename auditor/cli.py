@@ -25,7 +25,9 @@ from auditor.cli_history import (
     NoHistoryOpt,
     ResumeOpt,
     ShardOpt,
+    diff_cmd,
     history_cmd,
+    merge_cmd,
     run_options,
 )
 from auditor.cli_rules import rules_app
@@ -587,6 +589,8 @@ def schema_cmd(
 
 app.add_typer(rules_app, name="rules")
 app.command("history")(history_cmd)
+app.command("diff")(diff_cmd)
+app.command("merge")(merge_cmd)
 
 
 def main() -> None:

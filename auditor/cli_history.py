@@ -18,7 +18,8 @@ from rich.table import Table
 
 from auditor.errors import AuditorError, InputError
 from auditor.history.store import DEFAULT_NAME, open_store
-from auditor.history.views import AgencyRun, RunInfo
+from auditor.history.views import AgencyRun, RunInfo, RunSnapshot
+from auditor.runs.diff import RunDiff
 from auditor.runs.session import RunOptions
 
 out = Console()
@@ -160,3 +161,215 @@ def history_cmd(
                 str(run.failures),
             )
     out.print(table)
+
+
+# --- auditor diff ---------------------------------------------------------------------------
+
+
+def diff_cmd(
+    old: Annotated[
+        str,
+        typer.Argument(
+            metavar="OLD",
+            help="The earlier run: a report folder, a summary.json, an agency's JSON report or "
+            "a run id (with --history; 'latest' and 'previous' work too).",
+            show_default=False,
+        ),
+    ],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="The later run, given the same way.")],
+    history: Annotated[
+        str | None,
+        typer.Option("--history", metavar="PATH|URL", help="History database, to compare run ids."),
+    ] = None,
+    rules_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--rules",
+            metavar="FILE",
+            help="The rule pack file the runs used, when it is not a bundled pack.",
+        ),
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option("--format", "-f", metavar="table|json|html", help="table, json or html."),
+    ] = "table",
+    out_file: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", metavar="FILE", help="Write to FILE instead of stdout."),
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="vi (default) or en, for html.")] = "vi",
+) -> None:
+    """Compare two runs: per agency the score change, new failures, fixed failures, and the
+    rules whose text came into or went out of force between the two audit dates.
+
+    Gating on new failures stays with 'scan --baseline'. Exit codes: 0 printed; 2 an input
+    cannot be read.
+    """
+    from auditor.history.store import HistoryStore
+    from auditor.paths import rules_dir
+    from auditor.rules.loader import Pack, load_pack, load_pack_file
+    from auditor.runs.diff import compare, load_side
+
+    kind = _format(fmt, ("table", "json", "html"))
+    if lang not in ("vi", "en"):
+        _fail("--lang must be vi or en")
+    store: HistoryStore | None = None
+    custom: Pack | None = None
+    try:
+        if rules_file is not None:
+            custom = load_pack_file(rules_file, base_dir=rules_dir())
+        if history is not None:
+            store = open_store(history)
+        opened = store
+
+        def lookup(run: str) -> RunSnapshot:
+            assert opened is not None
+            return opened.snapshot(opened.find_run(run))
+
+        def pack(pack_id: str) -> Pack | None:
+            if custom is not None and custom.id == pack_id:
+                return custom
+            return load_pack(pack_id, rules_dir())
+
+        diff = compare(
+            load_side(old, lookup if store else None),
+            load_side(new, lookup if store else None),
+            pack,
+        )
+    except InputError as exc:
+        _problems(exc)
+    except AuditorError as exc:
+        _fail(str(exc))
+    finally:
+        if store is not None:
+            store.close()
+    if kind == "json":
+        text = diff.model_dump_json(indent=2) + "\n"
+    elif kind == "html":
+        from auditor.runs.diff_html import render_diff_html
+
+        text = render_diff_html(diff, "en" if lang == "en" else "vi")
+    else:
+        text = ""
+    if out_file is not None and text:
+        out_file.write_text(text, encoding="utf-8")
+        out.print(str(out_file), highlight=False, soft_wrap=True)
+        return
+    if text:
+        sys.stdout.write(text)
+        return
+    _print_diff(diff)
+
+
+def _print_diff(diff: RunDiff) -> None:
+    out.print(
+        f"{diff.old.source} ({diff.old.as_of}) → {diff.new.source} ({diff.new.as_of})",
+        highlight=False,
+        markup=False,
+        soft_wrap=True,
+    )
+    table = Table(title_justify="left")
+    for column in ("agency", "old", "new", "change", "new fails", "fixed"):
+        table.add_column(column, justify="left" if column == "agency" else "right")
+    for a in diff.agencies:
+        change = f"only {a.only_in}" if a.only_in else "-"
+        if a.delta is not None:
+            change = f"{a.delta:+.1f}"
+        table.add_row(
+            a.domain,
+            f"{_num(a.old_score)} {a.old_grade or ''}".strip(),
+            f"{_num(a.new_score)} {a.new_grade or ''}".strip(),
+            change,
+            str(len(a.new_failures)),
+            str(len(a.fixed_failures)),
+        )
+    out.print(table)
+    for a in diff.agencies:
+        for label, items in (("new failure", a.new_failures), ("fixed", a.fixed_failures)):
+            for f in items:
+                why = f" ({f.in_force_change.replace('_', ' ')})" if f.in_force_change else ""
+                out.print(
+                    f"{a.domain}: {label} {f.rule_id} ({f.citation.document} "
+                    f"{f.citation.label('en')}): {f.old_status or '-'} → {f.new_status or '-'}"
+                    + why,
+                    highlight=False,
+                    markup=False,
+                    soft_wrap=True,
+                )
+    for pack_id, changes in diff.packs.items():
+        for r in changes:
+            word = "came into force" if r.change == "came_into_force" else "went out of force"
+            out.print(
+                f"{pack_id}: {r.rule_id} ({r.citation.document} {r.citation.label('en')}) {word}",
+                highlight=False,
+                markup=False,
+                soft_wrap=True,
+            )
+    for note in diff.notes:
+        err.print(note, highlight=False, markup=False, soft_wrap=True)
+
+
+# --- auditor merge --------------------------------------------------------------------------
+
+
+def merge_cmd(
+    folders: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="DIR...", help="The shard output folders to join.", show_default=False
+        ),
+    ],
+    out_dir: Annotated[
+        Path, typer.Option("--out", "-o", metavar="DIR", help="Folder for the merged output.")
+    ] = Path("reports_out"),
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", metavar="FORMATS", help="Summary formats: json,html,csv,xlsx,…"
+        ),
+    ] = "json,html,csv",
+    lang: Annotated[str, typer.Option("--lang", help="vi (default) or en.")] = "vi",
+    history: HistoryOpt = None,
+    no_history: NoHistoryOpt = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print one line.")] = False,
+) -> None:
+    """Join the outputs of 'scan --shard K/N' runs into one summary, index and history.
+
+    Refuses (exit 2, nothing written) folders of different plans: another audit date, other
+    settings or other rule packs, or the same agency twice.
+    """
+    from auditor.report.writer import KNOWN_FORMATS
+    from auditor.runs.merge import MergeError, merge
+
+    formats = frozenset(f.strip().lower() for f in fmt.split(",") if f.strip())
+    if not formats or formats - KNOWN_FORMATS:
+        _fail(f"--format: choose from {', '.join(sorted(KNOWN_FORMATS))}")
+    if lang not in ("vi", "en"):
+        _fail("--lang must be vi or en")
+    try:
+        merged = merge(
+            folders,
+            out_dir,
+            formats,
+            "en" if lang == "en" else "vi",
+            history=history,
+            record=not no_history,
+        )
+    except MergeError as exc:
+        for reason in exc.reasons:
+            err.print(f"merge: {reason}", highlight=False, markup=False, soft_wrap=True)
+        _fail(f"{len(exc.reasons)} reason(s): the folders are not one run; nothing was merged")
+    except InputError as exc:
+        _problems(exc)
+    except AuditorError as exc:
+        _fail(str(exc))
+    rows = merged.summary.agencies
+    scored = [r.score for r in rows if r.score is not None]
+    mean = f"{sum(scored) / len(scored):.1f}" if scored else "-"
+    out.print(
+        f"merged {len(folders)} folder(s): {len(rows)} agencies, mean score {mean} → {out_dir}"
+        + (f" (history {merged.history})" if merged.history and not quiet else ""),
+        highlight=False,
+        markup=False,
+        soft_wrap=True,
+    )

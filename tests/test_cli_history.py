@@ -72,3 +72,54 @@ def test_the_second_run_charts_the_first(two_runs: tuple[Path, Path, Path]) -> N
 def test_history_of_a_missing_database_is_a_usage_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["history", "--history", str(tmp_path / "none.sqlite")])
     assert result.exit_code == 2 and "no such database" in result.output
+
+
+def test_diff_of_the_two_report_folders(two_runs: tuple[Path, Path, Path]) -> None:
+    old, new, db = two_runs
+    result = runner.invoke(app, ["diff", str(old), str(new / "summary.json"), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    diff = json.loads(result.output)
+    assert (diff["old"]["as_of"], diff["new"]["as_of"]) == (OLD_AS_OF, NEW_AS_OF)
+    agencies = {a["domain"]: a for a in diff["agencies"]}
+    assert len(agencies) == 10
+    sokhdt = agencies["sokhdt.soctrang.gov.vn"]
+    before = load_report(old / "sokhdt.soctrang.gov.vn.json").score.total
+    after = load_report(new / "sokhdt.soctrang.gov.vn.json").score.total
+    assert before is not None and after is not None
+    assert sokhdt["delta"] == round(after - before, 1)
+    # sokhdt has no IPv6: the NĐ 224/2026 rule in force on the later date fails there
+    (ipv6,) = [f for f in sokhdt["new_failures"] if f["rule_id"] == "nat.nd224.d11k4.domain-ipv6"]
+    assert (ipv6["old_status"], ipv6["new_status"]) == ("not_applicable", "fail")
+    assert ipv6["citation"]["document"] == "NĐ 224/2026/NĐ-CP"
+    assert ipv6["in_force_change"] == "came_into_force"
+    fixed = {f["rule_id"]: f for f in sokhdt["fixed_failures"]}
+    assert fixed["nat.nd42.d7k2.english"]["in_force_change"] == "went_out_of_force"
+    moved = {r["rule_id"]: r["change"] for r in diff["packs"]["soctrang-2019"]}
+    assert moved["nat.nd224.d11k4.domain-ipv6"] == "came_into_force"
+    assert moved["nat.nd42.d7k2.english"] == "went_out_of_force"
+    assert all(a["rules_in_force"] for a in diff["agencies"])
+
+    table = runner.invoke(app, ["diff", str(old), str(new)])
+    assert table.exit_code == 0
+    assert "sokhdt.soctrang.gov.vn: new failure nat.nd224.d11k4.domain-ipv6" in table.output
+    assert "came into force" in table.output
+
+    # the same comparison from the history database, by run ids
+    by_id = runner.invoke(
+        app, ["diff", "previous", "latest", "--history", str(db), "--format", "json"]
+    )
+    assert by_id.exit_code == 0, by_id.output
+    from_db = json.loads(by_id.output)
+    assert sorted(
+        (a["domain"], a["delta"], len(a["new_failures"])) for a in from_db["agencies"]
+    ) == sorted((a["domain"], a["delta"], len(a["new_failures"])) for a in diff["agencies"])
+
+    html_file = new.parent / "diff.html"
+    page = runner.invoke(app, ["diff", str(old), str(new), "-f", "html", "-o", str(html_file)])
+    assert page.exit_code == 0
+    text = html_file.read_text(encoding="utf-8")
+    assert "nat.nd224.d11k4.domain-ipv6" in text and "<script" not in text
+    assert "bắt đầu có hiệu lực" in text
+
+    missing = runner.invoke(app, ["diff", str(old), "20991231"])
+    assert missing.exit_code == 2 and "--history" in missing.output

@@ -104,9 +104,7 @@ def test_resume_fetches_only_the_missing_portals(server: FixtureServer, tmp_path
     assert load_summary(out / "summary.json").agencies == summary.agencies
 
 
-def test_resume_audits_again_what_another_plan_wrote(
-    server: FixtureServer, tmp_path: Path
-) -> None:
+def test_resume_audits_again_what_another_plan_wrote(server: FixtureServer, tmp_path: Path) -> None:
     out = tmp_path / "out"
     one = _plan(server, out, ["sokhdt.soctrang.gov.vn"])
     asyncio.run(run_scan(prepare(one, RunOptions(record=False))[0]))
