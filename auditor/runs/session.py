@@ -53,9 +53,11 @@ class Recorder:
         )
         self.recorded += 1
 
-    def finish(self, result: ScanResult | None, interrupted: bool = False) -> None:
-        """Mark the run ``complete`` (or ``interrupted``) and close the database."""
-        status = "interrupted" if interrupted or result is None else "complete"
+    def finish(self, result: ScanResult | None) -> None:
+        """Mark the run ``complete`` (``interrupted`` when stopped or failed: no ``result``, or
+        a summary saying so) and close the database."""
+        stopped = result is None or result.summary is None or result.summary.interrupted
+        status = "interrupted" if stopped else "complete"
         try:
             self.store.finish_run(self.stamp.run_id, status)
         finally:
