@@ -85,6 +85,26 @@ def test_zoom() -> None:
     assert mobile_zoom(one(doc(TEXT, "maximum-scale=1.5")), lenient).status == "pass"
 
 
+def test_every_viewport_meta_is_judged_for_zoom() -> None:
+    # ACT b4f0c3 judges each <meta name=viewport>: a later one that disables zoom is caught
+    two = (
+        '<!DOCTYPE html><html lang="vi"><head><title>Trang</title>'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<meta name="viewport" content="width=device-width, user-scalable=no">'
+        f"</head><body>{TEXT}</body></html>"
+    )
+    out = mobile_zoom(one(two), ZoomParams())
+    assert out.status == "fail"
+    assert out.evidence[1].found == "html > head > meta:nth-of-type(2)"
+    assert "user-scalable=no" in out.evidence[1].detail.en
+    # the viewport browsers apply is the last one
+    late_fixed = two.replace("user-scalable=no", "").replace(
+        'content="width=device-width, "', 'content="width=1024"'
+    )
+    assert mobile_viewport(one(late_fixed), EvidenceParams()).status == "fail"
+    assert mobile_zoom(one(late_fixed), ZoomParams()).status == "pass"
+
+
 def test_viewport() -> None:
     assert mobile_viewport(one(doc(TEXT)), EvidenceParams()).status == "pass"
     assert mobile_viewport(one(doc(TEXT, "initial-scale=1")), EvidenceParams()).status == "pass"
