@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from auditor.config import CrawlSettings
-from auditor.models import AuditReport, RunStamp, Waiver, normalise_host
+from auditor.models import AuditReport, RunStamp, Waiver, address_key
 from auditor.rules.loader import Pack
 
 # routing and pacing: they change how a portal is reached, not what is judged
@@ -101,7 +101,6 @@ def comparable(a: RunStamp, b: RunStamp) -> list[str]:
 
 
 def agency_key(domain: str, path: str | None = None) -> str:
-    """The key of an agency across runs: its normalised host, plus the URL path prefix of a
-    path-based agency (``lamdong.gov.vn/sites/stp``)."""
-    key = normalise_host(domain)
-    return f"{key}/{path.strip('/')}" if path and path.strip("/") else key
+    """The key of an agency across runs (:attr:`auditor.models.Agency.key`): its normalised
+    host, plus the URL path prefix of a path-based agency (``lamdong.gov.vn/sites/stp/``)."""
+    return address_key(domain + (path or ""))

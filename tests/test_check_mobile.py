@@ -156,3 +156,14 @@ def test_error_without_pages() -> None:
     out: Outcome = mobile_viewport(art(), EvidenceParams())
     assert out.status == "error"
     assert "home page could not be fetched" in out.evidence[0].detail.en
+
+
+def test_min_width_is_judged_even_under_a_max_width() -> None:
+    css = "<style>#s4-workspace { max-width: 1400px; min-width: 1264px }</style>"
+    page = doc(f'{css}<div id="s4-workspace">{TEXT}</div>')
+    out = mobile_fixed_width(one(page), FixedWidthParams(hint=False))
+    assert out.status == "fail"
+    assert out.evidence[1].found == "div#s4-workspace"
+    assert "fixed width of 1264px" in out.evidence[1].detail.en
+    fluid = doc(f'<div id="w" style="width:1200px;max-width:100%">{TEXT}</div>')
+    assert mobile_fixed_width(one(fluid), FixedWidthParams(hint=False)).status == "pass"

@@ -57,16 +57,21 @@ def test_an_unreachable_database_is_a_history_error() -> None:
 
 
 def test_a_run_is_recorded_and_read_back(tmp_path: Path) -> None:
+    round_trip(str(tmp_path / "h.sqlite"))
+
+
+def round_trip(where: str) -> None:
+    """Record a run at ``where`` (a SQLite path or a URL), read it back (also on PostgreSQL)."""
     report = make_report(domain="a.gov.vn")  # fails st.d6k2.https and st.d8.title
     fail = next(f for f in report.findings if f.rule_id == "st.d6k2.https")
-    with open_store(tmp_path / "h.sqlite") as store:
+    with open_store(where) as store:
         store.start_run(
             STAMP, command="scan", as_of=date(2026, 11, 20), profile="p", province="X", planned=2
         )
         store.record(STAMP.run_id, report, "a.gov.vn.json")
         store.record(STAMP.run_id, report, "a.gov.vn.json")  # recorded again: replaced
         store.finish_run(STAMP.run_id)
-    with open_store(tmp_path / "h.sqlite") as store:
+    with open_store(where) as store:
         (run,) = store.runs()
         assert (run.run_id, run.status, run.agencies, run.planned) == (
             STAMP.run_id,

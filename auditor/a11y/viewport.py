@@ -13,7 +13,6 @@ from auditor.models import t
 MIN_MAX_SCALE = 2.0
 FIXED_WIDTH_PX = 1000
 
-_WIDTH_STYLE = re.compile(r"(?:^|[;\s])(?:min-)?width\s*:\s*(\d+(?:\.\d+)?)\s*px", re.I)
 _NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)")
 _FLASH = re.compile(
     r"shockwave|x-flash|futuresplash|\.swf\b|d27cdb6e-ae6d-11cf|youtube\.com/v/", re.I
@@ -161,7 +160,10 @@ def plugins(doc: Doc) -> RuleResult:
 
 
 _MEDIA_SKIP = ("img", "video", "iframe", "canvas", "svg", "embed", "object", "picture")
-_MAX_WIDTH = re.compile(r"(?:^|[;\s{])max-width\s*:\s*(?!none)[^;}]+", re.I)
+_MAX_WIDTH = re.compile(r"(?:^|[;\s{])max-width\s*:\s*(?!none)([^;}]+)", re.I)
+_MIN_WIDTH_PX = re.compile(r"(?:^|[;\s{])min-width\s*:\s*(\d+(?:\.\d+)?)\s*px", re.I)
+_PLAIN_WIDTH_PX = re.compile(r"(?:^|[;\s{])width\s*:\s*(\d+(?:\.\d+)?)\s*px", re.I)
+_PX = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*px\s*(?:!important)?\s*$", re.I)
 _COMMENT = re.compile(r"/\*.*?\*/", re.S)
 PAGE_SHARE = 0.5  # share of the page's text an element must hold to be "the page"
 
@@ -203,11 +205,15 @@ def _block_end(css: str, brace: int) -> int:
 
 
 def _fixed_px(declarations: str) -> float:
-    """The largest fixed ``width``/``min-width`` in px, 0 when none or capped by max-width."""
-    if _MAX_WIDTH.search(declarations):
-        return 0.0
-    widths = [float(m) for m in _WIDTH_STYLE.findall(declarations)]
-    return max(widths, default=0.0)
+    """The widest fixed size in px the declarations force: a ``min-width`` always (CSS lets
+    it win over ``max-width``), a ``width`` unless a ``max-width`` caps it (a relative cap makes
+    it fluid, a px cap bounds it); 0 when none."""
+    widths = [float(m) for m in _PLAIN_WIDTH_PX.findall(declarations)]
+    for cap in _MAX_WIDTH.findall(declarations):
+        px = _PX.match(cap)
+        widths = [min(w, float(px.group(1))) for w in widths] if px else []
+    minimum = [float(m) for m in _MIN_WIDTH_PX.findall(declarations)]
+    return max([*widths, *minimum], default=0.0)
 
 
 def _text_len(node: LexborNode) -> int:

@@ -407,7 +407,7 @@ async def _run_round(
                 target = _target(scan.first)
                 plan = ScanPlan(
                     targets=(target,),
-                    packs={spec.agency.domain: sub},
+                    packs={spec.agency.key: sub},
                     as_of=spec.as_of,
                     out_dir=workdir,
                     formats=frozenset(),

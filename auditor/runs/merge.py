@@ -122,7 +122,7 @@ def check_mergeable(shards: Sequence[Shard]) -> list[str]:
 
 def _copy(report: AuditReport, src: Path, out_dir: Path) -> dict[str, str]:
     """Copy the agency's report files from ``src`` to ``out_dir``; suffix → file name."""
-    stem = report_stem(report.agency.domain)
+    stem = report_stem(report.agency.domain, report.agency.path)
     names: dict[str, str] = {}
     for suffix in REPORT_SUFFIXES:
         source = src / f"{stem}{suffix}"

@@ -48,9 +48,9 @@ class Recorder:
         """Record the report of a ``done`` event (reused reports too: the run covers all)."""
         if event.kind != "done" or event.report is None:
             return
-        self.store.record(
-            self.stamp.run_id, event.report, f"{report_stem(event.report.agency.domain)}.json"
-        )
+        agency = event.report.agency
+        name = f"{report_stem(agency.domain, agency.path)}.json"
+        self.store.record(self.stamp.run_id, event.report, name)
         self.recorded += 1
 
     def finish(self, result: ScanResult | None) -> None:
