@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,13 @@ from typer.testing import CliRunner
 
 from auditor.cli import app
 from auditor.models import ScanSummary
-from auditor.report.json_report import load_report, load_summary
+from auditor.report.json_report import (
+    load_any,
+    load_report,
+    load_summary,
+    write_json,
+    write_summary_json,
+)
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,17 +97,38 @@ def test_merged_shards_equal_the_whole_run(runs: Path) -> None:
     assert agency.exit_code == 0 and run["run_id"] in agency.output
 
 
+def _altered(
+    src: Path, dst: Path, as_of: date | None = None, settings_digest: str | None = None
+) -> Path:
+    """A copy of the shard folder ``src`` as if another plan had written it."""
+    shutil.copytree(src, dst)
+    for path in dst.glob("*.json"):
+        item = load_any(path)
+        run = item.run
+        if run is not None and settings_digest is not None:
+            run = run.model_copy(update={"settings_digest": settings_digest})
+        changed = item.model_copy(update={"run": run, "as_of": as_of or item.as_of})
+        if isinstance(changed, ScanSummary):
+            write_summary_json(changed, path)
+        else:
+            write_json(changed, path)
+    return dst
+
+
 def test_merge_refuses_another_plan_or_the_same_agency_twice(runs: Path, tmp_path: Path) -> None:
-    other = tmp_path / "other"
-    proc = _auditor("demo", "--shard", "2/2", "--as-of", "2026-11-21", "--out", str(other), "-q")
-    _, errors = proc.communicate(timeout=600)
-    assert proc.returncode == 0, errors
+    later = _altered(runs / "s2", tmp_path / "later", as_of=date(2026, 11, 21))
     mixed = runner.invoke(
-        app, ["merge", str(runs / "s1"), str(other), "--out", str(tmp_path / "m")]
+        app, ["merge", str(runs / "s1"), str(later), "--out", str(tmp_path / "m")]
     )
     assert mixed.exit_code == 2
     assert "audit date 2026-11-21 differs" in mixed.output
     assert not (tmp_path / "m").exists()  # nothing written
+
+    other = _altered(runs / "s2", tmp_path / "other", settings_digest="0" * 64)
+    settings = runner.invoke(
+        app, ["merge", str(runs / "s1"), str(other), "--out", str(tmp_path / "m1")]
+    )
+    assert settings.exit_code == 2 and "different settings" in settings.output
 
     twice = runner.invoke(
         app, ["merge", str(runs / "s1"), str(runs / "s1"), "--out", str(tmp_path / "m2")]
