@@ -18,6 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from auditor import __version__
+from auditor.capture.warc import SUFFIX as CAPTURE_SUFFIX
 from auditor.errors import AuditorError, Problem
 from auditor.history.store import DEFAULT_NAME, HistoryStore, open_store
 from auditor.models import (
@@ -33,7 +34,7 @@ from auditor.planid import agency_key, comparable, new_run_id
 from auditor.report.json_report import ReportFileError, load_any, load_report
 from auditor.report.writer import build_summary_row, report_stem, write_summary
 
-REPORT_SUFFIXES = (".json", ".html", ".sarif", ".junit.xml")
+REPORT_SUFFIXES = (".json", ".html", ".sarif", ".junit.xml", CAPTURE_SUFFIX)
 
 
 class MergeError(AuditorError):
