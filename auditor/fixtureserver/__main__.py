@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         f"curl --connect-to :443:{addr}:{server.https_port} --cacert {server.ca_pem_path} "
         f"https://{hosts[0] if hosts else 'HOST'}/"
     )
-    try:  # the interrupt may come as soon as the line is out
+    try:  # the line is printed inside: a Ctrl-C right after it still ends cleanly
         print("Ctrl-C to stop.", flush=True)
         threading.Event().wait()
     except KeyboardInterrupt:
