@@ -314,7 +314,7 @@ def links_to_children(art: Artifacts, p: NoParams) -> Outcome:
                 ),
             ),
         )
-    children = art.registry.children_of(art.agency.domain)
+    children = art.registry.children_of(art.agency.address)
     if not children:
         return Outcome(
             status="not_applicable",
