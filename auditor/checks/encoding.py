@@ -15,10 +15,12 @@ from collections.abc import Callable, Mapping
 from pydantic import Field
 from selectolax.lexbor import LexborHTMLParser
 
-from auditor.artifacts import Artifacts
+from auditor.artifacts import Artifacts, FileProbe
+from auditor.checks.common import home_unavailable
 from auditor.checks.registry import NoParams, Params, check
 from auditor.models import Evidence, Outcome, Status, t
 from auditor.page import Page, collapse
+from auditor.text.docfonts import DocumentFonts, document_kind, read_document
 from auditor.text.encoding import bom_encoding, canonical_encoding
 from auditor.text.legacy import (
     LABELS,
@@ -442,3 +444,92 @@ def nfc_text(art: Artifacts, p: NoParams) -> Outcome:
         found=share,
     )
     return Outcome(status="warn", evidence=(head, *evidence[:MAX_PAGES]))
+
+
+# --- documents_unicode -----------------------------------------------------------------------
+
+
+def _document_evidence(probe: FileProbe, found: DocumentFonts) -> Evidence:
+    fonts = ", ".join(found.legacy_fonts)
+    scan = found.legacy_text
+    words = scan is not None and scan.encoding is not None
+    if fonts:
+        vi = f"Tệp văn bản dùng phông chữ bảng mã cũ: {fonts}."
+        en = f"The document file uses legacy-encoding fonts: {fonts}."
+    else:
+        vi = "Tệp văn bản chứa chữ Việt mã cũ (không phải Unicode)."
+        en = "The document file holds Vietnamese in a legacy encoding (not Unicode)."
+    if words and scan is not None:
+        label_vi, label_en = LABELS.get(scan.encoding or "", (scan.encoding, scan.encoding))
+        vi += f" {scan.count} từ là chữ {label_vi}."
+        en += f" {scan.count} words are {label_en}."
+    return Evidence(
+        url=probe.url,
+        detail=t(vi, en),
+        expected="phông Unicode / Unicode fonts (TCVN 6909:2001)",
+        found=fonts or (f"{scan.encoding}: {scan.count}" if scan is not None else None),
+        snippet=(scan.sample_text() if words and scan is not None else None),
+    )
+
+
+@check("documents_unicode")
+def documents_unicode(art: Artifacts, p: NoParams) -> Outcome:
+    """The legal-document files the documents listing links (PDF, .docx, .doc; the one or two
+    the gatherer fetched) use Unicode: no TCVN3/VNI/VPS font in a PDF's fonts or a .docx's
+    styles and runs (or a .doc's font table), no legacy-encoded words in a .docx's text."""
+    if art.home is None:
+        return home_unavailable(art)
+    files = [f for f in art.doc_files if f.status == 200 and document_kind(f.body or f.magic)]
+    if not art.doc_files:
+        return Outcome(
+            status="not_applicable",
+            evidence=(
+                Evidence(
+                    url=art.start_url,
+                    detail=t(
+                        "Không tìm thấy tệp văn bản nào được liên kết để kiểm tra phông chữ.",
+                        "No linked document file was found to check its fonts.",
+                    ),
+                ),
+            ),
+        )
+    bad: list[Evidence] = []
+    good: list[str] = []
+    unread: list[Evidence] = []
+    for probe in art.doc_files:
+        found = read_document(probe.body, probe.truncated) if probe in files else None
+        if found is None or found.error is not None:
+            cause = (found.error if found is not None else None) or probe.error or (
+                f"HTTP {probe.status}, {probe.content_type or '?'}"
+            )
+            unread.append(
+                Evidence(
+                    url=probe.url,
+                    detail=t(
+                        f"Không đọc được phông chữ của tệp ({cause}).",
+                        f"The file's fonts could not be read ({cause}).",
+                    ),
+                    found=cause,
+                )
+            )
+        elif found.legacy:
+            bad.append(_document_evidence(probe, found))
+        else:
+            good.append(f"{probe.url}: {', '.join(found.fonts) or '—'}")
+    if bad:
+        return Outcome(status="fail", evidence=(*bad, *unread))
+    if unread:
+        return Outcome(status="error", evidence=tuple(unread))
+    return Outcome(
+        status="pass",
+        evidence=(
+            Evidence(
+                url=art.doc_files[0].listing_url,
+                detail=t(
+                    f"{len(good)} tệp văn bản dùng phông Unicode.",
+                    f"{len(good)} document files use Unicode fonts.",
+                ),
+                found="; ".join(good)[:500],
+            ),
+        ),
+    )
