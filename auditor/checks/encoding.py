@@ -16,7 +16,6 @@ from pydantic import Field
 from selectolax.lexbor import LexborHTMLParser
 
 from auditor.artifacts import Artifacts, FileProbe
-from auditor.checks.common import home_unavailable
 from auditor.checks.registry import NoParams, Params, check
 from auditor.models import Evidence, Outcome, Status, t
 from auditor.page import Page, collapse
@@ -472,13 +471,11 @@ def _document_evidence(probe: FileProbe, found: DocumentFonts) -> Evidence:
     )
 
 
-@check("documents_unicode")
+@check("documents_unicode", requires=("home", "doc_files"))
 def documents_unicode(art: Artifacts, p: NoParams) -> Outcome:
     """The legal-document files the documents listing links (PDF, .docx, .doc; the one or two
     the gatherer fetched) use Unicode: no TCVN3/VNI/VPS font in a PDF's fonts or a .docx's
     styles and runs (or a .doc's font table), no legacy-encoded words in a .docx's text."""
-    if art.home is None:
-        return home_unavailable(art)
     files = [f for f in art.doc_files if f.status == 200 and document_kind(f.body or f.magic)]
     if not art.doc_files:
         return Outcome(
