@@ -10,7 +10,7 @@ from auditor.checks.registry import NoParams
 from auditor.text.docfonts import document_kind, read_document
 from auditor.text.legacy import encode_tcvn3, encode_vni
 from tests.docfiles import BODY, TITLE, make_docx, make_pdf, tcvn3
-from tests.factories import art, page
+from tests.factories import art, judged, page
 
 HOME = "https://soctrang.gov.vn/"
 LISTING = HOME + "van-ban/"
@@ -90,7 +90,7 @@ def test_documents_unicode_primitive() -> None:
     assert documents_unicode(site(missing), NoParams()).status == "error"
     # no document file linked: nothing to judge
     assert documents_unicode(site(), NoParams()).status == "not_applicable"
-    assert documents_unicode(art(), NoParams()).status == "error"  # no home page
+    assert judged(documents_unicode, art(), NoParams()).status == "error"  # no home page
 
 
 def test_document_bodies_survive_a_saved_capture(tmp_path) -> None:  # type: ignore[no-untyped-def]
