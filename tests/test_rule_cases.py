@@ -2,8 +2,9 @@
 (``pytest -k ld.d7k1.news`` runs that rule's cases only).
 
 The cases selected in the session are run together once (shared loopback servers, one crawl
-per distinct portal; the crawl's capture is judged in this process), then each test checks its
-own result. All of them go to one xdist worker (``xdist_group``) so that the batch is run once.
+per distinct portal, judged in this process). Each portal's capture is kept in pytest's cache
+under a digest of everything it depends on, so an unchanged case is re-judged offline from its
+capture; a changed one is crawled again. Each test then checks its own result. All of them go to one xdist worker (``xdist_group``) so that the batch is run once.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ def results(request: pytest.FixtureRequest) -> dict[str, CaseResult]:
         if item.module is request.module and hasattr(item, "callspec")
     ]
     cases = [CASES[name] for name in dict.fromkeys(wanted)]
-    done = asyncio.run(run_cases(cases, OWNER, fixtures_dir() / "sites"))
+    cache = request.config.cache.mkdir("auditor-rule-captures") if request.config.cache else None
+    done = asyncio.run(run_cases(cases, OWNER, fixtures_dir() / "sites", cache))
     return {r.case.name: r for r in done}
 
 
