@@ -11,7 +11,7 @@ STATUS_LABELS: dict[Status, LocalText] = {
     "fail": t("Không đạt", "Fail"),
     "warn": t("Cảnh báo", "Warning"),
     "not_applicable": t("Không áp dụng", "Not applicable"),
-    "manual": t("Cần kiểm tra thủ công", "Manual review"),
+    "manual": t("Cần kiểm tra thủ công", "To check by hand"),
     "error": t("Lỗi kiểm tra", "Could not check"),
 }
 
@@ -78,7 +78,7 @@ UI: dict[str, LocalText] = {
         "The auditor could not tell (network error, timeout…). These are counted neither as "
         "compliance nor as violations.",
     ),
-    "section_manual": t("Cần kiểm tra thủ công", "Manual review"),
+    "section_manual": t("Cần kiểm tra thủ công", "To check by hand"),
     "manual_note": t(
         "Các yêu cầu này không quan sát được qua việc thu thập tự động; cán bộ cần kiểm tra "
         "trực tiếp. Không tính vào điểm.",
