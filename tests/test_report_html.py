@@ -218,7 +218,7 @@ def _parse(html: str) -> _Collector:
 
 def _section(html: str, key: str) -> str:
     m = re.search(
-        rf'<section class="findings-section" id="section-{key}">(.*?)</section>\s*'
+        rf'<section class="findings-section(?: no-print)?" id="section-{key}">(.*?)</section>\s*'
         rf'(?=<section class="findings-section"|<footer>)',
         html,
         re.S,
