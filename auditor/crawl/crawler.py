@@ -16,6 +16,7 @@ from auditor.config import CrawlSettings
 from auditor.crawl.fetcher import Fetcher
 from auditor.crawl.frontier import dedupe_key, in_scope, looks_like_html, normalise_url
 from auditor.crawl.robots import RobotsRules, sitemap_children, sitemap_urls
+from auditor.htmlcaps import PageTooComplex
 from auditor.models import Agency, PageSnapshot, RobotsInfo, TransportProbe, normalise_host
 from auditor.page import Page
 
@@ -163,7 +164,12 @@ class _Collector:
             self._page_keys.add(key)
             self.pages.append(snap)
             if snap.depth < self.frontier.max_depth:
-                for link in Page(snap).links:
+                try:
+                    links = Page(snap).links
+                except PageTooComplex as exc:  # not parsed: its links are not followed
+                    logger.info("%s", exc)
+                    links = ()
+                for link in links:
                     self.frontier.add(link.url, snap.depth + 1)
         elif snap.status == 0 or snap.status >= 400:
             self.failed.append(snap)
