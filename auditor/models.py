@@ -336,6 +336,14 @@ class CategoryScore(Frozen):
     counts: dict[str, int] = Field(default_factory=dict)  # status -> number of findings
 
 
+class GradeCapApplied(Frozen):
+    """A pack's grade cap that held for this report: the grade could be at most ``grade``."""
+
+    grade: str
+    reason: LocalText  # with its citation, e.g. "no working HTTPS (TT 32/2017 Art. 20)"
+    rules: tuple[str, ...]  # the failing rules that triggered it
+
+
 class Score(Frozen):
     """The total score, grade and per-category breakdown."""
 
@@ -347,6 +355,8 @@ class Score(Frozen):
     # share (0–100) of the applicable weight that could be judged; below MIN_COVERAGE the total
     # and grade are withheld, because errors (what the auditor could not see) would decide them
     coverage: float | None = None
+    # grade caps that held: a failure so grave that the total's grade cannot stand above it
+    caps: tuple[GradeCapApplied, ...] = ()
 
 
 class ToolInfo(Frozen):
