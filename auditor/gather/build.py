@@ -47,11 +47,17 @@ def _wanted_links(home: Page) -> list[Link]:
             label_matches(link, s) or slug_matches(link, s) for s in catalogue.sections.values()
         ):
             wanted.append(link)
+    return wanted + _version_links(home)
+
+
+def _version_links(home: Page) -> list[Link]:
+    """The home page's links to its English and Chinese versions."""
+    out: list[Link] = []
     for lang in ("en", "zh"):
         version = find_version_link(home, lang, ("/en/", "/en", "/sites/en", "/zh/", "/cn/"))
         if version is not None:
-            wanted.append(version)
-    return wanted
+            out.append(version)
+    return out
 
 
 _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
@@ -182,14 +188,20 @@ async def gather(
         known |= {s.url for s in failed}
         host = normalise_host(agency.domain)
         missing: list[str] = []
+        versions: set[str] = set()
         try:
-            candidates = _wanted_links(Page(pages[0]))
+            home_page = Page(pages[0])
+            candidates = _wanted_links(home_page)
+            versions = {link.url for link in _version_links(home_page)}
         except PageTooComplex as exc:
             logger.info("%s", exc)
             candidates = []
         for link in candidates:
             url = link.url
-            if normalise_host(host_of(url)) == host and url not in known and url not in missing:
+            on_site = normalise_host(host_of(url)) == host or (
+                url in versions and host_of(url).endswith("." + host)  # eng.<host>
+            )
+            if on_site and url not in known and url not in missing:
                 missing.append(url)
         snapshots: list[PageSnapshot] = await asyncio.gather(
             *(fetcher.fetch(url, depth=1) for url in missing[:_MAX_EXTRA])
