@@ -452,7 +452,8 @@ def scan(
         list[str] | None,
         typer.Argument(
             metavar="DOMAIN",
-            help="Domains (soctrang.gov.vn) or URLs; default: every agency in --registry.",
+            help="Domains (soctrang.gov.vn), URLs, or domain/path for an agency served at a path "
+            "(lamdong.gov.vn/sites/stp); default: every agency in --registry.",
         ),
     ] = None,
     registry: Annotated[

@@ -226,7 +226,7 @@ def build_plan(
     if not targets:
         if registry is None:
             raise UsageError("give at least one TARGET (domain or URL) or --registry FILE")
-        targets = [a.domain for a in registry.agencies]
+        targets = [a.address for a in registry.agencies]
     bundled = bundled_registries(rules_dir() / "registries")
     parsed = tuple(parse_target(t, registry, name, level, bundled) for t in targets)
     _refuse_collisions(parsed)
