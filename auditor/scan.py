@@ -18,8 +18,9 @@ from urllib.parse import urlsplit
 from auditor import __version__
 from auditor.artifacts import Artifacts, host_of
 from auditor.config import CrawlSettings
-from auditor.crawl.crawler import crawl_site
+from auditor.crawl.crawler import SiteCrawl, crawl_site
 from auditor.crawl.fetcher import Fetcher
+from auditor.crawl.scope import Scope
 from auditor.errors import UsageError
 from auditor.gather.build import gather
 from auditor.models import (
@@ -205,15 +206,21 @@ def build_plan(
 
 async def _crawl_and_gather(
     fetcher: Fetcher, target: Target, plan: ScanPlan
-) -> tuple[Artifacts, float]:
-    """The portal's artifacts and crawl time; an unexpected failure leaves an empty site whose
-    checks say ``error`` (the auditor could not tell), so the rest of the scan goes on."""
+) -> tuple[Artifacts, SiteCrawl | None]:
+    """The portal's artifacts and crawl record, within the scope of the agency (and the link
+    targets its pack names) and the portal's time budget; an unexpected failure leaves an
+    empty site whose checks say ``error`` (the auditor could not tell), so the scan goes on."""
     registry = target.registry
     start_url = target.start_url or f"https://{target.agency.domain}/"
+    pack = plan.packs[target.agency.domain]
+    scope = Scope.of(target.agency, pack.link_hosts)
+    deadline = asyncio.get_running_loop().time() + plan.settings.portal_timeout_s
     try:
-        crawl = await crawl_site(fetcher, target.agency, plan.settings, start_url=target.start_url)
-        art = await gather(fetcher, crawl, target.agency, plan.as_of, registry)
-        return art, crawl.duration_s
+        crawl = await crawl_site(
+            fetcher, target.agency, plan.settings, target.start_url, scope, deadline
+        )
+        art = await gather(fetcher, crawl, target.agency, plan.as_of, registry, deadline)
+        return art, crawl
     except Exception as exc:  # a bug or an unforeseen network state must not end the scan
         logger.exception("crawl of %s failed", target.agency.domain)
         art = Artifacts(
@@ -223,14 +230,14 @@ async def _crawl_and_gather(
             registry=registry,
             home_error=f"{type(exc).__name__}: {exc}",
         )
-        return art, 0.0
+        return art, None
 
 
 async def audit_one(fetcher: Fetcher, target: Target, plan: ScanPlan) -> AuditReport:
     """Crawl, gather, evaluate and score one portal."""
     started = datetime.now(UTC)
     pack = plan.packs[target.agency.domain]
-    art, duration_s = await _crawl_and_gather(fetcher, target, plan)
+    art, crawl = await _crawl_and_gather(fetcher, target, plan)
     findings = evaluate(pack, art)
     if plan.waivers:
         findings = waive_all(findings, plan.waivers, target.agency.domain, plan.as_of)
@@ -253,10 +260,15 @@ async def audit_one(fetcher: Fetcher, target: Target, plan: ScanPlan) -> AuditRe
             final_url=home.url if home else None,
             pages_fetched=len(art.pages),
             pages_failed=len(art.failed),
-            duration_s=round(duration_s, 3),
+            duration_s=round(crawl.duration_s if crawl else 0.0, 3),
             robots_txt=art.robots.url if art.robots and art.robots.status == 200 else None,
             https=art.https,
             http=art.http,
+            robots_policy=art.robots.policy if art.robots else None,
+            robots_error=art.robots.error if art.robots else None,
+            retries=crawl.retries if crawl else 0,
+            off_scope=crawl.off_scope if crawl else None,
+            timed_out=crawl.timed_out if crawl else False,
         ),
         score=score(findings, pack.scoring),
         findings=findings,

@@ -14,6 +14,7 @@ class _Host:
     slots: asyncio.Semaphore
     turn: asyncio.Lock = field(default_factory=asyncio.Lock)
     next_start: float = 0.0  # loop time before which no new request may start
+    delay_s: float = 0.0  # the host's own pause (robots.txt Crawl-delay)
 
 
 class Politeness:
@@ -38,15 +39,20 @@ class Politeness:
             state = self._hosts[key] = _Host(asyncio.Semaphore(self.per_host))
         return state
 
+    def set_delay(self, host: str, seconds: float) -> None:
+        """Pause at least ``seconds`` between requests to ``host`` (a robots.txt Crawl-delay)."""
+        self._host(host).delay_s = max(0.0, seconds)
+
     async def _wait_turn(self, state: _Host) -> None:
-        if self.delay_s <= 0:
+        delay = max(self.delay_s, state.delay_s)
+        if delay <= 0:
             return
         loop = asyncio.get_running_loop()
         async with state.turn:
             wait = state.next_start - loop.time()
             if wait > 0:
                 await asyncio.sleep(wait)
-            state.next_start = loop.time() + self.delay_s
+            state.next_start = loop.time() + delay
 
     @asynccontextmanager
     async def slot(self, host: str) -> AsyncIterator[None]:
