@@ -19,6 +19,8 @@ import typer
 from rich.console import Console
 
 from auditor import __version__
+from auditor.cli_config import ConfigOpt
+from auditor.cli_help import HELP_OPTIONS, install
 from auditor.cli_rules import rules_app
 from auditor.config import CrawlSettings
 from auditor.crawl.connect import parse_connect_to
@@ -48,9 +50,10 @@ app = typer.Typer(
     help="Kiểm tra cổng thông tin điện tử cơ quan nhà nước (*.gov.vn) theo quy chế của tỉnh "
     "và văn bản trung ương. / Audit Vietnamese state portals against their regulations.",
     no_args_is_help=True,
-    add_completion=False,
+    context_settings=HELP_OPTIONS,
     pretty_exceptions_enable=False,
 )
+install()
 out = Console()
 err = Console(stderr=True)
 
@@ -81,7 +84,10 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+        bool,
+        typer.Option(
+            "--version", "-V", callback=_version, is_eager=True, help="Print the version."
+        ),
     ] = False,
 ) -> None:
     """auditor."""
@@ -95,14 +101,18 @@ FormatOpt = Annotated[
     typer.Option(
         "--format",
         "-f",
+        metavar="FORMAT,…",
         help="Report formats, comma-separated, from: " + ",".join(sorted(KNOWN_FORMATS)) + ".",
     ),
 ]
-LangOpt = Annotated[str, typer.Option("--lang", help="Report language: vi (default) or en.")]
+LangOpt = Annotated[
+    str, typer.Option("--lang", metavar="vi|en", help="Report language: vi (default) or en.")
+]
 AsOfOpt = Annotated[
     str | None,
     typer.Option(
         "--as-of",
+        metavar="YYYY-MM-DD",
         help="Audit date YYYY-MM-DD: picks the texts in force and judges deadlines "
         "(default: today).",
     ),
@@ -113,12 +123,17 @@ QuietOpt = Annotated[
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log every request.")]
 FailUnderOpt = Annotated[
     float | None,
-    typer.Option("--fail-under", help="Exit 1 if any audited portal scores below this (0-100)."),
+    typer.Option(
+        "--fail-under",
+        metavar="SCORE",
+        help="Exit 1 if any audited portal scores below this (0-100).",
+    ),
 ]
 FailOnOpt = Annotated[
     str | None,
     typer.Option(
         "--fail-on",
+        metavar="SEVERITY",
         help="Exit 1 if any failed finding has this severity or worse: "
         "info, low, medium, high, critical. With --baseline: only new failures count.",
     ),
@@ -127,6 +142,7 @@ BaselineOpt = Annotated[
     Path | None,
     typer.Option(
         "--baseline",
+        metavar="PATH",
         help="An older run (an agency's JSON report, a summary.json or a report folder): "
         "gate only on failures that are new since it, i.e. a (domain, rule) failing now but "
         "not then. Alone, any new failure exits 1.",
@@ -278,7 +294,8 @@ def scan(
     targets: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Domains (soctrang.gov.vn) or URLs; default: every agency in --registry."
+            metavar="DOMAIN",
+            help="Domains (soctrang.gov.vn) or URLs; default: every agency in --registry.",
         ),
     ] = None,
     registry: Annotated[
@@ -287,7 +304,12 @@ def scan(
     ] = None,
     profile: Annotated[
         str | None,
-        typer.Option("--profile", "-p", help="Rule pack id (default: chosen from the domain)."),
+        typer.Option(
+            "--profile",
+            "-p",
+            metavar="PACK",
+            help="Rule pack id (default: chosen from the domain).",
+        ),
     ] = None,
     rules_file: Annotated[
         Path | None,
@@ -304,7 +326,9 @@ def scan(
     level: Annotated[
         str | None,
         typer.Option(
-            "--level", help=f"Agency level for a target not in a registry: {', '.join(LEVELS)}."
+            "--level",
+            metavar="LEVEL",
+            help=f"Agency level for a target not in a registry: {', '.join(LEVELS)}.",
         ),
     ] = None,
     out_dir: OutOpt = Path("reports_out"),
@@ -320,13 +344,19 @@ def scan(
     ] = 8,
     per_host: Annotated[int, typer.Option("--per-host", help="Requests in flight per host.")] = 4,
     delay: Annotated[
-        float, typer.Option("--delay", help="Seconds between requests to one host (politeness).")
+        float,
+        typer.Option(
+            "--delay", metavar="SECONDS", help="Seconds between requests to one host (politeness)."
+        ),
     ] = 0.0,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds per request.")] = 15.0,
+    timeout: Annotated[
+        float, typer.Option("--timeout", metavar="SECONDS", help="Seconds per request.")
+    ] = 15.0,
     portal_timeout: Annotated[
         float,
         typer.Option(
             "--portal-timeout",
+            metavar="SECONDS",
             help="Seconds for one portal's crawl and probes; after them what was fetched is "
             "judged and the rest is error.",
         ),
@@ -335,6 +365,7 @@ def scan(
         int,
         typer.Option(
             "--retries",
+            metavar="N",
             help="Extra tries after a transient answer (408, 429, 502-504, reset, timeout), "
             "with backoff; Retry-After is honoured up to 30 s.",
         ),
@@ -360,6 +391,7 @@ def scan(
         list[str] | None,
         typer.Option(
             "--connect-to",
+            metavar="HOST:PORT:ADDR:PORT",
             help="HOST:PORT:ADDR:PORT like curl: connect to ADDR:PORT but keep HOST for the Host "
             "header, TLS SNI and certificate checks (staging servers). Repeatable.",
         ),
@@ -387,6 +419,7 @@ def scan(
     waivers: WaiversOpt = None,
     verbose: VerboseOpt = False,
     quiet: QuietOpt = False,
+    config: ConfigOpt = None,
 ) -> None:
     """Crawl portals, check them against their regulation and write scored reports.
 
@@ -451,6 +484,7 @@ def demo(
     fail_on: FailOnOpt = None,
     baseline: BaselineOpt = None,
     waivers: WaiversOpt = None,
+    config: ConfigOpt = None,
 ) -> None:
     """Serve the bundled Sóc Trăng demo portals on loopback and audit them (no internet).
 
@@ -497,6 +531,7 @@ def report_cmd(
     files: Annotated[
         list[Path],
         typer.Argument(
+            metavar="FILE",
             help="Saved JSON reports (<domain>.json) and/or summary.json files to re-render.",
             show_default=False,
         ),
@@ -509,6 +544,7 @@ def report_cmd(
     baseline: BaselineOpt = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
+    config: ConfigOpt = None,
 ) -> None:
     """Re-render saved reports in other formats or languages, without rescanning.
 

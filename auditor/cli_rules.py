@@ -29,6 +29,7 @@ rules_app = typer.Typer(
     "validate, test, coverage, schema.",
     no_args_is_help=True,
     add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
 )
 out = Console(soft_wrap=True)
@@ -178,6 +179,8 @@ def validate(
         err.print(problem, highlight=False, markup=False)
     if problems:
         _fail(f"{len(set(problems))} problem(s)")
+    if count == 0:
+        _fail(f"no rule pack found in {_dir(rules_dir_opt)}: nothing was validated")
     out.print(f"{count} pack(s) valid", highlight=False)
 
 
@@ -194,6 +197,10 @@ def test(
     rule without both)."""
     packs = _packs(_dir(rules_dir_opt), profile)
     root = fixtures if fixtures is not None else fixtures_dir() / "rules"
+    if not packs:
+        _fail(f"no rule pack found in {_dir(rules_dir_opt)}: nothing was tested")
+    if not root.is_dir():
+        _fail(f"no rule fixtures in {root}: nothing was tested")
     try:
         reports = run_pack_fixtures(packs, root, fixtures_dir() / "sites")
     except RuleError as exc:
@@ -224,6 +231,9 @@ def test(
         ok = ok and report.ok
     if not ok:
         raise typer.Exit(EXIT_FAILED)
+    if not any(report.results for report in reports):
+        names = ", ".join(p.id for p in packs)
+        _fail(f"no fixture case in {root} for {names}: nothing was tested")
 
 
 @rules_app.command("coverage")

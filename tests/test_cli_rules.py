@@ -161,3 +161,21 @@ def test_every_rule_of_every_pack_passes_its_fixtures() -> None:
     for pack_id in PACKS:
         assert f"{pack_id}: " in result.output
     assert "MISSING" not in result.output and "FAIL" not in result.output
+
+
+def test_validate_and_test_refuse_to_check_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = runner.invoke(rules_app, ["validate", "--rules-dir", str(empty)])
+    assert result.exit_code == 2, result.output
+    assert "no rule pack found" in result.output and "nothing was validated" in result.output
+    result = runner.invoke(rules_app, ["test", "--rules-dir", str(empty)])
+    assert result.exit_code == 2, result.output
+    assert "nothing was tested" in result.output
+    monkeypatch.setenv("AUDITOR_HOME", str(tmp_path / "nowhere"))
+    result = runner.invoke(rules_app, ["validate"])
+    assert result.exit_code == 2 and "no rule pack found" in result.output, result.output
+    result = runner.invoke(rules_app, ["test", "--fixtures", str(tmp_path / "none")])
+    assert result.exit_code == 2 and "nothing was tested" in result.output, result.output
