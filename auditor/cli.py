@@ -1,7 +1,8 @@
 """Command line: the only place that prints and chooses exit codes.
 
 Exit codes: 0 done and every gate passed (``--fail-under``, ``--fail-on``, ``--baseline``),
-1 a gate failed, 2 usage error or invalid input file (reported before any request).
+1 a gate failed, 2 usage error or invalid input file (reported before any request),
+130/143 stopped by SIGINT/SIGTERM (reports and summary written for the finished portals).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -25,20 +27,16 @@ from auditor.cli_rules import rules_app
 from auditor.config import CrawlSettings
 from auditor.crawl.connect import parse_connect_to
 from auditor.errors import AuditorError, InputError, UsageError
-from auditor.gate import GatePolicy, GateResult, load_baseline, parse_severity
+from auditor.gate import GatePolicy, GateResult, GateTally, load_baseline, parse_severity
 from auditor.gate import evaluate as gate_evaluate
 from auditor.gather.dns import parse_dns_server
-from auditor.models import LEVELS, AuditReport, Lang, Level, SummaryRow
+from auditor.interrupts import EXIT_CODES, SignalName, StopRequest, stop_on_signals
+from auditor.models import LEVELS, Interruption, Lang, Level, SummaryRow
 from auditor.paths import fixtures_dir
 from auditor.registry import load_registry
 from auditor.report.console import ScanProgress, summary_table
 from auditor.report.json_report import report_json_schema, summary_json_schema
-from auditor.report.writer import (
-    COMBINED_FORMATS,
-    KNOWN_FORMATS,
-    build_summary_row,
-    write_combined,
-)
+from auditor.report.writer import KNOWN_FORMATS, build_summary_row
 from auditor.scan import ScanEvent, ScanPlan, build_plan, run_scan
 from auditor.waivers import load_waivers
 
@@ -221,13 +219,13 @@ def _policy(fail_under: float | None, fail_on: str | None, baseline: Path | None
 
 
 def _run(plan: ScanPlan, quiet: bool, policy: GatePolicy, verbose: bool = False) -> None:
-    reports: list[AuditReport] = []
+    tally = GateTally(policy)  # what the gates need, not the reports: memory stays flat
     live = ScanProgress(err, [t.agency for t in plan.targets], plan.lang)
     live.enabled = live.enabled and not quiet and not verbose
 
     def progress(event: ScanEvent) -> None:
         if event.report is not None:
-            reports.append(event.report)
+            tally.add(event.report)
         if quiet or (event.kind == "request" and not live.enabled):
             return
         result = ""
@@ -242,13 +240,9 @@ def _run(plan: ScanPlan, quiet: bool, policy: GatePolicy, verbose: bool = False)
         else:
             err.print(f"[green]✓[/] {event.agency.domain}: {result}", highlight=False)
 
-    with live:
-        result = asyncio.run(run_scan(plan, progress))
-    if len(plan.targets) > 1 and plan.formats & COMBINED_FORMATS:
-        order = {r.agency.domain: i for i, r in enumerate(result.rows)}
-        ordered = sorted(reports, key=lambda r: order.get(r.agency.domain, len(order)))
-        write_combined(ordered, plan.out_dir, plan.formats, plan.lang)  # from memory
-    verdict = gate_evaluate(reports, policy)
+    stop = StopRequest()
+    with stop_on_signals(stop, lambda name: _say_stopping(name, plan.lang)), live:
+        result = asyncio.run(run_scan(plan, progress, stop))
     if not quiet:
         out.print(summary_table(result.rows, plan.lang, out.width))
         vi = plan.lang == "vi"
@@ -264,7 +258,50 @@ def _run(plan: ScanPlan, quiet: bool, policy: GatePolicy, verbose: bool = False)
                 highlight=False,
                 soft_wrap=True,
             )
-    _conclude(result.rows, verdict, quiet, plan.out_dir)
+    interrupted = result.summary.interrupted if result.summary else None
+    if interrupted is not None:
+        _interrupted(interrupted, plan.lang, quiet, result.rows, plan.out_dir)
+    _conclude(result.rows, tally.result(), quiet, plan.out_dir)
+
+
+def _say_stopping(name: SignalName, lang: Lang) -> None:
+    """Told from the signal handler: a plain write, no console machinery."""
+    if lang == "vi":
+        text = (
+            f"\nĐang dừng ({name}): không tải thêm trang; cổng đã xong vẫn có báo cáo. "
+            "Gửi tín hiệu lần nữa để thoát ngay.\n"
+        )
+    else:
+        text = (
+            f"\nStopping ({name}): no new fetches; finished portals keep their reports. "
+            "Signal again to quit at once.\n"
+        )
+    os.write(2, text.encode("utf-8"))
+
+
+def _interrupted(
+    what: Interruption, lang: Lang, quiet: bool, rows: Sequence[SummaryRow], out_dir: Path
+) -> NoReturn:
+    """Say how far an interrupted scan got and exit 130 (SIGINT) or 143 (SIGTERM); the gates
+    are not applied to a partial scan."""
+    code = EXIT_CODES[what.signal]
+    if lang == "vi":
+        line = (
+            f"bị dừng ({what.signal}): đã đánh giá {what.finished}/{what.planned} cổng; "
+            "không xét các ngưỡng --fail-under/--fail-on/--baseline"
+        )
+    else:
+        line = (
+            f"interrupted ({what.signal}): {what.finished} of {what.planned} portals audited; "
+            "the gates (--fail-under/--fail-on/--baseline) were not applied"
+        )
+    if quiet:
+        scores = " ".join(
+            f"{r.agency.domain}={'-' if r.score is None else f'{r.score:.1f}'}" for r in rows
+        )
+        line = f"auditor: INTERRUPTED {scores} → {out_dir} (exit {code}: {line})"
+    err.print(line, highlight=False, markup=False, soft_wrap=True)
+    raise typer.Exit(code)
 
 
 def _conclude(rows: Sequence[SummaryRow], verdict: GateResult, quiet: bool, out_dir: Path) -> None:
@@ -425,7 +462,8 @@ def scan(
 
     Exit codes: 0 done and every gate passed; 1 a gate failed (--fail-under, --fail-on,
     --baseline); 2 usage error or invalid input file (rule pack, registry, baseline,
-    waivers), reported before any request.
+    waivers), reported before any request; 130 (Ctrl-C) or 143 (SIGTERM) stopped, with the
+    reports and summary of the portals finished by then.
     """
     _setup_logging(verbose, quiet)
     try:
@@ -488,7 +526,8 @@ def demo(
 ) -> None:
     """Serve the bundled Sóc Trăng demo portals on loopback and audit them (no internet).
 
-    Exit codes: 0 done and every gate passed; 1 a gate failed; 2 usage or input error.
+    Exit codes: 0 done and every gate passed; 1 a gate failed; 2 usage or input error;
+    130/143 stopped by Ctrl-C/SIGTERM.
     """
     from auditor.fixtureserver import FixtureServer
 

@@ -9,7 +9,7 @@ pure function; :func:`load_baseline` reads the older run's files.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,33 +90,56 @@ def failures(reports: Iterable[AuditReport]) -> list[Failure]:
     ]
 
 
-def evaluate(reports: Sequence[AuditReport], policy: GatePolicy) -> GateResult:
-    """Apply ``policy`` to the finished ``reports``."""
-    reasons: list[str] = []
-    if policy.fail_under is not None:
-        for r in reports:
-            total = r.score.total
+class GateTally:
+    """What the gates need, gathered report by report as a scan finishes them: only the
+    reasons, never the reports, so memory does not grow with the number of portals."""
+
+    def __init__(self, policy: GatePolicy) -> None:
+        self.policy = policy
+        self._low_scores: list[str] = []
+        self._gating: list[Failure] = []
+
+    def add(self, report: AuditReport) -> None:
+        """Take in one finished report."""
+        policy = self.policy
+        if policy.fail_under is not None:
+            total = report.score.total
             if total is None or total < policy.fail_under:
                 shown = "no score" if total is None else f"{total:.1f}"
-                reasons.append(
-                    f"{r.agency.domain}: score {shown} < --fail-under {policy.fail_under:g}"
+                self._low_scores.append(
+                    f"{report.agency.domain}: score {shown} < --fail-under {policy.fail_under:g}"
                 )
-    gating: list[Failure] = []
-    if policy.fail_on is not None or policy.baseline is not None:
-        for failure in failures(reports):
+        if policy.fail_on is None and policy.baseline is None:
+            return
+        for failure in failures([report]):
             if policy.baseline is not None and failure.key in policy.baseline:
                 continue
             if policy.fail_on is not None and not at_least(failure.severity, policy.fail_on):
                 continue
-            gating.append(failure)
-    for failure in gating:
-        why = [f"severity {failure.severity}"]
-        if policy.fail_on is not None:
-            why.append(f">= --fail-on {policy.fail_on}")
-        if policy.baseline is not None:
-            why.append("new since --baseline")
-        reasons.append(f"{failure.domain}: {failure.rule_id} failed ({', '.join(why)})")
-    return GateResult(passed=not reasons, reasons=tuple(reasons), gating_failures=tuple(gating))
+            self._gating.append(failure)
+
+    def result(self) -> GateResult:
+        """The verdict on the reports taken in so far."""
+        policy = self.policy
+        reasons = list(self._low_scores)
+        for failure in self._gating:
+            why = [f"severity {failure.severity}"]
+            if policy.fail_on is not None:
+                why.append(f">= --fail-on {policy.fail_on}")
+            if policy.baseline is not None:
+                why.append("new since --baseline")
+            reasons.append(f"{failure.domain}: {failure.rule_id} failed ({', '.join(why)})")
+        return GateResult(
+            passed=not reasons, reasons=tuple(reasons), gating_failures=tuple(self._gating)
+        )
+
+
+def evaluate(reports: Iterable[AuditReport], policy: GatePolicy) -> GateResult:
+    """Apply ``policy`` to the finished ``reports``."""
+    tally = GateTally(policy)
+    for report in reports:
+        tally.add(report)
+    return tally.result()
 
 
 def baseline_keys(reports: Iterable[AuditReport]) -> frozenset[FailureKey]:
@@ -139,7 +162,7 @@ def load_baseline(path: Path) -> frozenset[FailureKey]:
         files = sorted(p for p in path.glob("*.json") if p.name != "summary.json")
         if not files:
             raise ReportFileError([Problem(str(path), None, "no JSON reports in this folder")])
-        reports = [_agency_report(p) for p in files]
+        reports = (_agency_report(p) for p in files)  # one at a time
         return baseline_keys(r for r in reports if r is not None)
     item = load_any(path)
     if isinstance(item, AuditReport):

@@ -392,6 +392,14 @@ class SummaryRow(Frozen):
     statuses: dict[str, Status]  # article label -> worst status, for the compliance grid
 
 
+class Interruption(Frozen):
+    """A scan stopped by a signal: only ``finished`` of the ``planned`` portals were audited."""
+
+    signal: Literal["SIGINT", "SIGTERM"]
+    finished: int = Field(ge=0)
+    planned: int = Field(ge=0)
+
+
 class ScanSummary(Frozen):
     """The summary of a scan of several agencies (summary.json)."""
 
@@ -403,3 +411,4 @@ class ScanSummary(Frozen):
     started_at: datetime
     finished_at: datetime
     agencies: tuple[SummaryRow, ...]
+    interrupted: Interruption | None = None  # the scan was stopped before every portal was done

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from auditor import __version__
@@ -23,10 +23,12 @@ from auditor.crawl.fetcher import Fetcher
 from auditor.crawl.scope import Scope
 from auditor.errors import UsageError
 from auditor.gather.build import gather
+from auditor.interrupts import StopRequest
 from auditor.models import (
     Agency,
     AuditReport,
     CrawlInfo,
+    Interruption,
     Lang,
     Level,
     ProfileInfo,
@@ -39,6 +41,7 @@ from auditor.models import (
 )
 from auditor.paths import rules_dir
 from auditor.registry import bundled_registries, find_agency
+from auditor.report.combined import COMBINED_FORMATS, CombinedSpool
 from auditor.report.writer import build_summary_row, write_agency_report, write_summary
 from auditor.rules.engine import documents_applied, evaluate
 from auditor.rules.loader import Pack, load_pack, load_pack_file, pack_for_domain
@@ -276,23 +279,36 @@ async def audit_one(fetcher: Fetcher, target: Target, plan: ScanPlan) -> AuditRe
 
 
 async def run_scan(
-    plan: ScanPlan, on_event: Callable[[ScanEvent], None] | None = None
+    plan: ScanPlan,
+    on_event: Callable[[ScanEvent], None] | None = None,
+    stop: StopRequest | None = None,
 ) -> ScanResult:
-    """Audit every target, write each report as it completes, then the summary."""
+    """Audit every target, write each report as it completes, then the summary.
+
+    When ``stop`` is requested no new fetch starts, the portals not yet written are dropped
+    and the summary covers the finished ones (``ScanSummary.interrupted``).
+    """
     started = datetime.now(UTC)
     result = ScanResult()
     gate = asyncio.Semaphore(SITES_AT_ONCE)
     plan.out_dir.mkdir(parents=True, exist_ok=True)
+    order = {t.agency.domain: i for i, t in enumerate(plan.targets)}
+    combined = len(plan.targets) > 1 and bool(plan.formats & COMBINED_FORMATS)
+    spool = CombinedSpool(plan.out_dir, plan.formats if combined else frozenset(), plan.lang)
 
     async def one(fetcher: Fetcher, target: Target) -> None:
         async with gate:
+            if stop is not None and stop.requested:
+                return
             if on_event:
                 on_event(ScanEvent("start", target.agency))
             report = await audit_one(fetcher, target, plan)
+            # from here to the end nothing awaits: a stop never cuts a portal's files in half
             files = write_agency_report(report, plan.out_dir, plan.formats, plan.lang)
             result.files.extend(files)
             names = {p.suffix: p.name for p in files}
             result.rows.append(build_summary_row(report, names.get(".json"), names.get(".html")))
+            spool.add(order.get(target.agency.domain, 0), report)
             if on_event:
                 on_event(ScanEvent("done", target.agency, report))
 
@@ -303,21 +319,58 @@ async def run_scan(
         if on_event is not None and agency is not None:
             on_event(ScanEvent("request", agency, url=url, status=status))
 
-    async with Fetcher(plan.settings, on_request=on_request) as fetcher:
-        await asyncio.gather(*(one(fetcher, t) for t in plan.targets))
-
-    order = {t.agency.domain: i for i, t in enumerate(plan.targets)}
-    result.rows.sort(key=lambda r: order.get(r.agency.domain, 0))
-    profiles = sorted({p.id for p in plan.packs.values()})
-    result.summary = ScanSummary(
-        tool=ToolInfo(version=__version__),
-        province=plan.registry.province if plan.registry else None,
-        profile=", ".join(profiles),
-        as_of=plan.as_of,
-        started_at=started,
-        finished_at=datetime.now(UTC),
-        agencies=tuple(result.rows),
-    )
-    if len(plan.targets) > 1:
-        result.files.extend(write_summary(result.summary, plan.out_dir, plan.formats, plan.lang))
+    with spool:
+        async with Fetcher(plan.settings, on_request=on_request) as fetcher:
+            await _until_done_or_stopped([one(fetcher, t) for t in plan.targets], stop)
+        result.rows.sort(key=lambda r: order.get(r.agency.domain, 0))
+        interrupted = None
+        if stop is not None and stop.signal is not None:
+            interrupted = Interruption(
+                signal=stop.signal, finished=len(result.rows), planned=len(plan.targets)
+            )
+        profiles = sorted({p.id for p in plan.packs.values()})
+        result.summary = ScanSummary(
+            tool=ToolInfo(version=__version__),
+            province=plan.registry.province if plan.registry else None,
+            profile=", ".join(profiles),
+            as_of=plan.as_of,
+            started_at=started,
+            finished_at=datetime.now(UTC),
+            agencies=tuple(result.rows),
+            interrupted=interrupted,
+        )
+        if len(plan.targets) > 1:
+            formats = plan.formats - COMBINED_FORMATS
+            result.files.extend(write_summary(result.summary, plan.out_dir, formats, plan.lang))
+            if interrupted is None:
+                result.files.extend(spool.write())
+            elif combined:  # a partial SARIF upload would close the missing portals' alerts
+                logger.warning("summary.sarif/summary.junit.xml not written: scan interrupted")
     return result
+
+
+async def _until_done_or_stopped(
+    jobs: list[Coroutine[Any, Any, None]], stop: StopRequest | None
+) -> None:
+    """Run ``jobs`` together until all are done or ``stop`` is requested (then cancel the
+    rest and wait for them to unwind). The first job's exception is raised."""
+    tasks = [asyncio.ensure_future(job) for job in jobs]
+    if not tasks:
+        return
+    everything: asyncio.Future[Any] = asyncio.gather(*tasks)
+    if stop is None:
+        await everything
+        return
+    stopped: asyncio.Future[Any] = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({everything, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopped.cancel()
+    if stop.requested:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if everything.done() and not everything.cancelled():
+            everything.exception()  # retrieved: a stop is not an error
+        return
+    await everything

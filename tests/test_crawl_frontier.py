@@ -112,3 +112,32 @@ def test_politeness_spaces_requests_to_one_host() -> None:
     a, b = asyncio.run(run())
     assert all(later - earlier >= 0.045 for earlier, later in itertools.pairwise(a))
     assert abs(a[0] - b[0]) < 0.03  # another host does not wait for this one
+
+
+def test_politeness_forgets_idle_hosts_after_their_pause() -> None:
+    """Memory flat in the number of hosts: an idle host's state goes once its pause is over,
+    and a request after that still waits the pause (the state is dropped only when moot)."""
+
+    async def run() -> tuple[int, int, int, list[float]]:
+        polite = Politeness(concurrency=8, per_host=2, delay_s=0.05)
+        no_pause = Politeness(concurrency=8, per_host=2)
+        starts: list[float] = []
+
+        async def one(p: Politeness, host: str) -> None:
+            async with p.slot(host):
+                if host == "a":
+                    starts.append(time.monotonic())
+
+        await asyncio.gather(*(one(no_pause, f"h{i}.gov.vn") for i in range(500)))
+        after_burst = no_pause.hosts_tracked
+        await asyncio.gather(*(one(polite, h) for h in ["a", "b", "a"]))
+        during_pause = polite.hosts_tracked
+        await asyncio.sleep(0.2)
+        await one(polite, "a")
+        await asyncio.sleep(0.2)
+        return after_burst, during_pause, polite.hosts_tracked, starts
+
+    after_burst, during_pause, idle, starts = asyncio.run(run())
+    assert after_burst == 0 and idle == 0
+    assert during_pause == 1  # "a" is kept while its pause binds the next request ("b" is gone)
+    assert starts[1] - starts[0] >= 0.045

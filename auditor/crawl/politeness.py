@@ -14,7 +14,7 @@ class _Host:
     slots: asyncio.Semaphore
     turn: asyncio.Lock = field(default_factory=asyncio.Lock)
     next_start: float = 0.0  # loop time before which no new request may start
-    delay_s: float = 0.0  # the host's own pause (robots.txt Crawl-delay)
+    users: int = 0  # requests holding or waiting for a slot
 
 
 class Politeness:
@@ -22,7 +22,8 @@ class Politeness:
     and request starts to one host at least ``delay_s`` apart.
 
     A request waits for its host's slot and turn before taking a global slot, so a busy or slow
-    host never holds global slots other hosts could use.
+    host never holds global slots other hosts could use. A host's state is dropped once it is
+    idle and its pause is over, so memory does not grow with the number of hosts of a scan.
     """
 
     def __init__(self, concurrency: int, per_host: int, delay_s: float = 0.0) -> None:
@@ -31,6 +32,7 @@ class Politeness:
         self.delay_s = delay_s
         self._global = asyncio.Semaphore(concurrency)
         self._hosts: dict[str, _Host] = {}
+        self._delays: dict[str, float] = {}  # a host's own pause (robots.txt Crawl-delay)
 
     def _host(self, host: str) -> _Host:
         key = host.lower()
@@ -41,10 +43,11 @@ class Politeness:
 
     def set_delay(self, host: str, seconds: float) -> None:
         """Pause at least ``seconds`` between requests to ``host`` (a robots.txt Crawl-delay)."""
-        self._host(host).delay_s = max(0.0, seconds)
+        if seconds > 0:
+            self._delays[host.lower()] = seconds
 
-    async def _wait_turn(self, state: _Host) -> None:
-        delay = max(self.delay_s, state.delay_s)
+    async def _wait_turn(self, key: str, state: _Host) -> None:
+        delay = max(self.delay_s, self._delays.get(key, 0.0))
         if delay <= 0:
             return
         loop = asyncio.get_running_loop()
@@ -57,8 +60,34 @@ class Politeness:
     @asynccontextmanager
     async def slot(self, host: str) -> AsyncIterator[None]:
         """Hold a request slot for ``host`` for the duration of the ``async with`` block."""
-        state = self._host(host)
-        async with state.slots:
-            await self._wait_turn(state)
-            async with self._global:
-                yield
+        key = host.lower()
+        state = self._host(key)
+        state.users += 1
+        try:
+            async with state.slots:
+                await self._wait_turn(key, state)
+                async with self._global:
+                    yield
+        finally:
+            state.users -= 1
+            if state.users == 0:
+                self._forget_when_idle(key, state)
+
+    def _forget_when_idle(self, key: str, state: _Host) -> None:
+        """Drop ``state`` now, or when its pause ends if it is still idle then."""
+        loop = asyncio.get_running_loop()
+        if state.next_start <= loop.time():
+            if self._hosts.get(key) is state:
+                del self._hosts[key]
+            return
+
+        def forget() -> None:
+            if state.users == 0 and self._hosts.get(key) is state:
+                del self._hosts[key]
+
+        loop.call_at(state.next_start, forget)
+
+    @property
+    def hosts_tracked(self) -> int:
+        """How many hosts have politeness state (busy, or idle within their pause)."""
+        return len(self._hosts)

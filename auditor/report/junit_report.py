@@ -11,12 +11,13 @@ XML writer, and characters XML 1.0 cannot hold are replaced.
 from __future__ import annotations
 
 import re
+import tempfile
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from auditor.models import AuditReport, Evidence, Finding, Lang
-from auditor.report.files import write_text_atomic
+from auditor.report.files import open_atomic, write_text_atomic
 from auditor.report.i18n import severity_label, status_label
 
 # Characters outside XML 1.0's Char production (C0 controls but tab/LF/CR, surrogates, FFFE/F)
@@ -147,3 +148,40 @@ def render_junit(reports: Sequence[AuditReport], lang: Lang = "vi") -> str:
 def write_junit(reports: Sequence[AuditReport], path: Path, lang: Lang = "vi") -> Path:
     """Write the JUnit XML of ``reports`` to ``path``."""
     return write_text_atomic(path, render_junit(reports, lang))
+
+
+def write_junit_stream(reports: Iterable[AuditReport], path: Path, lang: Lang = "vi") -> Path:
+    """Write the JUnit XML of ``reports`` to ``path`` taking one report at a time, so memory
+    does not grow with the number of reports (same text as :func:`write_junit`)."""
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    seconds = 0.0
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+        for report in reports:
+            holder = ET.Element("testsuites")
+            for key, value in _suite(holder, report, lang).items():
+                totals[key] += value
+            seconds += report.crawl.duration_s
+            ET.indent(holder)
+            suite = holder[0]
+            suite.tail = None
+            spool.write("\n  " + ET.tostring(suite, "unicode"))
+        root = ET.Element("testsuites", {"name": "auditor"})
+        for key, value in totals.items():
+            root.set(key, str(value))
+        root.set("time", f"{seconds:.3f}")
+        head = '<?xml version="1.0" encoding="UTF-8"?>\n'
+        with open_atomic(path) as out:
+            if not spool.tell():
+                out.write(head + ET.tostring(root, "unicode") + "\n")
+                return path
+            root.text = _HOLE
+            start, end = ET.tostring(root, "unicode").split(_HOLE)
+            out.write(head + start)
+            spool.seek(0)
+            while chunk := spool.read(1 << 16):
+                out.write(chunk)
+            out.write("\n" + end + "\n")
+    return path
+
+
+_HOLE = "auditor-stream-hole"

@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TextIO
 from urllib.parse import quote, urlsplit
 
 from auditor import __version__
 from auditor.models import AuditReport, Evidence, Finding, Lang, Severity
-from auditor.report.files import write_text_atomic
+from auditor.report.files import open_atomic, write_text_atomic
 from auditor.report.html_report import safe_href
 from auditor.report.i18n import severity_label, status_label
 
@@ -147,14 +148,16 @@ def _fingerprint(report: AuditReport, f: Finding) -> str:
 class _Taxonomies:
     """Documents as taxonomies, articles as taxa, indexed as SARIF references them."""
 
-    def __init__(self, reports: Sequence[AuditReport], lang: Lang) -> None:
+    def __init__(self, lang: Lang) -> None:
         self.lang = lang
         self.components: list[dict[str, Any]] = []
         self._doc_index: dict[str, int] = {}
         self._taxon_index: dict[tuple[str, str], int] = {}
-        for report in reports:
-            for doc in report.profile.documents:
-                self._document(doc.id, doc.title.get(lang), doc.draft)
+
+    def add_profile(self, report: AuditReport) -> None:
+        """Register the documents the report's rule pack applies."""
+        for doc in report.profile.documents:
+            self._document(doc.id, doc.title.get(self.lang), doc.draft)
 
     def _document(self, doc_id: str, title: str | None = None, draft: bool = False) -> int:
         if doc_id not in self._doc_index:
@@ -274,46 +277,82 @@ def _notification(report: AuditReport, f: Finding, lang: Lang) -> dict[str, Any]
     }
 
 
+class _Run:
+    """One SARIF run built report by report: the rules, taxonomies and origins seen so far
+    (bounded by the packs, not by the number of portals); results are handed back per report."""
+
+    def __init__(self, lang: Lang) -> None:
+        self.lang = lang
+        self.taxonomies = _Taxonomies(lang)
+        self.origins = _Origins()
+        self.rules: list[dict[str, Any]] = []
+        self.rule_index: dict[str, int] = {}
+        self.version: str | None = None
+        self.domain: str | None = None  # the one domain, while there is only one
+        self.domains = 0
+
+    def add(self, report: AuditReport) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The results and tool notifications of ``report``."""
+        if self.version is None:
+            self.version = report.tool.version
+        if report.agency.domain != self.domain:
+            self.domains += 1
+            self.domain = report.agency.domain if self.domains == 1 else None
+        results: list[dict[str, Any]] = []
+        notifications: list[dict[str, Any]] = []
+        for f in report.findings:
+            if f.rule_id not in self.rule_index:
+                self.rule_index[f.rule_id] = len(self.rules)
+                self.rules.append(_rule(f, self.taxonomies, self.lang))
+            if f.status in ("fail", "warn"):
+                results.append(
+                    _result(report, f, self.rule_index[f.rule_id], self.lang, self.origins)
+                )
+            elif f.status == "error":
+                notifications.append(_notification(report, f, self.lang))
+        return results, notifications
+
+    def log(self, results: list[Any], notifications: list[Any]) -> dict[str, Any]:
+        """The SARIF log with these results and notifications."""
+        version = self.version or __version__
+        scope = self.domain if self.domains == 1 and self.domain else "scan"
+        run: dict[str, Any] = {
+            "tool": {
+                "driver": {
+                    "name": "auditor",
+                    "version": version,
+                    "semanticVersion": version,
+                    "rules": self.rules,
+                    "supportedTaxonomies": self.taxonomies.supported(),
+                }
+            },
+            "taxonomies": self.taxonomies.components,
+            "originalUriBaseIds": self.origins.bases,
+            # GitHub's category: stable per portal, one for a whole scan (alerts of a category
+            # close when they stop appearing in it)
+            "automationDetails": {"id": f"auditor/{scope}/"},
+            "invocations": [
+                {"executionSuccessful": True, "toolExecutionNotifications": notifications}
+            ],
+            "language": "vi-VN" if self.lang == "vi" else "en-US",
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }
+        return {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
+
+
 def sarif_log(reports: Sequence[AuditReport], lang: Lang = "vi") -> dict[str, Any]:
     """The SARIF 2.1.0 log (as JSON data) of ``reports``, in one run."""
-    taxonomies = _Taxonomies(reports, lang)
-    origins = _Origins()
-    rules: list[dict[str, Any]] = []
-    rule_index: dict[str, int] = {}
+    run = _Run(lang)
+    for report in reports:
+        run.taxonomies.add_profile(report)
     results: list[dict[str, Any]] = []
     notifications: list[dict[str, Any]] = []
     for report in reports:
-        for f in report.findings:
-            if f.rule_id not in rule_index:
-                rule_index[f.rule_id] = len(rules)
-                rules.append(_rule(f, taxonomies, lang))
-            if f.status in ("fail", "warn"):
-                results.append(_result(report, f, rule_index[f.rule_id], lang, origins))
-            elif f.status == "error":
-                notifications.append(_notification(report, f, lang))
-    version = reports[0].tool.version if reports else __version__
-    domains = sorted({r.agency.domain for r in reports})
-    run: dict[str, Any] = {
-        "tool": {
-            "driver": {
-                "name": "auditor",
-                "version": version,
-                "semanticVersion": version,
-                "rules": rules,
-                "supportedTaxonomies": taxonomies.supported(),
-            }
-        },
-        "taxonomies": taxonomies.components,
-        "originalUriBaseIds": origins.bases,
-        # GitHub's category: stable per portal, one for a whole scan (alerts of a category
-        # close when they stop appearing in it)
-        "automationDetails": {"id": f"auditor/{domains[0] if len(domains) == 1 else 'scan'}/"},
-        "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
-        "language": "vi-VN" if lang == "vi" else "en-US",
-        "columnKind": "unicodeCodePoints",
-        "results": results,
-    }
-    return {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
+        found, notes = run.add(report)
+        results += found
+        notifications += notes
+    return run.log(results, notifications)
 
 
 def render_sarif(reports: Sequence[AuditReport], lang: Lang = "vi") -> str:
@@ -324,3 +363,73 @@ def render_sarif(reports: Sequence[AuditReport], lang: Lang = "vi") -> str:
 def write_sarif(reports: Sequence[AuditReport], path: Path, lang: Lang = "vi") -> Path:
     """Write the SARIF log of ``reports`` to ``path``."""
     return write_text_atomic(path, render_sarif(reports, lang))
+
+
+_HOLE = "\x00auditor-stream\x00"
+
+
+class _Spool:
+    """JSON array items written to a temporary file as they come, spliced in at the end."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed by close()
+        self.count = 0
+
+    def add(self, items: Iterable[Any]) -> None:
+        for item in items:
+            self.file.write(
+                ("\n" if self.count else "") + json.dumps(item, indent=2, ensure_ascii=False)
+            )
+            self.count += 1
+
+    def splice(self, text: str, out: TextIO) -> str:
+        """Write ``text`` up to the hole this spool fills, then the items indented like it,
+        then return the rest of ``text``."""
+        marker = json.dumps(_HOLE, ensure_ascii=False)
+        at = text.index(marker)
+        line_start = text.rindex("\n", 0, at) + 1
+        indent = text[line_start:at]
+        out.write(text[:line_start])
+        self.file.seek(0)
+        first = True
+        item: list[str] = []
+        for line in self.file:  # items are separated by lines starting with '{' at column 0
+            if line.startswith("{") and item:
+                out.write(("" if first else ",\n") + "".join(item).rstrip("\n"))
+                first, item = False, []
+            item.append(indent + line)
+        if item:
+            out.write(("" if first else ",\n") + "".join(item).rstrip("\n"))
+        return text[at + len(marker) :]
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def write_sarif_stream(reports: Iterable[AuditReport], path: Path, lang: Lang = "vi") -> Path:
+    """Write the SARIF log of ``reports`` to ``path`` taking one report at a time, so memory
+    does not grow with the number of reports (same text as :func:`write_sarif` when the reports
+    share their rule packs)."""
+    run = _Run(lang)
+    results, notifications = _Spool(), _Spool()
+    try:
+        for report in reports:
+            run.taxonomies.add_profile(report)
+            found, notes = run.add(report)
+            results.add(found)
+            notifications.add(notes)
+        text = json.dumps(
+            run.log([_HOLE] if results.count else [], [_HOLE] if notifications.count else []),
+            indent=2,
+            ensure_ascii=False,
+        )
+        with open_atomic(path) as out:
+            if notifications.count:
+                text = notifications.splice(text, out)
+            if results.count:
+                text = results.splice(text, out)
+            out.write(text + "\n")
+    finally:
+        results.close()
+        notifications.close()
+    return path

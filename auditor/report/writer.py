@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence, Set
+from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from pathlib import Path
 
 from auditor import __version__
@@ -18,20 +18,18 @@ from auditor.models import (
     ToolInfo,
     normalise_host,
 )
+from auditor.report.combined import COMBINED_FORMATS
 from auditor.report.csv_report import write_summary_csv
 from auditor.report.html_report import write_agency_html, write_index_html
 from auditor.report.json_report import load_report, write_json, write_summary_json
-from auditor.report.junit_report import write_junit
+from auditor.report.junit_report import write_junit, write_junit_stream
 from auditor.report.ordering import article_key, worst_status
-from auditor.report.sarif_report import write_sarif
+from auditor.report.sarif_report import write_sarif, write_sarif_stream
 from auditor.report.xlsx_report import write_summary_xlsx
 
 logger = logging.getLogger(__name__)
 
 KNOWN_FORMATS = frozenset({"json", "html", "csv", "xlsx", "sarif", "junit"})
-COMBINED_FORMATS = frozenset(
-    {"sarif", "junit"}
-)  # per agency, and for a scan all agencies in one file
 _UNSAFE_NAME = re.compile(r"[^a-z0-9._-]+")
 
 
@@ -95,44 +93,63 @@ def write_summary(
     if "xlsx" in formats:
         files.append(write_summary_xlsx(summary, out_dir / "summary.xlsx", lang))
     if formats & COMBINED_FORMATS:
-        if reports is None:
-            reports = _saved_reports(summary, out_dir)
-        if len(reports) == len(summary.agencies):
-            files.extend(write_combined(reports, out_dir, formats, lang))
-        else:  # a partial SARIF upload would close the missing portals' alerts
+        if reports is not None:
+            complete = len(reports) == len(summary.agencies)
+        else:
+            complete = _all_saved(summary, out_dir)
+        if not complete:  # a partial SARIF upload would close the missing portals' alerts
             logger.warning(
-                "summary.sarif/summary.junit.xml not written: %d of %d agency reports available",
-                len(reports),
-                len(summary.agencies),
+                "summary.sarif/summary.junit.xml not written: not every agency report is available"
             )
+        else:
+            try:
+                files.extend(
+                    write_combined(
+                        (lambda: _saved_reports(summary, out_dir)) if reports is None else reports,
+                        out_dir,
+                        formats,
+                        lang,
+                    )
+                )
+            except AuditorError as exc:
+                logger.warning("summary.sarif/summary.junit.xml not written: %s", exc)
     return files
 
 
 def write_combined(
-    reports: Sequence[AuditReport], out_dir: Path, formats: Set[str], lang: Lang
+    reports: Sequence[AuditReport] | Callable[[], Iterable[AuditReport]],
+    out_dir: Path,
+    formats: Set[str],
+    lang: Lang,
 ) -> list[Path]:
-    """Write ``summary.sarif`` and/or ``summary.junit.xml``: every report in one file."""
+    """Write ``summary.sarif`` and/or ``summary.junit.xml``: every report in one file, taken
+    one at a time (``reports`` may be a function giving a fresh iterator for each file)."""
+
+    def each() -> Iterable[AuditReport]:
+        return reports() if callable(reports) else reports
+
     files: list[Path] = []
     if "sarif" in formats:
-        files.append(write_sarif(reports, out_dir / "summary.sarif", lang))
+        files.append(write_sarif_stream(each(), out_dir / "summary.sarif", lang))
     if "junit" in formats:
-        files.append(write_junit(reports, out_dir / "summary.junit.xml", lang))
+        files.append(write_junit_stream(each(), out_dir / "summary.junit.xml", lang))
     return files
 
 
-def _saved_reports(summary: ScanSummary, out_dir: Path) -> list[AuditReport]:
-    """The agency reports of ``summary`` saved as JSON in ``out_dir`` (unreadable ones are
-    logged and left out)."""
-    reports: list[AuditReport] = []
+def _all_saved(summary: ScanSummary, out_dir: Path) -> bool:
+    """Whether every agency of ``summary`` has its JSON report in ``out_dir``."""
     for row in summary.agencies:
-        if not row.report_json or Path(row.report_json).name != row.report_json:
+        name = row.report_json
+        if not name or Path(name).name != name or not (out_dir / name).is_file():
             logger.warning("%s: no JSON report to combine", row.agency.domain)
-            continue
-        try:
-            reports.append(load_report(out_dir / row.report_json))
-        except AuditorError as exc:
-            logger.warning("%s: left out of the combined files: %s", row.agency.domain, exc)
-    return reports
+            return False
+    return True
+
+
+def _saved_reports(summary: ScanSummary, out_dir: Path) -> Iterator[AuditReport]:
+    """The agency reports of ``summary`` saved as JSON in ``out_dir``, read one at a time."""
+    for row in summary.agencies:
+        yield load_report(out_dir / (row.report_json or ""))
 
 
 def article_statuses(report: AuditReport) -> dict[str, Status]:
