@@ -168,6 +168,11 @@ def status_observed(status: int) -> bool:
     return 0 < status < 500 and status not in NOT_OBSERVED_STATUSES
 
 
+def status_broken(status: int) -> bool:
+    """Whether an HTTP status shows a broken resource (404, 410, 403…): an observed 4xx."""
+    return status >= 400 and status_observed(status)
+
+
 class TransportProbe(Frozen):
     """A request to a site's root over one scheme, following redirects."""
 

@@ -9,7 +9,7 @@ from auditor.checks.common import home_unavailable
 from auditor.checks.registry import Params, check
 from auditor.langid import identify
 from auditor.locate.language import find_version_link
-from auditor.models import Evidence, Outcome, t
+from auditor.models import Evidence, Outcome, status_broken, t
 from auditor.page import Page
 from auditor.text.fold import fold, fold_words
 
@@ -65,7 +65,7 @@ def foreign_version(art: Artifacts, p: ForeignVersionParams) -> Outcome:
     page = art.page(link.url)
     if page is None:
         failed = art.failed_fetch(link.url)
-        broken = failed is not None and failed.status >= 400
+        broken = failed is not None and status_broken(failed.status)
         return Outcome(
             status="fail" if broken else "error",
             evidence=(

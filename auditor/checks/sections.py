@@ -10,7 +10,7 @@ from auditor.artifacts import Artifacts, host_of
 from auditor.checks.common import home_unavailable
 from auditor.checks.registry import NoParams, Params, check
 from auditor.locate.sections import section_links
-from auditor.models import Evidence, Outcome, Status, normalise_host, t
+from auditor.models import Evidence, Outcome, Status, normalise_host, status_broken, t
 from auditor.page import Link, Page
 from auditor.sections import Section, host_matches, load_catalogue
 from auditor.text.fold import fold_words
@@ -133,7 +133,7 @@ def _judge_target(
                     found=link.text,
                 ),
             )
-        if failed is not None and failed.status >= 400:
+        if failed is not None and status_broken(failed.status):
             return _Verdict(
                 "fail",
                 Evidence(

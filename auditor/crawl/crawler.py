@@ -253,6 +253,7 @@ async def crawl_site(
             https, http = probes
             if start_url is None and not https.ok and not http.ok:
                 # nothing answered on either scheme: the probe's failure is the home page's
+                policy = await fetcher.robots(https.url)  # read already: why, if it says no
                 return result()
             home_url = start_url or _home_url(*probes)
             origin = _origin(home_url)

@@ -82,6 +82,8 @@ def describe(exc: BaseException, timeout_s: float) -> Failure:
             return Failure("other", str(cause))
         if isinstance(cause, NameNotResolved):
             return Failure("connect", f"connect: {cause}")
+    if isinstance(exc, TimeoutError):  # the whole-request bound (a slow drip), not TLS
+        return Failure("timeout", "timeout: the response took too long", True)
     if not isinstance(exc, httpx.TimeoutException):
         for cause in _causes(exc):
             if isinstance(cause, _SSL_INCONCLUSIVE):
