@@ -1,8 +1,10 @@
 """Command line: the only place that prints and chooses exit codes.
 
-Exit codes: 0 done and every gate passed (``--fail-under``, ``--fail-on``, ``--baseline``),
-1 a gate failed, 2 usage error or invalid input file (reported before any request),
-130/143 stopped by SIGINT/SIGTERM (reports and summary written for the finished portals).
+Exit codes: 0 done, every portal audited and every gate passed (``--fail-under``,
+``--fail-on``, ``--baseline``), 1 a gate failed, 2 usage error or invalid input file (reported
+before any request), 3 no gate failed but a portal could not be audited (no score), 4 a report
+file could not be written, 130/143 stopped by SIGINT/SIGTERM (reports and summary written for
+the finished portals).
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 
 from auditor import __version__
 from auditor.cli_config import ConfigOpt
@@ -26,21 +30,24 @@ from auditor.cli_help import HELP_OPTIONS, install
 from auditor.cli_rules import rules_app
 from auditor.config import CrawlSettings
 from auditor.crawl.connect import parse_connect_to
+from auditor.crawl.fetcher import make_ssl_context
 from auditor.errors import AuditorError, InputError, UsageError
 from auditor.gate import GatePolicy, GateResult, GateTally, load_baseline, parse_severity
 from auditor.gate import evaluate as gate_evaluate
 from auditor.gather.dns import parse_dns_server
 from auditor.interrupts import EXIT_CODES, SignalName, StopRequest, stop_on_signals
 from auditor.models import LEVELS, Interruption, Lang, Level, SummaryRow
-from auditor.paths import fixtures_dir
+from auditor.paths import fixtures_dir, rules_dir
 from auditor.registry import load_registry
 from auditor.report.console import ScanProgress, summary_table
+from auditor.report.files import ReportWriteError, check_out_dir, prepare_out_dir
 from auditor.report.json_report import report_json_schema, summary_json_schema
 from auditor.report.writer import KNOWN_FORMATS, build_summary_row
+from auditor.rules.loader import list_packs
 from auditor.scan import ScanEvent, ScanPlan, build_plan, run_scan
 from auditor.waivers import load_waivers
 
-EXIT_OK, EXIT_GATE, EXIT_INPUT = 0, 1, 2
+EXIT_OK, EXIT_GATE, EXIT_INPUT, EXIT_UNAUDITED, EXIT_WRITE = 0, 1, 2, 3, 4
 FORMATS = tuple(sorted(KNOWN_FORMATS))
 DEMO_AS_OF = date(2026, 11, 20)  # the date the demo portals' news is written for
 
@@ -52,13 +59,66 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 install()
-out = Console()
-err = Console(stderr=True)
+# no ":name:" emoji codes: user text (hosts, --connect-to values, agency names) is printed as is
+out = Console(emoji=False)
+err = Console(stderr=True, emoji=False)
 
 
 def _fail(message: str, code: int = EXIT_INPUT) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     raise typer.Exit(code)
+
+
+# CrawlSettings fields as the flags that set them, for errors in plain words
+_SETTING_FLAGS = {
+    "max_pages": "--max-pages",
+    "max_depth": "--max-depth",
+    "concurrency": "--concurrency",
+    "per_host": "--per-host",
+    "delay_s": "--delay",
+    "timeout_s": "--timeout",
+}
+
+
+def _settings_problem(exc: ValidationError) -> str:
+    """A flag's invalid value in plain words (``--max-pages must be at least 1, not 0``)."""
+    lines = []
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else ""
+        flag = _SETTING_FLAGS.get(field, "--" + field.replace("_", "-"))
+        ctx = error.get("ctx") or {}
+        got = error.get("input")
+        if "ge" in ctx:
+            lines.append(f"{flag} must be at least {ctx['ge']}, not {got}")
+        elif "gt" in ctx:
+            lines.append(f"{flag} must be more than {ctx['gt']}, not {got}")
+        elif "le" in ctx:
+            lines.append(f"{flag} must be at most {ctx['le']}, not {got}")
+        else:
+            lines.append(f"{flag}: invalid value {got!r}")
+    return "; ".join(lines)
+
+
+def _crawl_settings(**values: object) -> CrawlSettings:
+    """:class:`CrawlSettings` from flag values; a bad value is a :class:`UsageError` naming
+    its flag."""
+    try:
+        return CrawlSettings.model_validate(values)
+    except ValidationError as exc:
+        raise UsageError(_settings_problem(exc)) from None
+
+
+def _out_dir(path: Path, create: bool = True) -> Path:
+    """The --out folder, created (or, without ``create``, only checked) and proven writable
+    before any request."""
+    try:
+        return prepare_out_dir(path) if create else check_out_dir(path)
+    except ReportWriteError as exc:
+        raise UsageError(f"--out {exc}") from None
+
+
+def _known_profile(pack_id: str) -> bool:
+    return any(ref.id == pack_id for ref in list_packs(rules_dir()))
 
 
 def _input_problems(exc: InputError, consequence: str = "nothing was fetched") -> NoReturn:
@@ -229,20 +289,28 @@ def _run(plan: ScanPlan, quiet: bool, policy: GatePolicy, verbose: bool = False)
         if quiet or (event.kind == "request" and not live.enabled):
             return
         result = ""
+        scored = True
         if event.report is not None:
             s = event.report.score
-            total = "-" if s.total is None else f"{s.total:.1f}"
+            scored = s.total is not None
+            total = f"{s.total:.1f}" if scored else _not_audited(plan.lang)
             result = f"{total} {s.grade or ''} ({event.report.crawl.pages_fetched} pages)"
+        where = escape(event.agency.address)
         if live.enabled:
             live.on_event(event.kind, event.agency, result, event.status)
         elif event.kind == "start":
-            err.print(f"[dim]→ {event.agency.domain}[/]", highlight=False)
-        else:
-            err.print(f"[green]✓[/] {event.agency.domain}: {result}", highlight=False)
+            err.print(f"[dim]→ {where}[/]", highlight=False)
+        elif scored:
+            err.print(f"[green]✓[/] {where}: {escape(result)}", highlight=False)
+        else:  # never a green tick for a portal that could not be audited
+            err.print(f"[bold yellow]✗[/] {where}: {escape(result)}", highlight=False)
 
     stop = StopRequest()
-    with stop_on_signals(stop, lambda name: _say_stopping(name, plan.lang)), live:
-        result = asyncio.run(run_scan(plan, progress, stop))
+    try:
+        with stop_on_signals(stop, lambda name: _say_stopping(name, plan.lang)), live:
+            result = asyncio.run(run_scan(plan, progress, stop))
+    except ReportWriteError as exc:
+        _fail(f"{exc}; the scan stopped", EXIT_WRITE)
     if not quiet:
         out.print(summary_table(result.rows, plan.lang, out.width))
         vi = plan.lang == "vi"
@@ -297,31 +365,53 @@ def _interrupted(
         )
     if quiet:
         scores = " ".join(
-            f"{r.agency.domain}={'-' if r.score is None else f'{r.score:.1f}'}" for r in rows
+            f"{r.agency.address}={'NOT-AUDITED' if r.score is None else f'{r.score:.1f}'}"
+            for r in rows
         )
         line = f"auditor: INTERRUPTED {scores} → {out_dir} (exit {code}: {line})"
     err.print(line, highlight=False, markup=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
+def _not_audited(lang: Lang) -> str:
+    return "không kiểm tra được" if lang == "vi" else "not audited"
+
+
 def _conclude(rows: Sequence[SummaryRow], verdict: GateResult, quiet: bool, out_dir: Path) -> None:
-    """Print the gate's reasons (or, with -q, the one summary line) and exit 1 if it failed."""
-    code = EXIT_OK if verdict.passed else EXIT_GATE
+    """Print the gate's reasons (or, with -q, the one summary line) and exit: 1 if a gate
+    failed, else 3 if a portal could not be audited (it has no score), else 0."""
+    unaudited = [r for r in rows if r.score is None]
+    code = EXIT_GATE if not verdict.passed else EXIT_UNAUDITED if unaudited else EXIT_OK
     if quiet:
         scores = " ".join(
-            f"{r.agency.domain}={'-' if r.score is None else f'{r.score:.1f}'}" for r in rows
+            f"{r.agency.address}={'NOT-AUDITED' if r.score is None else f'{r.score:.1f}'}"
+            for r in rows
         )
-        status = "OK" if verdict.passed else "FAIL"
-        why = "" if verdict.passed else f": {len(verdict.reasons)} gate reason(s)"
+        status = {EXIT_OK: "OK", EXIT_GATE: "FAIL", EXIT_UNAUDITED: "NOT-AUDITED"}[code]
+        why = [f"{len(verdict.reasons)} gate reason(s)"] if not verdict.passed else []
+        if unaudited:
+            why.append(f"{len(unaudited)} of {len(rows)} portal(s) could not be audited")
         out.print(
-            f"auditor: {status} {scores} → {out_dir} (exit {code}{why})",
+            f"auditor: {status} {scores} → {out_dir} (exit {code}"
+            + (f": {'; '.join(why)})" if why else ")"),
             highlight=False,
+            markup=False,
             soft_wrap=True,
         )
-    elif not verdict.passed:
+        if code != EXIT_OK:
+            raise typer.Exit(code)
+        return
+    if not verdict.passed:
         for reason in verdict.reasons:
             err.print(f"gate: {reason}", highlight=False, markup=False, soft_wrap=True)
         err.print(f"[bold red]gate failed: {len(verdict.reasons)} reason(s)[/]", highlight=False)
+    if unaudited:
+        names = ", ".join(r.agency.address for r in unaudited)
+        err.print(
+            f"[bold yellow]not audited ({len(unaudited)} of {len(rows)}):[/] {escape(names)}",
+            highlight=False,
+            soft_wrap=True,
+        )
     if code != EXIT_OK:
         raise typer.Exit(code)
 
@@ -460,17 +550,18 @@ def scan(
 ) -> None:
     """Crawl portals, check them against their regulation and write scored reports.
 
-    Exit codes: 0 done and every gate passed; 1 a gate failed (--fail-under, --fail-on,
-    --baseline); 2 usage error or invalid input file (rule pack, registry, baseline,
-    waivers), reported before any request; 130 (Ctrl-C) or 143 (SIGTERM) stopped, with the
-    reports and summary of the portals finished by then.
+    Exit codes: 0 every portal audited and every gate passed; 1 a gate failed (--fail-under,
+    --fail-on, --baseline); 2 usage error or invalid input file (rule pack, registry, baseline,
+    waivers, --ca-bundle, --out), reported before any request; 3 no gate failed but a portal
+    could not be audited (no score); 4 a report file could not be written; 130 (Ctrl-C) or 143
+    (SIGTERM) stopped, with the reports and summary of the portals finished by then.
     """
     _setup_logging(verbose, quiet)
     try:
-        reg = load_registry(registry) if registry else None
+        reg = load_registry(registry, _known_profile) if registry else None
         if ca_bundle is not None and not ca_bundle.is_file():
             raise UsageError(f"--ca-bundle: no such file: {ca_bundle}")
-        settings = CrawlSettings(
+        settings = _crawl_settings(
             max_pages=max_pages,
             max_depth=max_depth,
             concurrency=concurrency,
@@ -500,6 +591,9 @@ def scan(
         )
         policy = _policy(fail_under, fail_on, baseline)
         plan = _with_waivers(waivers, plan)
+        if ca_bundle is not None:
+            make_ssl_context(ca_bundle)  # not PEM certificates: a usage error, now
+        _out_dir(out_dir)
     except InputError as exc:
         _input_problems(exc)
     except (AuditorError, ValueError) as exc:
@@ -526,7 +620,8 @@ def demo(
 ) -> None:
     """Serve the bundled Sóc Trăng demo portals on loopback and audit them (no internet).
 
-    Exit codes: 0 done and every gate passed; 1 a gate failed; 2 usage or input error;
+    Exit codes: 0 every portal audited and every gate passed; 1 a gate failed; 2 usage or
+    input error; 3 a portal could not be audited; 4 a report file could not be written;
     130/143 stopped by Ctrl-C/SIGTERM.
     """
     from auditor.fixtureserver import FixtureServer
@@ -536,6 +631,7 @@ def demo(
         reg = load_registry(fixtures_dir() / "demo" / "registry.yaml")
         as_of_date = _parse_date(as_of, DEMO_AS_OF)
         policy = _policy(fail_under, fail_on, baseline)
+        _out_dir(out_dir)
     except InputError as exc:
         _input_problems(exc)
     except AuditorError as exc:
@@ -592,16 +688,21 @@ def report_cmd(
     gates apply to the saved reports as they would to a scan.
 
     Exit codes: 0 written and every gate passed; 1 a gate failed; 2 unreadable or invalid
-    input file, or a bad option (nothing is written then).
+    input file, or a bad option (nothing is written then); 3 no gate failed but a report has
+    no score (its portal could not be audited); 4 a file could not be written.
     """
     from auditor.report.rerender import rerender
 
     _setup_logging(verbose, quiet)
     try:
         policy = _policy(fail_under, fail_on, baseline)
-        rendered = rerender(files, out_dir, _parse_formats(fmt), _parse_lang(lang))
+        formats, language = _parse_formats(fmt), _parse_lang(lang)
+        _out_dir(out_dir, create=False)
+        rendered = rerender(files, out_dir, formats, language)
     except InputError as exc:
         _input_problems(exc, "nothing was written")
+    except ReportWriteError as exc:
+        _fail(str(exc), EXIT_WRITE)
     except AuditorError as exc:
         _fail(str(exc))
     if not quiet:

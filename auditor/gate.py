@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from auditor.errors import AuditorError, Problem
-from auditor.models import AuditReport, Finding, ScanSummary, Severity, normalise_host
+from auditor.models import AuditReport, Finding, ScanSummary, Severity, address_key
 from auditor.report.json_report import ReportFileError, load_any, load_report
 
 # Least to most severe.
@@ -35,7 +35,7 @@ class Failure:
     @property
     def key(self) -> FailureKey:
         """(normalised domain, rule id): what a baseline is compared on."""
-        return (normalise_host(self.domain), self.rule_id)
+        return (address_key(self.domain), self.rule_id)
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def counts_as_failure(finding: Finding) -> bool:
 def failures(reports: Iterable[AuditReport]) -> list[Failure]:
     """The failed, unwaived findings of ``reports``."""
     return [
-        Failure(r.agency.domain, f.rule_id, f.severity)
+        Failure(r.agency.address, f.rule_id, f.severity)
         for r in reports
         for f in r.findings
         if counts_as_failure(f)
@@ -107,7 +107,7 @@ class GateTally:
             if total is None or total < policy.fail_under:
                 shown = "no score" if total is None else f"{total:.1f}"
                 self._low_scores.append(
-                    f"{report.agency.domain}: score {shown} < --fail-under {policy.fail_under:g}"
+                    f"{report.agency.address}: score {shown} < --fail-under {policy.fail_under:g}"
                 )
         if policy.fail_on is None and policy.baseline is None:
             return
@@ -145,7 +145,7 @@ def evaluate(reports: Iterable[AuditReport], policy: GatePolicy) -> GateResult:
 def baseline_keys(reports: Iterable[AuditReport]) -> frozenset[FailureKey]:
     """(domain, rule id) of every finding failing in the baseline reports (waived or not)."""
     return frozenset(
-        (normalise_host(r.agency.domain), f.rule_id)
+        (r.agency.key, f.rule_id)
         for r in reports
         for f in r.findings
         if f.status == "fail"

@@ -67,6 +67,16 @@ class Agency(Frozen):
     # need a guessed fact say ``manual`` rather than judge on a guess
     guessed: tuple[Literal["name", "level"], ...] = ()
 
+    @property
+    def key(self) -> str:
+        """The agency's identity in a scan: its host (without ``www.``) and path prefix."""
+        return address_key(self.address)
+
+    @property
+    def address(self) -> str:
+        """The host and path prefix as people write it (``lamdong.gov.vn/sites/stp/``)."""
+        return self.domain + (self.path or "")
+
 
 class Registry(Frozen):
     """A province's list of agencies."""
@@ -77,12 +87,24 @@ class Registry(Frozen):
     agencies: tuple[Agency, ...]
 
     def by_domain(self, domain: str) -> Agency | None:
-        """The agency registered on ``domain`` (case-insensitive, ``www.`` ignored)."""
+        """The agency registered on ``domain``'s root (case-insensitive, ``www.`` ignored)."""
+        return self.find(domain, None)
+
+    def find(self, domain: str, path: str | None) -> Agency | None:
+        """The agency on ``domain`` whose path prefix is the longest one holding ``path``
+        (a URL path); with ``path`` ``None`` only the agency at the host's root."""
         key = normalise_host(domain)
+        wanted = (path or "").casefold()
+        best: Agency | None = None
         for agency in self.agencies:
-            if normalise_host(agency.domain) == key:
-                return agency
-        return None
+            if normalise_host(agency.domain) != key:
+                continue
+            prefix = (agency.path or "").casefold()
+            if path is None and prefix:
+                continue
+            if wanted.startswith(prefix) and (best is None or len(prefix) > len(best.path or "")):
+                best = agency
+        return best
 
     def children_of(self, domain: str) -> tuple[Agency, ...]:
         """Agencies whose ``parent`` is ``domain``."""
@@ -90,6 +112,13 @@ class Registry(Frozen):
         return tuple(
             a for a in self.agencies if a.parent is not None and normalise_host(a.parent) == key
         )
+
+
+def address_key(address: str) -> str:
+    """An agency address (``host`` or ``host/path/``) as compared for identity: the host
+    normalised (:func:`normalise_host`), the path case-folded (portal servers ignore case)."""
+    host, slash, path = address.partition("/")
+    return normalise_host(host) + (slash + path).casefold()
 
 
 def normalise_host(host: str) -> str:

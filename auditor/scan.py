@@ -23,6 +23,7 @@ from auditor.crawl.fetcher import Fetcher
 from auditor.crawl.scope import Scope
 from auditor.errors import UsageError
 from auditor.gather.build import gather
+from auditor.hostnames import ascii_host, path_prefix, split_address, url_in_prefix
 from auditor.interrupts import StopRequest
 from auditor.models import (
     Agency,
@@ -42,7 +43,12 @@ from auditor.models import (
 from auditor.paths import rules_dir
 from auditor.registry import bundled_registries, find_agency
 from auditor.report.combined import COMBINED_FORMATS, CombinedSpool
-from auditor.report.writer import build_summary_row, write_agency_report, write_summary
+from auditor.report.writer import (
+    build_summary_row,
+    report_stem,
+    write_agency_report,
+    write_summary,
+)
 from auditor.rules.engine import documents_applied, evaluate
 from auditor.rules.loader import Pack, load_pack, load_pack_file, pack_for_domain
 from auditor.scoring import score
@@ -67,7 +73,7 @@ class ScanPlan:
     """Everything a scan needs, resolved and validated before any request."""
 
     targets: tuple[Target, ...]
-    packs: dict[str, Pack]  # target domain -> pack
+    packs: dict[str, Pack]  # target's Agency.key (host and path prefix) -> pack
     as_of: date
     out_dir: Path
     formats: frozenset[str]
@@ -112,23 +118,35 @@ def parse_target(
     level: Level | None = None,
     bundled: tuple[Registry, ...] = (),
 ) -> Target:
-    """A target from a domain or URL. Agency data comes from ``registry`` when it lists the
-    host, else from a ``bundled`` registry, else from ``name``/``level`` or a guess from the
-    domain (recorded in ``Agency.guessed``)."""
+    """A target from a domain, ``domain/path`` or URL. Agency data comes from ``registry`` when
+    it lists the address, else from a ``bundled`` registry, else from ``name``/``level`` or a
+    guess from the domain (recorded in ``Agency.guessed``).
+
+    A path that names a folder (``lamdong.gov.vn/sites/stp``, ``https://lamdong.gov.vn/sites/stp/``)
+    makes a path-based agency, audited within that prefix; a URL to a file
+    (``…/portal/home.aspx``) is the start page of the agency that holds it.
+    """
     raw = text.strip()
     start_url: str | None = None
-    if "://" in raw:
-        parts = urlsplit(raw)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise UsageError(f"not an http(s) URL: {text!r}")
-        host = parts.hostname
-        start_url = raw
-    else:
-        host = raw.rstrip("/").lower()
-        if not host or "/" in host or " " in host or "." not in host:
-            raise UsageError(f"not a domain name or URL: {text!r}")
-    found = find_agency(host, ((registry,) if registry else ()) + bundled)
-    if found is not None:
+    try:
+        if "://" in raw:
+            parts = urlsplit(raw)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError("only http(s) URLs can be audited")
+            host = parts.hostname
+            ascii_host(host)
+            start_url = raw
+            folder = _folder(parts.path)
+        else:
+            if not raw or " " in raw:
+                raise ValueError("empty or has spaces")
+            host, folder = split_address(raw)
+    except ValueError as exc:
+        raise UsageError(f"not a domain name or URL: {text!r} ({exc})") from None
+    registries = ((registry,) if registry else ()) + bundled
+    lookup = urlsplit(start_url).path if start_url else folder
+    found = find_agency(host, registries, lookup or "/")
+    if found is not None and (folder is None or found[0].path is not None):
         agency, source = found
         if name or level:
             agency = agency.model_copy(
@@ -140,13 +158,24 @@ def parse_target(
         guessed.append("name")
     if level is None:
         guessed.append("level")
+    root = found[0] if found is not None else None
     agency = Agency(
-        name=name or host,
-        level=level or guess_level(host),
+        name=name or (host + (folder or "")),
+        level=level or ("department" if folder else guess_level(host)),
         domain=host,
+        path=folder,
+        parent=root.address if root is not None else None,
         guessed=tuple(guessed),
     )
-    return Target(agency=agency, start_url=start_url)
+    return Target(agency=agency, start_url=start_url, registry=found[1] if found else None)
+
+
+def _folder(path: str) -> str | None:
+    """The path prefix a URL path names: itself when it is a folder (``/sites/stp``,
+    ``/sites/stp/``), ``None`` for the root or a file (``/portal/home.aspx``)."""
+    if path.endswith("/") or "." not in path.rsplit("/", 1)[-1]:
+        return path_prefix(path)
+    return None
 
 
 def choose_packs(
@@ -158,14 +187,14 @@ def choose_packs(
         if profile is not None:
             raise UsageError("give either --rules FILE or --profile ID, not both")
         pack = load_pack_file(custom, base_dir=rules_dir)
-        return {target.agency.domain: pack for target in targets}
+        return {target.agency.key: pack for target in targets}
     cache: dict[str, Pack] = {}
     out: dict[str, Pack] = {}
     for target in targets:
         pack_id = profile or pack_for_domain(target.agency.domain, rules_dir)
         if pack_id not in cache:
             cache[pack_id] = load_pack(pack_id, rules_dir)
-        out[target.agency.domain] = cache[pack_id]
+        out[target.agency.key] = cache[pack_id]
     return out
 
 
@@ -194,6 +223,7 @@ def build_plan(
         targets = [a.domain for a in registry.agencies]
     bundled = bundled_registries(rules_dir() / "registries")
     parsed = tuple(parse_target(t, registry, name, level, bundled) for t in targets)
+    _refuse_collisions(parsed)
     chosen = profile or (registry.profile if registry else None)
     return ScanPlan(
         targets=parsed,
@@ -207,6 +237,26 @@ def build_plan(
     )
 
 
+def _refuse_collisions(targets: tuple[Target, ...]) -> None:
+    """Raise :class:`UsageError` when two targets would write report files of the same name
+    (the same agency twice, or addresses that differ only where a file name cannot)."""
+    stems: dict[str, Agency] = {}
+    clashes: list[str] = []
+    for target in targets:
+        agency = target.agency
+        stem = report_stem(agency.domain, agency.path)
+        other = stems.get(stem)
+        stems.setdefault(stem, agency)
+        if other is not None:
+            same = other.key == agency.key
+            clashes.append(
+                f"{other.address} and {agency.address} "
+                + ("are the same agency" if same else f"would both write reports named {stem}.*")
+            )
+    if clashes:
+        raise UsageError("; ".join(clashes) + "; nothing was fetched")
+
+
 async def _crawl_and_gather(
     fetcher: Fetcher, target: Target, plan: ScanPlan
 ) -> tuple[Artifacts, SiteCrawl | None]:
@@ -214,15 +264,17 @@ async def _crawl_and_gather(
     targets its pack names) and the portal's time budget; an unexpected failure leaves an
     empty site whose checks say ``error`` (the auditor could not tell), so the scan goes on."""
     registry = target.registry
-    start_url = target.start_url or f"https://{target.agency.domain}/"
-    pack = plan.packs[target.agency.domain]
-    scope = Scope.of(target.agency, pack.link_hosts)
+    agency = target.agency
+    start_url = target.start_url or f"https://{agency.domain}{agency.path or '/'}"
+    pack = plan.packs[agency.key]
+    # the agency's host (a path-based agency: under its prefix, where the probes start) and
+    # the hosts its pack names as link targets
+    systems = (host for hosts in pack.systems.values() for host in hosts)
+    scope = Scope.of(agency, (*pack.link_hosts, *systems))
     deadline = asyncio.get_running_loop().time() + plan.settings.portal_timeout_s
     try:
-        crawl = await crawl_site(
-            fetcher, target.agency, plan.settings, target.start_url, scope, deadline
-        )
-        art = await gather(fetcher, crawl, target.agency, plan.as_of, registry, deadline)
+        crawl = await crawl_site(fetcher, agency, plan.settings, target.start_url, scope, deadline)
+        art = await gather(fetcher, crawl, agency, plan.as_of, registry, deadline)
         return art, crawl
     except Exception as exc:  # a bug or an unforeseen network state must not end the scan
         logger.exception("crawl of %s failed", target.agency.domain)
@@ -239,11 +291,11 @@ async def _crawl_and_gather(
 async def audit_one(fetcher: Fetcher, target: Target, plan: ScanPlan) -> AuditReport:
     """Crawl, gather, evaluate and score one portal."""
     started = datetime.now(UTC)
-    pack = plan.packs[target.agency.domain]
+    pack = plan.packs[target.agency.key]
     art, crawl = await _crawl_and_gather(fetcher, target, plan)
     findings = evaluate(pack, art)
     if plan.waivers:
-        findings = waive_all(findings, plan.waivers, target.agency.domain, plan.as_of)
+        findings = waive_all(findings, plan.waivers, target.agency.address, plan.as_of)
     home = art.home
     return AuditReport(
         tool=ToolInfo(version=__version__),
@@ -292,7 +344,7 @@ async def run_scan(
     result = ScanResult()
     gate = asyncio.Semaphore(SITES_AT_ONCE)
     plan.out_dir.mkdir(parents=True, exist_ok=True)
-    order = {t.agency.domain: i for i, t in enumerate(plan.targets)}
+    order = {t.agency.key: i for i, t in enumerate(plan.targets)}
     combined = len(plan.targets) > 1 and bool(plan.formats & COMBINED_FORMATS)
     spool = CombinedSpool(plan.out_dir, plan.formats if combined else frozenset(), plan.lang)
 
@@ -308,21 +360,25 @@ async def run_scan(
             result.files.extend(files)
             names = {p.suffix: p.name for p in files}
             result.rows.append(build_summary_row(report, names.get(".json"), names.get(".html")))
-            spool.add(order.get(target.agency.domain, 0), report)
+            spool.add(order.get(target.agency.key, 0), report)
             if on_event:
                 on_event(ScanEvent("done", target.agency, report))
 
-    agencies = {normalise_host(t.agency.domain): t.agency for t in plan.targets}
+    by_host: dict[str, list[Agency]] = {}
+    for t in sorted(plan.targets, key=lambda t: -len(t.agency.path or "")):
+        by_host.setdefault(normalise_host(t.agency.domain), []).append(t.agency)
 
     def on_request(url: str, status: int) -> None:
-        agency = agencies.get(normalise_host(host_of(url)))
+        path = urlsplit(url).path or "/"
+        agencies = by_host.get(normalise_host(host_of(url)), [])
+        agency = next((a for a in agencies if url_in_prefix(path, a.path)), None)
         if on_event is not None and agency is not None:
             on_event(ScanEvent("request", agency, url=url, status=status))
 
     with spool:
         async with Fetcher(plan.settings, on_request=on_request) as fetcher:
             await _until_done_or_stopped([one(fetcher, t) for t in plan.targets], stop)
-        result.rows.sort(key=lambda r: order.get(r.agency.domain, 0))
+        result.rows.sort(key=lambda r: order.get(r.agency.key, 0))
         interrupted = None
         if stop is not None and stop.signal is not None:
             interrupted = Interruption(

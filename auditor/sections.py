@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -30,9 +31,13 @@ class Section(Frozen):
 
 
 class Catalogue(Frozen):
-    """Every known section by id."""
+    """Every known section by id, and the words that open the names of organisations."""
 
     sections: dict[str, Section]
+    # A link text opening with one of these (with diacritics: "Ban", "Sở", "Phòng"…) names an
+    # organisation (an HĐND committee "Ban Kinh tế - Ngân sách", "Sở Tài chính"), not a
+    # section, unless the section's label opens with the same word ("Ban lãnh đạo").
+    organisations: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=4)
@@ -46,14 +51,28 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
         raise RuleError([Problem(str(path), None, f"invalid section catalogue: {exc}")]) from exc
 
 
+def organisation_head(text: str) -> str | None:
+    """The organisation word that opens ``text`` ("Ban", "Sở", "Ủy ban"…), or ``None``."""
+    low = unicodedata.normalize("NFC", text).strip().lower().replace("uỷ", "ủy")
+    for head in load_catalogue().organisations:
+        word = unicodedata.normalize("NFC", head).lower().replace("uỷ", "ủy")
+        if low.startswith(word) and (len(low) == len(word) or not low[len(word)].isalnum()):
+            return head
+    return None
+
+
 def label_matches(link: Link, section: Section) -> str | None:
-    """The label of ``section`` that ``link``'s text shows, or ``None``."""
+    """The label of ``section`` that ``link``'s text shows, or ``None``. A text that names an
+    organisation (:func:`organisation_head`) matches only a label opening with the same word."""
     words = fold_words(link.text).split()
     if not words:
         return None
+    head = organisation_head(link.text)
     for label in section.labels:
         target = fold_words(label).split()
         if len(words) > len(target) + _EXTRA_WORDS:
+            continue
+        if head is not None and organisation_head(label) != head:
             continue
         for i in range(len(words) - len(target) + 1):
             if words[i : i + len(target)] == target:

@@ -3,7 +3,7 @@
 A waivers file is a YAML list (or a mapping with a ``waivers:`` list) of entries::
 
     - rule: st.d6k2.https            # a rule id of the pack in use
-      domain: sokhdt.soctrang.gov.vn  # or "*" for every portal
+      domain: sokhdt.soctrang.gov.vn  # or lamdong.gov.vn/sites/stp (a path-based agency), or "*"
       reason: Chuyển sang HTTPS khi nâng cấp hạ tầng quý 1/2027
       approved_by: Sở KH&CN, văn bản 123/SKHCN
       expires: 2027-03-31             # last day the waiver holds
@@ -25,10 +25,18 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from auditor.errors import InputError, Problem
-from auditor.models import AuditReport, Finding, Waiver, normalise_host
+from auditor.hostnames import split_address
+from auditor.models import AuditReport, Finding, Waiver, address_key
 from auditor.rules.schema import ScoringConfig
 from auditor.scoring import score
-from auditor.yamlsource import YamlSyntaxError, display_name, duplicate_keys, line_of, parse_yaml
+from auditor.yamlsource import (
+    YamlSyntaxError,
+    display_name,
+    duplicate_keys,
+    line_of,
+    parse_yaml,
+    read_yaml_text,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -64,13 +72,13 @@ def load_waivers(path: Path, known_rules: Collection[str] | None = None) -> tupl
     """
     name = display_name(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_yaml_text(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise WaiverError([Problem(name, None, f"cannot read waivers: {exc}")]) from exc
     try:
         root, data = parse_yaml(text)
     except YamlSyntaxError as exc:
-        raise WaiverError([Problem(name, exc.line, f"YAML syntax: {exc.message}")]) from exc
+        raise WaiverError([Problem(name, exc.line, exc.message)]) from exc
     prefix: tuple[int | str, ...] = ()
     if isinstance(data, list):
         data = {"waivers": data}
@@ -102,7 +110,7 @@ def load_waivers(path: Path, known_rules: Collection[str] | None = None) -> tupl
     return tuple(
         Waiver(
             rule=e.rule,
-            domain=e.domain if e.domain == ANY_DOMAIN else normalise_host(e.domain),
+            domain=e.domain if e.domain == ANY_DOMAIN else _address(e.domain),
             reason=e.reason,
             approved_by=e.approved_by,
             expires=e.expires,
@@ -128,14 +136,21 @@ def _cross_problems(
         rule, domain = item.get("rule"), item.get("domain")
         if isinstance(domain, str):
             domain = domain.strip()
-            if domain != ANY_DOMAIN and ("." not in domain or any(c in domain for c in "/: ")):
-                problems.append(
-                    Problem(
-                        name,
-                        line_of(root, (*prefix, index, "domain")),
-                        f"waivers[{index}].domain: {domain!r} is neither a domain name nor '*'",
+            if domain != ANY_DOMAIN:
+                try:
+                    if "://" in domain:
+                        raise ValueError("write the host (and path), not a URL")
+                    split_address(domain)
+                except ValueError as exc:
+                    problems.append(
+                        Problem(
+                            name,
+                            line_of(root, (*prefix, index, "domain")),
+                            f"waivers[{index}].domain: {domain!r} is neither a domain name "
+                            f"nor '*' ({exc})",
+                        )
                     )
-                )
+                    domain = None
         if isinstance(rule, str) and known_rules is not None and rule.strip() not in known_rules:
             problems.append(
                 Problem(
@@ -145,7 +160,7 @@ def _cross_problems(
                 )
             )
         if isinstance(rule, str) and isinstance(domain, str):
-            key = (rule.strip(), domain if domain == ANY_DOMAIN else normalise_host(domain))
+            key = (rule.strip(), domain if domain == ANY_DOMAIN else _address(domain))
             if key in seen:
                 problems.append(
                     Problem(
@@ -158,9 +173,16 @@ def _cross_problems(
     return problems
 
 
+def _address(text: str) -> str:
+    """A valid waiver domain (a host, ``host/path`` or URL) as :func:`address_key` compares it."""
+    host, path = split_address(text)
+    return address_key(host + (path or ""))
+
+
 def find_waiver(waivers: Sequence[Waiver], rule_id: str, domain: str) -> Waiver | None:
-    """The waiver of ``rule_id`` on ``domain``: one naming the domain first, else a ``*`` one."""
-    host = normalise_host(domain)
+    """The waiver of ``rule_id`` on ``domain`` (an agency's address: host and path prefix):
+    one naming the address first, else a ``*`` one."""
+    host = address_key(domain)
     exact = [w for w in waivers if w.rule == rule_id and w.domain == host]
     wildcard = [w for w in waivers if w.rule == rule_id and w.domain == ANY_DOMAIN]
     return (exact + wildcard)[0] if exact or wildcard else None
@@ -199,7 +221,7 @@ def apply_waivers(
     (the pack's): a waiver in force takes the finding out of the score."""
     if not waivers:
         return report
-    findings = waive_all(report.findings, waivers, report.agency.domain, report.as_of)
+    findings = waive_all(report.findings, waivers, report.agency.address, report.as_of)
     if findings == report.findings:
         return report
     return report.model_copy(update={"findings": findings, "score": score(findings, scoring)})

@@ -5,7 +5,9 @@ Used by the registry and rule-pack loaders to report every problem as ``file:lin
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +16,14 @@ from typing import Any
 import yaml
 
 Loc = tuple[int | str, ...]
+
+# Limits on every YAML input (registry, packs, waivers): far above any real file, low enough that
+# a hostile or broken one is refused with its line instead of exhausting the stack or memory.
+MAX_YAML_CHARS = 16_000_000
+MAX_YAML_DEPTH = 64
+MAX_YAML_ALIASES = 10_000
+# C0 controls except tab, LF, CR; DEL; C1 controls; lone surrogates; BOM other than at the start
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -32,22 +42,103 @@ def display_name(path: Path) -> str:
         return os.fspath(path)
 
 
+def read_yaml_text(path: Path) -> str:
+    """The UTF-8 text of a YAML input; ``OSError`` when it is larger than a YAML input may be
+    (checked before reading it whole)."""
+    size = path.stat().st_size
+    if size > 4 * MAX_YAML_CHARS:
+        raise OSError(errno.EFBIG, f"file too large ({size:,} bytes)")
+    return path.read_text(encoding="utf-8")
+
+
 def parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
     """The node tree (for positions) and the plain data of one YAML document, parsed once.
 
-    Raise :class:`YamlSyntaxError` on invalid YAML.
+    Raise :class:`YamlSyntaxError` on invalid YAML, on control characters, on a document larger
+    or nested deeper than the limits, and on a value that cannot exist (``2026-02-30``).
     """
-    loader = yaml.SafeLoader(text)
+    _check_limits(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        raise YamlSyntaxError(_line(exc), _plain(exc)) from exc
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise YamlSyntaxError(line, " ".join(str(exc).split())) from exc
+        raise YamlSyntaxError(None, "YAML syntax: " + " ".join(str(exc).split())) from exc
+    except _BadValue as exc:  # e.g. a timestamp that is not a real date
+        raise YamlSyntaxError(exc.line, f"invalid value {exc.text!r}: {exc.reason}") from exc
     finally:
         loader.dispose()
     return node, data
+
+
+def _check_limits(text: str) -> None:
+    """Refuse control characters, oversized text and deep nesting before composing any node
+    (PyYAML's composer recurses once per level)."""
+    if len(text) > MAX_YAML_CHARS:
+        raise YamlSyntaxError(None, f"file too large (over {MAX_YAML_CHARS:,} characters)")
+    bad = _CONTROL.search(text)
+    if bad is not None:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise YamlSyntaxError(
+            line, f"control character U+{ord(bad.group()):04X} is not allowed in a YAML file"
+        )
+    depth = aliases = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    why = f"nested deeper than {MAX_YAML_DEPTH} levels"
+                    raise YamlSyntaxError(_event_line(event), why)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            elif isinstance(event, yaml.AliasEvent):
+                aliases += 1
+                if aliases > MAX_YAML_ALIASES:
+                    why = f"more than {MAX_YAML_ALIASES} aliases"
+                    raise YamlSyntaxError(_event_line(event), why)
+    except yaml.MarkedYAMLError as exc:
+        raise YamlSyntaxError(_line(exc), _plain(exc)) from exc
+    except yaml.YAMLError as exc:
+        raise YamlSyntaxError(None, "YAML syntax: " + " ".join(str(exc).split())) from exc
+
+
+def _event_line(event: yaml.Event) -> int | None:
+    mark = event.start_mark
+    return mark.line + 1 if mark is not None else None
+
+
+def _line(exc: yaml.MarkedYAMLError) -> int | None:
+    mark = exc.problem_mark or exc.context_mark
+    return mark.line + 1 if mark is not None else None
+
+
+def _plain(exc: yaml.MarkedYAMLError) -> str:
+    """PyYAML's message without its position lines (the caller prints ``file:line``)."""
+    parts = [exc.context, exc.problem, exc.note]
+    text = "; ".join(str(p) for p in parts if p)
+    return "YAML syntax: " + (text or " ".join(str(exc).split()))
+
+
+class _BadValue(Exception):
+    """A scalar PyYAML recognised (a date, a number) but could not build."""
+
+    def __init__(self, line: int, text: str, reason: str) -> None:
+        super().__init__(reason)
+        self.line, self.text, self.reason = line, text, reason
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader, naming the scalar whose value cannot exist (``2026-02-30``)."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, OverflowError) as exc:
+            text = node.value if isinstance(node, yaml.ScalarNode) else node.tag
+            raise _BadValue(node.start_mark.line + 1, str(text), str(exc)) from exc
 
 
 def line_of(node: yaml.Node | None, loc: Sequence[int | str]) -> int | None:

@@ -222,6 +222,16 @@ PAGE_TEXT = "<p>" + "Nội dung trang " * 20 + "</p>"
             "div#w",
         ),
         (f"<style>body{{min-width:1280px}}</style>{PAGE_TEXT}", "html > body"),
+        # min-width wins over max-width (CSS 2.1 §10.4): a SharePoint/Liferay-style wrapper
+        (
+            "<style>#s4-workspace{max-width:1400px;min-width:1264px;margin:0 auto}</style>"
+            f'<div id="s4-workspace">{PAGE_TEXT}</div>',
+            "div#s4-workspace",
+        ),
+        (f'<div id="w" style="max-width:100%;min-width:1264px">{PAGE_TEXT}</div>', "div#w"),
+        # a px cap above the limit does not make a fixed width fluid
+        (f'<div id="w" style="width:1200px;max-width:1400px">{PAGE_TEXT}</div>', "div#w"),
+        (f'<div id="w" style="width:1200px;max-width:960px">{PAGE_TEXT}</div>', None),
         (f'<table width="1100"><tr><td>{PAGE_TEXT}</td></tr></table>', "html > body > table"),
         # not the page layout: a fluid wrapper, a media query, a slider track, an image
         (f'<div style="width:1200px;max-width:100%">{PAGE_TEXT}</div>', None),

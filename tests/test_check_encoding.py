@@ -21,6 +21,7 @@ from auditor.checks.registry import NoParams
 from auditor.models import Outcome, PageSnapshot
 from auditor.page import Page
 from auditor.paths import fixtures_dir
+from auditor.text.encoding import detect_encoding, meta_charset
 from auditor.text.legacy import encode_tcvn3, encode_viscii, encode_vni
 from tests.factories import art, page
 
@@ -146,6 +147,35 @@ def test_declared_disagreement_and_absence_fail() -> None:
 def test_http_charset_alone_is_enough() -> None:
     bare = page("https://soctrang.gov.vn/", html("<p>Tin</p>", head=""))
     assert utf8_declared(art(bare), NoParams()).status == "pass"
+
+
+def _as_fetched(body: bytes, http: str | None) -> Page:
+    """A page as the fetcher records it: the <meta> charset from the HTML prescan."""
+    meta = meta_charset(body)
+    return raw_page(
+        "https://soctrang.gov.vn/", body, http=http, meta=meta, detected=detect_encoding(body, http, meta)
+    )
+
+
+def test_meta_charset_after_1024_bytes_is_not_a_declaration() -> None:
+    filler = "<!-- " + "x" * 1100 + " -->"
+    late = html("<p>Tin</p>", head=filler + '<meta charset="utf-8">').encode()
+    out = utf8_declared(art(_as_fetched(late, None)), NoParams())
+    assert out.status == "fail"
+    assert "no charset" in out.evidence[1].detail.en
+    assert out.evidence[1].found == "HTTP: —; <meta>: —"
+    early = html("<p>Tin</p>", head='<meta charset="utf-8">' + filler).encode()
+    assert utf8_declared(art(_as_fetched(early, None)), NoParams()).status == "pass"
+
+
+def test_a_utf8_bom_alone_declares_utf8() -> None:
+    body = b"\xef\xbb\xbf" + html("<p>Sóc Trăng</p>", head="").encode()
+    assert utf8_declared(art(_as_fetched(body, None)), NoParams()).status == "pass"
+    # the BOM overrides a header that says otherwise, as browsers decode it
+    assert utf8_declared(art(_as_fetched(body, "windows-1252")), NoParams()).status == "pass"
+    utf16 = "\ufeff".encode("utf-16-le") + html("<p>Tin</p>", head="").encode("utf-16-le")
+    out = utf8_declared(art(_as_fetched(utf16, None)), NoParams())
+    assert out.status == "fail" and out.evidence[1].found.startswith("BOM: utf-16le")
 
 
 # --- utf8_decodes ----------------------------------------------------------------------------

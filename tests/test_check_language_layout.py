@@ -9,7 +9,9 @@ from auditor.checks.layout import (
     DublinCoreParams,
     dublin_core,
     footer_contacts,
+    footer_owner,
     footer_phone,
+    footer_text,
     header_agency_name,
     header_emblem,
 )
@@ -226,3 +228,68 @@ def test_chinese_version_with_its_topics() -> None:
     bare = page("https://quangninh.gov.vn/zh/", f'<html lang="zh"><body><main><p>{ZH_TEXT}</p></main></body></html>')
     out = foreign_version(art(home, bare), ForeignVersionParams(lang="zh", paths=("/zh/",)))
     assert out.status == "fail" and out.evidence[-1].found == "-"
+
+
+_REST = (
+    "Chịu trách nhiệm chính: Chánh Văn phòng. Địa chỉ: số 01 Trần Hưng Đạo, Phường 2. "
+    "Điện thoại: (0299) 3822 345. Email: sotp@soctrang.gov.vn"
+)
+_DEPT = Agency(
+    name="Sở Tư pháp tỉnh Sóc Trăng", level="department", domain="sotp.soctrang.gov.vn",
+    parent="soctrang.gov.vn",
+)
+
+
+@pytest.mark.parametrize(
+    ("footer", "owner"),
+    [
+        # WordPress theme: copyright line
+        (f"<footer><p>© 2025 Sở Tư pháp tỉnh Sóc Trăng. {_REST}</p></footer>", "Sở Tư pháp tỉnh Sóc Trăng"),
+        # home-grown: "Bản quyền thuộc về …"
+        (
+            f"<div id='footer'>Bản quyền thuộc về Ủy ban nhân dân tỉnh Sóc Trăng<br>{_REST}</div>",
+            "Ủy ban nhân dân tỉnh Sóc Trăng",
+        ),
+        # Liferay theme: the owner's name in bold, no label
+        (
+            f"<footer id='footer' role='contentinfo'><p><strong>SỞ TƯ PHÁP TỈNH SÓC TRĂNG</strong></p><p>{_REST}</p></footer>",
+            "SỞ TƯ PHÁP TỈNH SÓC TRĂNG",
+        ),
+        # DotNetNuke skin: "Copyright 2019-2025 by UBND tỉnh …"
+        (
+            f"<div class='footer'><span>Copyright 2019-2025 by UBND tỉnh Sóc Trăng</span> {_REST}</div>",
+            "UBND tỉnh Sóc Trăng",
+        ),
+    ],
+)
+def test_footer_owner_named_without_the_label(footer: str, owner: str) -> None:
+    other = Agency(name="Sở Nội vụ tỉnh Sóc Trăng", level="department", domain="snv.soctrang.gov.vn")
+    home = page("https://sotp.soctrang.gov.vn/", f"<body><main>Tin</main>{footer}</body>")
+    out = footer_contacts(art(home, agency=other), NoParams())
+    assert out.status == "pass", out.evidence[0].detail.en
+    text = footer_text(home)
+    assert footer_owner(home, text) is not None and owner in (footer_owner(home, text) or "")
+
+
+def test_footer_owner_is_the_registered_agency_name() -> None:
+    footer = f"<footer><p>Trang thông tin điện tử Sở Tư pháp tỉnh Sóc Trăng</p><p>{_REST}</p></footer>"
+    home = page("https://sotp.soctrang.gov.vn/", f"<body>{footer}</body>")
+    out = footer_contacts(art(home, agency=_DEPT), NoParams())
+    assert out.status == "pass"
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        f"<footer><p>© 2025 Cổng thông tin điện tử. {_REST}</p></footer>",
+        f"<footer><p><b>Bản quyền thuộc về Cổng thông tin điện tử tỉnh</b></p><p>{_REST}</p></footer>",
+        f"<footer><p><b>Ban biên tập Cổng thông tin</b></p><p>{_REST}</p></footer>",
+        f"<footer><p>Thiết kế bởi Công ty ABC. {_REST}</p></footer>",
+    ],
+)
+def test_footer_without_an_owner_name_still_fails(footer: str) -> None:
+    other = Agency(name="Sở Nội vụ tỉnh Sóc Trăng", level="department", domain="snv.soctrang.gov.vn")
+    home = page("https://sotp.soctrang.gov.vn/", f"<body>{footer}</body>")
+    out = footer_contacts(art(home, agency=other), NoParams())
+    assert out.status == "fail"
+    assert out.evidence[0].detail.en == "The footer lacks: owner agency."

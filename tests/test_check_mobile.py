@@ -85,6 +85,26 @@ def test_zoom() -> None:
     assert mobile_zoom(one(doc(TEXT, "maximum-scale=1.5")), lenient).status == "pass"
 
 
+def test_every_viewport_meta_is_judged_for_zoom() -> None:
+    # ACT b4f0c3 judges each <meta name=viewport>: a later one that disables zoom is caught
+    two = (
+        '<!DOCTYPE html><html lang="vi"><head><title>Trang</title>'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<meta name="viewport" content="width=device-width, user-scalable=no">'
+        f"</head><body>{TEXT}</body></html>"
+    )
+    out = mobile_zoom(one(two), ZoomParams())
+    assert out.status == "fail"
+    assert out.evidence[1].found == "html > head > meta:nth-of-type(2)"
+    assert "user-scalable=no" in out.evidence[1].detail.en
+    # the viewport browsers apply is the last one
+    late_fixed = two.replace("user-scalable=no", "").replace(
+        'content="width=device-width, "', 'content="width=1024"'
+    )
+    assert mobile_viewport(one(late_fixed), EvidenceParams()).status == "fail"
+    assert mobile_zoom(one(late_fixed), ZoomParams()).status == "pass"
+
+
 def test_viewport() -> None:
     assert mobile_viewport(one(doc(TEXT)), EvidenceParams()).status == "pass"
     assert mobile_viewport(one(doc(TEXT, "initial-scale=1")), EvidenceParams()).status == "pass"
@@ -136,3 +156,14 @@ def test_error_without_pages() -> None:
     out: Outcome = mobile_viewport(art(), EvidenceParams())
     assert out.status == "error"
     assert "home page could not be fetched" in out.evidence[0].detail.en
+
+
+def test_min_width_is_judged_even_under_a_max_width() -> None:
+    css = "<style>#s4-workspace { max-width: 1400px; min-width: 1264px }</style>"
+    page = doc(f'{css}<div id="s4-workspace">{TEXT}</div>')
+    out = mobile_fixed_width(one(page), FixedWidthParams(hint=False))
+    assert out.status == "fail"
+    assert out.evidence[1].found == "div#s4-workspace"
+    assert "fixed width of 1264px" in out.evidence[1].detail.en
+    fluid = doc(f'<div id="w" style="width:1200px;max-width:100%">{TEXT}</div>')
+    assert mobile_fixed_width(one(fluid), FixedWidthParams(hint=False)).status == "pass"

@@ -261,3 +261,51 @@ def test_section_link_that_redirects_to_the_home_page_does_not_count() -> None:
     out = sections_present(site, SectionsParams(sections=("recruitment",)))
     assert out.status == "fail"
     assert "back to the home page" in out.evidence[0].detail.en
+
+
+def test_hdnd_committee_is_not_the_budget_section() -> None:
+    # Liferay/DotNetNuke provincial portals list the HĐND committees in the menu.
+    menu = (
+        '<li><a href="/web/hdnd/ban-kinh-te-ngan-sach">Ban Kinh tế - Ngân sách</a></li>'
+        '<li><a href="/web/hdnd/ban-phap-che">Ban Pháp chế</a></li>'
+        '<li><a href="https://stc.soctrang.gov.vn/">Sở Tài chính</a></li>'
+    )
+    home = page("https://soctrang.gov.vn/", _home(menu))
+    committee = page("https://soctrang.gov.vn/web/hdnd/ban-kinh-te-ngan-sach", _section(BODY))
+    out = sections_present(art(home, committee), SectionsParams(sections=("budget",)))
+    assert out.status == "fail"
+    assert out.evidence[0].url == "https://soctrang.gov.vn/"
+    assert "Công khai ngân sách" in (out.evidence[0].expected or "")
+
+
+def test_budget_section_beside_the_committee_is_credited_to_itself() -> None:
+    menu = (
+        '<a href="/web/hdnd/ban-kinh-te-ngan-sach">Ban Kinh tế - Ngân sách</a>'
+        '<a href="/web/guest/cong-khai-ngan-sach">Công khai ngân sách</a>'
+    )
+    home = page("https://soctrang.gov.vn/", _home(menu))
+    budget = page("https://soctrang.gov.vn/web/guest/cong-khai-ngan-sach", _section(BODY))
+    out = sections_present(art(home, budget), SectionsParams(sections=("budget",)))
+    assert out.status == "pass"
+    assert out.evidence[0].url == "https://soctrang.gov.vn/web/guest/cong-khai-ngan-sach"
+    assert out.evidence[0].found == "Công khai ngân sách"
+
+
+@pytest.mark.parametrize(
+    ("menu", "section"),
+    [
+        ('<a href="/lanh-dao/">Ban lãnh đạo</a>', "leaders"),
+        ('<a href="/ban-do/">Bản đồ hành chính</a>', "boundary_map"),
+        ('<a href="/so-lieu/">Số liệu thống kê</a>', "statistics"),
+        ('<a href="/covid/">Phòng chống dịch COVID-19</a>', "epidemics"),
+    ],
+)
+def test_labels_opening_like_organisations_still_match(menu: str, section: str) -> None:
+    import re
+
+    href = re.search(r'href="([^"]+)"', menu)
+    assert href is not None
+    home = page("https://soctrang.gov.vn/", _home(menu))
+    target = page("https://soctrang.gov.vn" + href.group(1), _section(BODY))
+    out = sections_present(art(home, target), SectionsParams(sections=(section,)))
+    assert out.status == "pass", out.evidence[0].detail.en

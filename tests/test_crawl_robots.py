@@ -106,6 +106,32 @@ def test_plain_text_sitemap() -> None:
     assert sitemap_urls(body) == ("https://soctrang.gov.vn/", "https://soctrang.gov.vn/lien-he")
 
 
+def test_image_and_video_locs_are_not_pages() -> None:
+    # Google image/video sitemap extensions: <image:loc> names an image of the page
+    data = b"""<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+        xmlns:image="http://www.google.com/schemas/sitemap-image/1.1"
+        xmlns:video="http://www.google.com/schemas/sitemap-video/1.1">
+  <url><loc>https://soctrang.gov.vn/tin-tuc/a.html</loc>
+    <image:image><image:loc>https://soctrang.gov.vn/anh/a.jpg</image:loc></image:image>
+    <video:video><video:content_loc>https://soctrang.gov.vn/v.mp4</video:content_loc>
+      <video:loc>https://soctrang.gov.vn/v2.mp4</video:loc></video:video>
+  </url>
+</urlset>"""
+    assert sitemap_urls(data) == ("https://soctrang.gov.vn/tin-tuc/a.html",)
+    # a prefixed sitemap namespace keeps its own prefix
+    prefixed = data.replace(b"<urlset xmlns=", b"<sm:urlset xmlns:sm=").replace(
+        b"</urlset>", b"</sm:urlset>"
+    ).replace(b"<url><loc>", b"<sm:url><sm:loc>").replace(b"</loc>\n", b"</sm:loc>\n")
+    assert sitemap_urls(prefixed) == ("https://soctrang.gov.vn/tin-tuc/a.html",)
+
+
+def test_text_sitemap_with_a_bom() -> None:
+    body = b"\xef\xbb\xbfhttps://soctrang.gov.vn/\r\nhttps://soctrang.gov.vn/lien-he\r\n"
+    assert sitemap_urls(body) == ("https://soctrang.gov.vn/", "https://soctrang.gov.vn/lien-he")
+    assert sitemap_urls(b"\xef\xbb\xbf" + URLSET)[0] == "https://soctrang.gov.vn/"
+
+
 @pytest.mark.parametrize(
     "data",
     [

@@ -154,3 +154,13 @@ def test_fast_on_a_large_page() -> None:
     elapsed = time.perf_counter() - start
     assert len(plain) == 2000 and folded[-1] == date(2026, 3, 5)
     assert elapsed < 1.0, elapsed
+
+
+def test_month_word_dates_without_ngay_and_with_a_numbered_weekday() -> None:
+    assert find_dates("21 tháng 09 năm 2026") == [date(2026, 9, 21)]
+    assert find_dates("Thứ 2, 23 tháng 11 năm 2026") == [date(2026, 11, 23)]
+    assert find_dates("Cập nhật: Thứ 7, 21 Tháng 11 Năm 2026 08:30") == [date(2026, 11, 21)]
+    assert find_dates("Chủ nhật, 22 tháng 11 năm 2026") == [date(2026, 11, 22)]
+    # a number glued to other digits or words is not a day of the month
+    assert find_dates("Quyết định 123 tháng 11 năm 2026") == []
+    assert find_dates("x21 tháng 09 năm 2026") == []

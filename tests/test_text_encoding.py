@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from auditor.text.encoding import (
+    bom_encoding,
     canonical_encoding,
     charset_from_content_type,
     decodes_strictly,
@@ -72,9 +73,18 @@ def test_meta_charset(head: bytes, expected: str | None) -> None:
     assert meta_charset(b"<!doctype html><html><head>" + head + b"</head></html>") == expected
 
 
-def test_meta_charset_only_in_first_4_kib() -> None:
-    late = b"<html><head>" + b" " * 5000 + b'<meta charset="utf-8">'
+def test_meta_charset_only_in_the_first_1024_bytes() -> None:
+    # the HTML prescan stops at 1,024 bytes: a later <meta charset> declares nothing
+    late = b"<html><head><title>" + b"x" * 1010 + b'</title><meta charset="utf-8">'
     assert meta_charset(late) is None
+    early = b'<html><head><meta charset="utf-8"><title>' + b"x" * 2000 + b"</title>"
+    assert meta_charset(early) == "utf-8"
+
+
+def test_a_bom_is_a_declaration() -> None:
+    assert bom_encoding(b"\xef\xbb\xbf<html>") == "utf-8"
+    assert bom_encoding(b"\xff\xfe<\x00") == "utf-16le"
+    assert bom_encoding(b"<html>") is None
 
 
 @pytest.mark.parametrize(

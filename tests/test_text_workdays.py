@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import holidays as holidays_pkg
 import pytest
 
 from auditor.errors import AuditorError, CheckError
 from auditor.text.workdays import (
-    GIO_TO,
-    TET,
     CalendarRangeError,
     add_working_days,
     holidays,
@@ -23,7 +22,6 @@ def _days(first: date, last: date) -> list[date]:
 
 
 def test_tet_2026_is_the_statutory_five_days() -> None:
-    assert TET[2026] == date(2026, 2, 17)
     tet = _days(date(2026, 2, 16), date(2026, 2, 20))  # lunar 30/12 … 4/1, Monday–Friday
     assert all(d in holidays(2026) for d in tet)
     assert not any(is_working_day(d) for d in tet)
@@ -42,8 +40,9 @@ def test_national_day_and_its_adjacent_day() -> None:
     assert is_working_day(date(2024, 8, 30)) and is_working_day(date(2024, 9, 4))
     assert {date(2025, 9, 1), date(2025, 9, 2)} <= holidays(2025)
     assert is_working_day(date(2025, 9, 3))
-    # no published choice: 1/9 by default
+    # 2026: 1/9 and 2/9, and Monday 31/8 swapped for Saturday 22/8 (worked)
     assert not is_working_day(date(2026, 9, 1)) and not is_working_day(date(2026, 9, 2))
+    assert not is_working_day(date(2026, 8, 31)) and is_working_day(date(2026, 8, 22))
     assert is_working_day(date(2026, 9, 3))
     # before 2021 (Labour Code 2012) 2/9 was a single day
     assert is_working_day(date(2020, 9, 1)) and is_working_day(date(2020, 9, 3))
@@ -107,32 +106,41 @@ def test_add_working_days_inverts_the_count() -> None:
         assert is_working_day(end) and working_days_between(start, end) == n
 
 
-def test_every_year_has_its_holidays() -> None:
-    for year in range(2019, 2031):
-        days = holidays(year)
-        tet = TET[year]
-        assert date(year, 1, 21) <= tet <= date(year, 2, 20)
-        assert 66 <= (GIO_TO[year] - tet).days <= 99  # lunar 10/3, a leap month at most
-        assert tet - timedelta(days=1) in days and tet + timedelta(days=3) in days
-        fifth = tet + timedelta(days=4)  # lunar 5/1: off only to compensate a Tết weekend
-        eve_on_monday = tet.weekday() == 1
-        assert (fifth in days) == (not eve_on_monday and fifth.weekday() < 5), year
-        assert {date(year, 1, 1), GIO_TO[year], date(year, 4, 30), date(year, 5, 1)} <= days
-        weekday_holidays = sum(1 for d in days if d.weekday() < 5)
-        # every statutory day costs one working day: 10 (11 from 2021)
-        assert weekday_holidays == (11 if year >= 2021 else 10), year
+def test_tet_on_a_weekend_is_made_up_as_published() -> None:
+    # a Tết day on Saturday is made up on the working day before, on Sunday on the day after
+    for off in (date(2023, 1, 20), date(2024, 2, 8), date(2025, 1, 27)):
+        assert off in holidays(off.year) and not is_working_day(off), off
+    for worked in (date(2023, 1, 27), date(2024, 2, 15), date(2025, 2, 3)):
+        assert is_working_day(worked), worked
 
 
-def test_vietnamese_tet_2030_follows_utc_plus_7() -> None:
-    assert TET[2030] == date(2030, 2, 2)  # China (UTC+8) has 3 February
+def test_culture_day_is_off_from_2026() -> None:
+    assert not is_working_day(date(2026, 11, 24))  # Tuesday, Ngày Văn hóa Việt Nam
+    assert is_working_day(date(2025, 11, 24))  # Monday, before the day was adopted
+    assert working_days_between(date(2026, 11, 20), date(2026, 11, 27)) == 4
+
+
+def test_swapped_saturday_is_a_working_day() -> None:
+    # 2024: Monday 29/4 off, Saturday 4/5 worked (Công văn 2450/VPCP-KGVX)
+    assert not is_working_day(date(2024, 4, 29)) and is_working_day(date(2024, 5, 4))
+    assert working_days_between(date(2024, 5, 3), date(2024, 5, 6)) == 2
+
+
+def test_every_year_agrees_with_the_holidays_package() -> None:
+    for year in range(2000, 2101):
+        cal = holidays_pkg.country_holidays("VN", years=year)
+        assert holidays(year) == frozenset(cal), year
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        expected = sum(1 for d in _days(first, last) if cal.is_working_day(d))
+        assert working_days_between(first - timedelta(days=1), last) == expected, year
 
 
 def test_outside_the_table_is_an_explicit_error() -> None:
-    with pytest.raises(CalendarRangeError, match="2031"):
-        holidays(2031)
+    with pytest.raises(CalendarRangeError, match="2101"):
+        holidays(2101)
     with pytest.raises(CalendarRangeError):
-        working_days_between(date(2018, 12, 1), date(2026, 11, 20))
+        working_days_between(date(1899, 12, 1), date(2026, 11, 20))
     with pytest.raises(CalendarRangeError):
-        is_working_day(date(2031, 1, 2))
+        is_working_day(date(2101, 1, 3))
     assert issubclass(CalendarRangeError, CheckError)  # a check that meets it reports `error`
     assert issubclass(CalendarRangeError, AuditorError)

@@ -6,6 +6,7 @@ from selectolax.lexbor import LexborNode
 
 from auditor.a11y.dom import (
     Doc,
+    ancestors,
     attr,
     children,
     collapse,
@@ -29,6 +30,14 @@ _INLINE = words(
     """
     a abbr b bdi bdo cite code data dfn em font i kbd mark q s samp small span strong sub sup
     time u var
+    """
+)
+# SVG children that describe a graphic but never become its name from content.
+_SVG_NOT_CONTENT = frozenset({"desc", "metadata"})
+# SVG elements a ``<title>`` child names (SVG-AAM: the first ``title`` child).
+_SVG_TITLED = words(
+    """
+    g a path rect circle ellipse line polyline polygon text use image symbol foreignobject
     """
 )
 _BUTTON_DEFAULTS = {"submit": "Submit", "reset": "Reset"}
@@ -65,6 +74,8 @@ def _name(
     if not node.is_element_node or node.mem_id in seen:
         return ""
     if not allow_hidden and self_hidden(node):
+        return ""
+    if node.tag in _SVG_NOT_CONTENT:  # an SVG description, not text shown
         return ""
     seen = seen | {node.mem_id}
 
@@ -114,7 +125,17 @@ def _name(
     return ""
 
 
+def _svg_title(node: LexborNode) -> str:
+    """The text of the first ``<title>`` child of an SVG element (SVG-AAM 1.0 §8.1)."""
+    first = next((c for c in children(node) if c.is_element_node and c.tag == "title"), None)
+    return collapse(first.text(deep=True)) if first is not None else ""
+
+
 def _native(node: LexborNode, tag: str, doc: Doc, seen: set[int]) -> str:
+    if tag == "svg" or (tag in _SVG_TITLED and any(a.tag == "svg" for a in ancestors(node))):
+        title = _svg_title(node)
+        if title:
+            return title
     if tag in ("img", "area"):
         return collapse(attr(node, "alt") or "")
     if tag == "input":

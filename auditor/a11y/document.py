@@ -13,6 +13,7 @@ from auditor.a11y.dom import (
     collapse,
     is_hidden,
     is_rendered_hidden,
+    select,
     snippet,
 )
 from auditor.a11y.langtags import is_valid_lang
@@ -163,7 +164,7 @@ def _matches(node: LexborNode, doc: Doc, labels: tuple[str, ...]) -> bool:
 
 def _has_font_controls(doc: Doc) -> bool:
     small = 0
-    for node in doc.tree.css("a, button, span, input[type=button], [onclick]"):
+    for node in select(doc.tree, "a, button, span, input[type=button], [onclick]"):
         hay = " ".join(
             attr(node, a) or "" for a in ("class", "id", "onclick", "title", "aria-label", "href")
         )

@@ -89,6 +89,20 @@ def attr(node: LexborNode, name: str) -> str | None:
     return value if value is not None else ""
 
 
+def select(root: LexborHTMLParser | LexborNode, selector: str) -> list[LexborNode]:
+    """Elements under ``root`` matching ``selector``, each once, in document order. Lexbor
+    returns an element once per part of a selector list it matches (``a, [role=button]``
+    gives an ``<a role=button>`` twice): counted once here, as the DOM's
+    ``querySelectorAll`` does."""
+    seen: set[int] = set()
+    out: list[LexborNode] = []
+    for node in root.css(selector):
+        if node.mem_id not in seen:
+            seen.add(node.mem_id)
+            out.append(node)
+    return out
+
+
 def same(a: LexborNode, b: LexborNode) -> bool:
     """Whether ``a`` and ``b`` are the same DOM node."""
     return a.mem_id == b.mem_id
@@ -291,7 +305,7 @@ class Doc:
 
     def elements(self, selector: str = "*") -> list[LexborNode]:
         """Elements matching ``selector`` in document order (template content excluded)."""
-        return list(self.tree.css(selector))
+        return select(self.tree, selector)
 
     @cached_property
     def ids(self) -> dict[str, LexborNode]:

@@ -19,6 +19,7 @@ from auditor.a11y.dom import (
     is_rendered_hidden,
     role_of,
     same,
+    select,
 )
 from auditor.a11y.langtags import words
 from auditor.a11y.result import Issue, RuleResult, issue
@@ -57,7 +58,7 @@ GENERIC_LINK_TEXTS = frozenset(
 
 
 def _visible(selector: str, doc: Doc) -> list[LexborNode]:
-    return [n for n in doc.tree.css(selector) if not is_hidden(n)]
+    return [n for n in select(doc.tree, selector) if not is_hidden(n)]
 
 
 def images(doc: Doc) -> RuleResult:
@@ -243,7 +244,7 @@ def blink(doc: Doc) -> RuleResult:
     """No rendered ``<marquee>`` or ``<blink>`` (moving or blinking content that cannot be
     paused: WCAG 2.2.2, failures F16 and F47)."""
     rule = "no-blink"
-    targets = [n for n in doc.tree.css("marquee, blink") if not is_rendered_hidden(n)]
+    targets = [n for n in select(doc.tree, "marquee, blink") if not is_rendered_hidden(n)]
     found = [
         issue(
             rule,
@@ -255,7 +256,8 @@ def blink(doc: Doc) -> RuleResult:
         )
         for n in targets
     ]
-    return RuleResult(rule, applicable=True, issues=tuple(found), checked=len(targets))
+    # nothing moves or blinks: the rule does not apply (axe-core: inapplicable), not a pass
+    return RuleResult(rule, applicable=bool(targets), issues=tuple(found), checked=len(targets))
 
 
 _BLOCKY = "table, div, ul, ol, form, iframe, nav, section, article, header, footer"

@@ -13,7 +13,6 @@ from auditor.models import t
 MIN_MAX_SCALE = 2.0
 FIXED_WIDTH_PX = 1000
 
-_WIDTH_STYLE = re.compile(r"(?:^|[;\s])(?:min-)?width\s*:\s*(\d+(?:\.\d+)?)\s*px", re.I)
 _NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)")
 _FLASH = re.compile(
     r"shockwave|x-flash|futuresplash|\.swf\b|d27cdb6e-ae6d-11cf|youtube\.com/v/", re.I
@@ -22,14 +21,20 @@ _OTHER_PLUGINS = re.compile(r"x-silverlight|x-java|java-applet|x-ms-wmp|realaudi
 _HARMLESS = re.compile(r"^(?:image/|text/html|video/|audio/)|\.(?:svg|png|jpe?g|gif|webp)\b", re.I)
 
 
+def viewport_metas(doc: Doc) -> list[LexborNode]:
+    """Every ``<meta name=viewport>`` with a ``content`` attribute, in document order."""
+    return [
+        node
+        for node in doc.tree.css("meta[name]")
+        if (attr(node, "name") or "").strip().lower() == "viewport"
+        and attr(node, "content") is not None
+    ]
+
+
 def viewport_meta(doc: Doc) -> LexborNode | None:
-    """The first ``<meta name=viewport>`` with a ``content`` attribute."""
-    for node in doc.tree.css("meta[name]"):
-        if (attr(node, "name") or "").strip().lower() == "viewport" and attr(
-            node, "content"
-        ) is not None:
-            return node
-    return None
+    """The ``<meta name=viewport>`` browsers apply: the last one with a ``content``."""
+    metas = viewport_metas(doc)
+    return metas[-1] if metas else None
 
 
 def parse_viewport(content: str) -> dict[str, str]:
@@ -52,14 +57,7 @@ def _number(value: str) -> float:
     return float(match.group(0)) if match else 0.0
 
 
-def viewport_zoom(doc: Doc, min_max_scale: float = MIN_MAX_SCALE) -> RuleResult:
-    """The meta viewport does not disable zoom (``user-scalable=no``, ``maximum-scale`` below
-    ``min_max_scale``, 2 by default as in WCAG 1.4.4 and ACT rule b4f0c3)."""
-    rule = "viewport-zoom"
-    meta = viewport_meta(doc)
-    pairs = parse_viewport(attr(meta, "content") or "") if meta is not None else {}
-    if meta is None or not ({"user-scalable", "maximum-scale"} & pairs.keys()):
-        return RuleResult(rule, applicable=False)
+def _zoom_problems(pairs: dict[str, str], min_max_scale: float) -> list[str]:
     problems: list[str] = []
     if "user-scalable" in pairs and abs(_number(pairs["user-scalable"])) < 1:
         problems.append(f"user-scalable={pairs['user-scalable']}")
@@ -67,13 +65,29 @@ def viewport_zoom(doc: Doc, min_max_scale: float = MIN_MAX_SCALE) -> RuleResult:
         scale = _number(pairs["maximum-scale"])
         if 0 <= scale < min_max_scale:
             problems.append(f"maximum-scale={pairs['maximum-scale']}")
-    if not problems:
-        return RuleResult(rule, applicable=True, checked=1)
-    msg = t(
-        "Thẻ meta viewport chặn phóng to (" + ", ".join(problems) + ").",
-        "The meta viewport disables zoom (" + ", ".join(problems) + ").",
-    )
-    return RuleResult(rule, True, (issue(rule, meta, msg),), checked=1)
+    return problems
+
+
+def viewport_zoom(doc: Doc, min_max_scale: float = MIN_MAX_SCALE) -> RuleResult:
+    """No meta viewport disables zoom (``user-scalable=no``, ``maximum-scale`` below
+    ``min_max_scale``, 2 by default as in WCAG 1.4.4 and ACT rule b4f0c3). Each
+    ``<meta name=viewport>`` is judged, as ACT does: a later one that disables zoom is caught."""
+    rule = "viewport-zoom"
+    parsed = [(meta, parse_viewport(attr(meta, "content") or "")) for meta in viewport_metas(doc)]
+    zoom_keys = {"user-scalable", "maximum-scale"}
+    judged = [(m, pairs) for m, pairs in parsed if zoom_keys & pairs.keys()]
+    if not judged:
+        return RuleResult(rule, applicable=False)
+    issues: list[Issue] = []
+    for meta, pairs in judged:
+        problems = _zoom_problems(pairs, min_max_scale)
+        if problems:
+            msg = t(
+                "Thẻ meta viewport chặn phóng to (" + ", ".join(problems) + ").",
+                "The meta viewport disables zoom (" + ", ".join(problems) + ").",
+            )
+            issues.append(issue(rule, meta, msg))
+    return RuleResult(rule, True, tuple(issues), checked=len(judged))
 
 
 def viewport_width(doc: Doc) -> RuleResult:
@@ -146,7 +160,10 @@ def plugins(doc: Doc) -> RuleResult:
 
 
 _MEDIA_SKIP = ("img", "video", "iframe", "canvas", "svg", "embed", "object", "picture")
-_MAX_WIDTH = re.compile(r"(?:^|[;\s{])max-width\s*:\s*(?!none)[^;}]+", re.I)
+_MAX_WIDTH = re.compile(r"(?:^|[;\s{])max-width\s*:\s*(?!none)([^;}]+)", re.I)
+_MIN_WIDTH_PX = re.compile(r"(?:^|[;\s{])min-width\s*:\s*(\d+(?:\.\d+)?)\s*px", re.I)
+_PLAIN_WIDTH_PX = re.compile(r"(?:^|[;\s{])width\s*:\s*(\d+(?:\.\d+)?)\s*px", re.I)
+_PX = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*px\s*(?:!important)?\s*$", re.I)
 _COMMENT = re.compile(r"/\*.*?\*/", re.S)
 PAGE_SHARE = 0.5  # share of the page's text an element must hold to be "the page"
 
@@ -188,11 +205,15 @@ def _block_end(css: str, brace: int) -> int:
 
 
 def _fixed_px(declarations: str) -> float:
-    """The largest fixed ``width``/``min-width`` in px, 0 when none or capped by max-width."""
-    if _MAX_WIDTH.search(declarations):
-        return 0.0
-    widths = [float(m) for m in _WIDTH_STYLE.findall(declarations)]
-    return max(widths, default=0.0)
+    """The widest fixed size in px the declarations force: a ``min-width`` always (CSS lets
+    it win over ``max-width``), a ``width`` unless a ``max-width`` caps it (a relative cap makes
+    it fluid, a px cap bounds it); 0 when none."""
+    widths = [float(m) for m in _PLAIN_WIDTH_PX.findall(declarations)]
+    for cap in _MAX_WIDTH.findall(declarations):
+        px = _PX.match(cap)
+        widths = [min(w, float(px.group(1))) for w in widths] if px else []
+    minimum = [float(m) for m in _MIN_WIDTH_PX.findall(declarations)]
+    return max([*widths, *minimum], default=0.0)
 
 
 def _text_len(node: LexborNode) -> int:

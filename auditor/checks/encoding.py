@@ -19,7 +19,7 @@ from auditor.artifacts import Artifacts
 from auditor.checks.registry import NoParams, Params, check
 from auditor.models import Evidence, Outcome, Status, t
 from auditor.page import Page, collapse
-from auditor.text.encoding import canonical_encoding
+from auditor.text.encoding import bom_encoding, canonical_encoding
 from auditor.text.legacy import (
     LABELS,
     LegacyScan,
@@ -115,6 +115,19 @@ def _declared_problem(page: Page) -> Evidence | None:
     snap = page.snapshot
     http, meta = _label(snap.declared_encoding), _label(snap.meta_encoding)
     found = f"HTTP: {snap.declared_encoding or '—'}; <meta>: {snap.meta_encoding or '—'}"
+    bom = bom_encoding(snap.body)
+    if bom == "utf-8":  # the strongest declaration: it overrides the header and <meta>
+        return None
+    if bom is not None:
+        return Evidence(
+            url=page.url,
+            detail=t(
+                f"Trang bắt đầu bằng dấu BOM {bom}, không phải UTF-8.",
+                f"The page starts with a {bom} byte-order mark, not UTF-8.",
+            ),
+            expected="utf-8",
+            found=f"BOM: {bom}; {found}",
+        )
     if http is None and meta is None:
         detail = t(
             "Trang không khai báo bảng mã (cả HTTP lẫn thẻ meta).",
@@ -137,7 +150,8 @@ def _declared_problem(page: Page) -> Evidence | None:
 
 @check("utf8_declared")
 def utf8_declared(art: Artifacts, p: NoParams) -> Outcome:
-    """Every page declares UTF-8, and its HTTP charset and ``<meta charset>`` agree."""
+    """Every page declares UTF-8 (a UTF-8 byte-order mark, or an HTTP charset and a
+    ``<meta charset>`` in the first 1,024 bytes that agree)."""
     return _summarise(
         art,
         _declared_problem,

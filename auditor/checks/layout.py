@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from selectolax.lexbor import LexborNode
+
 from auditor.artifacts import Artifacts
 from auditor.checks.common import home_unavailable
 from auditor.checks.registry import NoParams, Params, check
@@ -48,10 +50,92 @@ FOOTER_FIELDS: dict[str, tuple[tuple[str, ...], str, str]] = {
 }
 
 
+_FOOTER = "footer, [role=contentinfo], #footer, .footer"
+# How the names of state agencies begin (folded): the owner agency is named in a copyright line
+# or in bold, as often as under the label "Cơ quan chủ quản".
+_AGENCY_HEADS = (
+    "uy ban nhan dan",
+    "ubnd",
+    "hoi dong nhan dan",
+    "hdnd",
+    "doan dai bieu quoc hoi",
+    "van phong",
+    "so",
+    "ban quan ly",
+    "ban dan toc",
+    "ban(?!\\s+(?:quyen|bien\\s+tap|do))",
+    "bo",
+    "tong cuc",
+    "cuc",
+    "chi cuc",
+    "kho bac nha nuoc",
+    "thanh tra",
+    "cong an",
+    "bo chi huy",
+    "tinh uy",
+    "thanh uy",
+    "huyen uy",
+    "dang uy",
+    "vien",
+    "trung tam",
+    "dai phat thanh",
+)
+_AGENCY_NAME = re.compile(
+    r"\b(?:" + "|".join(h.replace(" ", r"\s+") for h in _AGENCY_HEADS) + r")"
+    r"(?:\s+[^\W\d_]+){2,8}",
+    re.IGNORECASE,
+)
+_COPYRIGHT = re.compile(r"©|\(c\)|copyright|ban quyen", re.IGNORECASE)
+_LEAD = re.compile(  # between a copyright mark and the name: a year or years, "thuộc về", "by"
+    r"[\s©:.,\-–|]*(?:(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?)?"
+    r"[\s©:.,\-–|]*(?:thuoc\s+ve\s+|thuoc\s+|by\s+|cua\s+)?"
+)
+_COPYRIGHT_WINDOW = 120  # characters after the copyright mark where the owner is named
+_BOLD = "b, strong, h2, h3, h4, h5, h6, .title, .name, [class*=ten-co-quan], [class*=agency]"
+
+
+def footer_nodes(page: Page) -> list[LexborNode]:
+    """The footer elements of ``page`` (``<footer>``, ``[role=contentinfo]``, ``#footer``…)."""
+    return list(page.tree.css(_FOOTER))
+
+
+def _agency_at(text: str, start: int) -> str | None:
+    """The agency name beginning at ``start`` of ``text`` (after spaces, a year, "thuộc về"…)."""
+    folded = fold(text)
+    rest = folded[start : start + _COPYRIGHT_WINDOW]
+    lead = _LEAD.match(rest)
+    offset = start + (lead.end() if lead else 0)
+    found = _AGENCY_NAME.match(folded, offset)
+    if found is None or found.start() != offset:
+        return None
+    return collapse(text[found.start() : found.end()])
+
+
+def footer_owner(page: Page, text: str, agency_name: str = "") -> str | None:
+    """The owner agency as the footer names it without the label "Cơ quan chủ quản": the
+    agency's own registered name, an agency name after a copyright mark ("© 2025 Sở Tư pháp
+    tỉnh …", "Bản quyền thuộc về UBND …"), or an agency name set in bold or as a heading."""
+    folded = fold(text)
+    own = " ".join(fold_words(agency_name).split())
+    if own and own in " ".join(fold_words(text).split()):
+        return agency_name
+    for mark in _COPYRIGHT.finditer(folded):
+        name = _agency_at(text, mark.end())
+        if name is not None:
+            return f"{text[mark.start() : mark.end()]} {name}"
+    for node in footer_nodes(page):
+        for bold in node.css(_BOLD):
+            value = collapse(unicodedata.normalize("NFC", bold.text(separator=" ")))
+            match = _AGENCY_NAME.match(fold(value))
+            if match is not None and match.end() >= len(value.rstrip(" .:")) - 1:
+                return value
+    return None
+
+
 def footer_text(page: Page) -> str:
     """Text of the page footer (``<footer>``/``[role=contentinfo]``, else the last 600 chars),
     with the addresses of its ``mailto:`` links."""
-    nodes = page.tree.css("footer, [role=contentinfo], #footer, .footer")
+    nodes = footer_nodes(page)
     if not nodes:
         return unicodedata.normalize("NFC", page.text[-600:])
     mails = [
@@ -96,8 +180,10 @@ def footer_contacts(art: Artifacts, p: NoParams) -> Outcome:
     folded = fold(text)
     missing: list[tuple[str, str]] = []
     seen: list[str] = []
-    for labels, vi, en in FOOTER_FIELDS.values():
+    for key, (labels, vi, en) in FOOTER_FIELDS.items():
         value = _field_value(text, folded, labels)
+        if value is None and key == "owner":
+            value = footer_owner(home, text, art.agency.name)
         if value is None:
             missing.append((vi, en))
         else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 
 from auditor.artifacts import Artifacts, host_of
 from auditor.checks.common import home_unavailable
@@ -42,6 +42,9 @@ class SectionsParams(Params):
     sections: tuple[str, ...]
     min_words: int = 40  # words of main content for a section page to count
     allowed_hosts: tuple[str, ...] = ()  # more systems that satisfy the sections (and subdomains)
+    # section id -> systems the pack's regulation names for it (set by the loader from
+    # ``pack.systems``; the province's own public-service portal…)
+    systems: dict[str, tuple[str, ...]] = Field(default_factory=dict)
 
     @field_validator("sections")
     @classmethod
@@ -97,15 +100,15 @@ def _judge_target(
                 detail=t(
                     f"{name.vi}: {seen.vi} dẫn ra ngoài cổng, tới {host}"
                     + (
-                        " (cổng nhà nước khác, không xét được; khai báo trong allowed_hosts "
-                        "nếu là hệ thống chính thức)."
+                        " (cổng nhà nước khác, không xét được; khai báo trong systems của bộ "
+                        "quy tắc hoặc allowed_hosts nếu là hệ thống chính thức)."
                         if state
                         else ", không phải hệ thống nhà nước được công nhận."
                     ),
                     f"{name.en}: {seen.en} leads off the portal to {host}"
                     + (
-                        " (another state site, not examined; list it in allowed_hosts if it "
-                        "is the official system)."
+                        " (another state site, not examined; list it under the pack's systems "
+                        "or allowed_hosts if it is the official system)."
                         if state
                         else ", which is not a recognised state system."
                     ),
@@ -245,7 +248,10 @@ def sections_present(art: Artifacts, p: SectionsParams) -> Outcome:
     """Each listed section is linked from the home page and its page has real content."""
     if art.home is None:
         return home_unavailable(art)
-    verdicts = [judge_section(art, sid, p.min_words, p.allowed_hosts) for sid in p.sections]
+    verdicts = [
+        judge_section(art, sid, p.min_words, p.allowed_hosts + p.systems.get(sid, ()))
+        for sid in p.sections
+    ]
     statuses = {v.status for v in verdicts}
     status: Status = "fail" if "fail" in statuses else "error" if "error" in statuses else "pass"
     ordered = sorted(verdicts, key=lambda v: {"fail": 0, "error": 1, "pass": 2}[v.status])
@@ -270,7 +276,9 @@ def links_to_hosts(art: Artifacts, p: LinksToHostsParams) -> Outcome:
             evidence=tuple(
                 Evidence(
                     url=lk.url,
-                    detail=t("Có liên kết tới hệ thống quốc gia.", "Links to the national system."),
+                    detail=t(
+                        f"Có liên kết tới {host_of(lk.url)}.", f"Links to {host_of(lk.url)}."
+                    ),
                     found=lk.text or lk.url,
                 )
                 for lk in found[:5]

@@ -17,11 +17,15 @@ MAX_SITEMAP_URLS = 50_000
 
 _SITEMAP_LINE = re.compile(r"^\s*sitemap\s*:\s*(\S+)", re.I | re.M)
 _PREFIX = r"(?:[\w.-]+:)?"
-_ROOT = re.compile(rb"<" + _PREFIX.encode() + rb"(urlset|sitemapindex)[\s>]", re.I)
-_LOC = re.compile(
-    rb"<" + _PREFIX.encode() + rb"loc\s*>(.*?)</" + _PREFIX.encode() + rb"loc\s*>", re.I | re.S
-)
+_ROOT = re.compile(rb"<(" + _PREFIX.encode() + rb")(urlset|sitemapindex)[\s>]", re.I)
 _CDATA = re.compile(r"^<!\[CDATA\[(.*)\]\]>$", re.S)
+
+
+def _loc_pattern(prefix: bytes) -> re.Pattern[bytes]:
+    """``<loc>`` with the root element's namespace prefix only: ``<image:loc>``,
+    ``<video:loc>``… name images and videos of a page, not pages (sitemaps.org)."""
+    p = re.escape(prefix)
+    return re.compile(rb"<" + p + rb"loc\s*>(.*?)</" + p + rb"loc\s*>", re.I | re.S)
 
 
 MAX_ROBOTS_BYTES = 500_000  # RFC 9309 §2.5: crawlers must parse at least 500 KiB
@@ -84,9 +88,9 @@ def _inflate(data: bytes) -> bytes:
         return b""
 
 
-def _locs(data: bytes) -> tuple[str, ...]:
+def _locs(data: bytes, prefix: bytes) -> tuple[str, ...]:
     out: dict[str, None] = {}
-    for match in _LOC.finditer(data):
+    for match in _loc_pattern(prefix).finditer(data):
         text = match.group(1).decode("utf-8", errors="replace").strip()
         cdata = _CDATA.match(text)
         url = html.unescape(cdata.group(1) if cdata else text).strip()
@@ -97,14 +101,16 @@ def _locs(data: bytes) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _kind(data: bytes) -> str | None:
+def _kind(data: bytes) -> tuple[str | None, bytes]:
+    """The root element (``urlset``, ``sitemapindex`` or ``None``) and its namespace prefix."""
     match = _ROOT.search(data[:4096])
-    return match.group(1).decode().lower() if match else None
+    return (match.group(2).decode().lower(), match.group(1)) if match else (None, b"")
 
 
 def _text_sitemap(data: bytes) -> tuple[str, ...]:
-    """A plain-text sitemap: one absolute URL per line, nothing else."""
-    text = data.decode("utf-8", errors="replace")
+    """A plain-text sitemap: one absolute URL per line, nothing else (a UTF-8 byte-order mark
+    at the start is not part of the first URL)."""
+    text = data.decode("utf-8-sig", errors="replace")
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if not lines or not all(
         line.lower().startswith(("http://", "https://")) and " " not in line for line in lines
@@ -120,9 +126,9 @@ def sitemap_urls(data: bytes) -> tuple[str, ...]:
     garbage included, gives ``()``.
     """
     data = _inflate(data)
-    kind = _kind(data)
+    kind, prefix = _kind(data)
     if kind == "urlset":
-        return _locs(data)
+        return _locs(data, prefix)
     if kind is None and b"<" not in data[:1024]:
         return _text_sitemap(data)
     return ()
@@ -131,4 +137,5 @@ def sitemap_urls(data: bytes) -> tuple[str, ...]:
 def sitemap_children(data: bytes) -> tuple[str, ...]:
     """The sitemaps a sitemap index lists (``()`` when ``data`` is not a sitemap index)."""
     data = _inflate(data)
-    return _locs(data) if _kind(data) == "sitemapindex" else ()
+    kind, prefix = _kind(data)
+    return _locs(data, prefix) if kind == "sitemapindex" else ()

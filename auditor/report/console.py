@@ -18,7 +18,7 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-from auditor.models import Agency, Lang, SummaryRow, normalise_host
+from auditor.models import Agency, Lang, SummaryRow
 from auditor.report.i18n import level_label
 
 WIDE = 100  # from this console width on, the summary also shows the agency level
@@ -58,11 +58,14 @@ def summary_table(rows: Sequence[SummaryRow], lang: Lang, width: int = 80) -> Ta
     ):
         table.add_column(header, justify="right", no_wrap=True)
     for row in sorted(rows, key=lambda r: -(r.score if r.score is not None else -1)):
-        cells = [row.agency.domain, row.agency.name]
+        # Text cells: registry and page text is never read as console markup
+        cells: list[Text | str] = [Text(row.agency.address), Text(row.agency.name)]
         if wide:
             cells.append(level_label(row.agency.level, lang))
         cells += [
-            "-" if row.score is None else f"{row.score:.1f}",
+            Text(_vi(lang, "không KT được", "not audited"), style="bold yellow")
+            if row.score is None
+            else f"{row.score:.1f}",
             row.grade or "-",
             str(row.counts.get("fail", 0)),
             str(row.counts.get("warn", 0)),
@@ -93,7 +96,7 @@ class ScanProgress:
     def __init__(self, console: Console, agencies: Sequence[Agency], lang: Lang) -> None:
         self.console = console
         self.lang = lang
-        self.sites = {normalise_host(a.domain): _Site(a) for a in agencies}
+        self.sites = {a.key: _Site(a) for a in agencies}
         self.enabled = console.is_terminal
         self._live: Live | None = None
 
@@ -115,9 +118,10 @@ class ScanProgress:
             self._live.__exit__(exc_type, exc, tb)
             self._live = None
 
-    def count(self, host: str, failed: bool) -> None:
-        """One request to ``host`` finished (``failed``: no response or a 5xx)."""
-        site = self.sites.get(host)
+    def count(self, key: str, failed: bool) -> None:
+        """One request of the agency ``key`` (:attr:`Agency.key`) finished (``failed``: no
+        response or a 5xx)."""
+        site = self.sites.get(key)
         if site is None:
             return
         site.requests += 1
@@ -129,12 +133,12 @@ class ScanProgress:
     ) -> None:
         """An agency started (``start``), made a request (``request``, with its HTTP status, 0
         when no response came) or finished (``done``, with its result text)."""
-        site = self.sites.get(normalise_host(agency.domain))
+        site = self.sites.get(agency.key)
         if site is None:
             return
         if kind == "request":
             failed = status is None or status == 0 or status >= 500
-            self.count(normalise_host(agency.domain), failed)
+            self.count(agency.key, failed)
             return
         if kind == "start":
             site.state, site.started = "crawling", time.monotonic()
@@ -169,12 +173,12 @@ class ScanProgress:
                 elapsed = f"{(site.ended or now) - site.started:.1f}"
             style = {"crawling": "yellow", "done": "green"}.get(site.state, "dim")
             table.add_row(
-                site.agency.domain,
+                Text(site.agency.address),
                 Text(labels[site.state], style=style),
                 str(site.requests),
                 Text(str(site.errors), style="red" if site.errors else ""),
                 elapsed,
-                site.result,
+                Text(site.result),
             )
         head = Text(_vi(lang, "Đã xong", "Done") + f" {done}/{len(self.sites)}", style="bold")
         return Group(head, table)

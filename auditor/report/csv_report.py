@@ -34,7 +34,7 @@ def summary_csv_text(summary: ScanSummary, lang: Lang = "vi") -> str:
                 "" if rank is None else str(rank),
                 _cell(row.agency.name),
                 level_label(row.agency.level, lang),
-                _cell(row.agency.domain),
+                _cell(row.agency.address),
                 "" if row.score is None else f"{row.score:.1f}",
                 _cell(row.grade or ""),
             ]

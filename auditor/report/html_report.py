@@ -406,7 +406,7 @@ def _league(summary: ScanSummary, columns: list[str], lang: Lang) -> list[League
                 rank=rank,
                 name=row.agency.name,
                 level=level_label(row.agency.level, lang),
-                domain=row.agency.domain,
+                domain=row.agency.address,
                 score=format_number(row.score, lang),
                 score_value=-1.0 if row.score is None else row.score,
                 grade=row.grade or ui("no_grade", lang),

@@ -15,6 +15,10 @@ from auditor.report.files import write_text_atomic
 M = TypeVar("M", bound=BaseModel)
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+# Limits on a JSON input (a saved report, a summary, a baseline): far above what this tool writes.
+MAX_JSON_BYTES = 256_000_000
+MAX_JSON_DEPTH = 64
+_TOO_DEEP = object()
 
 
 class ReportFileError(InputError):
@@ -56,6 +60,10 @@ def _load(path: Path, model: type[M]) -> M:
 def _read(path: Path) -> dict[str, Any]:
     name = str(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_JSON_BYTES:
+            why = f"file too large ({size:,} bytes; at most {MAX_JSON_BYTES:,})"
+            raise ReportFileError([Problem(name, None, why)])
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ReportFileError([Problem(name, None, "file not found")]) from None
@@ -67,9 +75,26 @@ def _read(path: Path) -> dict[str, Any]:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise ReportFileError([Problem(name, exc.lineno, f"not valid JSON: {exc.msg}")]) from None
+    except RecursionError:
+        data = _TOO_DEEP
+    if data is _TOO_DEEP or _too_deep(data):
+        raise ReportFileError([Problem(name, None, f"nested deeper than {MAX_JSON_DEPTH} levels")])
     if not isinstance(data, dict):
         raise ReportFileError([Problem(name, 1, "expected a JSON object")])
     return data
+
+
+def _too_deep(data: Any) -> bool:
+    """Whether ``data`` nests lists/objects deeper than :data:`MAX_JSON_DEPTH` (iteratively)."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            if depth > MAX_JSON_DEPTH:
+                return True
+            items = value.values() if isinstance(value, dict) else value
+            stack.extend((item, depth + 1) for item in items)
+    return False
 
 
 def _validate(data: dict[str, Any], model: type[M], name: str) -> M:

@@ -97,7 +97,7 @@ def _suite(parent: ET.Element, report: AuditReport, lang: Lang) -> dict[str, int
     suite = _sub(
         parent,
         "testsuite",
-        name=f"{report.agency.name} ({report.agency.domain})",
+        name=f"{report.agency.name} ({report.agency.address})",
         hostname=report.agency.domain,
         timestamp=report.started_at.replace(tzinfo=None).isoformat(timespec="seconds"),
         time=f"{report.crawl.duration_s:.3f}",
@@ -105,7 +105,7 @@ def _suite(parent: ET.Element, report: AuditReport, lang: Lang) -> dict[str, int
     props = _sub(suite, "properties")
     total = report.score.total
     for name, value in (
-        ("domain", report.agency.domain),
+        ("domain", report.agency.address),
         ("level", report.agency.level),
         ("profile", report.profile.id),
         ("as_of", report.as_of.isoformat()),

@@ -136,12 +136,13 @@ def _portal_url(report: AuditReport) -> str:
         uri = location_uri(url)
         if uri is not None:
             return uri
-    return f"https://{quote(report.agency.domain)}/"
+    return f"https://{quote(report.agency.address)}" + ("" if report.agency.path else "/")
 
 
 def _fingerprint(report: AuditReport, f: Finding) -> str:
     """Stable across runs for one rule on one portal, so an alert is tracked, not re-opened."""
-    key = f"{report.agency.domain.lower()}\x00{f.rule_id}"
+    path = (report.agency.path or "").casefold()  # empty for a portal on its own host
+    key = f"{report.agency.domain.lower()}{path}\x00{f.rule_id}"
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
@@ -240,7 +241,7 @@ def _result(
         "locations": [origins.location(primary)],
         "partialFingerprints": {"auditorRulePortal/v1": _fingerprint(report, f)},
         "properties": {
-            "domain": report.agency.domain,
+            "domain": report.agency.address,
             "agency": report.agency.name,
             "status": f.status,
             "severity": f.severity,
@@ -269,7 +270,7 @@ def _result(
 
 def _notification(report: AuditReport, f: Finding, lang: Lang) -> dict[str, Any]:
     detail = "; ".join(_evidence_line(ev, lang) for ev in f.evidence[:3])
-    text = f"{report.agency.domain}: {f.rule_id} — {status_label('error', lang)}"
+    text = f"{report.agency.address}: {f.rule_id} — {status_label('error', lang)}"
     return {
         "level": "warning",
         "message": _text(f"{text}: {detail}" if detail else text),
@@ -295,9 +296,9 @@ class _Run:
         """The results and tool notifications of ``report``."""
         if self.version is None:
             self.version = report.tool.version
-        if report.agency.domain != self.domain:
+        if report.agency.address != self.domain:
             self.domains += 1
-            self.domain = report.agency.domain if self.domains == 1 else None
+            self.domain = report.agency.address if self.domains == 1 else None
         results: list[dict[str, Any]] = []
         notifications: list[dict[str, Any]] = []
         for f in report.findings:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from pathlib import Path
 
-from auditor import __version__
+from auditor import __version__, hostnames
 from auditor.errors import AuditorError, UsageError
 from auditor.models import (
     AuditReport,
@@ -16,7 +15,6 @@ from auditor.models import (
     Status,
     SummaryRow,
     ToolInfo,
-    normalise_host,
 )
 from auditor.report.combined import COMBINED_FORMATS
 from auditor.report.csv_report import write_summary_csv
@@ -30,7 +28,6 @@ from auditor.report.xlsx_report import write_summary_xlsx
 logger = logging.getLogger(__name__)
 
 KNOWN_FORMATS = frozenset({"json", "html", "csv", "xlsx", "sarif", "junit"})
-_UNSAFE_NAME = re.compile(r"[^a-z0-9._-]+")
 
 
 def check_formats(formats: Set[str]) -> None:
@@ -42,11 +39,12 @@ def check_formats(formats: Set[str]) -> None:
         )
 
 
-def report_stem(domain: str) -> str:
-    """File stem of an agency's reports: the domain without ``www.``, safe as a file name
-    (``www.SoCTrang.gov.vn`` → ``soctrang.gov.vn``; ``localhost:8443`` → ``localhost_8443``)."""
-    stem = _UNSAFE_NAME.sub("_", normalise_host(domain)).strip("._")
-    return stem or "report"
+def report_stem(domain: str, path: str | None = None) -> str:
+    """File stem of an agency's reports: the IDNA (punycode) host without ``www.``, plus the
+    path of a path-based agency, safe as a file name (``www.SoCTrang.gov.vn`` →
+    ``soctrang.gov.vn``; ``sở.x.gov.vn`` → ``xn--s-lym.x.gov.vn``; ``lamdong.gov.vn`` +
+    ``/sites/stp/`` → ``lamdong.gov.vn_sites_stp``)."""
+    return hostnames.report_stem(domain, path)
 
 
 def write_agency_report(
@@ -55,7 +53,7 @@ def write_agency_report(
     """Write ``<domain>.json``, ``.html``, ``.sarif`` and/or ``.junit.xml`` to ``out_dir``;
     returns the files written (``csv`` is a summary-only format and is ignored here)."""
     check_formats(formats)
-    stem = report_stem(report.agency.domain)
+    stem = report_stem(report.agency.domain, report.agency.path)
     files: list[Path] = []
     if "json" in formats:
         files.append(write_json(report, out_dir / f"{stem}.json"))

@@ -73,7 +73,7 @@ def _league(ws: Worksheet, summary: ScanSummary, lang: Lang) -> None:
             rank,
             row.agency.name,
             level_label(row.agency.level, lang),
-            row.agency.domain,
+            row.agency.address,
             row.score,
             row.grade or "",
         ]
@@ -96,7 +96,7 @@ def _grid(ws: Worksheet, summary: ScanSummary, lang: Lang) -> None:
     _header(ws, [ui("agency", lang), ui("domain", lang), *columns])
     for r, (_, row) in enumerate(rank_rows(summary.agencies), start=2):
         _put(ws, r, 1, row.agency.name)
-        _put(ws, r, 2, row.agency.domain)
+        _put(ws, r, 2, row.agency.address)
         for c, key in enumerate(columns, start=3):
             status = row.statuses.get(key)
             if status is None:

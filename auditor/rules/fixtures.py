@@ -13,7 +13,7 @@
     delete: [khoa-hoc/index.html]     # base files left out (optional)
     dns: {aaaa: false, signed: true}  # the loopback DNS: AAAA (default yes), DS (default no)
     rewrite: {files: "tin-tuc/*.html", pattern: "<button[^>]*>In bài</button>"}  # served edited
-    expect: fail                      # pass (in pass/), fail or warn (in fail/)
+    expect: fail                      # pass or not_applicable (in pass/), fail or warn (in fail/)
     note: "why this portal passes or fails"
 
 and optionally a ``site/`` folder whose files are laid over the base and the shared portal (or are
@@ -104,7 +104,7 @@ class FixtureSpec(Frozen):
     portal: str | None = None  # a folder of fixtures/rules/_portals/, shared by many cases
     site_config: dict[str, Any] = Field(default_factory=dict)
     delete: tuple[str, ...] = ()
-    expect: Literal["pass", "fail", "warn"] | None = None
+    expect: Literal["pass", "not_applicable", "fail", "warn"] | None = None
     note: str | None = None
     max_pages: int = Field(default=60, ge=1)
     dns: DnsSpec = Field(default_factory=DnsSpec)
@@ -185,7 +185,8 @@ def load_case(rule_id: str, kind: Kind, folder: Path) -> FixtureCase:
                 for e in exc.errors()
             ]
         ) from exc
-    allowed = {"pass": {"pass"}, "fail": {"fail", "warn"}}[kind]
+    # a compliant portal may leave a rule inapplicable (nothing blinks: nothing to judge)
+    allowed = {"pass": {"pass", "not_applicable"}, "fail": {"fail", "warn"}}[kind]
     if spec.expect is not None and spec.expect not in allowed:
         raise RuleError([Problem(str(path), None, f"expect: {spec.expect!r} in a {kind} case")])
     return FixtureCase(rule_id, kind, folder, spec)
@@ -406,7 +407,7 @@ async def _run_round(
                 target = _target(scan.first)
                 plan = ScanPlan(
                     targets=(target,),
-                    packs={spec.agency.domain: sub},
+                    packs={spec.agency.key: sub},
                     as_of=spec.as_of,
                     out_dir=workdir,
                     formats=frozenset(),

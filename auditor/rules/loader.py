@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,7 @@ from auditor.yamlsource import (
     duplicate_keys,
     line_of,
     parse_yaml,
+    read_yaml_text,
 )
 
 logger = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ class Pack:
     extends: str | None = None
     retired: tuple[tuple[Rule, str], ...] = ()  # base rules left out, with the reason
     link_hosts: tuple[str, ...] = ()  # hosts links may target, requested once (base's too)
+    systems: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # section -> hosts
 
     @property
     def document(self) -> str:
@@ -192,13 +194,13 @@ def _read_ref(path: Path, mtime_ns: int, size: int) -> PackRef | None:
 def _parse(path: Path) -> tuple[Any, Any]:
     name = display_name(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_yaml_text(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError([Problem(name, None, f"cannot read rule pack: {exc}")]) from exc
     try:
         return parse_yaml(text)
     except YamlSyntaxError as exc:
-        raise RuleError([Problem(name, exc.line, f"YAML syntax: {exc.message}")]) from exc
+        raise RuleError([Problem(name, exc.line, exc.message)]) from exc
 
 
 class _Loader:
@@ -353,19 +355,44 @@ def _assemble(header: PackHeader, rules: list[Rule], base: Pack | None, path: Pa
     if warn is None:
         warn = base.scoring.warn_credit if base else DEFAULT_WARN_CREDIT
     main = header.documents[0]
+    systems = {k: tuple(v) for k, v in (base.systems if base else {}).items()}
+    for section, hosts in header.systems.items():
+        systems[section] = tuple(dict.fromkeys((*systems.get(section, ()), *hosts)))
+    all_rules = (base.rules if base else ()) + tuple(rules)
+    if systems:
+        all_rules = tuple(_with_systems(rule, systems) for rule in all_rules)
     return Pack(
         id=header.id,
         title=header.title,
         draft=header.draft or main.draft,
         domains=header.domains,
         documents=documents,
-        rules=(base.rules if base else ()) + tuple(rules),
+        rules=all_rules,
         scoring=ScoringConfig(grades=grades, warn_credit=warn, categories=categories),
         source=path,
         extends=header.extends,
         retired=base.retired if base else (),
         link_hosts=tuple(dict.fromkeys((*header.link_hosts, *(base.link_hosts if base else ())))),
+        systems=systems,
     )
+
+
+def _with_systems(rule: Rule, systems: dict[str, tuple[str, ...]]) -> Rule:
+    """``rule`` with the pack's named systems given to every call that takes ``systems``."""
+    if rule.check is None:
+        return rule
+
+    def walk(node: CheckNode) -> CheckNode:
+        if isinstance(node, CheckCall):
+            if "systems" not in type(node.params).model_fields:
+                return node
+            params = node.params.model_copy(update={"systems": systems})
+            return node.model_copy(update={"params": params})
+        if isinstance(node, NotOf):
+            return node.model_copy(update={"item": walk(node.item)})
+        return node.model_copy(update={"items": tuple(walk(i) for i in node.items)})
+
+    return rule.model_copy(update={"check": walk(rule.check)})
 
 
 def _change_base(

@@ -64,6 +64,33 @@ class PackHeader(Frozen):
     draft: bool = False
     overrides: dict[str, RuleOverride] = Field(default_factory=dict)  # base rule id -> changes
     retire: dict[str, str] = Field(default_factory=dict)  # base rule id -> reason
+    # section id -> hosts of the systems the regulation names for it (the province's own
+    # public-service portal, a gazette…): a section link there counts under every rule
+    systems: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+
+    @field_validator("systems")
+    @classmethod
+    def _systems(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        from auditor.sections import load_catalogue  # the catalogue is data, loaded once
+
+        known = load_catalogue().sections
+        problems: list[tuple[Loc, str]] = []
+        out: dict[str, tuple[str, ...]] = {}
+        for section, hosts in value.items():
+            if section not in known:
+                problems.append(
+                    ((section,), f"systems: unknown section {section!r}{closest(section, known)}")
+                )
+            clean: list[str] = []
+            for index, raw in enumerate(hosts):
+                host = raw.strip().lower().rstrip(".")
+                if not host or "/" in host or ":" in host or " " in host or "." not in host:
+                    problems.append(((section, index), f"systems: not a host name: {raw!r}"))
+                clean.append(host)
+            out[section] = tuple(clean)
+        if problems:
+            raise located(problems)
+        return out
 
     @field_validator("retire")
     @classmethod

@@ -13,7 +13,7 @@ from auditor.text.fold import fold
 MIN_YEAR = 1900
 MAX_YEAR = 2100
 
-_WEEKDAY = r"thu\s+(?:hai|ba|tu|nam|sau|bay)|chu\s+nhat"
+_WEEKDAY = r"thu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])|chu\s+nhat|cn"
 _NUM_TAIL = (
     r"(?!\w)"  # 22/11/2026x
     r"(?![./]\w)"  # 24/11/2026/QĐ-UBND, 1.2.2026.3 (document numbers, versions)
@@ -23,7 +23,9 @@ _NUM_TAIL = (
 _DATE = re.compile(
     r"(?=[0-9nct])(?:"  # cheap first-character filter, then the alternatives
     # ngày 22 tháng 11 năm 2026 / Thứ Hai, 22 tháng 11 năm 2026
-    rf"(?:\bngay|\b(?:{_WEEKDAY})\s*,)\s*(?P<wd>[0-9]{{1,2}})\s*,?\s+thang\s+(?P<wm>[0-9]{{1,2}})"
+    # 21 tháng 09 năm 2026 (no "ngày"), Thứ 2, 23 tháng 11 năm 2026
+    rf"(?:(?:\bngay|\b(?:{_WEEKDAY})\s*,)\s*|(?<![\w./\-]))"
+    r"(?P<wd>[0-9]{1,2})\s*,?\s+thang\s+(?P<wm>[0-9]{1,2})"
     r"\s*,?\s+nam\s+(?P<wy>[0-9]{4})(?![0-9])"
     # 22/11/2026, 22-11-2026, 22.11.2026 (one separator throughout)
     r"|(?<![\w./\-])(?P<nd>[0-9]{1,2})(?P<sep>[/.\-])(?P<nm>[0-9]{1,2})(?P=sep)(?P<ny>[0-9]{4})"
@@ -59,7 +61,8 @@ def find_dates(text: str) -> list[date]:
     """Every valid calendar date written in ``text``, in order of appearance.
 
     Recognised: ``22/11/2026``, ``22-11-2026``, ``22.11.2026``, ``2026-11-22`` (optionally with a
-    time), ``ngày 22 tháng 11 năm 2026`` and ``Thứ Hai, 22 tháng 11 năm 2026`` (diacritics, case
+    time), ``ngày 22 tháng 11 năm 2026``, ``21 tháng 09 năm 2026``, ``Thứ Hai, 22 tháng 11 năm
+    2026`` and ``Thứ 2, 23 tháng 11 năm 2026`` (diacritics, case
     and Unicode normalisation do not matter). Impossible dates (31/02/2026), years outside
     1900–2100, document numbers (``24/2026/QĐ-UBND``), versions and phone numbers are ignored.
 

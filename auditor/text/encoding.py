@@ -6,7 +6,9 @@ from __future__ import annotations
 import codecs
 import re
 
-PRESCAN_BYTES = 4096
+# The HTML standard's prescan looks at the first 1,024 bytes only (WHATWG HTML §13.2.3.2): a
+# <meta charset> after them declares nothing.
+PRESCAN_BYTES = 1024
 
 _COMMENT = re.compile(rb"<!--.*?-->", re.S)
 _META = re.compile(rb"<meta(?=[\s/])([^>]*)>", re.I)
@@ -89,7 +91,7 @@ def _attributes(raw: bytes) -> dict[str, str]:
 
 def meta_charset(body: bytes) -> str | None:
     """The charset a ``<meta charset>`` or ``<meta http-equiv=content-type>`` in the first
-    4 KiB declares, as written (comments skipped, first declaration wins), or ``None``."""
+    1,024 bytes declares, as written (comments skipped, first declaration wins), or ``None``."""
     head = _COMMENT.sub(b"", body[:PRESCAN_BYTES])
     for match in _META.finditer(head):
         attrs = _attributes(match.group(1))
@@ -100,6 +102,16 @@ def meta_charset(body: bytes) -> str | None:
             found = _CHARSET_IN_CONTENT.search(attrs.get("content", ""))
             if found:
                 return found.group(1)
+    return None
+
+
+def bom_encoding(body: bytes) -> str | None:
+    """The encoding a byte-order mark at the start of ``body`` declares (``utf-8``,
+    ``utf-16le``, ``utf-16be``), or ``None``. A BOM overrides both the HTTP header and
+    ``<meta>`` (WHATWG Encoding, "decode")."""
+    for bom, name in _BOMS:
+        if body.startswith(bom):
+            return name
     return None
 
 
@@ -130,9 +142,9 @@ def detect_encoding(body: bytes, declared: str | None, meta: str | None) -> str:
     the first that decodes strictly. When none does: UTF-8 if the body is UTF-8 but for a few
     stray bytes, else the declared encoding, else ``windows-1252`` (decoded leniently).
     """
-    for bom, name in _BOMS:
-        if body.startswith(bom):
-            return name
+    from_bom = bom_encoding(body)
+    if from_bom is not None:
+        return from_bom
     from_meta = canonical_encoding(meta)
     if from_meta in ("utf-16le", "utf-16be"):
         from_meta = "utf-8"  # as browsers do: a <meta> cannot declare UTF-16 of ASCII bytes

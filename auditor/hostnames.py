@@ -1,0 +1,153 @@
+"""Agency addresses: host names checked as DNS and IDNA 2008 define them, and path prefixes.
+
+An agency is a host (``soctrang.gov.vn``, ``sở.tỉnh.gov.vn``) and, for a path-based agency that
+lives under another agency's host (``lamdong.gov.vn/sites/stp``), a path prefix. The checks use
+the maintained ``idna`` package (UTS #46 mapping, then IDNA 2008), so the ASCII form is the one DNS
+and TLS see.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import re
+from urllib.parse import unquote, urlsplit
+
+import idna
+
+MAX_HOST = 253  # RFC 1035 §2.3.4, without the trailing dot
+MAX_LABEL = 63
+MAX_STEM = 180  # report file stems; room for ".junit.xml" and temporary-file affixes in 255
+_LDH = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
+_SAFE_SEGMENT = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+
+def ascii_host(text: str) -> str:
+    """The ASCII (punycode) form of a host name, lower-case, without a trailing dot.
+
+    Raise ``ValueError`` saying what is wrong: empty, too long, a label empty or longer than 63,
+    characters a host name cannot have, or not valid IDNA. IP addresses are kept as they are.
+    """
+    host = text.strip()
+    if host.endswith("."):
+        host = host[:-1]
+    if not host:
+        raise ValueError("empty host name")
+    try:
+        return str(ipaddress.ip_address(host.strip("[]")))
+    except ValueError:
+        pass
+    if any(ch.isspace() or ch in "/\\:@?#[]%" for ch in host):
+        raise ValueError(f"{text[:60]!r} is not a host name (it has spaces or URL punctuation)")
+    shown = repr(host if len(host) <= 60 else host[:57] + "…")
+    if host.isascii():
+        _check_labels(host.lower(), shown)
+    try:
+        encoded = idna.encode(host, uts46=True).decode("ascii").lower()
+    except (idna.IDNAError, UnicodeError) as exc:  # UnicodeError: a label punycode cannot take
+        raise ValueError(f"{shown} is not a valid host name: {exc}") from None
+    _check_labels(encoded, shown)
+    return encoded
+
+
+def _check_labels(host: str, shown: str) -> None:
+    """RFC 1035 lengths and letter-digit-hyphen labels of an ASCII host name."""
+    if len(host) > MAX_HOST:
+        raise ValueError(f"{shown} is not a valid host name: longer than {MAX_HOST} characters")
+    labels = host.split(".")
+    for label in labels:
+        if not label:
+            raise ValueError(f"{shown} is not a valid host name: a label is empty")
+        if len(label) > MAX_LABEL:
+            raise ValueError(
+                f"{shown} is not a valid host name: a label is longer than {MAX_LABEL} characters"
+            )
+        if not _LDH.match(label):
+            raise ValueError(
+                f"{shown} is not a valid host name: label {label!r} may hold only letters, "
+                "digits and hyphens inside"
+            )
+    if len(labels) < 2:
+        raise ValueError(f"{shown} is not a domain name (no dot)")
+
+
+def split_address(text: str) -> tuple[str, str | None]:
+    """``(host, path prefix)`` of an agency address: a host name, ``host/path`` or an http(s)
+    URL. The prefix starts and ends with ``/`` (``None`` for the host's root); the host is
+    returned as written (checked with :func:`ascii_host`).
+
+    Raise ``ValueError`` for a scheme other than http(s), a query or fragment, or ``.``/``..``.
+    """
+    raw = text.strip()
+    url = raw if "://" in raw else f"https://{raw}"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        port = parts.port
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not a domain name or URL: {exc}") from None
+    if parts.scheme not in ("http", "https"):
+        raise ValueError(f"{text!r}: only http(s) addresses can be audited")
+    if not host:
+        raise ValueError(f"{text!r} is not a domain name or URL")
+    if parts.query or parts.fragment or raw.endswith(("?", "#")):
+        raise ValueError(f"{text!r}: an agency address has no query or fragment")
+    if port is not None:
+        raise ValueError(f"{text!r}: an agency address has no port")
+    ascii_host(host)
+    written = parts.netloc.rsplit("@", 1)[-1]
+    return written, path_prefix(parts.path)
+
+
+def path_prefix(path: str) -> str | None:
+    """A URL path as an agency's prefix: ``/sites/stp`` → ``/sites/stp/``; ``""``/``/`` → None.
+
+    Raise ``ValueError`` for ``.`` or ``..`` segments and empty segments (``//``).
+    """
+    if not path.strip("/"):
+        return None
+    segments = path.split("/")
+    inner = segments[1:-1] if path.endswith("/") else segments[1:]
+    if any(unquote(s) in ("", ".", "..") for s in inner):
+        raise ValueError(f"path {path!r} has an empty, '.' or '..' segment")
+    return "/" + "/".join(inner) + "/"
+
+
+def prefix_key(path: str | None) -> str:
+    """A path prefix compared as the servers portals run on do (IIS, case-insensitive)."""
+    return unquote(path or "").casefold()
+
+
+def url_in_prefix(url_path: str, prefix: str | None) -> bool:
+    """Whether ``url_path`` lies under ``prefix`` (every path does under ``None``)."""
+    if prefix is None:
+        return True
+    key, want = prefix_key(url_path), prefix_key(prefix)
+    return key.startswith(want) or key + "/" == want
+
+
+def report_stem(domain: str, path: str | None = None) -> str:
+    """File stem of an agency's reports: the ASCII host without ``www.``, then the path's
+    segments (``lamdong.gov.vn_sites_stp``). A segment that is not plain ASCII is replaced by
+    ``_`` and a hash of the path keeps the name distinct; a long name is cut and hashed."""
+    try:
+        host = ascii_host(domain)
+    except ValueError:
+        host = re.sub(r"[^a-z0-9.-]+", "_", domain.strip().lower()).strip("._") or "report"
+    host = host.removeprefix("www.")
+    stem = host
+    hashed = False
+    if path:
+        segments = []
+        for segment in path.strip("/").split("/"):
+            folded = unquote(segment).casefold()
+            if _SAFE_SEGMENT.match(folded):
+                segments.append(folded)
+            else:
+                segments.append(re.sub(r"[^a-z0-9._-]+", "_", folded).strip("._") or "_")
+                hashed = True
+        stem += "_" + "_".join(segments)
+    if hashed or len(stem) > MAX_STEM:
+        digest = hashlib.sha256(f"{host}{prefix_key(path)}".encode()).hexdigest()[:10]
+        stem = f"{stem[: MAX_STEM - 11]}-{digest}"
+    return stem
