@@ -269,7 +269,10 @@ def test_unreachable_portal_is_not_fetched_again() -> None:
         result = asyncio.run(go())
     assert result.https is not None and result.https.error_kind == "connect"
     assert result.http is not None and result.http.error == "connect: connection refused"
-    assert result.pages == () and result.robots is None and result.sitemap_urls == ()
+    assert result.pages == () and result.sitemap_urls == ()
+    # robots.txt could not be read: RFC 9309 says crawl nothing, and the report says why
+    assert result.robots is not None and result.robots.policy == "disallow"
+    assert result.robots.error == "connect: connection refused"
     assert [(f.url, f.status, f.error) for f in result.failed] == [
         ("https://dead.gov.vn/", 0, "connect: connection refused")
     ]
