@@ -42,7 +42,7 @@ from auditor.registry import load_registry
 from auditor.report.console import ScanProgress, summary_table
 from auditor.report.files import ReportWriteError, check_out_dir, prepare_out_dir
 from auditor.report.json_report import report_json_schema, summary_json_schema
-from auditor.report.writer import KNOWN_FORMATS, build_summary_row
+from auditor.report.writer import KNOWN_FORMATS, build_summary_row, check_formats
 from auditor.rules.loader import list_packs
 from auditor.scan import ScanEvent, ScanPlan, build_plan, run_scan
 from auditor.waivers import load_waivers
@@ -213,6 +213,7 @@ def _parse_formats(value: str) -> frozenset[str]:
     unknown = formats - set(FORMATS)
     if unknown or not formats:
         raise UsageError(f"--format: unknown {sorted(unknown)}; choose from {', '.join(FORMATS)}")
+    check_formats(formats)
     return formats
 
 

@@ -43,11 +43,14 @@ from auditor.models import (
 from auditor.paths import rules_dir
 from auditor.registry import bundled_registries, find_agency
 from auditor.report.combined import COMBINED_FORMATS, CombinedSpool
+from auditor.report.findings_export import FindingRow, finding_rows
 from auditor.report.writer import (
+    TABLE_FORMATS,
     build_summary_row,
     report_stem,
     write_agency_report,
     write_summary,
+    write_tables,
 )
 from auditor.rules.engine import documents_applied, evaluate
 from auditor.rules.loader import Pack, load_pack, load_pack_file, pack_for_domain
@@ -101,6 +104,7 @@ class ScanResult:
     rows: list[SummaryRow] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     summary: ScanSummary | None = None
+    findings: list[FindingRow] = field(default_factory=list)  # the to-do list's rows
 
 
 def guess_level(host: str, zone_depth: int = 3) -> Level:
@@ -361,6 +365,8 @@ async def run_scan(
             names = {p.suffix: p.name for p in files}
             result.rows.append(build_summary_row(report, names.get(".json"), names.get(".html")))
             spool.add(order.get(target.agency.key, 0), report)
+            if plan.formats & TABLE_FORMATS:
+                result.findings.extend(finding_rows(report, plan.lang))
             if on_event:
                 on_event(ScanEvent("done", target.agency, report))
 
@@ -397,11 +403,21 @@ async def run_scan(
         )
         if len(plan.targets) > 1:
             formats = plan.formats - COMBINED_FORMATS
-            result.files.extend(write_summary(result.summary, plan.out_dir, formats, plan.lang))
+            result.files.extend(
+                write_summary(
+                    result.summary, plan.out_dir, formats, plan.lang, findings=result.findings
+                )
+            )
             if interrupted is None:
                 result.files.extend(spool.write())
             elif combined:  # a partial SARIF upload would close the missing portals' alerts
                 logger.warning("summary.sarif/summary.junit.xml not written: scan interrupted")
+        else:  # one agency: its spreadsheet files (summary and to-do list) all the same
+            result.files.extend(
+                write_tables(
+                    result.summary, plan.out_dir, plan.formats, plan.lang, result.findings
+                )
+            )
     return result
 
 

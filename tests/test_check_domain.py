@@ -123,12 +123,24 @@ def test_accented_and_punycode_labels_fail() -> None:
     assert out.evidence[0].expected == "kesach.soctrang.gov.vn"
 
 
+def test_initials_of_every_word_are_what_point_b_asks() -> None:
+    # Đ5 k1 b: "tên cơ quan viết tắt các chữ cái đầu": stttt is the initials of the name
+    for host in ("stttt.soctrang.gov.vn", "sttvtt.soctrang.gov.vn"):
+        out = judge("Sở Thông tin và Truyền thông", "department", host)
+        assert out.status == "pass", details(out)
+        assert out.evidence[0].found == host
+
+
 def test_plausible_spelling_warns_with_expected_forms() -> None:
-    out = judge("Sở Thông tin và Truyền thông", "department", "stttt.soctrang.gov.vn")
+    out = judge("Sở Thông tin và Truyền thông", "department", "sothongtin.soctrang.gov.vn")
     assert out.status == "warn"
     assert out.evidence[0].expected == "sotttt.soctrang.gov.vn"
-    assert out.evidence[0].found == "stttt.soctrang.gov.vn"
+    assert out.evidence[0].found == "sothongtin.soctrang.gov.vn"
     assert "sotttt" in out.evidence[0].detail.vi
+    # point b has no "unless agreed with the Department of ICT" exception: none is quoted
+    assert "unless" not in out.evidence[0].detail.en
+    assert "thống nhất" not in out.evidence[0].detail.vi
+    assert "QĐ 07/2019/QĐ-UBND Điều 5 khoản 1" in out.evidence[0].detail.en
     district = judge("Huyện Kế Sách", "district", "huyenkesach.soctrang.gov.vn")
     assert district.status == "warn"
     assert district.evidence[0].expected == "kesach.soctrang.gov.vn"
@@ -255,10 +267,8 @@ def judge_in(
         (LD, "Phường Xuân Hương - Đà Lạt", "commune", "xuanhuongdalat.lamdong.gov.vn", None),
         (LD, "Đặc khu Phú Quý", "commune", "phuquy.lamdong.gov.vn", None),
         (LD, "Xã Đam Rông 1", "commune", "damrong1.lamdong.gov.vn", None),
-        # Tuyên Quang Đ2 k2, same structure
+        # Tuyên Quang Đ2 k2: the provincial portal only
         (TQ, "Ủy ban nhân dân tỉnh Tuyên Quang", "province", "tuyenquang.gov.vn", None),
-        (TQ, "Sở Khoa học và Công nghệ", "department", "sokhcn.tuyenquang.gov.vn", None),
-        (TQ, "Phường Minh Xuân", "commune", "minhxuan.tuyenquang.gov.vn", None),
         # Quảng Ninh Điều 2 and Điều 4 k1–k4: the text's own examples
         (QN, "Ủy ban nhân dân tỉnh Quảng Ninh", "province", "www.quangninh.gov.vn", None),
         (QN, "Sở Thông tin và Truyền thông", "department", "sttvtt.quangninh.gov.vn", None),
@@ -301,9 +311,6 @@ def test_lamdong_and_tuyenquang_wrong_zone_fails() -> None:
     assert out.status == "fail"
     assert "not under lamdong.gov.vn" in details(out)
     assert out.evidence[0].expected == "snv.lamdong.gov.vn"
-    tq = judge_in(TQ, "Phường Minh Xuân", "commune", "minhxuan.tuyenquang.vn")
-    assert tq.status == "fail"
-    assert tq.evidence[0].expected == "minhxuan.tuyenquang.gov.vn"
     province = judge_in(TQ, "Ủy ban nhân dân tỉnh Tuyên Quang", "province", "tuyenquang.vn")
     assert province.status == "fail"
     assert "tuyenquang.gov.vn" in (province.evidence[0].expected or "")
@@ -384,3 +391,18 @@ def test_all_four_schemes_are_registered() -> None:
     assert {"soctrang-2019", "lamdong-2025", "tuyenquang-2026", "quangninh-2023"} <= set(
         domain.SCHEMES
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "level", "host"),
+    [
+        ("Sở Khoa học và Công nghệ", "department", "sokhcn.tuyenquang.gov.vn"),
+        ("Sở Khoa học và Công nghệ", "department", "sokhcn.hagiang.tuyenquang.gov.vn"),
+        ("Phường Minh Xuân", "commune", "minhxuan.tp.tuyenquang.gov.vn"),
+    ],
+)
+def test_tuyenquang_draft_sets_no_form_for_component_sites(name: str, level: Level, host: str) -> None:
+    out = judge_in(TQ, name, level, host)
+    assert out.status == "not_applicable"
+    assert "sets no naming form" in out.evidence[0].detail.en
+    assert out.evidence[0].found == host

@@ -49,6 +49,7 @@ def test_summary_is_re_rendered_in_english_with_its_agencies(tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in out.iterdir())
     assert names == [
+        "findings.csv",
         "index.html",
         "soctrang.gov.vn.html",
         "soctrang.gov.vn.json",

@@ -28,6 +28,7 @@ def test_csv_has_bom_and_vietnamese(tmp_path: Path) -> None:
         "Không áp dụng",
         "Cần kiểm tra thủ công",
         "Lỗi kiểm tra",
+        "Báo cáo",
     ]
     assert "Sở, ban, ngành" in raw.decode("utf-8")  # Vietnamese bytes intact
     assert raw.count(b"\xef\xbb\xbf") == 1
@@ -45,7 +46,7 @@ def test_csv_ranks_by_score(tmp_path: Path) -> None:
     ]
     assert rows[0][4:6] == ["91.0", "Tốt"]
     assert rows[4][2] == "Cấp xã" and rows[4][4] == ""
-    assert rows[1][6:] == ["2", "2", "1", "1", "1", "1"]
+    assert rows[1][6:12] == ["2", "2", "1", "1", "1", "1"]
 
 
 def test_csv_english_and_formula_neutralised() -> None:

@@ -42,7 +42,7 @@ def test_report_stem_is_a_safe_file_name() -> None:
 def test_summary_files(tmp_path: Path) -> None:
     summary = make_summary()
     files = write_summary(summary, tmp_path, {"json", "html", "csv"}, "vi")
-    assert [p.name for p in files] == ["summary.json", "index.html", "summary.csv"]
+    assert [p.name for p in files] == ["summary.json", "index.html", "summary.csv", "findings.csv"]
     assert load_summary(files[0]) == summary
     assert "Bảng xếp hạng" in files[1].read_text(encoding="utf-8")
     assert files[2].read_bytes().startswith(b"\xef\xbb\xbf")

@@ -61,6 +61,6 @@ def test_text_never_becomes_a_formula_and_control_characters_go(tmp_path: Path) 
 
 def test_written_with_the_summary(tmp_path: Path) -> None:
     files = write_summary(make_summary(), tmp_path, {"csv", "xlsx"}, "vi")
-    assert [p.name for p in files] == ["summary.csv", "summary.xlsx"]
+    assert [p.name for p in files] == ["summary.csv", "findings.csv", "summary.xlsx"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
     assert summary_workbook(make_summary()).properties.creator == "auditor 0.1.0"

@@ -28,7 +28,9 @@ from auditor.text.names import (
     expected_labels,
     is_abbreviation,
     is_plausible_label,
+    letter_initials,
     named_labels,
+    strip_level_words,
 )
 
 logger = logging.getLogger(__name__)
@@ -69,7 +71,7 @@ class Scheme:
     exceptions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # folded agency name → English labels the text itself gives as examples (accepted too)
     english: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    # levels the text abolished, with why there is no rule for them (Vietnamese, English)
+    # levels the text abolished or sets no form for, with why there is no rule (vi, en)
     retired: Mapping[Level, tuple[str, str]] = field(default_factory=dict)
 
 
@@ -113,18 +115,23 @@ LAMDONG_2025 = Scheme(
     retired={"district": _NO_DISTRICTS},
 )
 
-# The draft's Điều 2 khoản 2 names the provincial portal (tuyenquang.gov.vn, cấp 3) and the
-# ".vn" + IPv6 rule; its component sites (Điều 2 khoản 1: sở, ngành, xã, phường) follow the
-# province's post-2025 structure, as Lâm Đồng Điều 4 khoản 2 spells out.
+_NO_COMPONENT_FORM = (
+    "Dự thảo (Điều 2 khoản 2) chỉ quy định tên miền của Cổng tỉnh (tuyenquang.gov.vn); Điều 2 "
+    "khoản 1 liệt kê trang của sở, ngành, xã, phường nhưng không quy định dạng tên miền cho chúng.",
+    "The draft (Article 2(2)) sets only the provincial portal's name (tuyenquang.gov.vn); Article "
+    "2(1) lists the sites of departments, communes and wards but sets no naming form for them.",
+)
+
+# The draft's Điều 2 khoản 2 names the provincial portal only (tuyenquang.gov.vn, cấp 3, and the
+# ".vn" + IPv6 rule); no form is invented for the component sites of Điều 2 khoản 1.
 TUYENQUANG_2026 = Scheme(
     name="tuyenquang-2026",
     document="Dự thảo QĐ 2026 Tuyên Quang Điều 2 khoản 2",
-    levels={
-        "province": Placement(depth=3, under="zone", label="zone"),
-        "department": Placement(depth=4, under="zone", label="named", english=True),
-        "commune": Placement(depth=4, under="zone", label="place"),
+    levels={"province": Placement(depth=3, under="zone", label="zone")},
+    retired={
+        "district": _NO_DISTRICTS,
+        **{level: _NO_COMPONENT_FORM for level in ("department", "commune", "unit", "other")},
     },
-    retired={"district": _NO_DISTRICTS},
 )
 
 QUANGNINH_2023 = Scheme(
@@ -267,15 +274,19 @@ def _judge_label(v: _Verdict, label: str, agency: Agency, rule: Placement, schem
         return label
     if rule.label == "named" and is_abbreviation(label, agency.name, agency.level):
         return label
+    if rule.label == "initials" and label in letter_initials(
+        strip_level_words(agency.name, agency.level)
+    ):
+        return label  # the first letter of every word ("stttt") is initials too
     rule_vi, rule_en = _RULE_WORDS[rule.label]
     want = ", ".join(accepted)
     if label in _accepted_spellings(agency) or is_plausible_label(label, agency.name, agency.level):
         v.add(
             "warn",
-            f"Nhãn '{label}' là một cách viết tên cơ quan nhưng không theo quy tắc "
-            f"({rule_vi}, không dấu): nên là '{want}', trừ khi đã thống nhất với Sở TT&TT.",
-            f"The label '{label}' spells the agency's name but not by the rule ({rule_en}, "
-            f"unaccented): expected '{want}', unless agreed with the Department of ICT.",
+            f"Nhãn '{label}' là một cách viết tên cơ quan nhưng không theo dạng "
+            f"{scheme.document} quy định ({rule_vi}, không dấu), như '{want}'.",
+            f"The label '{label}' spells the agency's name, but not in the form "
+            f"{scheme.document} sets ({rule_en}, unaccented), such as '{want}'.",
         )
     elif rule.english:
         v.add(

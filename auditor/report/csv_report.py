@@ -19,14 +19,18 @@ def _cell(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def summary_csv_text(summary: ScanSummary, lang: Lang = "vi") -> str:
+def summary_csv_text(summary: ScanSummary, lang: Lang = "vi", excel_vi: bool = False) -> str:
     """The league table as CSV text (without BOM): rank, agency, level, domain, score, grade,
-    then one count column per status."""
+    one count column per status, then the agency's report file (HTML, else JSON).
+
+    ``excel_vi``: semicolons and a decimal comma, as Excel with Vietnamese regional settings
+    reads them."""
     buf = io.StringIO()
-    out = csv.writer(buf, lineterminator="\r\n")
+    out = csv.writer(buf, delimiter=";" if excel_vi else ",", lineterminator="\r\n")
     out.writerow(
         [ui(k, lang) for k in ("rank", "agency", "level", "domain", "score", "grade")]
         + [status_label(s, lang) for s in STATUSES]
+        + [ui("report", lang)]
     )
     for rank, row in rank_rows(summary.agencies):
         out.writerow(
@@ -35,14 +39,25 @@ def summary_csv_text(summary: ScanSummary, lang: Lang = "vi") -> str:
                 _cell(row.agency.name),
                 level_label(row.agency.level, lang),
                 _cell(row.agency.address),
-                "" if row.score is None else f"{row.score:.1f}",
+                _score(row.score, excel_vi),
                 _cell(row.grade or ""),
             ]
             + [str(row.counts.get(s, 0)) for s in STATUSES]
+            + [_cell(row.report_html or row.report_json or "")]
         )
     return buf.getvalue()
 
 
-def write_summary_csv(summary: ScanSummary, path: Path, lang: Lang = "vi") -> Path:
+def _score(value: float | None, excel_vi: bool) -> str:
+    if value is None:
+        return ""
+    text = f"{value:.1f}"
+    return text.replace(".", ",") if excel_vi else text
+
+
+def write_summary_csv(
+    summary: ScanSummary, path: Path, lang: Lang = "vi", excel_vi: bool = False
+) -> Path:
     """Write ``summary.csv`` (UTF-8 with BOM) to ``path``."""
-    return write_text_atomic(path, summary_csv_text(summary, lang), encoding="utf-8-sig")
+    text = summary_csv_text(summary, lang, excel_vi)
+    return write_text_atomic(path, text, encoding="utf-8-sig")

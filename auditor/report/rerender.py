@@ -12,13 +12,16 @@ from pathlib import Path
 
 from auditor.errors import AuditorError
 from auditor.models import AuditReport, Lang, ScanSummary, SummaryRow
+from auditor.report.findings_export import finding_rows
 from auditor.report.json_report import load_any, load_report
 from auditor.report.writer import (
+    TABLE_FORMATS,
     build_summary_row,
     check_formats,
     summary_from_reports,
     write_agency_report,
     write_summary,
+    write_tables,
 )
 
 logger = logging.getLogger(__name__)
@@ -51,6 +54,10 @@ def rerender(paths: Sequence[Path], out_dir: Path, formats: Set[str], lang: Lang
     if len(reports) > 1:
         summary = summary_from_reports(reports, rows)
         files.extend(write_summary(summary, out_dir, formats, lang, reports))
+    elif reports and not seen and formats & TABLE_FORMATS:  # one agency: its spreadsheets
+        summary = summary_from_reports(reports, rows)
+        findings = finding_rows(reports[0], lang)
+        files.extend(write_tables(summary, out_dir, formats, lang, findings))
     return Rendered(tuple(files), tuple(seen + reports))
 
 

@@ -18,6 +18,7 @@ from auditor.models import (
 )
 from auditor.report.combined import COMBINED_FORMATS
 from auditor.report.csv_report import write_summary_csv
+from auditor.report.findings_export import FindingRow, finding_rows, write_findings_csv
 from auditor.report.html_report import write_agency_html, write_index_html
 from auditor.report.json_report import load_report, write_json, write_summary_json
 from auditor.report.junit_report import write_junit, write_junit_stream
@@ -27,7 +28,9 @@ from auditor.report.xlsx_report import write_summary_xlsx
 
 logger = logging.getLogger(__name__)
 
-KNOWN_FORMATS = frozenset({"json", "html", "csv", "xlsx", "sarif", "junit"})
+KNOWN_FORMATS = frozenset({"json", "html", "csv", "csv-vi", "xlsx", "sarif", "junit"})
+# the formats of the spreadsheet files: summary.csv + findings.csv, summary.xlsx
+TABLE_FORMATS = frozenset({"csv", "csv-vi", "xlsx"})
 
 
 def check_formats(formats: Set[str]) -> None:
@@ -37,6 +40,8 @@ def check_formats(formats: Set[str]) -> None:
         raise UsageError(
             f"unknown report format(s) {sorted(unknown)}; choose from {sorted(KNOWN_FORMATS)}"
         )
+    if {"csv", "csv-vi"} <= set(formats):
+        raise UsageError("choose csv or csv-vi: both write summary.csv and findings.csv")
 
 
 def report_stem(domain: str, path: str | None = None) -> str:
@@ -72,13 +77,16 @@ def write_summary(
     formats: Set[str],
     lang: Lang,
     reports: Sequence[AuditReport] | None = None,
+    findings: Sequence[FindingRow] | None = None,
 ) -> list[Path]:
-    """Write ``summary.json``, ``index.html``, ``summary.csv``, ``summary.xlsx``,
+    """Write ``summary.json``, ``index.html``, ``summary.csv`` + ``findings.csv``,
+    ``summary.xlsx``,
     ``summary.sarif`` (every agency's results in one run) and/or ``summary.junit.xml`` to
     ``out_dir``.
 
     ``reports`` are the agencies' reports, for the formats that combine their findings; when
     ``None`` they are read from ``out_dir`` (the rows' ``report_json``) if needed.
+    ``findings`` are the rows of the to-do list (from the reports when ``None``).
     """
     check_formats(formats)
     files: list[Path] = []
@@ -86,10 +94,10 @@ def write_summary(
         files.append(write_summary_json(summary, out_dir / "summary.json"))
     if "html" in formats:
         files.append(write_index_html(summary, out_dir / "index.html", lang))
-    if "csv" in formats:
-        files.append(write_summary_csv(summary, out_dir / "summary.csv", lang))
-    if "xlsx" in formats:
-        files.append(write_summary_xlsx(summary, out_dir / "summary.xlsx", lang))
+    if formats & TABLE_FORMATS:
+        if findings is None:
+            findings = _findings_of(summary, out_dir, lang, reports)
+        files.extend(write_tables(summary, out_dir, formats, lang, findings))
     if formats & COMBINED_FORMATS:
         if reports is not None:
             complete = len(reports) == len(summary.agencies)
@@ -111,6 +119,27 @@ def write_summary(
                 )
             except AuditorError as exc:
                 logger.warning("summary.sarif/summary.junit.xml not written: %s", exc)
+    return files
+
+
+def write_tables(
+    summary: ScanSummary,
+    out_dir: Path,
+    formats: Set[str],
+    lang: Lang,
+    findings: Sequence[FindingRow],
+) -> list[Path]:
+    """Write the spreadsheet files, for one agency as for many: ``summary.csv`` and
+    ``findings.csv`` (``csv``; ``csv-vi``: the same for Excel with Vietnamese regional
+    settings) and ``summary.xlsx`` with its "Findings" sheet (``xlsx``)."""
+    files: list[Path] = []
+    for fmt in ("csv", "csv-vi"):
+        if fmt in formats:
+            excel_vi = fmt == "csv-vi"
+            files.append(write_summary_csv(summary, out_dir / "summary.csv", lang, excel_vi))
+            files.append(write_findings_csv(findings, out_dir / "findings.csv", lang, excel_vi))
+    if "xlsx" in formats:
+        files.append(write_summary_xlsx(summary, out_dir / "summary.xlsx", lang, findings))
     return files
 
 
@@ -142,6 +171,25 @@ def _all_saved(summary: ScanSummary, out_dir: Path) -> bool:
             logger.warning("%s: no JSON report to combine", row.agency.domain)
             return False
     return True
+
+
+def _findings_of(
+    summary: ScanSummary, out_dir: Path, lang: Lang, reports: Sequence[AuditReport] | None
+) -> list[FindingRow]:
+    """The to-do list's rows from ``reports``, else from the JSON reports saved in ``out_dir``
+    (an agency without one is left out and logged)."""
+    if reports is not None:
+        return [row for report in reports for row in finding_rows(report, lang)]
+    rows: list[FindingRow] = []
+    for row in summary.agencies:
+        name = row.report_json
+        try:
+            if not name or Path(name).name != name:
+                raise AuditorError("no JSON report")
+            rows.extend(finding_rows(load_report(out_dir / name), lang))
+        except AuditorError as exc:
+            logger.warning("%s: left out of findings.csv: %s", row.agency.domain, exc)
+    return rows
 
 
 def _saved_reports(summary: ScanSummary, out_dir: Path) -> Iterator[AuditReport]:

@@ -16,7 +16,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from auditor.models import STATUSES, Lang, ScanSummary, Status
 from auditor.report.files import ReportWriteError
-from auditor.report.html_report import safe_report_link
+from auditor.report.findings_export import COLUMNS, PAGE_COLUMN, FindingRow, headers
+from auditor.report.html_report import safe_href, safe_report_link
 from auditor.report.i18n import STATUS_MARKS, level_label, status_label, ui
 from auditor.report.ordering import article_key_sort, rank_rows
 
@@ -81,7 +82,7 @@ def _league(ws: Worksheet, summary: ScanSummary, lang: Lang) -> None:
         for c, value in enumerate(values, start=1):
             _put(ws, r, c, value)
         ws.cell(row=r, column=5).number_format = "0.0"
-        link = safe_report_link(row.report_html)
+        link = safe_report_link(row.report_html or row.report_json)
         if link is not None:
             cell = ws.cell(row=r, column=len(values) + 1)
             _put(ws, r, len(values) + 1, link)
@@ -106,24 +107,48 @@ def _grid(ws: Worksheet, summary: ScanSummary, lang: Lang) -> None:
     _widths(ws, [42, 32] + [14] * len(columns))
 
 
-def summary_workbook(summary: ScanSummary, lang: Lang = "vi") -> Workbook:
-    """The workbook: sheet 1 the league table, sheet 2 the compliance grid."""
+def _findings(ws: Worksheet, rows: Sequence[FindingRow], lang: Lang) -> None:
+    ws.title = ui("findings_sheet", lang)
+    _header(ws, headers(lang))
+    page_col = COLUMNS.index(PAGE_COLUMN) + 1
+    for r, row in enumerate(rows, start=2):
+        for c, value in enumerate(row, start=1):
+            _put(ws, r, c, value)
+            ws.cell(row=r, column=c).alignment = _WRAP
+        href = safe_href(row[page_col - 1])
+        if href is not None:
+            ws.cell(row=r, column=page_col).hyperlink = href
+    _widths(ws, [32, 26, 26, 40, 22, 8, 7, 6, 14, 11, 60, 40, 60, 30])
+
+
+def summary_workbook(
+    summary: ScanSummary, lang: Lang = "vi", findings: Sequence[FindingRow] | None = None
+) -> Workbook:
+    """The workbook: the league table, the compliance grid and (given ``findings``) the
+    to-do list, one row per finding."""
     book = Workbook()
     league = book.active
     assert league is not None  # a new workbook has one sheet
     _league(league, summary, lang)
     _grid(book.create_sheet(), summary, lang)
+    if findings is not None:
+        _findings(book.create_sheet(), findings, lang)
     book.properties.title = ui("index_title", lang)
     book.properties.creator = f"{summary.tool.name} {summary.tool.version}"
     return book
 
 
-def write_summary_xlsx(summary: ScanSummary, path: Path, lang: Lang = "vi") -> Path:
+def write_summary_xlsx(
+    summary: ScanSummary,
+    path: Path,
+    lang: Lang = "vi",
+    findings: Sequence[FindingRow] | None = None,
+) -> Path:
     """Write ``summary.xlsx`` to ``path`` (through a temporary file, then renamed)."""
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        summary_workbook(summary, lang).save(tmp)
+        summary_workbook(summary, lang, findings).save(tmp)
         tmp.replace(path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)

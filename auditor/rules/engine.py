@@ -31,7 +31,7 @@ def evaluate_rule(pack: Pack, rule: Rule, art: Artifacts) -> Finding:
     outcome = _gate(pack, rule, art)
     if outcome is None:
         if rule.manual or rule.check is None:
-            outcome = Outcome(status="manual", evidence=(_manual_evidence(),))
+            outcome = Outcome(status="manual", evidence=(_manual_evidence(rule),))
         else:
             outcome = run_check(rule.check, art, rule.id)
             if rule.advisory and outcome.status == "fail":
@@ -122,7 +122,9 @@ def _not_in_force(pack: Pack, rule: Rule, as_of: date) -> Evidence:
     )
 
 
-def _manual_evidence() -> Evidence:
+def _manual_evidence(rule: Rule) -> Evidence:
+    if rule.manual_reason is not None:
+        return Evidence(detail=rule.manual_reason)
     return Evidence(
         detail=t(
             "Nội dung này không kiểm tra tự động được; cần cán bộ kiểm tra trực tiếp.",

@@ -173,6 +173,8 @@ class Rule(Frozen):
     effective_from: date | None = None
     effective_to: date | None = None  # last day in force
     manual: bool = False  # a crawl cannot see it: reported for human review
+    # why a manual rule is left to a person (shown as its evidence instead of the generic text)
+    manual_reason: LocalText | None = None
     # the text only encourages it ("khuyến khích", "có thể"): a failure is reported as ``warn``
     advisory: bool = False
     check: CheckNode | None = Field(default=None, validate_default=True)

@@ -164,6 +164,25 @@ def initials(name: str) -> str:
     return "".join(out)
 
 
+def letter_initials(name: str) -> tuple[str, ...]:
+    """The first letter of every word of ``name``, the kind of organisation included, without
+    and with "và" (Sóc Trăng Đ5 k1 b: "tên cơ quan viết tắt các chữ cái đầu").
+
+    >>> letter_initials("Sở Thông tin và Truyền thông")
+    ('stttt', 'sttvtt')
+    """
+    tokens = _tokens(_SPACE.sub(" ", _nfc(name)).strip())
+
+    def first(token: str) -> str:
+        return slug(token) if token.isdigit() or (len(token) > 1 and token.isupper()) else (
+            slug(token)[:1]
+        )
+
+    without = "".join(first(t) for t in tokens if t.lower() not in _AND)
+    with_and = "".join(first(t) for t in tokens if t != "&")
+    return tuple(dict.fromkeys(f for f in (without, with_and) if f))
+
+
 def expected_labels(agency_name: str, level: Level) -> tuple[str, ...]:
     """The labels the naming rules accept for an agency, most expected first.
 
