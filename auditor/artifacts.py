@@ -1,4 +1,5 @@
-"""Site-level facts built once from a crawl; the only input of check primitives."""
+"""What check primitives see of one site: a view over its :class:`SiteCapture` with the
+evaluation context (audit date, registry)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import date
 from functools import cached_property
 from urllib.parse import urlsplit
 
+from auditor.capture.model import FileProbe, SearchProbe, SiteCapture
 from auditor.models import (
     Agency,
     DnsFacts,
@@ -18,34 +20,7 @@ from auditor.models import (
 )
 from auditor.page import Page
 
-
-@dataclass(frozen=True)
-class SearchProbe:
-    """The site search tried once by the gatherer: a word of a recent headline submitted
-    through the home page's search form (``response`` is ``None`` when nothing was sent)."""
-
-    form_url: str  # the page that holds the form
-    action: str  # the URL submitted, query included ('' when nothing was sent)
-    query: str  # the word searched for
-    headline: str  # the recent headline the word comes from
-    headline_url: str  # where that headline links
-    response: PageSnapshot | None = None
-    note: str | None = None  # why nothing was sent (POST form, no headline…)
-
-
-@dataclass(frozen=True)
-class FileProbe:
-    """One file link of a documents listing, fetched by the gatherer."""
-
-    url: str
-    listing_url: str  # the listing that links it
-    link_text: str
-    status: int  # 0 when no HTTP response was received
-    final_url: str = ""
-    content_type: str = ""  # media type without parameters, lower case
-    size: int = 0  # bytes received (capped)
-    magic: bytes = b""  # the first bytes of the body
-    error: str | None = None
+__all__ = ["Artifacts", "FileProbe", "SearchProbe", "SiteCapture", "host_of"]
 
 
 def host_of(url: str) -> str:
@@ -72,7 +47,38 @@ class Artifacts:
     search: SearchProbe | None = None  # the site search tried by the gatherer
     doc_files: tuple[FileProbe, ...] = ()  # file links of the documents listing, fetched
     state_links: tuple[TransportProbe, ...] = ()  # other state portals linked from home, probed
+    skipped: tuple[str, ...] = ()  # inputs not gathered because no rule in use needed them
     extra: dict[str, object] = field(default_factory=dict)  # gatherer outputs by name
+
+    @classmethod
+    def from_capture(
+        cls,
+        capture: SiteCapture,
+        as_of: date,
+        registry: Registry | None = None,
+        agency: Agency | None = None,
+    ) -> Artifacts:
+        """The view the checks judge: ``capture`` (what was observed) with the evaluation
+        context (audit date, registry, and the agency as the registry knows it when it differs
+        from the capture's); each page is parsed once, when first looked at."""
+        return cls(
+            agency=agency or capture.agency,
+            as_of=as_of,
+            start_url=capture.start_url,
+            pages=tuple(Page(s) for s in capture.pages),
+            failed=capture.failed,
+            https=capture.https,
+            http=capture.http,
+            robots=capture.robots,
+            dns=capture.dns,
+            sitemap_urls=capture.sitemap_urls,
+            registry=registry,
+            home_error=capture.home_error,
+            search=capture.search,
+            doc_files=capture.doc_files,
+            state_links=capture.state_links,
+            skipped=capture.skipped,
+        )
 
     @property
     def home(self) -> Page | None:
@@ -87,10 +93,20 @@ class Artifacts:
             out.setdefault(page.snapshot.final_url, page)
         return out
 
+    @cached_property
+    def search_page(self) -> Page | None:
+        """The search results page the gatherer received, when it is an HTML page."""
+        probe = self.search
+        if probe is None or probe.response is None or not probe.response.is_html:
+            return None
+        return Page(probe.response)
+
     def page(self, url: str) -> Page | None:
         """The fetched page at ``url`` (requested or final URL), or ``None``."""
-        return self._by_url.get(url) or self._by_url.get(url.rstrip("/")) or self._by_url.get(
-            url + "/"
+        return (
+            self._by_url.get(url)
+            or self._by_url.get(url.rstrip("/"))
+            or self._by_url.get(url + "/")
         )
 
     def failed_fetch(self, url: str) -> PageSnapshot | None:

@@ -208,6 +208,32 @@ BaselineOpt = Annotated[
 ]
 
 
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        metavar="N",
+        help="Processes that parse pages and judge rules while crawling goes on "
+        "(default: one per core; 0: judge in the main process).",
+    ),
+]
+SaveCaptureOpt = Annotated[
+    bool,
+    typer.Option(
+        "--save-capture",
+        help="Also write what was observed of each portal as <domain>.capture.warc.gz (WARC, "
+        "opens in replay tools) beside its report, with its SHA-256 in the report; judge it "
+        "again offline with 'auditor audit'.",
+    ),
+]
+
+
+def _parse_workers(value: int | None) -> int | None:
+    if value is not None and not 0 <= value <= 256:
+        raise UsageError("--workers must be between 0 and 256")
+    return value
+
+
 def _parse_formats(value: str) -> frozenset[str]:
     formats = frozenset(f.strip().lower() for f in value.split(",") if f.strip())
     unknown = formats - set(FORMATS)
@@ -545,6 +571,8 @@ def scan(
     fail_on: FailOnOpt = None,
     baseline: BaselineOpt = None,
     waivers: WaiversOpt = None,
+    workers: WorkersOpt = None,
+    save_capture: SaveCaptureOpt = False,
     verbose: VerboseOpt = False,
     quiet: QuietOpt = False,
     config: ConfigOpt = None,
@@ -592,6 +620,9 @@ def scan(
         )
         policy = _policy(fail_under, fail_on, baseline)
         plan = _with_waivers(waivers, plan)
+        plan = dataclasses.replace(
+            plan, workers=_parse_workers(workers), save_capture=save_capture
+        )
         if ca_bundle is not None:
             make_ssl_context(ca_bundle)  # not PEM certificates: a usage error, now
         _out_dir(out_dir)
@@ -617,6 +648,8 @@ def demo(
     fail_on: FailOnOpt = None,
     baseline: BaselineOpt = None,
     waivers: WaiversOpt = None,
+    workers: WorkersOpt = None,
+    save_capture: SaveCaptureOpt = False,
     config: ConfigOpt = None,
 ) -> None:
     """Serve the bundled Sóc Trăng demo portals on loopback and audit them (no internet).
@@ -655,6 +688,9 @@ def demo(
                 [], reg, None, out_dir, _parse_formats(fmt), _parse_lang(lang), as_of_date, settings
             )
             plan = _with_waivers(waivers, plan)
+            plan = dataclasses.replace(
+                plan, workers=_parse_workers(workers), save_capture=save_capture
+            )
         except InputError as exc:
             _input_problems(exc)
         except AuditorError as exc:
@@ -735,6 +771,10 @@ def schema_cmd(
 
 
 app.add_typer(rules_app, name="rules")
+
+from auditor.cli_audit import audit_cmd  # noqa: E402  (uses the shared options above)
+
+app.command("audit")(audit_cmd)
 
 
 def main() -> None:

@@ -399,6 +399,14 @@ class CrawlInfo(Frozen):
     timed_out: bool = False  # the --portal-timeout ended the crawl; what was gathered is judged
 
 
+class CaptureRef(Frozen):
+    """The saved site capture a report was judged from (``--save-capture``, ``auditor audit``)."""
+
+    file: str  # file name, relative to the report's folder when saved beside it
+    sha256: str  # of the file's bytes
+    captured_at: datetime | None = None
+
+
 class AuditReport(Frozen):
     """Everything known about one agency's audit: the JSON report."""
 
@@ -412,6 +420,7 @@ class AuditReport(Frozen):
     crawl: CrawlInfo
     score: Score
     findings: tuple[Finding, ...]
+    capture: CaptureRef | None = None  # the capture file, when one was saved or judged
 
 
 class SummaryRow(Frozen):

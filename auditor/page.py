@@ -9,6 +9,7 @@ from urllib.parse import urldefrag, urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from auditor.htmlcaps import PARSES, check_caps
 from auditor.models import PageSnapshot
 from auditor.text.fold import fold
 
@@ -57,8 +58,23 @@ class Page:
 
     @cached_property
     def tree(self) -> LexborHTMLParser:
-        """The parsed document."""
+        """The parsed document (the page's one parse); :class:`PageTooComplex` when the markup
+        is beyond a DOM cap. Views that remove nodes work on a copy (:meth:`_without`)."""
+        check_caps(self.html, self.url)
+        next(PARSES)
         return LexborHTMLParser(self.html)
+
+    def _without(self, selector: str) -> LexborHTMLParser:
+        """A copy of the tree without the nodes matching ``selector``."""
+        tree = self.tree.clone()
+        for node in tree.css(selector):
+            node.decompose()
+        return tree
+
+    @cached_property
+    def content_tree(self) -> LexborHTMLParser:
+        """The tree without navigation, header, footer, asides and scripts (do not modify)."""
+        return self._without(_NOISE)
 
     @cached_property
     def title(self) -> str:
@@ -75,9 +91,7 @@ class Page:
     @cached_property
     def text(self) -> str:
         """Visible text of the body, scripts and styles removed, collapsed."""
-        tree = LexborHTMLParser(self.html)
-        for node in tree.css("script, style, noscript, template"):
-            node.decompose()
+        tree = self._without("script, style, noscript, template")
         body = tree.body
         return collapse(body.text(separator=" ")) if body is not None else ""
 
@@ -85,9 +99,7 @@ class Page:
     def main_text(self) -> str:
         """Text of the main content: ``<main>``/``[role=main]``/``<article>`` when present,
         else the body without navigation, header, footer and asides."""
-        tree = LexborHTMLParser(self.html)
-        for node in tree.css(_NOISE):
-            node.decompose()
+        tree = self.content_tree
         main = tree.css_first("main, [role=main]") or tree.css_first("article") or tree.body
         return collapse(main.text(separator=" ")) if main is not None else ""
 

@@ -16,23 +16,26 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from auditor import __version__
-from auditor.artifacts import Artifacts, host_of
+from auditor.artifacts import host_of
+from auditor.capture.model import SiteCapture, settings_digest
+from auditor.capture.warc import SUFFIX as CAPTURE_SUFFIX
+from auditor.capture.warc import file_sha256, read_capture, write_capture
 from auditor.config import CrawlSettings
-from auditor.crawl.crawler import SiteCrawl, crawl_site
+from auditor.crawl.crawler import crawl_site
 from auditor.crawl.fetcher import Fetcher
 from auditor.crawl.scope import Scope
 from auditor.errors import UsageError
 from auditor.gather.build import gather
 from auditor.hostnames import ascii_host, path_prefix, split_address, url_in_prefix
 from auditor.interrupts import StopRequest
+from auditor.judge import JudgeTask, judge
 from auditor.models import (
     Agency,
     AuditReport,
-    CrawlInfo,
+    CaptureRef,
     Interruption,
     Lang,
     Level,
-    ProfileInfo,
     Registry,
     ScanSummary,
     SummaryRow,
@@ -41,6 +44,7 @@ from auditor.models import (
     normalise_host,
 )
 from auditor.paths import rules_dir
+from auditor.pool import JudgePool, default_workers
 from auditor.registry import bundled_registries, find_agency
 from auditor.report.combined import COMBINED_FORMATS, CombinedSpool
 from auditor.report.findings_export import FindingRow, finding_rows
@@ -52,14 +56,9 @@ from auditor.report.writer import (
     write_summary,
     write_tables,
 )
-from auditor.rules.engine import documents_applied, evaluate
 from auditor.rules.loader import Pack, load_pack, load_pack_file, pack_for_domain
-from auditor.scoring import score
-from auditor.waivers import waive_all
 
 logger = logging.getLogger(__name__)
-
-SITES_AT_ONCE = 4
 
 
 @dataclass(frozen=True)
@@ -84,6 +83,10 @@ class ScanPlan:
     settings: CrawlSettings
     registry: Registry | None = None
     waivers: tuple[Waiver, ...] = ()  # "comply or explain": applied before scoring
+    workers: int | None = None  # judging processes; None: one per core, 0: in this process
+    save_capture: bool = False  # write each site's capture (WARC) beside its report
+    needs: frozenset[str] | None = None  # inputs the packs' rules declare; None: gather all
+    capture_files: dict[str, Path] | None = None  # Agency.key -> saved capture (``audit``)
 
 
 @dataclass(frozen=True)
@@ -261,77 +264,69 @@ def _refuse_collisions(targets: tuple[Target, ...]) -> None:
         raise UsageError("; ".join(clashes) + "; nothing was fetched")
 
 
-async def _crawl_and_gather(
-    fetcher: Fetcher, target: Target, plan: ScanPlan
-) -> tuple[Artifacts, SiteCrawl | None]:
-    """The portal's artifacts and crawl record, within the scope of the agency (and the link
-    targets its pack names) and the portal's time budget; an unexpected failure leaves an
-    empty site whose checks say ``error`` (the auditor could not tell), so the scan goes on."""
-    registry = target.registry
+def sites_at_once(settings: CrawlSettings) -> int:
+    """Portals crawled at once: as many as the politeness limits can keep busy (the global
+    request limit over the per-host limit), so that those limits alone decide what is in
+    flight."""
+    return max(1, -(-settings.concurrency // settings.per_host))
+
+
+async def capture_site(fetcher: Fetcher, target: Target, plan: ScanPlan) -> SiteCapture:
+    """The portal's capture; an unexpected failure leaves an empty capture whose checks say
+    ``error`` (the auditor could not tell), so the rest of the scan goes on."""
     agency = target.agency
     start_url = target.start_url or f"https://{agency.domain}{agency.path or '/'}"
     pack = plan.packs[agency.key]
     # the agency's host (a path-based agency: under its prefix, where the probes start) and
-    # the hosts its pack names as link targets
+    # the hosts its pack names as link targets; all within the portal's time budget
     systems = (host for hosts in pack.systems.values() for host in hosts)
     scope = Scope.of(agency, (*pack.link_hosts, *systems))
     deadline = asyncio.get_running_loop().time() + plan.settings.portal_timeout_s
     try:
         crawl = await crawl_site(fetcher, agency, plan.settings, target.start_url, scope, deadline)
-        art = await gather(fetcher, crawl, agency, plan.as_of, registry, deadline)
-        return art, crawl
+        return await gather(fetcher, crawl, agency, plan.needs, deadline)
     except Exception as exc:  # a bug or an unforeseen network state must not end the scan
-        logger.exception("crawl of %s failed", target.agency.domain)
-        art = Artifacts(
-            agency=target.agency,
-            as_of=plan.as_of,
+        logger.exception("crawl of %s failed", agency.address)
+        return SiteCapture(
+            agency=agency,
             start_url=start_url,
-            registry=registry,
+            captured_at=datetime.now(UTC),
+            tool_version=__version__,
+            settings_digest=settings_digest(plan.settings),
             home_error=f"{type(exc).__name__}: {exc}",
         )
-        return art, None
 
 
-async def audit_one(fetcher: Fetcher, target: Target, plan: ScanPlan) -> AuditReport:
-    """Crawl, gather, evaluate and score one portal."""
-    started = datetime.now(UTC)
-    pack = plan.packs[target.agency.key]
-    art, crawl = await _crawl_and_gather(fetcher, target, plan)
-    findings = evaluate(pack, art)
-    if plan.waivers:
-        findings = waive_all(findings, plan.waivers, target.agency.address, plan.as_of)
-    home = art.home
-    return AuditReport(
-        tool=ToolInfo(version=__version__),
-        agency=target.agency,
-        profile=ProfileInfo(
-            id=pack.id,
-            document=pack.document,
-            title=pack.title,
-            draft=pack.draft,
-            documents=documents_applied(pack, plan.as_of),
-        ),
+def judge_task(
+    target: Target, plan: ScanPlan, capture: SiteCapture, started: datetime
+) -> JudgeTask:
+    """What a worker needs to judge ``target``'s capture under the plan."""
+    return JudgeTask(
+        capture=capture,
+        pack=plan.packs[target.agency.key],
         as_of=plan.as_of,
+        registry=target.registry,
+        waivers=plan.waivers,
         started_at=started,
-        finished_at=datetime.now(UTC),
-        crawl=CrawlInfo(
-            start_url=art.start_url,
-            final_url=home.url if home else None,
-            pages_fetched=len(art.pages),
-            pages_failed=len(art.failed),
-            duration_s=round(crawl.duration_s if crawl else 0.0, 3),
-            robots_txt=art.robots.url if art.robots and art.robots.status == 200 else None,
-            https=art.https,
-            http=art.http,
-            robots_policy=art.robots.policy if art.robots else None,
-            robots_error=art.robots.error if art.robots else None,
-            retries=crawl.retries if crawl else 0,
-            off_scope=crawl.off_scope if crawl else None,
-            timed_out=crawl.timed_out if crawl else False,
-        ),
-        score=score(findings, pack.scoring),
-        findings=findings,
+        agency=target.agency,
     )
+
+
+async def audit_one(
+    fetcher: Fetcher, target: Target, plan: ScanPlan, pool: JudgePool | None = None
+) -> AuditReport:
+    """Crawl, gather, evaluate and score one portal (evaluation in ``pool`` when given)."""
+    started = datetime.now(UTC)
+    capture = await capture_site(fetcher, target, plan)
+    task = judge_task(target, plan, capture, started)
+    return await pool.judge(task) if pool is not None else judge(task)
+
+
+def save_capture(capture: SiteCapture, out_dir: Path, stem: str) -> CaptureRef:
+    """Write ``capture`` beside the reports as ``<stem>.capture.warc.gz``."""
+    path = out_dir / f"{stem}{CAPTURE_SUFFIX}"
+    digest = write_capture(capture, path)
+    return CaptureRef(file=path.name, sha256=digest, captured_at=capture.captured_at)
 
 
 async def run_scan(
@@ -339,36 +334,64 @@ async def run_scan(
     on_event: Callable[[ScanEvent], None] | None = None,
     stop: StopRequest | None = None,
 ) -> ScanResult:
-    """Audit every target, write each report as it completes, then the summary.
+    """Audit every target, write each report as it completes, then the summary. Portals are
+    crawled concurrently within the politeness limits and judged in worker processes.
 
     When ``stop`` is requested no new fetch starts, the portals not yet written are dropped
     and the summary covers the finished ones (``ScanSummary.interrupted``).
     """
     started = datetime.now(UTC)
     result = ScanResult()
-    gate = asyncio.Semaphore(SITES_AT_ONCE)
+    crawling = asyncio.Semaphore(sites_at_once(plan.settings))
+    workers = plan.workers if plan.workers is not None else default_workers()
+    if len(plan.targets) < 2:  # nothing else to keep flowing: judge in this process
+        workers = 0
+    workers = min(workers, len(plan.targets))
+    judging = asyncio.Semaphore(2 * workers + 1)  # captures waiting for or in a worker
     plan.out_dir.mkdir(parents=True, exist_ok=True)
     order = {t.agency.key: i for i, t in enumerate(plan.targets)}
     combined = len(plan.targets) > 1 and bool(plan.formats & COMBINED_FORMATS)
     spool = CombinedSpool(plan.out_dir, plan.formats if combined else frozenset(), plan.lang)
 
-    async def one(fetcher: Fetcher, target: Target) -> None:
-        async with gate:
+    async def one(fetcher: Fetcher | None, pool: JudgePool, target: Target) -> None:
+        agency = target.agency
+        saved = plan.capture_files.get(agency.key) if plan.capture_files else None
+        async with crawling:
             if stop is not None and stop.requested:
                 return
             if on_event:
-                on_event(ScanEvent("start", target.agency))
-            report = await audit_one(fetcher, target, plan)
-            # from here to the end nothing awaits: a stop never cuts a portal's files in half
-            files = write_agency_report(report, plan.out_dir, plan.formats, plan.lang)
-            result.files.extend(files)
-            names = {p.suffix: p.name for p in files}
-            result.rows.append(build_summary_row(report, names.get(".json"), names.get(".html")))
-            spool.add(order.get(target.agency.key, 0), report)
-            if plan.formats & TABLE_FORMATS:
-                result.findings.extend(finding_rows(report, plan.lang))
-            if on_event:
-                on_event(ScanEvent("done", target.agency, report))
+                on_event(ScanEvent("start", agency))
+            begun = datetime.now(UTC)
+            if saved is not None:
+                capture = await asyncio.to_thread(read_capture, saved)
+            else:
+                assert fetcher is not None
+                capture = await capture_site(fetcher, target, plan)
+            await judging.acquire()  # hold the crawl slot until a worker can take the capture
+        try:
+            report = await pool.judge(judge_task(target, plan, capture, begun))
+        finally:
+            judging.release()
+        if saved is not None:
+            ref = CaptureRef(
+                file=str(saved), sha256=file_sha256(saved), captured_at=capture.captured_at
+            )
+            report = report.model_copy(update={"capture": ref})
+        elif plan.save_capture:
+            stem = report_stem(agency.domain, agency.path)
+            ref = await asyncio.to_thread(save_capture, capture, plan.out_dir, stem)
+            report = report.model_copy(update={"capture": ref})
+        del capture
+        # from here to the end nothing awaits: a stop never cuts a portal's files in half
+        files = write_agency_report(report, plan.out_dir, plan.formats, plan.lang)
+        result.files.extend(files)
+        names = {p.suffix: p.name for p in files}
+        result.rows.append(build_summary_row(report, names.get(".json"), names.get(".html")))
+        spool.add(order.get(agency.key, 0), report)
+        if plan.formats & TABLE_FORMATS:
+            result.findings.extend(finding_rows(report, plan.lang))
+        if on_event:
+            on_event(ScanEvent("done", agency, report))
 
     by_host: dict[str, list[Agency]] = {}
     for t in sorted(plan.targets, key=lambda t: -len(t.agency.path or "")):
@@ -382,8 +405,13 @@ async def run_scan(
             on_event(ScanEvent("request", agency, url=url, status=status))
 
     with spool:
-        async with Fetcher(plan.settings, on_request=on_request) as fetcher:
-            await _until_done_or_stopped([one(fetcher, t) for t in plan.targets], stop)
+        async with JudgePool(workers) as pool:
+            if plan.capture_files is not None:  # judging saved captures: no network at all
+                await _until_done_or_stopped([one(None, pool, t) for t in plan.targets], stop)
+            else:
+                async with Fetcher(plan.settings, on_request=on_request) as fetcher:
+                    jobs = [one(fetcher, pool, t) for t in plan.targets]
+                    await _until_done_or_stopped(jobs, stop)
         result.rows.sort(key=lambda r: order.get(r.agency.key, 0))
         interrupted = None
         if stop is not None and stop.signal is not None:

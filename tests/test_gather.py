@@ -7,12 +7,13 @@ import asyncio
 from datetime import date
 from functools import lru_cache
 
-from auditor.artifacts import Artifacts, FileProbe, SearchProbe
+from auditor.artifacts import Artifacts, FileProbe, SearchProbe, SiteCapture
 from auditor.config import CrawlSettings
 from auditor.crawl.crawler import crawl_site
 from auditor.crawl.fetcher import Fetcher
 from auditor.fixtureserver import FixtureServer
 from auditor.gather.build import _with_query, gather
+from auditor.models import Registry
 from auditor.paths import fixtures_dir
 from auditor.registry import load_registry
 from auditor.text.fold import fold_words
@@ -20,29 +21,43 @@ from auditor.text.fold import fold_words
 AS_OF = date(2026, 11, 20)
 
 
-async def _gather_all(settings: CrawlSettings) -> dict[str, Artifacts]:
-    registry = load_registry(fixtures_dir() / "demo" / "registry.yaml")
+def _registry() -> Registry:
+    return load_registry(fixtures_dir() / "demo" / "registry.yaml")
+
+
+async def _gather_all(settings: CrawlSettings) -> dict[str, SiteCapture]:
+    registry = _registry()
     async with Fetcher(settings) as fetcher:
 
-        async def one(domain: str) -> Artifacts:
+        async def one(domain: str) -> SiteCapture:
             agency = registry.by_domain(domain)
             assert agency is not None
             crawl = await crawl_site(fetcher, agency, settings)
-            return await gather(fetcher, crawl, agency, AS_OF, registry)
+            return await gather(fetcher, crawl, agency)
 
         domains = [a.domain for a in registry.agencies]
-        arts = await asyncio.gather(*(one(d) for d in domains))
-    return dict(zip(domains, arts, strict=True))
+        captures = await asyncio.gather(*(one(d) for d in domains))
+    return dict(zip(domains, captures, strict=True))
 
 
 @lru_cache(maxsize=1)
-def demo_artifacts() -> dict[str, Artifacts]:
-    """Artifacts of every demo portal, gathered once per test session."""
+def demo_captures() -> dict[str, SiteCapture]:
+    """Captures of every demo portal, crawled once per test session."""
     with FixtureServer(fixtures_dir() / "sites") as server:
         settings = CrawlSettings(
             connect_to=server.connect_to(), ca_bundle=server.ca_pem_path, timeout_s=10.0
         )
         return asyncio.run(_gather_all(settings))
+
+
+@lru_cache(maxsize=1)
+def demo_artifacts() -> dict[str, Artifacts]:
+    """Artifacts of every demo portal (views over :func:`demo_captures`)."""
+    registry = _registry()
+    return {
+        domain: Artifacts.from_capture(capture, AS_OF, registry)
+        for domain, capture in demo_captures().items()
+    }
 
 
 def test_with_query_appends_to_an_existing_query() -> None:

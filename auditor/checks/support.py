@@ -100,7 +100,7 @@ def search_works(art: Artifacts, p: NoParams) -> Outcome:
             expected=query,
             found=str(response.status),
         )
-    results = Page(response)
+    results = art.search_page or Page(response)
     how = _headline_found(probe, results)
     if how is None:
         return _one(

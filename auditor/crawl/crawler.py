@@ -18,6 +18,7 @@ from auditor.crawl.fetcher import Fetcher, RobotsPolicy
 from auditor.crawl.frontier import dedupe_key, looks_like_html, normalise_url
 from auditor.crawl.robots import sitemap_children, sitemap_urls
 from auditor.crawl.scope import Scope
+from auditor.htmlcaps import PageTooComplex
 from auditor.models import Agency, PageSnapshot, RobotsInfo, TransportProbe
 from auditor.page import Page
 
@@ -149,7 +150,12 @@ class _Collector:
             self._page_keys.add(key)
             self.pages.append(snap)
             if snap.depth < self.frontier.max_depth:
-                for link in Page(snap).links:
+                try:
+                    links = Page(snap).links
+                except PageTooComplex as exc:  # not parsed: its links are not followed
+                    logger.info("%s", exc)
+                    links = ()
+                for link in links:
                     self.frontier.add(link.url, snap.depth + 1)
         elif snap.status == 0 or snap.status >= 400 or snap.off_scope:
             self.failed.append(snap)

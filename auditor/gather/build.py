@@ -7,20 +7,23 @@ import dataclasses
 import logging
 import unicodedata
 from collections.abc import Awaitable
-from datetime import date
+from datetime import UTC, datetime
 from typing import TypeVar
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from auditor.artifacts import Artifacts, FileProbe, SearchProbe
+from auditor import __version__
+from auditor.artifacts import Artifacts
+from auditor.capture.model import FileProbe, SearchProbe, SiteCapture, settings_digest
 from auditor.crawl.crawler import SiteCrawl
 from auditor.crawl.fetcher import Fetcher
 from auditor.crawl.scope import Scope
 from auditor.gather.dns import site_dns
+from auditor.htmlcaps import PageTooComplex
 from auditor.locate.documents import file_links, find_listing
 from auditor.locate.language import find_version_link
 from auditor.locate.portals import state_portal_links
 from auditor.locate.search import headline_query, recent_headline, search_forms
-from auditor.models import Agency, Registry, TransportProbe
+from auditor.models import Agency, TransportProbe
 from auditor.page import Link, Page
 from auditor.sections import label_matches, load_catalogue, slug_matches
 
@@ -31,6 +34,8 @@ T = TypeVar("T")
 _MAX_EXTRA = 40
 _MAX_DOC_FILES = 2  # file links of the documents listing fetched to see that they download
 _MAGIC_BYTES = 8
+# Inputs the gatherer can skip when no rule in use declares them (see auditor.checks.registry).
+OPTIONAL_INPUTS = ("dns", "search", "doc_files", "state_links")
 
 
 def _wanted_links(home: Page) -> list[Link]:
@@ -189,62 +194,94 @@ async def gather(
     fetcher: Fetcher,
     crawl: SiteCrawl,
     agency: Agency,
-    as_of: date,
-    registry: Registry | None,
+    needs: frozenset[str] | None = None,
     deadline: float | None = None,
-) -> Artifacts:
-    """The artifacts of one site: the crawl plus any missing section/language pages, the
-    search, document-file and state-portal probes, and the DNS facts of its host. Requests
-    stay in the crawl's scope; whatever is not done by the loop time ``deadline`` is left out
-    (its checks say ``error``)."""
+) -> SiteCapture:
+    """The capture of one site: the crawl plus any missing section/language pages, the
+    search, document-file and state-portal probes, and the DNS facts of its host. ``needs``
+    (inputs the rules in use declare, ``None``: all) skips probes no rule needs. Requests stay
+    in the crawl's scope; what is not done by the loop time ``deadline`` (default: the
+    portal's budget from now) is left out, and its checks say ``error``."""
     scope = crawl.scope if crawl.scope is not None else Scope.of(agency)
-    loop = asyncio.get_running_loop()
     if deadline is None:
-        deadline = loop.time() + fetcher.settings.portal_timeout_s
-    dns_task = asyncio.create_task(site_dns(agency.domain, fetcher.settings))
-    pages = [Page(s) for s in crawl.pages]
+        deadline = asyncio.get_running_loop().time() + fetcher.settings.portal_timeout_s
+
+    def wanted(name: str) -> bool:
+        return needs is None or name in needs
+
+    skipped = tuple(n for n in OPTIONAL_INPUTS if not wanted(n))
+    dns_task = (
+        asyncio.create_task(site_dns(agency.domain, fetcher.settings)) if wanted("dns") else None
+    )
+    pages = list(crawl.pages)
     failed = list(crawl.failed)
     if pages:
-        known = {u for p in pages for u in (p.snapshot.url, p.snapshot.final_url)}
+        known = {u for p in pages for u in (p.url, p.final_url)}
         known |= {s.url for s in failed}
         missing: list[str] = []
-        for link in _wanted_links(pages[0]):
+        try:
+            candidates = _wanted_links(Page(pages[0]))
+        except PageTooComplex as exc:
+            logger.info("%s", exc)
+            candidates = []
+        for link in candidates:
             url = link.url
             if scope.site(url) and url not in known and url not in missing:
                 missing.append(url)
         extra = (fetcher.fetch(url, depth=1, scope=scope) for url in missing[:_MAX_EXTRA])
         snapshots = await _until(deadline, asyncio.gather(*extra))
         for snap in snapshots or ():
-            (pages.append(Page(snap)) if snap.is_html else failed.append(snap))
+            (pages.append(snap) if snap.is_html else failed.append(snap))
     home_error = _home_error(crawl) if not pages else None
-    art = Artifacts(
+    capture = SiteCapture(
         agency=agency,
-        as_of=as_of,
         start_url=crawl.start_url,
+        captured_at=datetime.now(UTC),
+        tool_version=__version__,
+        settings_digest=settings_digest(fetcher.settings),
+        duration_s=crawl.duration_s,
         pages=tuple(pages),
         failed=tuple(failed),
         https=crawl.https,
         http=crawl.http,
         robots=crawl.robots,
-        dns=await dns_task,
+        dns=await dns_task if dns_task is not None else None,
         sitemap_urls=crawl.sitemap_urls,
-        registry=registry,
         home_error=home_error,
+        skipped=skipped,
+        retries=crawl.retries,
+        off_scope=crawl.off_scope,
+        timed_out=crawl.timed_out,
     )
     if not pages:
-        return art
+        return capture
+    # the locators read the pages gathered so far (the audit date and registry play no part)
+    art = Artifacts.from_capture(capture, capture.captured_at.date())
     probed = await _until(
         deadline,
         asyncio.gather(
-            probe_search(fetcher, art, scope),
-            probe_document_files(fetcher, art, scope),
-            probe_state_links(fetcher, art),
+            _bounded(probe_search(fetcher, art, scope), None) if wanted("search") else _none(),
+            _bounded(probe_document_files(fetcher, art, scope), ())
+            if wanted("doc_files")
+            else _empty(),
+            _bounded(probe_state_links(fetcher, art), ()) if wanted("state_links") else _empty(),
         ),
     )
     if probed is None:  # out of time: no probe results, their checks say error
-        return art
+        return capture.model_copy(update={"timed_out": True})
     search, doc_files, state_links = probed
-    return dataclasses.replace(art, search=search, doc_files=doc_files, state_links=state_links)
+    return capture.model_copy(
+        update={"search": search, "doc_files": doc_files, "state_links": state_links}
+    )
+
+
+async def _bounded(probe: Awaitable[T], fallback: T) -> T:
+    """``probe``'s result, or ``fallback`` when a page it reads is beyond a DOM cap."""
+    try:
+        return await probe
+    except PageTooComplex as exc:
+        logger.info("probe skipped: %s", exc)
+        return fallback
 
 
 async def _until(deadline: float, work: Awaitable[T]) -> T | None:
@@ -255,3 +292,11 @@ async def _until(deadline: float, work: Awaitable[T]) -> T | None:
     except TimeoutError:
         logger.info("portal time budget spent: probes left out")
         return None
+
+
+async def _none() -> None:
+    return None
+
+
+async def _empty() -> tuple[()]:
+    return ()

@@ -26,9 +26,6 @@ DOC_EXTENSIONS = (".pdf", ".doc", ".docx", ".odt", ".xls", ".xlsx", ".ods", ".rt
 _DOWNLOAD_WORDS = ("tai ve", "tai tep", "tai file", "download", "toan van", "tep dinh kem", "file")
 
 
-_NOISE = "script, style, noscript, template, nav, header, footer, aside, [role=navigation], [role=banner], [role=contentinfo]"  # noqa: E501
-
-
 def file_links(page: Page) -> list[Link]:
     """Links of ``page`` to document files: by extension first, then by download wording."""
     by_ext = [
@@ -49,11 +46,8 @@ def file_links(page: Page) -> list[Link]:
 
 
 def content_tree(page: Page) -> LexborHTMLParser:
-    """The page parsed afresh without navigation, header, footer, asides and scripts."""
-    tree = LexborHTMLParser(page.html)
-    for node in tree.css(_NOISE):
-        node.decompose()
-    return tree
+    """The page without navigation, header, footer, asides and scripts (do not modify)."""
+    return page.content_tree
 
 
 def record_count(page: Page) -> int:

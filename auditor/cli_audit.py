@@ -1,0 +1,104 @@
+"""``auditor audit``: judge saved site captures (``--save-capture``) with no network at all.
+
+Registered on the main app by :mod:`auditor.cli` (``app.command("audit")(audit_cmd)``); uses
+its shared options and helpers, so it is imported after them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from auditor import cli
+from auditor.audit import plan_audit
+from auditor.cli import (
+    AsOfOpt,
+    BaselineOpt,
+    FailOnOpt,
+    FailUnderOpt,
+    FormatOpt,
+    LangOpt,
+    OutOpt,
+    QuietOpt,
+    VerboseOpt,
+    WaiversOpt,
+    WorkersOpt,
+)
+from auditor.errors import AuditorError, InputError
+from auditor.registry import load_registry
+
+
+def audit_cmd(
+    captures: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="CAPTURE",
+            help="Site captures written by 'scan --save-capture' (<domain>.capture.warc.gz).",
+            show_default=False,
+        ),
+    ],
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            "--profile", "-p", metavar="PACK", help="Rule pack id (default: from the domain)."
+        ),
+    ] = None,
+    rules_file: Annotated[
+        Path | None,
+        typer.Option("--rules", help="Your own rule pack (YAML) instead of a bundled one."),
+    ] = None,
+    registry: Annotated[
+        Path | None,
+        typer.Option(
+            "--registry",
+            "-r",
+            help="Registry YAML: the agencies' names and levels, and the context of "
+            "cross-portal rules (links to subordinate portals).",
+        ),
+    ] = None,
+    as_of: AsOfOpt = None,
+    waivers: WaiversOpt = None,
+    out_dir: OutOpt = Path("reports_out"),
+    fmt: FormatOpt = "json,html,csv",
+    lang: LangOpt = "vi",
+    workers: WorkersOpt = None,
+    fail_under: FailUnderOpt = None,
+    fail_on: FailOnOpt = None,
+    baseline: BaselineOpt = None,
+    verbose: VerboseOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Judge saved site captures again — under another pack, registry or audit date — and
+    write the same reports a scan would, without any request.
+
+    Without --as-of the captures are judged on the day they were made. A capture of a schema
+    version this auditor does not know is refused.
+
+    Exit codes: 0 done and every gate passed; 1 a gate failed; 2 usage error, or an invalid
+    or unreadable input file (nothing is judged then).
+    """
+    cli._setup_logging(verbose, quiet)
+    try:
+        reg = load_registry(registry) if registry else None
+        plan = plan_audit(
+            list(captures),
+            reg,
+            profile,
+            out_dir,
+            cli._parse_formats(fmt),
+            cli._parse_lang(lang),
+            None if as_of is None else cli._parse_date(as_of, date.today()),
+            rules_file,
+            cli._parse_workers(workers),
+        )
+        policy = cli._policy(fail_under, fail_on, baseline)
+        plan = cli._with_waivers(waivers, plan)
+        cli._out_dir(out_dir)
+    except InputError as exc:
+        cli._input_problems(exc, "nothing was judged")
+    except (AuditorError, ValueError) as exc:
+        cli._fail(str(exc))
+    cli._run(plan, quiet, policy, verbose)

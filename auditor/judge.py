@@ -1,0 +1,83 @@
+"""Judge one site capture: evaluation context + rule pack → findings → score → report.
+
+Pure and synchronous, so that it runs in a worker process (:mod:`auditor.pool`) off the event
+loop, and offline from a saved capture (``auditor audit``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from auditor import __version__
+from auditor.artifacts import Artifacts
+from auditor.capture.model import SiteCapture
+from auditor.models import (
+    Agency,
+    AuditReport,
+    CrawlInfo,
+    ProfileInfo,
+    Registry,
+    ToolInfo,
+    Waiver,
+)
+from auditor.rules.engine import documents_applied, evaluate
+from auditor.rules.loader import Pack
+from auditor.scoring import score
+from auditor.waivers import waive_all
+
+
+@dataclass(frozen=True)
+class JudgeTask:
+    """What a worker needs to judge one capture (picklable)."""
+
+    capture: SiteCapture
+    pack: Pack
+    as_of: date
+    registry: Registry | None = None
+    waivers: tuple[Waiver, ...] = ()
+    started_at: datetime | None = None  # when the crawl began (the report's started_at)
+    agency: Agency | None = None  # the agency as the evaluation knows it (default: as captured)
+
+
+def judge(task: JudgeTask) -> AuditReport:
+    """The report of one portal from its capture, judged under ``task.pack`` at ``as_of``."""
+    started = task.started_at or datetime.now(UTC)
+    capture, pack = task.capture, task.pack
+    agency = task.agency or capture.agency
+    art = Artifacts.from_capture(capture, task.as_of, task.registry, agency)
+    findings = evaluate(pack, art)
+    if task.waivers:
+        findings = waive_all(findings, task.waivers, agency.address, task.as_of)
+    home = art.home
+    return AuditReport(
+        tool=ToolInfo(version=__version__),
+        agency=agency,
+        profile=ProfileInfo(
+            id=pack.id,
+            document=pack.document,
+            title=pack.title,
+            draft=pack.draft,
+            documents=documents_applied(pack, task.as_of),
+        ),
+        as_of=task.as_of,
+        started_at=started,
+        finished_at=datetime.now(UTC),
+        crawl=CrawlInfo(
+            start_url=art.start_url,
+            final_url=home.url if home else None,
+            pages_fetched=len(art.pages),
+            pages_failed=len(art.failed),
+            duration_s=round(capture.duration_s, 3),
+            robots_txt=art.robots.url if art.robots and art.robots.status == 200 else None,
+            https=art.https,
+            http=art.http,
+            robots_policy=art.robots.policy if art.robots else None,
+            robots_error=art.robots.error if art.robots else None,
+            retries=capture.retries,
+            off_scope=capture.off_scope,
+            timed_out=capture.timed_out,
+        ),
+        score=score(findings, pack.scoring),
+        findings=findings,
+    )

@@ -1,0 +1,67 @@
+"""Judging off the event loop: a pool of worker processes that parse pages and evaluate rules
+(:func:`auditor.judge.judge`) while the event loop only does I/O.
+
+The pool uses the ``spawn`` start method (forking a process that runs an event loop and
+threads is unsafe), workers ignore SIGINT (the scan decides how to stop), and leaving the
+``async with`` block — normally, on an error or on cancellation — shuts every worker down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import signal
+from concurrent.futures import Executor, ProcessPoolExecutor
+from types import TracebackType
+
+from auditor.judge import JudgeTask, judge
+from auditor.models import AuditReport
+
+
+def default_workers() -> int:
+    """One worker per core."""
+    return os.cpu_count() or 1
+
+
+def _ignore_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class JudgePool:
+    """``workers`` processes judging captures; ``workers=0`` judges in this process (on the
+    event loop: for debugging and small runs)."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = default_workers() if workers is None else workers
+        self._executor: Executor | None = None
+
+    async def __aenter__(self) -> JudgePool:
+        if self.workers > 0:
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_ignore_interrupts,
+            )
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close(cancel=exc_type is not None)
+
+    def close(self, cancel: bool = False) -> None:
+        """Stop the workers (dropping queued work when ``cancel``) and wait for them."""
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=cancel)
+
+    async def judge(self, task: JudgeTask) -> AuditReport:
+        """The report of ``task``'s capture, judged in a worker."""
+        if self._executor is None:
+            return judge(task)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, judge, task)
