@@ -50,6 +50,35 @@ class Artifacts:
     skipped: tuple[str, ...] = ()  # inputs not gathered because no rule in use needed them
     extra: dict[str, object] = field(default_factory=dict)  # gatherer outputs by name
 
+    def __post_init__(self) -> None:
+        """A page not seen whole (truncated, empty, not HTML) counts as not seen: it moves to
+        ``failed`` with its :attr:`Page.problem` as the error, so that no check judges
+        absence from it and "N pages examined" counts complete pages only. When the home page
+        is such a page there is no home page (everything else hangs off it)."""
+        if all(page.complete for page in self.pages):
+            return
+        lost = tuple(
+            page.snapshot.model_copy(update={"error": page.problem})
+            for page in self.pages
+            if not page.complete
+        )
+        home = self.pages[0]
+        kept = tuple(page for page in self.pages if page.complete) if home.complete else ()
+        object.__setattr__(self, "pages", kept)
+        object.__setattr__(self, "failed", (*self.failed, *lost))
+        if not home.complete and self.home_error is None:
+            object.__setattr__(self, "home_error", f"{home.url}: {home.problem}")
+
+    @property
+    def unseen(self) -> tuple[PageSnapshot, ...]:
+        """Fetches that showed nothing to judge: no answer, a transient answer (408, 429,
+        5xx) or a page not seen whole. Absence cannot be concluded while any remains."""
+        return tuple(
+            s
+            for s in self.failed
+            if s.status == 0 or s.status in (408, 429) or s.status >= 500 or s.error is not None
+        )
+
     @classmethod
     def from_capture(
         cls,

@@ -344,6 +344,7 @@ def _run(plan: ScanPlan, quiet: bool, policy: GatePolicy, verbose: bool = False)
         out.print(
             ("Báo cáo: " if vi else "Reports: ") + str(plan.out_dir.resolve()),
             highlight=False,
+            markup=False,
             soft_wrap=True,
         )
         index = plan.out_dir / "index.html"
@@ -351,6 +352,7 @@ def _run(plan: ScanPlan, quiet: bool, policy: GatePolicy, verbose: bool = False)
             out.print(
                 ("Tổng hợp: " if vi else "Summary: ") + str(index.resolve()),
                 highlight=False,
+                markup=False,
                 soft_wrap=True,
             )
     interrupted = result.summary.interrupted if result.summary else None
@@ -744,7 +746,7 @@ def report_cmd(
         _fail(str(exc))
     if not quiet:
         for path in rendered.files:
-            out.print(str(path), highlight=False, soft_wrap=True)
+            out.print(str(path), highlight=False, markup=False, soft_wrap=True)
     rows = [build_summary_row(r, None, None) for r in rendered.reports]
     _conclude(rows, gate_evaluate(rendered.reports, policy), quiet, out_dir)
 

@@ -20,7 +20,7 @@ from auditor.errors import InputError, Problem
 
 EXIT_INPUT = 2
 _SKIP = {"help", "version", "config", "install_completion", "show_completion"}
-err = Console(stderr=True, soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True, emoji=False)
 
 
 def _keys(param: Any) -> list[str]:

@@ -12,6 +12,7 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from auditor.errors import AuditorError, InputError, RuleError
 from auditor.paths import fixtures_dir, rules_dir
@@ -32,8 +33,8 @@ rules_app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
 )
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True, emoji=False)
+err = Console(stderr=True, soft_wrap=True, emoji=False)
 
 ProfileOpt = Annotated[
     str | None, typer.Option("--profile", "-p", help="Rule pack id (default: every pack).")
@@ -44,7 +45,7 @@ RulesDirOpt = Annotated[
 
 
 def _fail(message: str, code: int = EXIT_INPUT) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True)
     raise typer.Exit(code)
 
 

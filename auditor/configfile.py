@@ -44,6 +44,9 @@ class ConfigFile:
         return Problem(str(self.path), entry.line if entry else None, message)
 
 
+MAX_CONFIG_CHARS = 1_000_000  # a configuration file is a few lines
+
+
 def discover(folder: Path) -> Path | None:
     """``auditor.toml`` in ``folder``, else its ``pyproject.toml`` if it has ``[tool.auditor]``."""
     own = folder / CONFIG_NAME
@@ -53,7 +56,7 @@ def discover(folder: Path) -> Path | None:
     if pyproject.is_file():
         try:
             data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
             return None  # a broken pyproject.toml is not ours to judge unless it names us
         tool = data.get("tool")
         if isinstance(tool, dict) and "auditor" in tool:
@@ -70,12 +73,16 @@ def load(path: Path) -> ConfigFile:
         raise InputError([Problem(str(path), None, "no such configuration file")]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError([Problem(str(path), None, f"cannot read: {exc}")]) from None
+    if len(text) > MAX_CONFIG_CHARS:
+        raise InputError([Problem(str(path), None, "file too large for a configuration file")])
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         found = _TOML_LINE.search(str(exc))
         line = int(found.group(1)) if found else None
         raise InputError([Problem(str(path), line, f"not valid TOML: {exc}")]) from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise InputError([Problem(str(path), None, "nested too deeply")]) from None
     table: Any = data
     section: str | None = None
     if path.name == PYPROJECT:

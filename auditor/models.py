@@ -107,10 +107,11 @@ class Registry(Frozen):
         return best
 
     def children_of(self, domain: str) -> tuple[Agency, ...]:
-        """Agencies whose ``parent`` is ``domain``."""
-        key = normalise_host(domain)
+        """Agencies whose ``parent`` is ``domain`` (an agency's address: a host, or a host and
+        path prefix for a path-based agency)."""
+        key = address_key(domain)
         return tuple(
-            a for a in self.agencies if a.parent is not None and normalise_host(a.parent) == key
+            a for a in self.agencies if a.parent is not None and address_key(a.parent) == key
         )
 
 

@@ -13,6 +13,13 @@ from auditor.htmlcaps import PARSES, check_caps
 from auditor.models import PageSnapshot
 from auditor.text.fold import fold
 
+# A body is noise, not HTML, when more than this share of its first characters are control
+# characters or undecodable bytes (random or binary bytes served as text/html).
+_NOISE_SHARE = 0.02
+_NOISE_SAMPLE = 65_536
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
+_LANDMARK_TAGS = ("header", "nav", "footer", "aside")
+
 _SPACE = re.compile(r"\s+")
 _NOISE = (
     "script, style, noscript, template, nav, header, footer, aside, "
@@ -48,6 +55,28 @@ class Page:
         return self.snapshot.final_url
 
     @cached_property
+    def problem(self) -> str | None:
+        """Why the page cannot be read as a whole, or ``None``: cut at the byte cap, an empty
+        body, or a body that is not HTML (binary or control bytes). Such a page counts as not
+        seen: nothing may be judged absent from it."""
+        snap = self.snapshot
+        if snap.truncated:
+            return f"truncated at the byte cap ({len(snap.body):,} bytes): not seen whole"
+        if not snap.body.strip():
+            return "empty body"
+        sample = self.html[:_NOISE_SAMPLE]
+        noise = len(_CONTROL.findall(sample))
+        if noise >= 32 and noise > _NOISE_SHARE * len(sample):
+            share = 100 * noise / len(sample)
+            return f"not HTML: {share:.0f}% control or undecodable bytes (binary data?)"
+        return None
+
+    @property
+    def complete(self) -> bool:
+        """Whether the page was received whole and is HTML (see :attr:`problem`)."""
+        return self.problem is None
+
+    @cached_property
     def html(self) -> str:
         """The body decoded with the detected encoding (invalid bytes replaced)."""
         encoding = self.snapshot.detected_encoding or "utf-8"
@@ -73,8 +102,11 @@ class Page:
 
     @cached_property
     def content_tree(self) -> LexborHTMLParser:
-        """The tree without navigation, header, footer, asides and scripts (do not modify)."""
-        return self._without(_NOISE)
+        """The tree without navigation, header, footer, asides and scripts (do not modify);
+        landmarks that hold the ``<main>`` or swallowed the page stay (:func:`remove_noise`)."""
+        tree = self.tree.clone()
+        remove_noise(tree, self.html)
+        return tree
 
     @cached_property
     def title(self) -> str:
@@ -137,6 +169,42 @@ class Page:
             text = link_text(node)
             out.append(Link(url, href, text, fold(text), node.attributes.get("hreflang")))
         return tuple(out)
+
+
+def _unclosed(html: str, tag: str) -> bool:
+    """Whether ``html`` has fewer ``</tag>`` end tags than ``<tag`` start tags."""
+    low = html.lower()
+    starts = len(re.findall(rf"<{tag}[\s>/]", low))
+    return low.count(f"</{tag}") < starts
+
+
+def remove_noise(tree: LexborHTMLParser, html: str) -> None:
+    """Remove scripts, navigation, header, footer and asides from ``tree`` in place, as a
+    reader's view of the page, but as the HTML parser built it: a landmark that holds the
+    ``<main>`` is not removed, nor one whose end tag is missing and that swallowed the rest of
+    the page (it holds the body's last element) — a browser shows that content."""
+    main = tree.css_first("main, [role=main]")
+    keep: set[int] = set()
+    if main is not None:
+        parent = main.parent
+        while parent is not None:
+            keep.add(parent.mem_id)
+            parent = parent.parent
+    body = tree.body
+    last = None
+    if body is not None:
+        for node in body.traverse(include_text=False):
+            last = node
+    swallowing = [tag for tag in _LANDMARK_TAGS if _unclosed(html, tag)]
+    if last is not None and swallowing:
+        parent = last
+        while parent is not None:
+            if parent.tag in swallowing:
+                keep.add(parent.mem_id)
+            parent = parent.parent
+    for node in tree.css(_NOISE):
+        if node.mem_id not in keep:
+            node.decompose()
 
 
 def link_text(node: LexborNode) -> str:

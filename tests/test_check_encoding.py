@@ -11,6 +11,7 @@ import pytest
 from auditor.artifacts import Artifacts
 from auditor.checks.encoding import (
     LegacyParams,
+    first_invalid_utf8,
     nfc_text,
     no_legacy_bytes,
     no_legacy_fonts,
@@ -185,7 +186,10 @@ def test_stray_byte_fails_with_offset_and_cut_sequence_at_cap_passes() -> None:
     body = html("<p>Sóc Trăng</p>").encode("utf-8")
     cut = body[: body.index("ă".encode()) + 1]  # a two-byte letter cut in half
     capped = raw_page("https://soctrang.gov.vn/", cut, truncated=True)
-    assert utf8_decodes(art(capped), NoParams()).status == "pass"
+    assert first_invalid_utf8(cut, truncated=True) is None
+    # a page cut at the byte cap is not seen whole: nothing is judged on it
+    out = utf8_decodes(art(capped), NoParams())
+    assert out.status == "error" and "byte cap" in (out.evidence[0].found or "")
     assert utf8_decodes(art(raw_page("https://soctrang.gov.vn/", cut)), NoParams()).status == "fail"
     latin1 = b"\xf3"  # ó as one Latin-1 byte among UTF-8
     broken = body.replace("ó".encode(), latin1)

@@ -218,3 +218,16 @@ def test_unreachable_portal_is_not_ok(tmp_path: Path) -> None:
     assert "✓" not in result.output and "not audited" in result.output
     gated = runner.invoke(app, [*args, "-q", "--fail-under", "50", "--out", str(tmp_path / "g")])
     assert gated.exit_code == 1 and "auditor: FAIL" in gated.output  # a gate failing wins
+
+
+def test_deep_config_file(listener: _Listener, tmp_path: Path) -> None:
+    config = _write(tmp_path / "auditor.toml", "max-pages = " + "[" * 50_000 + "]" * 50_000)
+    code, output = _scan(listener, tmp_path, "soctrang.gov.vn", "--config", str(config))
+    assert code == 2 and "nested too deeply" in output, output
+    assert listener.accepted == 0
+
+
+def test_out_folder_path_is_not_markup(listener: _Listener, tmp_path: Path) -> None:
+    out = tmp_path / "[bold]x[/bold]"
+    code, output = _scan(listener, tmp_path, "soctrang.gov.vn", "--out", str(out), "--timeout", "1")
+    assert code in (1, 3) and "[bold]x[/bold]" in output, output

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from auditor.models import Evidence, t
 from auditor.report.html_report import render_agency_html, render_index_html
 from tests.test_report_html import HOSTILE_SNIPPET, HOSTILE_TITLE, _parse, make_report, make_summary
 
@@ -43,7 +44,16 @@ document.getElementById("f").addEventListener("load", function () {
     return Array.prototype.map.call(d.querySelectorAll("#league tbody tr"),
       function (tr) { return tr.cells[1].textContent.trim(); });
   }
+  function after(sel, badge) {  // x of the last letter of sel's first text, and of badge
+    var el = d.querySelector(sel), tag = d.querySelector(badge);
+    if (!el || !tag) { return null; }
+    var node = d.createTreeWalker(el, NodeFilter.SHOW_TEXT).nextNode(), r = d.createRange();
+    r.setStart(node, node.textContent.length - 1); r.setEnd(node, node.textContent.length);
+    return {last: r.getBoundingClientRect().left, badge: tag.getBoundingClientRect().left};
+  }
   var out = {score: probe("#score"), grade: probe("#grade"),
+             guessed: after("h1", "h1 .draft"), title: d.title, h1: probe("h1"),
+             found: probe("[id='rule-st.d8.title'] .evidence li"),
              finding: probe("#section-failures .finding"), league: probe("#league"),
              before: names(), scripts: d.scripts.length,
              markup: d.documentElement.outerHTML,
@@ -132,3 +142,38 @@ def test_index_league_table_is_visible_and_sorts(tmp_path: Path) -> None:
         seen["after"] == sorted(seen["before"], key=str.casefold) or seen["after"] != seen["before"]
     )
     assert seen["handlers"] == 0
+
+
+RLO, PDF = "\u202e", "\u202c"
+
+
+def test_bidi_controls_and_nul_from_pages_stay_inside_their_quote(tmp_path: Path) -> None:
+    report = make_report(name=f"Sở {RLO}Tư pháp\x00 tỉnh")
+    agency = report.agency.model_copy(update={"guessed": ("name",)})
+    findings = tuple(
+        f.model_copy(
+            update={
+                "evidence": (
+                    Evidence(
+                        detail=t(f"Tiêu đề {RLO}trang\x00", "Page title"),
+                        found=f"{RLO}Tin tức\x00",
+                        snippet="<title>\x00</title>",
+                    ),
+                )
+            }
+        )
+        if f.rule_id == "st.d8.title"
+        else f
+        for f in report.findings
+    )
+    html = render_agency_html(report.model_copy(update={"agency": agency, "findings": findings}))
+    assert "\x00" not in html
+    (tmp_path / "agency.html").write_text(html, encoding="utf-8")
+    seen = _probe(tmp_path, "agency.html")
+    # the report's own badge after a hostile name stays after it (not pulled into its order)
+    guessed = seen["guessed"]
+    assert guessed is not None and guessed["last"] < guessed["badge"], guessed
+    assert "\ufffd" not in seen["title"] and "\x00" not in seen["title"]
+    assert "\ufffd" not in seen["h1"]["text"] and "Tư pháp" in seen["h1"]["text"]
+    assert "Tin tức" in seen["found"]["text"] and "\ufffd" not in seen["found"]["text"]
+    assert seen["markup"].count("<bdi>") >= 3

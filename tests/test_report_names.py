@@ -14,6 +14,7 @@ from auditor.errors import RegistryError, UsageError
 from auditor.hostnames import ascii_host, split_address, url_in_prefix
 from auditor.registry import load_registry
 from auditor.report.files import write_text_atomic
+from auditor.report.html_report import bdi, clean_text
 from auditor.report.writer import report_stem
 from auditor.scan import build_plan
 
@@ -117,3 +118,11 @@ def test_report_files_honour_the_umask(tmp_path: Path) -> None:
     finally:
         os.umask(old)
     assert mode == 0o644
+
+
+def test_quoted_text_is_cleaned_and_isolated() -> None:
+    assert clean_text("Tin\x00 tức\x07") == "Tin tức"
+    assert clean_text("a\u202eb") == "a\u202eb\u202c"  # an override closed where it ends
+    assert clean_text("a\u2067b\u202bc") == "a\u2067b\u202bc\u202c\u2069"
+    assert clean_text("a\u202eb\u202c c") == "a\u202eb\u202c c"  # already balanced
+    assert str(bdi("<b>\x00x</b>")) == "<bdi>&lt;b&gt;x&lt;/b&gt;</bdi>"

@@ -18,3 +18,29 @@ def home_unavailable(art: Artifacts) -> Outcome:
             ),
         ),
     )
+
+
+def absence_guard(art: Artifacts, outcome: Outcome) -> Outcome:
+    """A ``fail`` that says something is missing becomes ``error`` while pages the crawl tried
+    could not be seen (no answer, 429/5xx, cut at the byte cap, not HTML): what is missing may
+    be on them. The pages not seen are named."""
+    if outcome.status != "fail":
+        return outcome
+    unseen = art.unseen
+    if not unseen:
+        return outcome
+    n = len(unseen)
+    named = "; ".join(f"{s.url} ({s.error or s.status})" for s in unseen[:5])
+    if n > 5:
+        named += f"; … (+{n - 5})"
+    head = Evidence(
+        url=art.start_url,
+        detail=t(
+            f"{n} trang không xem được trọn vẹn (không trả lời, lỗi tạm thời, bị cắt ở giới hạn "
+            "dung lượng hoặc không phải HTML): chưa thể kết luận là thiếu.",
+            f"{n} page(s) could not be seen whole (no answer, a transient error, cut at the "
+            "byte cap or not HTML): the absence cannot be concluded.",
+        ),
+        found=named,
+    )
+    return Outcome(status="error", evidence=(head, *outcome.evidence))

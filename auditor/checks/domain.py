@@ -468,6 +468,30 @@ def _worst(statuses: list[Status]) -> Status:
     return "pass"
 
 
+def _path_based(agency: Agency, host: str, document: str) -> Outcome:
+    """A path-based agency (``lamdong.gov.vn/sites/stp/``): the schemes name domains only, and
+    no regulation sets a form for paths, so a person judges whether the agency also has the
+    domain the rule asks for (it may, redirecting to the path)."""
+    return Outcome(
+        status="manual",
+        evidence=(
+            Evidence(
+                detail=t(
+                    f"Cơ quan đặt tại đường dẫn {agency.path} của {host}, không có tên miền "
+                    f"riêng; {document} quy định dạng tên miền cho cấp '{agency.level}' nhưng "
+                    "không quy định dạng đường dẫn: cần người kiểm tra xác định cơ quan đã có "
+                    "tên miền theo quy định hay chưa.",
+                    f"The agency lives at the path {agency.path} of {host}, not on a domain of "
+                    f"its own; {document} sets a domain-name form for level '{agency.level}' "
+                    "and none for paths: a person checks whether the agency has the domain the "
+                    "rule asks for.",
+                ),
+                found=agency.address,
+            ),
+        ),
+    )
+
+
 @check("domain_name", params=DomainParams)
 def domain_name(art: Artifacts, p: DomainParams) -> Outcome:
     """The agency's domain follows the province's naming scheme: zone, depth, parent, label."""
@@ -494,6 +518,8 @@ def domain_name(art: Artifacts, p: DomainParams) -> Outcome:
                 ),
             ),
         )
+    if agency.path is not None:
+        return _path_based(agency, host, scheme.document)
     v = _judge(art, p, scheme, rule)
     statuses = [status for status, _ in v.problems]
     if rule.advisory:

@@ -87,7 +87,7 @@ def no_dated_items(pages: list[Page]) -> Outcome:
     )
 
 
-@check("news_fresh", params=FreshnessParams)
+@check("news_fresh", params=FreshnessParams, absence=True)
 def news_fresh(art: Artifacts, p: FreshnessParams) -> Outcome:
     """The newest dated news item is at most ``max_working_days`` working days old."""
     pages = news_pages(art, p.section)

@@ -248,7 +248,7 @@ def _missing(art: Artifacts, home: Page, vi: str, en: str, expected: str) -> Out
     )
 
 
-@check("rating_form", params=NoParams)
+@check("rating_form", params=NoParams, absence=True)
 def rating_form_present(art: Artifacts, p: NoParams) -> Outcome:
     """A fetched page carries a rating, poll or survey widget of the portal's information
     (``manual`` when only an empty, script-filled poll container is seen)."""
@@ -298,7 +298,7 @@ def rating_form_present(art: Artifacts, p: NoParams) -> Outcome:
     )
 
 
-@check("share_buttons", params=NoParams)
+@check("share_buttons", params=NoParams, absence=True)
 def share_buttons(art: Artifacts, p: NoParams) -> Outcome:
     """A fetched page offers sharing to social networks (Facebook, Zalo, X, LinkedIn…)."""
     home = art.home

@@ -8,16 +8,54 @@ from auditor.artifacts import Artifacts
 from auditor.checks.common import home_unavailable
 from auditor.checks.registry import Params, check
 from auditor.langid import identify
-from auditor.locate.language import find_version_link
+from auditor.locate.language import locate_version, scripted_switch, version_root
 from auditor.models import Evidence, Outcome, status_broken, t
 from auditor.page import Page
 from auditor.text.fold import fold, fold_words
 
+# The required topics in the wording of foreign-language government sites (folded phrases,
+# matched as whole words in the version's titles, menus, headings and text).
 TOPICS = {
     "en": {
-        "organisation": ("organisation", "organization", "structure", "organizational"),
-        "functions": ("function", "functions", "duties", "mandate", "responsibilities"),
-        "contact": ("contact", "contacts", "directory"),
+        "organisation": (
+            "organisation",
+            "organization",
+            "organisational",
+            "organizational",
+            "structure",
+            "apparatus",
+            "organigram",
+            "leadership",
+            "leaders",
+            "departments",
+            "affiliated units",
+            "subordinate units",
+        ),
+        "functions": (
+            "function",
+            "functions",
+            "duties",
+            "mandate",
+            "mandates",
+            "responsibilities",
+            "tasks",
+            "mission",
+            "missions",
+            "roles",
+            "powers",
+        ),
+        "contact": (
+            "contact",
+            "contacts",
+            "contact us",
+            "directory",
+            "hotline",
+            "telephone",
+            "address",
+            "email",
+            "e mail",
+            "get in touch",
+        ),
     },
     "zh": {
         "organisation": ("组织", "机构"),
@@ -36,9 +74,29 @@ class ForeignVersionParams(Params):
     topics: bool = True  # also require organisation, functions and contact topics
 
 
-def _version_pages(art: Artifacts, root: str) -> list[Page]:
-    prefix = root.rstrip("/")
-    return [p for p in art.pages if p.url.rstrip("/").startswith(prefix)]
+def _version_pages(art: Artifacts, url: str) -> list[Page]:
+    prefix = version_root(url)
+    return [p for p in art.pages if (p.url.rstrip("/") + "/").startswith(prefix)]
+
+
+def _topic_text(pages: list[Page]) -> str:
+    """Titles, link texts and visible text of the version's pages."""
+    return " ".join(
+        " ".join((pg.title, " ".join(lk.text for lk in pg.links), pg.text)) for pg in pages
+    )
+
+
+def missing_topics(lang: str, pages: list[Page]) -> tuple[list[str], list[str]]:
+    """The required topics (found, missing) in the ``lang`` version's ``pages``."""
+    text = _topic_text(pages)
+    words = f" {fold_words(text)} "  # Latin-script topics: whole words and phrases
+    folded = fold(text)  # CJK topics: substrings (fold_words keeps only ASCII words)
+    found: list[str] = []
+    missing: list[str] = []
+    for name, phrases in TOPICS.get(lang, {}).items():
+        hit = any(f" {w} " in words if w.isascii() else w in folded for w in phrases)
+        (found if hit else missing).append(name)
+    return found, missing
 
 
 @check("foreign_version", params=ForeignVersionParams)
@@ -47,8 +105,25 @@ def foreign_version(art: Artifacts, p: ForeignVersionParams) -> Outcome:
     home = art.home
     if home is None:
         return home_unavailable(art)
-    link = find_version_link(home, p.lang, p.paths)
-    if link is None:
+    located = locate_version(home, p.lang, p.paths)
+    if located is None:
+        switch = scripted_switch(home, p.lang)
+        if switch is not None:
+            return Outcome(
+                status="manual",
+                evidence=(
+                    Evidence(
+                        url=home.url,
+                        detail=t(
+                            f"Có nút chọn ngôn ngữ ({p.lang}) nhưng địa chỉ do script quyết định, "
+                            "không theo được khi thu thập; cần kiểm tra trực tiếp.",
+                            f"There is a language switch ({p.lang}), but a script decides its "
+                            "address and the crawl cannot follow it; an inspector must look.",
+                        ),
+                        found=switch,
+                    ),
+                ),
+            )
         return Outcome(
             status="fail",
             evidence=(
@@ -62,6 +137,7 @@ def foreign_version(art: Artifacts, p: ForeignVersionParams) -> Outcome:
                 ),
             ),
         )
+    link = located.link
     page = art.page(link.url)
     if page is None:
         failed = art.failed_fetch(link.url)
@@ -72,8 +148,8 @@ def foreign_version(art: Artifacts, p: ForeignVersionParams) -> Outcome:
                 Evidence(
                     url=link.url,
                     detail=t(
-                        "Liên kết phiên bản tiếng nước ngoài không mở được.",
-                        "The foreign-language link could not be opened.",
+                        f"Liên kết phiên bản tiếng nước ngoài ({located.how}) không mở được.",
+                        f"The foreign-language link ({located.how}) could not be opened.",
                     ),
                     found=(
                         str(failed.status)
@@ -88,10 +164,10 @@ def foreign_version(art: Artifacts, p: ForeignVersionParams) -> Outcome:
         Evidence(
             url=page.url,
             detail=t(
-                f"Ngôn ngữ nhận dạng: {guess.lang} (độ tin cậy {guess.confidence}); "
-                f'lang="{page.lang or ""}".',
-                f"Detected language: {guess.lang} (confidence {guess.confidence}); "
-                f'lang="{page.lang or ""}".',
+                f"Liên kết tới phiên bản {p.lang}: {located.how}. Ngôn ngữ nhận dạng: "
+                f'{guess.lang} (độ tin cậy {guess.confidence}); lang="{page.lang or ""}".',
+                f"Link to the {p.lang} version: {located.how}. Detected language: "
+                f'{guess.lang} (confidence {guess.confidence}); lang="{page.lang or ""}".',
             ),
             expected=p.lang,
             found=guess.lang,
@@ -100,16 +176,12 @@ def foreign_version(art: Artifacts, p: ForeignVersionParams) -> Outcome:
     if guess.lang != p.lang or guess.confidence < p.min_confidence:
         return Outcome(status="fail", evidence=tuple(evidence))
     if p.topics:
-        pages = _version_pages(art, page.url) or [page]
-        text = " ".join(pg.title + " " + " ".join(lk.text for lk in pg.links) for pg in pages)
-        words_seen = set(fold_words(text).split())  # Latin-script topics: whole words
-        folded = fold(text)  # CJK topics: substrings (fold_words keeps only ASCII words)
-        missing = [
-            name
-            for name, words in TOPICS.get(p.lang, {}).items()
-            if not any(w in words_seen if w.isascii() else w in folded for w in words)
+        pages = [
+            pg
+            for pg in _version_pages(art, page.url) or [page]
+            if not pg.lang or pg.lang.lower().startswith(p.lang) or pg is page
         ]
-        found = [n for n in TOPICS.get(p.lang, {}) if n not in missing]
+        found, missing = missing_topics(p.lang, pages)
         evidence.append(
             Evidence(
                 url=page.url,

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict
 
 from auditor.artifacts import Artifacts
+from auditor.checks.common import absence_guard
 from auditor.models import Outcome
 
 
@@ -40,13 +42,25 @@ class CheckSpec:
 _REGISTRY: dict[str, CheckSpec] = {}
 
 
-def check(name: str, params: type[Params] = NoParams) -> Callable[[F], F]:
-    """Register a primitive ``fn(artifacts, params) -> Outcome`` under ``name``."""
+def check(name: str, params: type[Params] = NoParams, *, absence: bool = False) -> Callable[[F], F]:
+    """Register a primitive ``fn(artifacts, params) -> Outcome`` under ``name``.
+
+    ``absence``: the primitive fails when something is not found on the pages; its ``fail``
+    becomes ``error`` while some pages could not be seen (:func:`absence_guard`).
+    """
 
     def register(fn: F) -> F:
         if name in _REGISTRY:
             raise ValueError(f"check {name!r} registered twice")
         doc = (fn.__doc__ or "").strip().splitlines()[0] if fn.__doc__ else ""
+        if absence:
+            inner = fn
+
+            @functools.wraps(inner)
+            def guarded(art: Artifacts, p: Any) -> Outcome:
+                return absence_guard(art, inner(art, p))
+
+            fn = cast(F, guarded)
         _REGISTRY[name] = CheckSpec(name, params, fn, doc)
         return fn
 

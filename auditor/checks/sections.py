@@ -299,7 +299,7 @@ def links_to_hosts(art: Artifacts, p: LinksToHostsParams) -> Outcome:
     )
 
 
-@check("links_to_children")
+@check("links_to_children", absence=True)
 def links_to_children(art: Artifacts, p: NoParams) -> Outcome:
     """The portal links to every registered child portal (parent = this agency)."""
     if art.registry is None:
@@ -314,7 +314,7 @@ def links_to_children(art: Artifacts, p: NoParams) -> Outcome:
                 ),
             ),
         )
-    children = art.registry.children_of(art.agency.domain)
+    children = art.registry.children_of(art.agency.address)
     if not children:
         return Outcome(
             status="not_applicable",

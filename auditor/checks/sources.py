@@ -125,7 +125,7 @@ class QuoteParams(Params):
     require_link: bool = False
 
 
-@check("quoted_sources", params=QuoteParams)
+@check("quoted_sources", params=QuoteParams, absence=True)
 def quoted_sources(art: Artifacts, p: QuoteParams) -> Outcome:
     """Articles that quote another outlet name the source ("Nguồn: Báo …", "Theo …") and,
     with ``require_link``, link to the original."""

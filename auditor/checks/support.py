@@ -275,7 +275,7 @@ class PrintParams(Params):
     min_ratio: float = 0.8
 
 
-@check("print_function", params=PrintParams)
+@check("print_function", params=PrintParams, absence=True)
 def print_function(art: Artifacts, p: PrintParams) -> Outcome:
     """Article pages offer printing ("In bài", ``window.print()``, a print link or stylesheet)."""
     if art.home is None:

@@ -239,7 +239,7 @@ def daily_counts(pages: list[Page], as_of: date) -> Counter[date]:
     return Counter({d: max(shown[d], articles[d]) for d in shown.keys() | articles.keys()})
 
 
-@check("news_volume", params=VolumeParams)
+@check("news_volume", params=VolumeParams, absence=True)
 def news_volume(art: Artifacts, p: VolumeParams) -> Outcome:
     """At least ``min_per_day`` dated news items on each of the ``working_days`` working days
     before the audit date (the audit date itself excluded: it may not be over)."""

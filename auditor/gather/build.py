@@ -12,7 +12,7 @@ from typing import TypeVar
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from auditor import __version__
-from auditor.artifacts import Artifacts
+from auditor.artifacts import Artifacts, host_of
 from auditor.capture.model import FileProbe, SearchProbe, SiteCapture, settings_digest
 from auditor.crawl.crawler import SiteCrawl
 from auditor.crawl.fetcher import Fetcher
@@ -23,7 +23,7 @@ from auditor.locate.documents import file_links, find_listing
 from auditor.locate.language import find_version_link
 from auditor.locate.portals import state_portal_links
 from auditor.locate.search import headline_query, recent_headline, search_forms
-from auditor.models import Agency, TransportProbe
+from auditor.models import Agency, TransportProbe, normalise_host
 from auditor.page import Link, Page
 from auditor.sections import label_matches, load_catalogue, slug_matches
 
@@ -47,11 +47,17 @@ def _wanted_links(home: Page) -> list[Link]:
             label_matches(link, s) or slug_matches(link, s) for s in catalogue.sections.values()
         ):
             wanted.append(link)
+    return wanted + _version_links(home)
+
+
+def _version_links(home: Page) -> list[Link]:
+    """The home page's links to its English and Chinese versions."""
+    out: list[Link] = []
     for lang in ("en", "zh"):
         version = find_version_link(home, lang, ("/en/", "/en", "/sites/en", "/zh/", "/cn/"))
         if version is not None:
-            wanted.append(version)
-    return wanted
+            out.append(version)
+    return out
 
 
 _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
@@ -219,14 +225,21 @@ async def gather(
         known = {u for p in pages for u in (p.url, p.final_url)}
         known |= {s.url for s in failed}
         missing: list[str] = []
+        versions: set[str] = set()
         try:
-            candidates = _wanted_links(Page(pages[0]))
+            home_page = Page(pages[0])
+            candidates = _wanted_links(home_page)
+            versions = {link.url for link in _version_links(home_page)}
         except PageTooComplex as exc:
             logger.info("%s", exc)
             candidates = []
         for link in candidates:
             url = link.url
-            if scope.site(url) and url not in known and url not in missing:
+            host = normalise_host(agency.domain)
+            on_site = scope.site(url) or (
+                url in versions and host_of(url).endswith("." + host)  # eng.<host>: once
+            )
+            if on_site and url not in known and url not in missing:
                 missing.append(url)
         extra = (fetcher.fetch(url, depth=1, scope=scope) for url in missing[:_MAX_EXTRA])
         snapshots = await _until(deadline, asyncio.gather(*extra))

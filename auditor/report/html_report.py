@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from auditor.models import (
     STATUSES,
@@ -307,10 +308,52 @@ def _counts(counts: dict[str, int], lang: Lang) -> list[StatusCount]:
 # --- rendering -----------------------------------------------------------------------------
 
 
+# C0 controls but tab, LF and CR; DEL. NUL in particular: browsers and parsers disagree on it.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_EMBEDDINGS = frozenset("\u202a\u202b\u202d\u202e")  # LRE RLE LRO RLO, closed by PDF
+_ISOLATES = frozenset("\u2066\u2067\u2068")  # LRI RLI FSI, closed by PDI
+
+
+def clean_text(text: str) -> str:
+    """``text`` safe to quote in a report: control characters dropped, and every bidirectional
+    embedding, override or isolate it opens closed at its end, so a U+202E in a page title
+    cannot reverse the report's own text (UAX #9)."""
+    text = _CONTROLS.sub("", text)
+    if not any(ch in _EMBEDDINGS or ch in _ISOLATES for ch in text):
+        return text
+    stack: list[str] = []
+    for ch in text:
+        if ch in _EMBEDDINGS or ch in _ISOLATES:
+            stack.append(ch)
+        elif ch == "\u202c" and stack and stack[-1] in _EMBEDDINGS:
+            stack.pop()
+        elif ch == "\u2069":
+            while stack and stack.pop() in _EMBEDDINGS:  # a PDI closes embeddings inside it
+                pass
+    closers = "".join("\u202c" if ch in _EMBEDDINGS else "\u2069" for ch in reversed(stack))
+    return text + closers
+
+
+def _finalize(value: object) -> object:
+    """Every ``{{ … }}`` output: text is cleaned (:func:`clean_text`) before it is escaped."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return clean_text(value)
+    return value
+
+
+def bdi(value: object) -> Markup:
+    """Filter ``|bdi``: quoted text (a page's, the registry's) escaped and isolated in a
+    ``<bdi>``, so its direction neither leaks into nor takes from the report around it."""
+    if value is None:
+        return Markup("")
+    return Markup("<bdi>%s</bdi>") % clean_text(str(value))
+
+
 @cache
 def environment() -> Environment:
-    """The jinja2 environment of the report templates (autoescape on, strict undefined)."""
-    return Environment(
+    """The jinja2 environment of the report templates (autoescape on, strict undefined;
+    every output cleaned of control characters and unbalanced bidirectional controls)."""
+    env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(
             enabled_extensions=("html", "j2", "svg"), default_for_string=True, default=True
@@ -318,7 +361,10 @@ def environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_finalize,
     )
+    env.filters["bdi"] = bdi
+    return env
 
 
 def _tr(lang: Lang) -> Callable[[str], str]:

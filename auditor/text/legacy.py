@@ -306,15 +306,21 @@ def scan_text(text: str) -> LegacyScan:
     windows-1252 characters (TCVN3, VNI, VISCII, windows-1258) or double-encoded UTF-8.
 
     A word counts only when it is not a Vietnamese syllable as seen, contains an ASCII letter,
-    and becomes one when its characters are read back as bytes through a table.
+    and becomes one when its characters are read back as bytes through a table. Noise (random
+    bytes shown as text) reads as the odd syllable by chance: nothing is found unless at least
+    half of the non-ASCII words make sense, as Unicode syllables or through the table.
     """
     counts: dict[str, list[LegacyWord]] = {name: [] for name in _TEXT_READINGS}
     examined = 0
+    syllables = 0
     for word in words_of(text):
         if word.isascii():
             continue
         examined += 1
-        if not any("a" <= c <= "z" for c in word.lower()) or is_vietnamese_syllable(word):
+        if is_vietnamese_syllable(word):
+            syllables += 1
+            continue
+        if not any("a" <= c <= "z" for c in word.lower()):
             continue
         raw = _as_bytes(word)
         if raw is None:
@@ -326,6 +332,9 @@ def scan_text(text: str) -> LegacyScan:
                 continue
             if reads != word and is_vietnamese_syllable(reads):
                 counts[name].append(LegacyWord(word, reads))
+    readable = syllables + max((len(found) for found in counts.values()), default=0)
+    if readable * 2 < examined:  # mostly noise: no reading explains it
+        return LegacyScan(encoding=None, count=0, examined=examined)
     return _best(counts, examined)
 
 
