@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import urldefrag, urljoin
@@ -12,6 +13,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from auditor.htmlcaps import PARSES, check_caps
 from auditor.models import PageSnapshot
 from auditor.text.fold import fold
+from auditor.text.legacy import word_counts
 
 # A body is noise, not HTML, when more than this share of its first characters are control
 # characters or undecodable bytes (random or binary bytes served as text/html).
@@ -20,7 +22,6 @@ _NOISE_SAMPLE = 65_536
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
 _LANDMARK_TAGS = ("header", "nav", "footer", "aside")
 
-_SPACE = re.compile(r"\s+")
 _NOISE = (
     "script, style, noscript, template, nav, header, footer, aside, "
     "[role=navigation], [role=banner], [role=contentinfo]"
@@ -29,7 +30,7 @@ _NOISE = (
 
 def collapse(text: str) -> str:
     """Collapse runs of white space to one space and strip."""
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(text.split())  # str.split() splits on exactly what \s matches
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,12 @@ class Page:
         tree = self._without("script, style, noscript, template")
         body = tree.body
         return collapse(body.text(separator=" ")) if body is not None else ""
+
+    @cached_property
+    def words(self) -> Mapping[str, int]:
+        """Distinct words of the title and text with their counts (what the encoding checks
+        judge, each distinct word once), computed once per page."""
+        return word_counts(f"{self.title} {self.text}")
 
     @cached_property
     def main_text(self) -> str:

@@ -25,7 +25,10 @@ def default_workers() -> int:
 
 
 def _ignore_interrupts() -> None:
+    # the scan process decides how to stop (auditor/interrupts.py): a Ctrl-C or a SIGTERM
+    # sent to the whole process group must not kill the judges under it
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 class JudgePool:

@@ -58,7 +58,13 @@ def _scan(server: FixtureServer, hole: int, out: Path, lang: str) -> subprocess.
     args += ["--lang", lang, "--out", str(out), "--format", "json,html,csv,sarif"]
     env = dict(os.environ, PYTHONPATH=str(REPO), COLUMNS="200")
     return subprocess.Popen(
-        args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO
+        args,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=REPO,
+        start_new_session=True,  # its own process group, with its judging workers
     )
 
 
@@ -98,7 +104,10 @@ def test_signal_stops_the_scan_with_a_summary_of_the_finished_portals(
             seen.append(line)
             if line.startswith("✓"):
                 done.add(line.split()[1].rstrip(":"))
-        proc.send_signal(signum)
+        if signum == signal.SIGTERM:  # as CI cancels a job: the whole process group
+            os.killpg(proc.pid, signum)
+        else:
+            proc.send_signal(signum)
         proc.wait(timeout=120)  # stdout is a few lines: the pipe cannot fill
         stdout = proc.stdout.read() if proc.stdout else ""
     finally:

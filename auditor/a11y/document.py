@@ -29,6 +29,8 @@ def html_lang(doc: Doc) -> RuleResult:
     if html is None:
         return RuleResult(rule, applicable=False)
     lang = attr(html, "lang")
+    if lang is not None and lang.strip() and is_valid_lang(lang):
+        return RuleResult(rule, applicable=True, checked=1)  # no snippet needed when it passes
     short = snippet(html, 120).split(">", 1)[0] + ">"
     if lang is None or not lang.strip():
         msg = t(
@@ -39,7 +41,7 @@ def html_lang(doc: Doc) -> RuleResult:
         return RuleResult(rule, applicable=True, issues=tuple(found), checked=1)
     if not is_valid_lang(lang):
         msg = t(
-            f"Mã ngôn ngữ lang=\"{lang}\" không hợp lệ (cần mã ISO 639, ví dụ \"vi\").",
+            f'Mã ngôn ngữ lang="{lang}" không hợp lệ (cần mã ISO 639, ví dụ "vi").',
             f'The language code lang="{lang}" is not valid (an ISO 639 code such as "vi").',
         )
         found = [Issue(rule, "html", short, msg)]

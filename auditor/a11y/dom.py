@@ -10,7 +10,6 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from auditor.a11y.langtags import words
 
-_SPACE = re.compile(r"\s+")
 _DISPLAY_NONE = re.compile(r"(?:^|;)\s*display\s*:\s*none\s*(?:!important\s*)?(?:;|$)", re.I)
 _VISIBILITY = re.compile(r"(?:^|;)\s*visibility\s*:\s*(hidden|collapse|visible)\b", re.I)
 
@@ -77,7 +76,7 @@ _LABELABLE_CSS = ", ".join(sorted(_LABELABLE))
 
 def collapse(text: str) -> str:
     """Collapse white space runs to one space and strip."""
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(text.split())  # str.split() splits on exactly what \s matches
 
 
 def attr(node: LexborNode, name: str) -> str | None:
@@ -288,7 +287,12 @@ def css_path(node: LexborNode) -> str:
 
 def snippet(node: LexborNode, limit: int = SNIPPET_MAX) -> str:
     """The element's outer HTML, white space collapsed, cut to ``limit`` characters."""
-    text = collapse(node.html or "")
+    html = node.html or ""
+    if len(html) > 8 * limit:  # collapsing a prefix gives the same start: skip the rest
+        head = collapse(html[: 8 * limit])
+        if len(head) > limit:
+            return head[: limit - 1] + "…"
+    text = collapse(html)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

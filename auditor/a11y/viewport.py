@@ -106,7 +106,7 @@ def viewport_width(doc: Doc) -> RuleResult:
             "head",
             "",
             t(
-                "Trang không có thẻ <meta name=\"viewport\"> (không tối ưu cho di động).",
+                'Trang không có thẻ <meta name="viewport"> (không tối ưu cho di động).',
                 'The page has no <meta name="viewport"> (not adapted to mobile).',
             ),
         )
@@ -226,14 +226,19 @@ def fixed_width(doc: Doc, max_px: int = FIXED_WIDTH_PX) -> RuleResult:
     top-level rule of a ``<style>`` element (media queries excluded)."""
     rule = "fixed-width"
     body = doc.tree.body
-    total = _text_len(body) if body is not None else 0
+    totals: list[int] = []  # the body's text length, measured only if an element needs it
     candidates: dict[int, tuple[LexborNode, float, str]] = {}
+
+    def total() -> int:
+        if not totals:
+            totals.append(_text_len(body) if body is not None else 0)
+        return totals[0]
 
     def consider(node: LexborNode, px: float, how: str) -> None:
         if px <= max_px or node.tag in _MEDIA_SKIP or is_rendered_hidden(node):
             return
         page_level = node.tag in ("html", "body") or (
-            total > 0 and _text_len(node) >= PAGE_SHARE * total
+            total() > 0 and _text_len(node) >= PAGE_SHARE * total()
         )
         if page_level and node.mem_id not in candidates:
             candidates[node.mem_id] = (node, px, how)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import codecs
 import logging
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from pydantic import Field
 from selectolax.lexbor import LexborHTMLParser
@@ -27,6 +27,7 @@ from auditor.text.legacy import (
     legacy_fonts_in_css,
     legacy_fonts_in_face,
     scan_text,
+    word_counts,
     words_of,
 )
 
@@ -292,6 +293,16 @@ def _unicode_text(page: Page) -> str:
     return collapse(head + " " + (body.text(separator=" ") if body is not None else ""))
 
 
+def _unicode_words(page: Page) -> Mapping[str, int]:
+    """The distinct words of :func:`_unicode_text` with their counts (the page's own, counted
+    once per page, unless the text had to be decoded again)."""
+    snap = page.snapshot
+    detected = _label(snap.detected_encoding)
+    if detected in (None, "utf-8") or first_invalid_utf8(snap.body, snap.truncated) is not None:
+        return page.words
+    return word_counts(_unicode_text(page))
+
+
 def _legacy_evidence(page: Page, scan: LegacyScan, stored: bool) -> Evidence:
     name = scan.encoding or ""
     vi_label, en_label = LABELS.get(name, (name, name))
@@ -329,7 +340,7 @@ def _legacy_in_page(page: Page) -> tuple[LegacyScan, bool] | None:
             return guess, True
         if guess.encoding is not None and guess.count >= 3:
             return guess, True
-    scan = scan_text(_unicode_text(page))
+    scan = scan_text(_unicode_words(page))
     if scan.encoding is not None:
         return scan, False
     return None
@@ -381,11 +392,20 @@ def no_legacy_bytes(art: Artifacts, p: LegacyParams) -> Outcome:
 # --- nfc_text --------------------------------------------------------------------------------
 
 
-def decomposed_share(text: str) -> tuple[int, int]:
-    """Words of ``text`` not in NFC, and words with non-ASCII characters."""
-    words = [w for w in words_of(text) if not w.isascii()]
-    affected = sum(1 for w in words if not unicodedata.is_normalized("NFC", w))
-    return affected, len(words)
+def decomposed_share(text: str | Mapping[str, int]) -> tuple[int, int]:
+    """Words of ``text`` (or of its :func:`word_counts`) not in NFC, and words with non-ASCII
+    characters."""
+    if isinstance(text, str) and text.isascii():
+        return 0, 0
+    affected = words = 0
+    counts = word_counts(text) if isinstance(text, str) else text
+    for word, n in counts.items():  # each distinct word judged once
+        if word.isascii():
+            continue
+        words += n
+        if not unicodedata.is_normalized("NFC", word):
+            affected += n
+    return affected, words
 
 
 def _percent(part: int, whole: int) -> str:
@@ -403,7 +423,7 @@ def nfc_text(art: Artifacts, p: NoParams) -> Outcome:
     affected_total = words_total = 0
     for page in art.pages:
         text = f"{page.title} {page.text}"
-        affected, words = decomposed_share(text)
+        affected, words = decomposed_share(page.words)
         affected_total += affected
         words_total += words
         if not affected:

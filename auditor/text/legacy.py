@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -270,6 +271,17 @@ def words_of(text: str) -> list[str]:
     return [w.strip(_EDGE) for w in _SPLIT.split(text) if w.strip(_EDGE)]
 
 
+def word_counts(text: str) -> Mapping[str, int]:
+    """Each distinct word of :func:`words_of` with its number of occurrences, in order of
+    first occurrence: what judging each distinct word once needs (read-only)."""
+    counts: dict[str, int] = {}
+    for token, n in Counter(_SPLIT.split(text)).items():
+        word = token.strip(_EDGE)
+        if word:
+            counts[word] = counts.get(word, 0) + n
+    return counts
+
+
 @dataclass(frozen=True)
 class LegacyWord:
     """A word that reads as Vietnamese through a legacy table."""
@@ -292,33 +304,38 @@ class LegacyScan:
         return "; ".join(f"{w.found} → {w.reads}" for w in self.samples[:limit])
 
 
-def _best(counts: dict[str, list[LegacyWord]], examined: int) -> LegacyScan:
-    if not any(counts.values()):
+def _best(counts: dict[str, dict[LegacyWord, int]], examined: int) -> LegacyScan:
+    totals = {name: sum(found.values()) for name, found in counts.items()}
+    if not any(totals.values()):
         return LegacyScan(encoding=None, count=0, examined=examined)
-    name = max(counts, key=lambda k: len(counts[k]))  # dict order breaks ties
-    found = counts[name]
-    unique = tuple(dict.fromkeys(found))
-    return LegacyScan(encoding=name, count=len(found), examined=examined, samples=unique[:10])
+    name = max(totals, key=lambda k: totals[k])  # dict order breaks ties
+    unique = tuple(counts[name])  # in order of first occurrence
+    return LegacyScan(encoding=name, count=totals[name], examined=examined, samples=unique[:10])
 
 
-def scan_text(text: str) -> LegacyScan:
+def scan_text(text: str | Mapping[str, int]) -> LegacyScan:
     """Find words of already decoded ``text`` that are legacy-encoded Vietnamese shown as
     windows-1252 characters (TCVN3, VNI, VISCII, windows-1258) or double-encoded UTF-8.
 
     A word counts only when it is not a Vietnamese syllable as seen, contains an ASCII letter,
     and becomes one when its characters are read back as bytes through a table. Noise (random
     bytes shown as text) reads as the odd syllable by chance: nothing is found unless at least
-    half of the non-ASCII words make sense, as Unicode syllables or through the table.
+    half of the non-ASCII words make sense, as Unicode syllables or through the table. Each
+    distinct word is judged once and counted as often as it occurs (``text`` may be given as
+    those counts, from :func:`word_counts`).
     """
-    counts: dict[str, list[LegacyWord]] = {name: [] for name in _TEXT_READINGS}
+    counts: dict[str, dict[LegacyWord, int]] = {name: {} for name in _TEXT_READINGS}
     examined = 0
     syllables = 0
-    for word in words_of(text):
+    if isinstance(text, str) and text.isascii():
+        return _best(counts, examined)
+    words = word_counts(text) if isinstance(text, str) else text
+    for word, n in words.items():
         if word.isascii():
             continue
-        examined += 1
+        examined += n
         if is_vietnamese_syllable(word):
-            syllables += 1
+            syllables += n
             continue
         if not any("a" <= c <= "z" for c in word.lower()):
             continue
@@ -331,8 +348,9 @@ def scan_text(text: str) -> LegacyScan:
             except UnicodeDecodeError:
                 continue
             if reads != word and is_vietnamese_syllable(reads):
-                counts[name].append(LegacyWord(word, reads))
-    readable = syllables + max((len(found) for found in counts.values()), default=0)
+                found = LegacyWord(word, reads)
+                counts[name][found] = counts[name].get(found, 0) + n
+    readable = syllables + max((sum(found.values()) for found in counts.values()), default=0)
     if readable * 2 < examined:  # mostly noise: no reading explains it
         return LegacyScan(encoding=None, count=0, examined=examined)
     return _best(counts, examined)

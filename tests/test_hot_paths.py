@@ -1,0 +1,119 @@
+"""The speed work changes no verdict: each faster path gives exactly what the plain one gave."""
+
+from __future__ import annotations
+
+import random
+import re
+import sys
+import unicodedata
+
+from selectolax.lexbor import LexborHTMLParser
+
+from auditor.a11y.document import html_lang
+from auditor.a11y.dom import Doc, snippet
+from auditor.checks.encoding import decomposed_share
+from auditor.page import collapse
+from auditor.text.legacy import (
+    _TEXT_READINGS,
+    LegacyScan,
+    LegacyWord,
+    _as_bytes,
+    encode_tcvn3,
+    encode_vni,
+    is_vietnamese_syllable,
+    scan_text,
+    word_counts,
+    words_of,
+)
+
+SENTENCE = "Ủy ban nhân dân tỉnh Sóc Trăng thông báo lịch tiếp công dân tháng mười một"
+
+
+def _scan_each_occurrence(text: str) -> LegacyScan:
+    """The former scan: every occurrence judged (the reference)."""
+    counts: dict[str, list[LegacyWord]] = {name: [] for name in _TEXT_READINGS}
+    examined = syllables = 0
+    for word in words_of(text):
+        if word.isascii():
+            continue
+        examined += 1
+        if is_vietnamese_syllable(word):
+            syllables += 1
+            continue
+        if not any("a" <= c <= "z" for c in word.lower()):
+            continue
+        raw = _as_bytes(word)
+        if raw is None:
+            continue
+        for name, read in _TEXT_READINGS.items():
+            try:
+                reads = unicodedata.normalize("NFC", read(raw))
+            except UnicodeDecodeError:
+                continue
+            if reads != word and is_vietnamese_syllable(reads):
+                counts[name].append(LegacyWord(word, reads))
+    readable = syllables + max((len(found) for found in counts.values()), default=0)
+    if readable * 2 < examined:
+        return LegacyScan(encoding=None, count=0, examined=examined)
+    if not any(counts.values()):
+        return LegacyScan(encoding=None, count=0, examined=examined)
+    name = max(counts, key=lambda k: len(counts[k]))
+    found = counts[name]
+    unique = tuple(dict.fromkeys(found))
+    return LegacyScan(encoding=name, count=len(found), examined=examined, samples=unique[:10])
+
+
+def _garbled(encode: object, text: str) -> str:
+    assert callable(encode)
+    return bytes(encode(text)).decode("cp1252", errors="replace")
+
+
+def test_distinct_word_scan_equals_the_scan_of_every_occurrence() -> None:
+    rng = random.Random(13)
+    low = SENTENCE.lower()
+    parts = [SENTENCE, _garbled(encode_tcvn3, low), _garbled(encode_vni, low)]
+    parts += [SENTENCE.encode().decode("cp1252", errors="replace"), "‘Th«ng’ c¸c\u00a0b¸o"]
+    parts += ["naïve café résumé", "ASCII only words here", "Ð ð ¸ « ©", "ÿþ ¤¥ Ææ ØÞ ß"]
+    for _ in range(60):
+        text = " ".join(rng.choices(parts, k=rng.randint(1, 12)))
+        assert scan_text(text) == _scan_each_occurrence(text)
+        assert scan_text(word_counts(text)) == _scan_each_occurrence(text)
+    assert _scan_each_occurrence(parts[1]).count > 0  # the reference does find legacy text
+
+
+def test_decomposed_share_counts_every_occurrence() -> None:
+    nfd = unicodedata.normalize("NFD", SENTENCE)
+    text = f"{SENTENCE} {nfd} {nfd} plain"
+    words = [w for w in words_of(text) if not w.isascii()]
+    affected = sum(1 for w in words if not unicodedata.is_normalized("NFC", w))
+    assert decomposed_share(text) == decomposed_share(word_counts(text)) == (affected, len(words))
+    assert decomposed_share("only ascii") == (0, 0)
+
+
+def test_collapse_splits_on_exactly_the_white_space_of_regex_s() -> None:
+    space = re.compile(r"\s+")
+    white = [chr(c) for c in range(sys.maxunicode + 1) if space.fullmatch(chr(c))]
+    rng = random.Random(7)
+    alphabet = [*white, "a", "ạ", "\u200b", "\ufeff", "x"]
+    for _ in range(3000):
+        text = "".join(rng.choices(alphabet, k=rng.randint(0, 40)))
+        assert collapse(text) == space.sub(" ", text).strip()
+
+
+def test_snippet_of_a_long_element_equals_the_full_collapse() -> None:
+    filler = " \n\t ".join(f"<p>đoạn {i}   văn\n\nbản</p>" for i in range(400))
+    tree = LexborHTMLParser(f"<html lang='vi'><body>{filler}</body></html>")
+    body = tree.body
+    assert body is not None
+    full = collapse(body.html or "")
+    for limit in (20, 120, 500):
+        expected = full if len(full) <= limit else full[: limit - 1] + "…"
+        assert snippet(body, limit) == expected
+
+
+def test_html_lang_quotes_the_start_tag_only_when_it_fails() -> None:
+    body = "<p>nội dung</p>" * 2000
+    good = html_lang(Doc.parse(f'<html lang="vi"><body>{body}</body></html>'))
+    assert good.applicable and not good.issues
+    bad = html_lang(Doc.parse(f'<html lang="xx-123-!"><body>{body}</body></html>'))
+    assert bad.issues and bad.issues[0].snippet == '<html lang="xx-123-!">'
