@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         f"curl --connect-to :443:{addr}:{server.https_port} --cacert {server.ca_pem_path} "
         f"https://{hosts[0] if hosts else 'HOST'}/"
     )
-    try:  # the line is the signal a caller waits for: Ctrl-C may come as soon as it is out
+    try:  # the line is printed inside: a Ctrl-C right after it still ends cleanly
         print("Ctrl-C to stop.", flush=True)
         threading.Event().wait()
     except KeyboardInterrupt:
