@@ -61,6 +61,7 @@ from auditor.report.writer import (
     write_summary,
     write_tables,
 )
+from auditor.rules.engine import required_inputs
 from auditor.rules.loader import Pack, load_pack, load_pack_file, pack_for_domain
 
 logger = logging.getLogger(__name__)
@@ -244,9 +245,11 @@ def build_plan(
     parsed = tuple(parse_target(t, registry, name, level, bundled) for t in targets)
     _refuse_collisions(parsed)
     chosen = profile or (registry.profile if registry else None)
+    packs = choose_packs(parsed, rules_dir(), chosen, custom_pack)
     return ScanPlan(
         targets=parsed,
-        packs=choose_packs(parsed, rules_dir(), chosen, custom_pack),
+        packs=packs,
+        needs=required_inputs(packs.values()),
         as_of=as_of,
         out_dir=out_dir,
         formats=formats,
