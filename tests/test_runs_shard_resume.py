@@ -13,12 +13,14 @@ import pytest
 from auditor.config import CrawlSettings
 from auditor.errors import UsageError
 from auditor.fixtureserver import FixtureServer
+from auditor.history.store import open_store
+from auditor.interrupts import StopRequest
 from auditor.paths import fixtures_dir
 from auditor.registry import load_registry
 from auditor.report.json_report import load_summary
 from auditor.runs.session import RunOptions, prepare
 from auditor.runs.shard import parse_shard, shard_of
-from auditor.scan import ScanPlan, build_plan, run_scan
+from auditor.scan import ScanEvent, ScanPlan, build_plan, run_scan
 
 AS_OF = date(2026, 11, 20)
 
@@ -115,3 +117,46 @@ def test_resume_audits_again_what_another_plan_wrote(server: FixtureServer, tmp_
     assert list(same.resume) == ["sokhdt.soctrang.gov.vn"]
     (out / "sokhdt.soctrang.gov.vn.json").write_text('{"half": ', encoding="utf-8")
     assert prepare(one, RunOptions(resume=True, record=False))[0].resume == {}
+
+
+def test_an_interrupted_run_resumed_fetches_only_what_was_left(
+    server: FixtureServer, tmp_path: Path
+) -> None:
+    out, db = tmp_path / "out", str(tmp_path / "history.sqlite")
+    full = _plan(server, out)
+    stop = StopRequest()
+    first, recorder = prepare(full, RunOptions(history=db))
+    assert recorder is not None
+    done: list[str] = []
+
+    def on_event(event: ScanEvent) -> None:
+        recorder.on_event(event)
+        if event.kind == "done":
+            done.append(event.agency.domain)
+            if len(done) == 3:
+                stop.request("SIGTERM")  # as Kubernetes stops a pod
+
+    result = asyncio.run(run_scan(first, on_event, stop))
+    recorder.finish(result)
+    assert result.summary is not None and result.summary.interrupted is not None
+    assert 3 <= len(done) < len(full.targets)
+
+    resumed, recorder = prepare(full, RunOptions(history=db, resume=True))
+    assert recorder is not None
+    assert sorted(resumed.resume) == sorted(done)
+    before = len(server.requests)
+    result = asyncio.run(run_scan(resumed, recorder.on_event))
+    recorder.finish(result)
+    fetched = Counter(r.host for r in server.requests[before:])
+    # a crawl asks a portal for 20 resources or more; a finished portal gets at most the
+    # few link probes of the portals audited now
+    missing = [t.agency.domain for t in full.targets if t.agency.domain not in done]
+    assert all(fetched[d] > 15 for d in missing)
+    assert all(fetched[d] < 10 for d in done)
+    assert len(load_summary(out / "summary.json").agencies) == len(full.targets)
+    with open_store(db) as store:
+        runs = store.runs()
+    assert [(r.status, r.agencies) for r in runs] == [
+        ("interrupted", len(done)),
+        ("complete", len(full.targets)),
+    ]

@@ -48,6 +48,10 @@ class FileProbe:
     size: int = 0  # bytes received (capped)
     magic: bytes = b""  # the first bytes of the body
     error: str | None = None
+    # the body of a document file (PDF, .docx, .doc), kept to read its fonts; cut at the
+    # fetcher's byte cap (``truncated``); empty for other files
+    body: bytes = b""
+    truncated: bool = False
 
 
 class SiteCapture(Frozen):
@@ -82,6 +86,9 @@ class SiteCapture(Frozen):
     doc_files: tuple[FileProbe, ...] = ()
     state_links: tuple[TransportProbe, ...] = ()
     skipped: tuple[str, ...] = ()  # inputs not gathered because no rule in use needed them
+    retries: int = 0  # requests repeated after transient answers (408/429/5xx, reset, timeout)
+    off_scope: str | None = None  # where the root redirects, when that is outside the scope
+    timed_out: bool = False  # the portal's time budget (--portal-timeout) ended the capture
 
 
 def settings_digest(settings: Frozen) -> str:

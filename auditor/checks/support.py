@@ -6,12 +6,11 @@ from __future__ import annotations
 from urllib.parse import urljoin, urlsplit
 
 from auditor.artifacts import Artifacts, SearchProbe, host_of
-from auditor.checks.common import home_unavailable
 from auditor.checks.registry import NoParams, Params, check
 from auditor.locate.portals import state_portal_links
 from auditor.locate.search import search_forms
 from auditor.locate.sections import section_links
-from auditor.models import Evidence, Outcome, Status, t
+from auditor.models import Evidence, Outcome, Status, status_broken, status_observed, t
 from auditor.page import Link, Page, collapse
 from auditor.sections import load_catalogue
 from auditor.text.fold import fold_words
@@ -31,21 +30,15 @@ def _headline_found(probe: SearchProbe, results: Page) -> str | None:
     return None
 
 
-def _no_home(art: Artifacts) -> Outcome:
-    return home_unavailable(art)
-
-
 def _one(status: Status, **kwargs: object) -> Outcome:
     return Outcome(status=status, evidence=(Evidence.model_validate(kwargs),))
 
 
-@check("search_works")
+@check("search_works", requires=("home", "search"))
 def search_works(art: Artifacts, p: NoParams) -> Outcome:
     """The home page has a search form, and searching a word of a recent headline lists that
     headline (the gatherer submitted the form: :attr:`Artifacts.search`)."""
-    home = art.home
-    if home is None:
-        return _no_home(art)
+    home = art.home_page
     forms = search_forms(home)
     if not forms:
         return _one(
@@ -77,7 +70,7 @@ def search_works(art: Artifacts, p: NoParams) -> Outcome:
             ),
             found=forms[0].action,
         )
-    if response.status == 0:
+    if not status_observed(response.status):  # no answer, or 429/5xx after the retries
         return _one(
             "error",
             url=probe.action,
@@ -85,7 +78,7 @@ def search_works(art: Artifacts, p: NoParams) -> Outcome:
                 "Không tải được trang kết quả tìm kiếm.", "The search results could not be fetched."
             ),
             expected=query,
-            found=response.error,
+            found=response.error or f"HTTP {response.status}",
         )
     if response.status >= 400 or not response.is_html:
         return _one(
@@ -149,7 +142,9 @@ def _sitemap_page(art: Artifacts, home: Page, min_links: int) -> tuple[Status, E
         page = art.page(link.url)
         if page is None:
             failed = art.failed_fetch(link.url)
-            status: Status = "fail" if failed is not None and failed.status >= 400 else "error"
+            status: Status = (
+                "fail" if failed is not None and status_broken(failed.status) else "error"
+            )
             verdicts.append(
                 (
                     status,
@@ -220,13 +215,11 @@ def _sitemap_xml(art: Artifacts) -> tuple[Status, Evidence]:
     )
 
 
-@check("sitemap_present", params=SitemapParams)
+@check("sitemap_present", params=SitemapParams, requires=("home",))
 def sitemap_present(art: Artifacts, p: SitemapParams) -> Outcome:
     """An HTML site-map page linked from the home page, and a valid ``sitemap.xml`` (or a
     ``Sitemap:`` line in robots.txt)."""
-    home = art.home
-    if home is None:
-        return _no_home(art)
+    home = art.home_page
     parts = [_sitemap_page(art, home, p.min_links), _sitemap_xml(art)]
     statuses = {s for s, _ in parts}
     status = next((s for s in _WORST_FIRST if s in statuses), "pass")
@@ -273,16 +266,14 @@ class PrintParams(Params):
     min_ratio: float = 0.8
 
 
-@check("print_function", params=PrintParams, absence=True)
+@check("print_function", params=PrintParams, absence=True, requires=("home",))
 def print_function(art: Artifacts, p: PrintParams) -> Outcome:
     """Article pages offer printing ("In bài", ``window.print()``, a print link or stylesheet)."""
-    if art.home is None:
-        return _no_home(art)
     articles = [pg for pg in art.pages if art.in_scope(pg.url) and pg.is_article]
     if not articles:
         return _one(
             "error",
-            url=art.home.url,
+            url=art.home_page.url,
             detail=t(
                 "Không tìm thấy trang bài viết nào để xét chức năng in.",
                 "No article page was found to look for a print function.",
@@ -325,12 +316,10 @@ def _feed_link(links: tuple[Link, ...]) -> Link | None:
     return None
 
 
-@check("rss_hint")
+@check("rss_hint", requires=("home",))
 def rss_hint(art: Artifacts, p: NoParams) -> Outcome:
     """The home page offers an RSS/Atom feed (advisory: ``warn`` when absent, never ``fail``)."""
-    home = art.home
-    if home is None:
-        return _no_home(art)
+    home = art.home_page
     for node in home.tree.css("link[rel~=alternate][type][href]"):
         if (node.attributes.get("type") or "").lower() in _FEED_TYPES:
             href = urljoin(home.url, node.attributes.get("href") or "")
@@ -367,13 +356,11 @@ class StateLinksParams(Params):
     min_links: int = 1
 
 
-@check("state_links_resolve", params=StateLinksParams)
+@check("state_links_resolve", params=StateLinksParams, requires=("home", "state_links"))
 def state_links_resolve(art: Artifacts, p: StateLinksParams) -> Outcome:
     """The home page links to related state portals and those links work (the gatherer
     requested each one: :attr:`Artifacts.state_links`)."""
-    home = art.home
-    if home is None:
-        return _no_home(art)
+    home = art.home_page
     links = state_portal_links(art)
     if len(links) < p.min_links:
         return _one(
@@ -399,8 +386,8 @@ def state_links_resolve(art: Artifacts, p: StateLinksParams) -> Outcome:
             ),
             found=", ".join(lk.url for lk in links[:5]),
         )
-    broken = [pr for pr in probes.values() if pr.ok and pr.status >= 400]
-    unreachable = [pr for pr in probes.values() if not pr.ok]
+    broken = [pr for pr in probes.values() if pr.ok and status_broken(pr.status)]
+    unreachable = [pr for pr in probes.values() if not pr.ok or not status_observed(pr.status)]
     working = [pr for pr in probes.values() if pr.ok and pr.status < 400]
     evidence = [
         Evidence(
@@ -419,7 +406,7 @@ def state_links_resolve(art: Artifacts, p: StateLinksParams) -> Outcome:
                 "Không kết nối được tới cổng nhà nước được liên kết.",
                 "The linked state portal could not be reached.",
             ),
-            found=pr.error,
+            found=pr.error or f"HTTP {pr.status}",
         )
         for pr in unreachable
     ]
