@@ -41,6 +41,7 @@ from auditor.cli_rules import rules_app
 from auditor.config import CrawlSettings
 from auditor.crawl.connect import parse_connect_to
 from auditor.crawl.fetcher import make_ssl_context
+from auditor.demo import DEMO_AS_OF
 from auditor.errors import AuditorError, InputError, UsageError
 from auditor.gate import GatePolicy, GateResult, GateTally, load_baseline, parse_severity
 from auditor.gate import evaluate as gate_evaluate
@@ -60,7 +61,6 @@ from auditor.waivers import load_waivers
 
 EXIT_OK, EXIT_GATE, EXIT_INPUT, EXIT_UNAUDITED, EXIT_WRITE = 0, 1, 2, 3, 4
 FORMATS = tuple(sorted(KNOWN_FORMATS))
-DEMO_AS_OF = date(2026, 11, 20)  # the date the demo portals' news is written for
 
 app = typer.Typer(
     help="Kiểm tra cổng thông tin điện tử cơ quan nhà nước (*.gov.vn) theo quy chế của tỉnh "
@@ -340,7 +340,8 @@ def _run(
             s = event.report.score
             scored = s.total is not None
             total = f"{s.total:.1f}" if scored else _not_audited(plan.lang)
-            result = f"{total} {s.grade or ''} ({event.report.crawl.pages_fetched} pages)"
+            pages = "trang" if plan.lang == "vi" else "pages"
+            result = f"{total} {s.grade or ''} ({event.report.crawl.pages_fetched} {pages})"
             if event.resumed:
                 result += " (--resume)"
         where = escape(event.agency.address)
@@ -534,6 +535,40 @@ def scan(
     timeout: Annotated[
         float, typer.Option("--timeout", metavar="SECONDS", help="Seconds per request.")
     ] = 15.0,
+    portal_timeout: Annotated[
+        float,
+        typer.Option(
+            "--portal-timeout",
+            metavar="SECONDS",
+            help="Seconds for one portal's crawl and probes; after them what was fetched is "
+            "judged and the rest is error.",
+        ),
+    ] = 600.0,
+    retries: Annotated[
+        int,
+        typer.Option(
+            "--retries",
+            metavar="N",
+            help="Extra tries after a transient answer (408, 429, 502-504, reset, timeout), "
+            "with backoff; Retry-After is honoured up to 30 s.",
+        ),
+    ] = 3,
+    ignore_robots: Annotated[
+        bool,
+        typer.Option(
+            "--ignore-robots",
+            help="Do not obey robots.txt (an inspectorate acting under its legal mandate); "
+            "stated in every report.",
+        ),
+    ] = False,
+    allow_private: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private",
+            help="Allow requests to private, loopback and link-local addresses (a staging "
+            "network). Addresses given by --connect-to are always allowed.",
+        ),
+    ] = False,
     as_of: AsOfOpt = None,
     connect_to: Annotated[
         list[str] | None,
@@ -595,6 +630,10 @@ def scan(
             per_host=per_host,
             delay_s=delay,
             timeout_s=timeout,
+            portal_timeout_s=portal_timeout,
+            retries=retries,
+            respect_robots=not ignore_robots,
+            allow_private=allow_private,
             connect_to=tuple(parse_connect_to(c) for c in connect_to or ()),
             dns_server=dns_server if dns_server is None else _checked_dns_server(dns_server),
             ca_bundle=ca_bundle,
@@ -677,11 +716,9 @@ def demo(
             dns_server=server.dns_server,
         )
         if not quiet:
-            err.print(
-                f"[dim]Demo portals on 127.0.0.1 "
-                f"(HTTP {server.http_port}, HTTPS {server.https_port})[/]",
-                highlight=False,
-            )
+            where = f"127.0.0.1 (HTTP {server.http_port}, HTTPS {server.https_port})"
+            banner = "Demo portals on" if lang == "en" else "Các cổng mẫu chạy tại"
+            err.print(f"[dim]{banner} {where}[/]", highlight=False)
         try:
             plan = build_plan(
                 [], reg, None, out_dir, _parse_formats(fmt), _parse_lang(lang), as_of_date, settings
