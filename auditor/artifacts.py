@@ -9,6 +9,7 @@ from functools import cached_property
 from urllib.parse import urlsplit
 
 from auditor.capture.model import FileProbe, SearchProbe, SiteCapture
+from auditor.errors import CheckError
 from auditor.models import (
     Agency,
     DnsFacts,
@@ -20,7 +21,23 @@ from auditor.models import (
 )
 from auditor.page import Page
 
-__all__ = ["Artifacts", "FileProbe", "SearchProbe", "SiteCapture", "host_of"]
+__all__ = ["INPUTS", "Artifacts", "FileProbe", "SearchProbe", "SiteCapture", "host_of"]
+
+
+# Inputs a primitive may require (``@check(..., requires=...)``): name -> (vi, en) as said in
+# the standard "could not be judged: … was not fetched" outcome. The last four are probes the
+# gatherer skips when no rule in use requires them.
+INPUTS: dict[str, tuple[str, str]] = {
+    "home": ("trang chủ", "the home page"),
+    "pages": ("trang HTML nào", "an HTML page"),
+    "https": ("kết nối HTTPS tới trang chủ", "the HTTPS probe of the root"),
+    "http": ("kết nối HTTP tới trang chủ", "the HTTP probe of the root"),
+    "robots": ("tệp robots.txt", "robots.txt"),
+    "dns": ("thông tin DNS", "the DNS facts"),
+    "search": ("phép thử tìm kiếm", "the search probe"),
+    "doc_files": ("tệp văn bản của danh mục", "the document-file probe"),
+    "state_links": ("phép thử liên kết tới cổng nhà nước khác", "the state-portal link probe"),
+}
 
 
 def host_of(url: str) -> str:
@@ -121,6 +138,24 @@ class Artifacts:
             out.setdefault(page.snapshot.url, page)
             out.setdefault(page.snapshot.final_url, page)
         return out
+
+    @property
+    def home_page(self) -> Page:
+        """The home page of a primitive that requires ``home`` (the engine checked it is
+        there); :class:`~auditor.errors.CheckError` otherwise."""
+        if not self.pages:
+            raise CheckError(self.missing("home") or "the home page was not fetched")
+        return self.pages[0]
+
+    def missing(self, name: str) -> str | None:
+        """Why input ``name`` is not there (``None``: it is)."""
+        if name in self.skipped:
+            return "not gathered: no rule in use needed it"
+        if name in ("home", "pages"):
+            return None if self.pages else (self.home_error or "no HTML page was received")
+        if name in ("https", "http", "robots", "dns"):
+            return None if getattr(self, name) is not None else "not observed"
+        return None
 
     @cached_property
     def search_page(self) -> Page | None:

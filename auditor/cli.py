@@ -27,6 +27,16 @@ from rich.markup import escape
 from auditor import __version__
 from auditor.cli_config import ConfigOpt
 from auditor.cli_help import HELP_OPTIONS, install
+from auditor.cli_history import (
+    HistoryOpt,
+    NoHistoryOpt,
+    ResumeOpt,
+    ShardOpt,
+    diff_cmd,
+    history_cmd,
+    merge_cmd,
+    run_options,
+)
 from auditor.cli_rules import rules_app
 from auditor.config import CrawlSettings
 from auditor.crawl.connect import parse_connect_to
@@ -44,7 +54,8 @@ from auditor.report.files import ReportWriteError, check_out_dir, prepare_out_di
 from auditor.report.json_report import report_json_schema, summary_json_schema
 from auditor.report.writer import KNOWN_FORMATS, build_summary_row, check_formats
 from auditor.rules.loader import list_packs
-from auditor.scan import ScanEvent, ScanPlan, build_plan, run_scan
+from auditor.runs.session import Recorder, prepare
+from auditor.scan import ScanEvent, ScanPlan, ScanResult, build_plan, run_scan
 from auditor.waivers import load_waivers
 
 EXIT_OK, EXIT_GATE, EXIT_INPUT, EXIT_UNAUDITED, EXIT_WRITE = 0, 1, 2, 3, 4
@@ -305,12 +316,20 @@ def _policy(fail_under: float | None, fail_on: str | None, baseline: Path | None
     return GatePolicy(fail_under=fail_under, fail_on=severity, baseline=keys)
 
 
-def _run(plan: ScanPlan, quiet: bool, policy: GatePolicy, verbose: bool = False) -> None:
+def _run(
+    plan: ScanPlan,
+    quiet: bool,
+    policy: GatePolicy,
+    verbose: bool = False,
+    recorder: Recorder | None = None,
+) -> None:
     tally = GateTally(policy)  # what the gates need, not the reports: memory stays flat
     live = ScanProgress(err, [t.agency for t in plan.targets], plan.lang)
     live.enabled = live.enabled and not quiet and not verbose
 
     def progress(event: ScanEvent) -> None:
+        if recorder is not None:
+            recorder.on_event(event)  # the history records each report as it is written
         if event.report is not None:
             tally.add(event.report)
         if quiet or (event.kind == "request" and not live.enabled):
@@ -322,6 +341,8 @@ def _run(plan: ScanPlan, quiet: bool, policy: GatePolicy, verbose: bool = False)
             scored = s.total is not None
             total = f"{s.total:.1f}" if scored else _not_audited(plan.lang)
             result = f"{total} {s.grade or ''} ({event.report.crawl.pages_fetched} pages)"
+            if event.resumed:
+                result += " (--resume)"
         where = escape(event.agency.address)
         if live.enabled:
             live.on_event(event.kind, event.agency, result, event.status)
@@ -333,11 +354,15 @@ def _run(plan: ScanPlan, quiet: bool, policy: GatePolicy, verbose: bool = False)
             err.print(f"[bold yellow]✗[/] {where}: {escape(result)}", highlight=False)
 
     stop = StopRequest()
+    result: ScanResult | None = None
     try:
         with stop_on_signals(stop, lambda name: _say_stopping(name, plan.lang)), live:
             result = asyncio.run(run_scan(plan, progress, stop))
     except ReportWriteError as exc:
         _fail(f"{exc}; the scan stopped", EXIT_WRITE)
+    finally:
+        if recorder is not None:
+            recorder.finish(result)
     if not quiet:
         out.print(summary_table(result.rows, plan.lang, out.width))
         vi = plan.lang == "vi"
@@ -451,7 +476,8 @@ def scan(
         list[str] | None,
         typer.Argument(
             metavar="DOMAIN",
-            help="Domains (soctrang.gov.vn) or URLs; default: every agency in --registry.",
+            help="Domains (soctrang.gov.vn), URLs, or domain/path for an agency served at a path "
+            "(lamdong.gov.vn/sites/stp); default: every agency in --registry.",
         ),
     ] = None,
     registry: Annotated[
@@ -541,6 +567,10 @@ def scan(
     waivers: WaiversOpt = None,
     workers: WorkersOpt = None,
     save_capture: SaveCaptureOpt = False,
+    history: HistoryOpt = None,
+    no_history: NoHistoryOpt = False,
+    resume: ResumeOpt = False,
+    shard: ShardOpt = None,
     verbose: VerboseOpt = False,
     quiet: QuietOpt = False,
     config: ConfigOpt = None,
@@ -590,11 +620,12 @@ def scan(
         if ca_bundle is not None:
             make_ssl_context(ca_bundle)  # not PEM certificates: a usage error, now
         _out_dir(out_dir)
+        plan, recorder = prepare(plan, run_options("scan", history, no_history, resume, shard))
     except InputError as exc:
         _input_problems(exc)
     except (AuditorError, ValueError) as exc:
         _fail(str(exc))
-    _run(plan, quiet, policy, verbose)
+    _run(plan, quiet, policy, verbose, recorder)
 
 
 @app.command()
@@ -614,6 +645,10 @@ def demo(
     waivers: WaiversOpt = None,
     workers: WorkersOpt = None,
     save_capture: SaveCaptureOpt = False,
+    history: HistoryOpt = None,
+    no_history: NoHistoryOpt = False,
+    resume: ResumeOpt = False,
+    shard: ShardOpt = None,
     config: ConfigOpt = None,
 ) -> None:
     """Serve the bundled Sóc Trăng demo portals on loopback and audit them (no internet).
@@ -655,11 +690,12 @@ def demo(
             plan = dataclasses.replace(
                 plan, workers=_parse_workers(workers), save_capture=save_capture
             )
+            plan, recorder = prepare(plan, run_options("demo", history, no_history, resume, shard))
         except InputError as exc:
             _input_problems(exc)
         except AuditorError as exc:
             _fail(str(exc))
-        _run(plan, quiet, policy, verbose)
+        _run(plan, quiet, policy, verbose, recorder)
 
 
 @app.command("report")
@@ -735,6 +771,9 @@ def schema_cmd(
 
 
 app.add_typer(rules_app, name="rules")
+app.command("history")(history_cmd)
+app.command("diff")(diff_cmd)
+app.command("merge")(merge_cmd)
 
 from auditor.cli_audit import audit_cmd  # noqa: E402  (uses the shared options above)
 

@@ -27,8 +27,10 @@ from auditor.cli import (
     WaiversOpt,
     WorkersOpt,
 )
+from auditor.cli_history import HistoryOpt, NoHistoryOpt, run_options
 from auditor.errors import AuditorError, InputError
 from auditor.registry import load_registry
+from auditor.runs.session import prepare
 
 
 def audit_cmd(
@@ -68,6 +70,8 @@ def audit_cmd(
     fail_under: FailUnderOpt = None,
     fail_on: FailOnOpt = None,
     baseline: BaselineOpt = None,
+    history: HistoryOpt = None,
+    no_history: NoHistoryOpt = False,
     verbose: VerboseOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
@@ -97,8 +101,9 @@ def audit_cmd(
         policy = cli._policy(fail_under, fail_on, baseline)
         plan = cli._with_waivers(waivers, plan)
         cli._out_dir(out_dir)
+        plan, recorder = prepare(plan, run_options("audit", history, no_history, False, None))
     except InputError as exc:
         cli._input_problems(exc, "nothing was judged")
     except (AuditorError, ValueError) as exc:
         cli._fail(str(exc))
-    cli._run(plan, quiet, policy, verbose)
+    cli._run(plan, quiet, policy, verbose, recorder)

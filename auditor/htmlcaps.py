@@ -10,7 +10,7 @@ elements say ``error`` and name the cap (:class:`PageTooComplex`).
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, OrderedDict
 from itertools import count
 
 from auditor.errors import CheckError
@@ -80,6 +80,8 @@ class PageTooComplex(CheckError):
     def __init__(self, url: str, what: str, limit: int, found: int) -> None:
         self.url = url
         self.cap = what
+        self.limit = limit
+        self.found = found
         super().__init__(
             f"{url}: the page's {what} ({found:,}) is beyond the auditor's cap ({limit:,}); "
             "its elements were not examined"
@@ -133,9 +135,31 @@ def _find_end(html: str, name: str, pos: int) -> int:
     return -1 if match is None else match.start()
 
 
+_SEEN: OrderedDict[tuple[str, int, int], PageTooComplex | None] = OrderedDict()
+
+
 def check_caps(html: str, url: str) -> None:
     """Raise :class:`PageTooComplex` when ``html`` is beyond :data:`MAX_NODES` or
-    :data:`MAX_DEPTH`."""
+    :data:`MAX_DEPTH` (the verdict on a large page is remembered: crawler, gatherer and
+    locators look at the same page)."""
+    if len(html) < 65_536:
+        _check(html, url)
+        return
+    key = (url, len(html), hash(html))
+    if key not in _SEEN:
+        try:
+            _check(html, url)
+            _SEEN[key] = None
+        except PageTooComplex as exc:
+            _SEEN[key] = exc
+        while len(_SEEN) > 32:
+            _SEEN.popitem(last=False)
+    found = _SEEN[key]
+    if found is not None:
+        raise PageTooComplex(found.url, found.cap, found.limit, found.found)
+
+
+def _check(html: str, url: str) -> None:
     tags = html.count("<")
     if tags <= MAX_DEPTH:
         return

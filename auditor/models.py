@@ -372,6 +372,27 @@ class CrawlInfo(Frozen):
     http: TransportProbe | None = None
 
 
+class RunStamp(Frozen):
+    """The run that wrote a report, and what makes two runs comparable (resume, merge, diff):
+    the rule packs as loaded and the settings that can change a verdict (with the audit date,
+    kept beside it as ``as_of``)."""
+
+    run_id: str
+    settings_digest: str  # sha256 of the verdict-changing crawl settings and the waivers
+    packs: dict[str, str] = Field(default_factory=dict)  # pack id -> sha256 of the pack
+    shard: str | None = None  # "K/N" when the run audited one slice of the registry
+
+
+class TrendPoint(Frozen):
+    """One earlier run's result, for the score-over-time chart (from the history database)."""
+
+    run_id: str
+    as_of: date
+    finished_at: datetime
+    score: float | None
+    grade: str | None = None
+
+
 class CaptureRef(Frozen):
     """The saved site capture a report was judged from (``--save-capture``, ``auditor audit``)."""
 
@@ -394,6 +415,8 @@ class AuditReport(Frozen):
     score: Score
     findings: tuple[Finding, ...]
     capture: CaptureRef | None = None  # the capture file, when one was saved or judged
+    run: RunStamp | None = None
+    trend: tuple[TrendPoint, ...] = ()  # this agency's earlier runs, oldest first
 
 
 class SummaryRow(Frozen):
@@ -428,3 +451,5 @@ class ScanSummary(Frozen):
     finished_at: datetime
     agencies: tuple[SummaryRow, ...]
     interrupted: Interruption | None = None  # the scan was stopped before every portal was done
+    run: RunStamp | None = None
+    trend: tuple[TrendPoint, ...] = ()  # earlier runs' mean score, oldest first

@@ -10,6 +10,7 @@ from urllib.parse import urldefrag, urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from auditor.article_shape import shape as article_shape
 from auditor.htmlcaps import PARSES, check_caps
 from auditor.models import PageSnapshot
 from auditor.text.fold import fold
@@ -145,9 +146,10 @@ class Page:
     @cached_property
     def is_article(self) -> bool:
         """Whether the page is a single article (news item, announcement), not a listing:
-        an ``<article>`` with a heading that is the page's only article, or article markup
+        an ``<article>`` with a heading that is the page's only article, article markup
         (``og:type=article``, ``article:published_time``, ``itemprop=datePublished`` outside
-        any list)."""
+        any list), or, on templates without markup, the shape of one (a heading, a date near
+        it or an article address, a body of prose: :mod:`auditor.article_shape`)."""
         articles = self.tree.css("article")
         if len(articles) == 1 and articles[0].css_first("h1, h2") is not None:
             return True
@@ -158,7 +160,12 @@ class Page:
         if markup is not None:
             return True
         dated = self.tree.css('[itemprop="datePublished"]')
-        return len(dated) == 1 and not self.tree.css_first("li [itemprop=datePublished]")
+        if len(dated) == 1 and not self.tree.css_first("li [itemprop=datePublished]"):
+            return True
+        if len(articles) > 1:
+            return False  # a listing of <article> items
+        found = article_shape(self.content_tree, self.url)
+        return found is not None and found.is_article
 
     @cached_property
     def links(self) -> tuple[Link, ...]:

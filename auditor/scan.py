@@ -7,8 +7,9 @@ report is written, so memory does not grow with the number of portals.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -36,17 +37,21 @@ from auditor.models import (
     Lang,
     Level,
     Registry,
+    RunStamp,
     ScanSummary,
     SummaryRow,
     ToolInfo,
+    TrendPoint,
     Waiver,
     normalise_host,
 )
 from auditor.paths import rules_dir
+from auditor.planid import make_stamp
 from auditor.pool import JudgePool, default_workers
 from auditor.registry import bundled_registries, find_agency
 from auditor.report.combined import COMBINED_FORMATS, CombinedSpool
 from auditor.report.findings_export import FindingRow, finding_rows
+from auditor.report.json_report import load_report
 from auditor.report.writer import (
     TABLE_FORMATS,
     build_summary_row,
@@ -55,6 +60,7 @@ from auditor.report.writer import (
     write_summary,
     write_tables,
 )
+from auditor.rules.engine import required_inputs
 from auditor.rules.loader import Pack, load_pack, load_pack_file, pack_for_domain
 
 logger = logging.getLogger(__name__)
@@ -86,6 +92,12 @@ class ScanPlan:
     save_capture: bool = False  # write each site's capture (WARC) beside its report
     needs: frozenset[str] | None = None  # inputs the packs' rules declare; None: gather all
     capture_files: dict[str, Path] | None = None  # Agency.key -> saved capture (``audit``)
+    run: RunStamp | None = None  # run id and digests stamped on every report (made if None)
+    # --resume: Agency.key -> its finished report of the same plan (not fetched again)
+    resume: Mapping[str, Path] = field(default_factory=dict)
+    # from the history database: Agency.key -> earlier runs, and the province's
+    trends: Mapping[str, tuple[TrendPoint, ...]] = field(default_factory=dict)
+    province_trend: tuple[TrendPoint, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,6 +109,7 @@ class ScanEvent:
     report: AuditReport | None = None  # with "done"
     url: str | None = None  # with "request"
     status: int | None = None  # with "request": the HTTP status, 0 when no response came
+    resumed: bool = False  # with "done": the report was reused from --out (--resume)
 
 
 @dataclass
@@ -226,14 +239,16 @@ def build_plan(
     if not targets:
         if registry is None:
             raise UsageError("give at least one TARGET (domain or URL) or --registry FILE")
-        targets = [a.domain for a in registry.agencies]
+        targets = [a.address for a in registry.agencies]
     bundled = bundled_registries(rules_dir() / "registries")
     parsed = tuple(parse_target(t, registry, name, level, bundled) for t in targets)
     _refuse_collisions(parsed)
     chosen = profile or (registry.profile if registry else None)
+    packs = choose_packs(parsed, rules_dir(), chosen, custom_pack)
     return ScanPlan(
         targets=parsed,
-        packs=choose_packs(parsed, rules_dir(), chosen, custom_pack),
+        packs=packs,
+        needs=required_inputs(packs.values()),
         as_of=as_of,
         out_dir=out_dir,
         formats=formats,
@@ -336,6 +351,8 @@ async def run_scan(
     and the summary covers the finished ones (``ScanSummary.interrupted``).
     """
     started = datetime.now(UTC)
+    if plan.run is None:
+        plan = dataclasses.replace(plan, run=make_stamp(plan.packs, plan.settings, plan.waivers))
     result = ScanResult()
     crawling = asyncio.Semaphore(sites_at_once(plan.settings))
     workers = plan.workers if plan.workers is not None else default_workers()
@@ -348,12 +365,15 @@ async def run_scan(
     combined = len(plan.targets) > 1 and bool(plan.formats & COMBINED_FORMATS)
     spool = CombinedSpool(plan.out_dir, plan.formats if combined else frozenset(), plan.lang)
 
-    async def one(fetcher: Fetcher | None, pool: JudgePool, target: Target) -> None:
+    async def judged(
+        fetcher: Fetcher | None, pool: JudgePool, target: Target
+    ) -> AuditReport | None:
+        """The portal captured (or its saved capture read) and judged; ``None`` if stopped."""
         agency = target.agency
         saved = plan.capture_files.get(agency.key) if plan.capture_files else None
         async with crawling:
             if stop is not None and stop.requested:
-                return
+                return None
             if on_event:
                 on_event(ScanEvent("start", agency))
             begun = datetime.now(UTC)
@@ -377,6 +397,21 @@ async def run_scan(
             ref = await asyncio.to_thread(save_capture, capture, plan.out_dir, stem)
             report = report.model_copy(update={"capture": ref})
         del capture
+        return report.model_copy(update={"run": plan.run, "trend": plan.trends.get(agency.key, ())})
+
+    async def one(fetcher: Fetcher | None, pool: JudgePool, target: Target) -> None:
+        agency = target.agency
+        reused = plan.resume.get(agency.key)
+        if reused is None:
+            report = await judged(fetcher, pool, target)
+            if report is None:
+                return
+        else:  # --resume: finished under the same plan, not fetched again
+            if stop is not None and stop.requested:
+                return
+            if on_event:
+                on_event(ScanEvent("start", agency))
+            report = load_report(reused)
         # from here to the end nothing awaits: a stop never cuts a portal's files in half
         files = write_agency_report(report, plan.out_dir, plan.formats, plan.lang)
         result.files.extend(files)
@@ -386,7 +421,7 @@ async def run_scan(
         if plan.formats & TABLE_FORMATS:
             result.findings.extend(finding_rows(report, plan.lang))
         if on_event:
-            on_event(ScanEvent("done", agency, report))
+            on_event(ScanEvent("done", agency, report, resumed=reused is not None))
 
     by_host: dict[str, list[Agency]] = {}
     for t in sorted(plan.targets, key=lambda t: -len(t.agency.path or "")):
@@ -423,6 +458,8 @@ async def run_scan(
             finished_at=datetime.now(UTC),
             agencies=tuple(result.rows),
             interrupted=interrupted,
+            run=plan.run,
+            trend=plan.province_trend,
         )
         if len(plan.targets) > 1:
             formats = plan.formats - COMBINED_FORMATS
@@ -437,9 +474,7 @@ async def run_scan(
                 logger.warning("summary.sarif/summary.junit.xml not written: scan interrupted")
         else:  # one agency: its spreadsheet files (summary and to-do list) all the same
             result.files.extend(
-                write_tables(
-                    result.summary, plan.out_dir, plan.formats, plan.lang, result.findings
-                )
+                write_tables(result.summary, plan.out_dir, plan.formats, plan.lang, result.findings)
             )
     return result
 

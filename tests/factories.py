@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from auditor.artifacts import Artifacts
-from auditor.models import Agency, PageSnapshot, Registry, TransportProbe
+from auditor.checks.registry import all_checks
+from auditor.models import Agency, Outcome, PageSnapshot, Registry, TransportProbe
 from auditor.page import Page
+from auditor.rules.checktree import CheckCall
+from auditor.rules.engine import run_check
 
 AGENCY = Agency(name="Ủy ban nhân dân tỉnh Sóc Trăng", level="province", domain="soctrang.gov.vn")
 
@@ -47,3 +52,10 @@ def art(
         http=http,
         registry=registry,
     )
+
+
+def judged(fn: Callable[[Artifacts, Any], Outcome], site: Artifacts, params: Any) -> Outcome:
+    """``fn``'s outcome as the engine gives it: its declared inputs are checked first (a
+    missing home page is the standard "could not be judged" error, without calling it)."""
+    spec = next(s for s in all_checks().values() if s.fn is fn)
+    return run_check(CheckCall(name=spec.name, params=params, fn=fn), site)

@@ -42,7 +42,7 @@ from auditor.checks.mobile import (
 )
 from auditor.models import Outcome, PageSnapshot, Registry
 from auditor.page import Page
-from tests.factories import art, page
+from tests.factories import art, judged, page
 
 ROOT = Path(__file__).resolve().parents[1]
 SITES = ROOT / "auditor" / "data" / "fixtures" / "sites"
@@ -122,7 +122,7 @@ def demo_site(host: str) -> Artifacts:
 
 def run(name: str, site: Artifacts) -> Outcome:
     fn, params = {**A11Y, **MOBILE}[name]
-    return fn(site, params)
+    return judged(fn, site, params)
 
 
 def body(html: str, lang: str = "vi") -> str:

@@ -24,7 +24,7 @@ from auditor.page import Page
 from auditor.paths import fixtures_dir
 from auditor.text.encoding import detect_encoding, meta_charset
 from auditor.text.legacy import encode_tcvn3, encode_viscii, encode_vni
-from tests.factories import art, page
+from tests.factories import art, judged, page
 
 SITES = fixtures_dir() / "sites"
 NEWS = (
@@ -123,9 +123,18 @@ def test_windows_1258_site_fails() -> None:
 
 @pytest.mark.parametrize("name", sorted(CHECKS))
 def test_no_page_is_error(name: str) -> None:
-    out = CHECKS[name](art())
+    fn = {
+        "utf8_declared": utf8_declared,
+        "utf8_decodes": utf8_decodes,
+        "no_legacy_fonts": no_legacy_fonts,
+        "no_legacy_bytes": no_legacy_bytes,
+        "nfc_text": nfc_text,
+    }[name]
+    params = LegacyParams() if name == "no_legacy_bytes" else NoParams()
+    out = judged(fn, art(), params)
     assert out.status == "error"
     assert out.evidence[0].url == "https://soctrang.gov.vn/"
+    assert "Could not be judged: an HTML page was not fetched" in out.evidence[0].detail.en
 
 
 # --- utf8_declared ---------------------------------------------------------------------------
@@ -154,7 +163,11 @@ def _as_fetched(body: bytes, http: str | None) -> Page:
     """A page as the fetcher records it: the <meta> charset from the HTML prescan."""
     meta = meta_charset(body)
     return raw_page(
-        "https://soctrang.gov.vn/", body, http=http, meta=meta, detected=detect_encoding(body, http, meta)
+        "https://soctrang.gov.vn/",
+        body,
+        http=http,
+        meta=meta,
+        detected=detect_encoding(body, http, meta),
     )
 
 
@@ -188,7 +201,7 @@ def test_stray_byte_fails_with_offset_and_cut_sequence_at_cap_passes() -> None:
     capped = raw_page("https://soctrang.gov.vn/", cut, truncated=True)
     assert first_invalid_utf8(cut, truncated=True) is None
     # a page cut at the byte cap is not seen whole: nothing is judged on it
-    out = utf8_decodes(art(capped), NoParams())
+    out = judged(utf8_decodes, art(capped), NoParams())
     assert out.status == "error" and "byte cap" in (out.evidence[0].found or "")
     assert utf8_decodes(art(raw_page("https://soctrang.gov.vn/", cut)), NoParams()).status == "fail"
     latin1 = b"\xf3"  # ó as one Latin-1 byte among UTF-8

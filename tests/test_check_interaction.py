@@ -5,7 +5,7 @@ from __future__ import annotations
 from auditor.checks.interaction import rating_form_present, share_buttons, share_links
 from auditor.checks.registry import NoParams
 from auditor.page import Page
-from tests.factories import art, page
+from tests.factories import art, judged, page
 
 HOME = "https://soctrang.gov.vn/"
 ART = "https://soctrang.gov.vn/tin-tuc/a.html"
@@ -59,8 +59,8 @@ def test_profile_link_is_not_a_share_button() -> None:
 
 
 def test_no_home_is_error() -> None:
-    assert share_buttons(art(), P).status == "error"
-    assert rating_form_present(art(), P).status == "error"
+    assert judged(share_buttons, art(), P).status == "error"
+    assert judged(rating_form_present, art(), P).status == "error"
 
 
 # --- shapes real CMSs publish -------------------------------------------------------------

@@ -15,7 +15,7 @@ from auditor.checks.mobile import (
     mobile_zoom,
 )
 from auditor.models import Outcome
-from tests.factories import art, page
+from tests.factories import art, judged, page
 from tests.test_check_accessibility import DEMO_FAILS, DEMO_HOSTS, MOBILE, demo_site, run
 
 HOME = "https://soctrang.gov.vn/"
@@ -153,9 +153,9 @@ def test_fixed_width() -> None:
 
 
 def test_error_without_pages() -> None:
-    out: Outcome = mobile_viewport(art(), EvidenceParams())
+    out: Outcome = judged(mobile_viewport, art(), EvidenceParams())
     assert out.status == "error"
-    assert "home page could not be fetched" in out.evidence[0].detail.en
+    assert "Could not be judged: an HTML page was not fetched" in out.evidence[0].detail.en
 
 
 def test_min_width_is_judged_even_under_a_max_width() -> None:

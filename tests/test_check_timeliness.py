@@ -9,7 +9,7 @@ from auditor.checks.timeliness import (
     posted_records,
     posting_deadlines,
 )
-from tests.factories import art, page
+from tests.factories import art, judged, page
 
 HOME = "https://soctrang.gov.vn/"
 LIST = "https://soctrang.gov.vn/van-ban/"
@@ -76,8 +76,9 @@ def test_no_posting_date_is_left_to_a_person() -> None:
 
 
 def test_no_home_is_error() -> None:
-    out = posting_deadlines(art(), P)
+    out = judged(posting_deadlines, art(), P)
     assert out.status == "error"
+    assert "Could not be judged: the home page was not fetched" in out.evidence[0].detail.en
 
 
 def _news(dates: list[str]) -> str:

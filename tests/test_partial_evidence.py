@@ -12,7 +12,7 @@ from auditor.checks.registry import NoParams, get_check
 from auditor.models import PageSnapshot
 from auditor.page import Page, remove_noise
 from auditor.text.legacy import guess_legacy_encoding, scan_text
-from tests.factories import art, page
+from tests.factories import art, judged, page
 
 HOME = "https://soctrang.gov.vn/"
 ARTICLE = (
@@ -88,7 +88,7 @@ def test_noise_is_not_read_as_legacy_vietnamese() -> None:
     # real TCVN3 text shown through windows-1252 is still found
     assert scan_text("Th«ng b¸o cña Uû ban nh©n d©n tØnh").encoding == "tcvn3"
     # and a binary page is error, not a legacy-encoding verdict
-    out = no_legacy_bytes(art(Page(snap(HOME, data))), LegacyParams())
+    out = judged(no_legacy_bytes, art(Page(snap(HOME, data))), LegacyParams())
     assert out.status == "error"
 
 

@@ -35,14 +35,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FixtureServer]:
     host = sites / "lamdong.gov.vn"
     for folder, title in (("sites/stp", "Sở Tư pháp"), ("sites/soyte", "Sở Y tế")):
         (host / folder).mkdir(parents=True)
-        (host / folder / "index.html").write_text(
-            _page(title, f'<a href="/{folder}/gioi-thieu.html">Giới thiệu</a>'), encoding="utf-8"
+        links = (
+            f'<a href="/{folder}/gioi-thieu.html">Giới thiệu</a>'
+            '<a href="/tin-tuc.html">Tin tỉnh</a><a href="/sites/soyte/">Sở Y tế</a>'
         )
+        (host / folder / "index.html").write_text(_page(title, links), encoding="utf-8")
         (host / folder / "gioi-thieu.html").write_text(_page(title + ": giới thiệu"), "utf-8")
     (host / "index.html").write_text(
         _page("UBND tỉnh", '<a href="/sites/stp/">Sở Tư pháp</a><a href="/sites/soyte/">Y tế</a>'),
         encoding="utf-8",
     )
+    (host / "tin-tuc.html").write_text(_page("Tin tức tỉnh"), encoding="utf-8")
     with FixtureServer(sites) as srv:
         yield srv
 
@@ -102,3 +105,64 @@ def test_two_path_agencies_on_one_host_get_two_reports(
     for finding in naming:  # no form for paths in the regulation: a person judges
         assert finding["status"] in ("manual", "not_applicable"), finding
     assert (out / "lamdong.gov.vn_sites_stp.html").exists()
+
+
+def test_the_crawl_stays_under_the_prefix(server: FixtureServer, tmp_path: Path) -> None:
+    # the request scope (crawl/scope.py) keeps a path-based agency under its prefix; it lands
+    # with the crawl-safety work, and this test runs from then on
+    pytest.importorskip("auditor.crawl.scope")
+    before = len(server.requests)
+    result = runner.invoke(
+        app,
+        [
+            "scan",
+            "lamdong.gov.vn/sites/stp",
+            "--connect-to",
+            f":443:127.0.0.1:{server.https_port}",
+            "--connect-to",
+            f":80:127.0.0.1:{server.http_port}",
+            "--ca-bundle",
+            str(server.ca_pem_path),
+            "--format",
+            "json",
+            "--out",
+            str(tmp_path),
+            "-q",
+        ],
+    )
+    assert result.exit_code in (0, 3), result.output
+    pages = [
+        r.path
+        for r in server.requests[before:]
+        if r.host == "lamdong.gov.vn" and r.path.split("?")[0].endswith((".html", "/"))
+    ]
+    assert "/sites/stp/gioi-thieu.html" in pages
+    outside = [p for p in pages if not p.startswith("/sites/stp/") and p != "/"]
+    assert outside == [], outside  # the province's page and the sister agency are not crawled
+
+
+def test_a_registry_with_path_agencies_plans_each_once(tmp_path: Path) -> None:
+    from datetime import date
+
+    from auditor.config import CrawlSettings
+    from auditor.registry import load_registry
+    from auditor.scan import build_plan
+
+    reg = tmp_path / "reg.yaml"
+    reg.write_text(
+        "province: Lâm Đồng\nprofile: lamdong-2025\nagencies:\n"
+        "  - {name: UBND tỉnh, level: province, domain: lamdong.gov.vn}\n"
+        "  - {name: Sở Tư pháp, level: department, domain: lamdong.gov.vn/sites/stp}\n"
+        "  - {name: Sở Y tế, level: department, domain: lamdong.gov.vn/sites/soyte/}\n",
+        encoding="utf-8",
+    )
+    plan = build_plan(
+        [], load_registry(reg), None, tmp_path, frozenset({"json"}), "vi", date(2026, 11, 20),
+        CrawlSettings(),
+    )
+    assert [(t.agency.name, t.agency.path) for t in plan.targets] == [
+        ("UBND tỉnh", None),
+        ("Sở Tư pháp", "/sites/stp/"),
+        ("Sở Y tế", "/sites/soyte/"),
+    ]
+    assert len(plan.packs) == 3

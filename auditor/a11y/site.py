@@ -84,22 +84,9 @@ def site_outcome(
 ) -> Outcome:
     """Run ``rules`` on every page of ``art`` and aggregate: ``fail`` when a page has a
     fail-level issue, ``warn`` when only warnings, ``not_applicable`` when no rule applied to
-    any page, ``pass`` otherwise; ``error`` when there is no page. Evidence is bounded to
-    ``max_pages`` pages × ``max_per_page`` elements, with counts of the rest."""
-    if art.home is None:
-        return Outcome(
-            status="error",
-            evidence=(
-                Evidence(
-                    url=art.start_url,
-                    detail=t(
-                        "Không tải được trang chủ nên không đánh giá được.",
-                        "The home page could not be fetched, so this cannot be judged.",
-                    ),
-                    found=art.home_error,
-                ),
-            ),
-        )
+    any page, ``pass`` otherwise (the primitives require ``pages``: without any, the engine
+    says ``error``). Evidence is bounded to ``max_pages`` pages × ``max_per_page`` elements,
+    with counts of the rest."""
     applicable = 0
     checked: list[_PageIssues] = []
     for page in art.pages:
@@ -124,7 +111,7 @@ def site_outcome(
     if warning:
         evidence = _issues_evidence("warn", warning, total, subject, max_pages, max_per_page)
         return Outcome(status="warn", evidence=tuple(evidence))
-    home = art.home.url
+    home = art.home_page.url
     if applicable == 0:
         detail = t(
             f"Không trang nào có {subject.what.vi} để kiểm tra ({total} trang).",

@@ -48,6 +48,10 @@ class FileProbe:
     size: int = 0  # bytes received (capped)
     magic: bytes = b""  # the first bytes of the body
     error: str | None = None
+    # the body of a document file (PDF, .docx, .doc), kept to read its fonts; cut at the
+    # fetcher's byte cap (``truncated``); empty for other files
+    body: bytes = b""
+    truncated: bool = False
 
 
 class SiteCapture(Frozen):

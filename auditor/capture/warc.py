@@ -259,7 +259,9 @@ def read_capture(path: Path) -> SiteCapture:
     bodies: dict[str, bytes] = {}
     meta = _read(path, bodies)
     for probe in meta.get("doc_files", ()):
-        probe["magic"] = base64.b64decode(probe.get("magic", ""))
+        # pydantic writes bytes as URL-safe base64 (ser_json_bytes="base64")
+        probe["magic"] = base64.urlsafe_b64decode(probe.get("magic", ""))
+        probe["body"] = base64.urlsafe_b64decode(probe.get("body", ""))
     for item in _snapshots(meta):
         rid = item.pop("record", None)
         if rid is None:

@@ -34,21 +34,21 @@ def _run(art: Artifacts, p: EvidenceParams, subject: Subject, *rules: SiteRule) 
     return site_outcome(art, rules, subject, max_pages=p.max_pages, max_per_page=p.max_per_page)
 
 
-@check("a11y_html_lang", params=EvidenceParams)
+@check("a11y_html_lang", params=EvidenceParams, requires=("pages",))
 def a11y_html_lang(art: Artifacts, p: EvidenceParams) -> Outcome:
     """Every page's ``<html>`` has a valid ``lang`` (WCAG 3.1.1; ACT b5c3f8, bf051a)."""
     subject = Subject(t("ngôn ngữ trang (<html lang>)", "page language (<html lang>)"), 'lang="vi"')
     return _run(art, p, subject, SiteRule(document.html_lang))
 
 
-@check("a11y_title", params=EvidenceParams)
+@check("a11y_title", params=EvidenceParams, requires=("pages",))
 def a11y_title(art: Artifacts, p: EvidenceParams) -> Outcome:
     """Every page has a non-empty ``<title>`` (WCAG 2.4.2; ACT 2779a5)."""
     subject = Subject(t("tiêu đề trang (<title>)", "page title (<title>)"), "<title>…</title>")
     return _run(art, p, subject, SiteRule(document.title))
 
 
-@check("a11y_images_alt", params=EvidenceParams)
+@check("a11y_images_alt", params=EvidenceParams, requires=("pages",))
 def a11y_images_alt(art: Artifacts, p: EvidenceParams) -> Outcome:
     """Images and image buttons have a text alternative (WCAG 1.1.1; ACT 23a2a8, 59796f).
 
@@ -65,7 +65,7 @@ class FormLabelsParams(EvidenceParams):
     placeholder_only: Level = "warn"
 
 
-@check("a11y_form_labels", params=FormLabelsParams)
+@check("a11y_form_labels", params=FormLabelsParams, requires=("pages",))
 def a11y_form_labels(art: Artifacts, p: FormLabelsParams) -> Outcome:
     """Form fields have an accessible name, a ``<label>`` preferably (WCAG 4.1.2, 1.3.1, 3.3.2;
     ACT e086e5). A field with no name fails; one named only by its placeholder warns: the
@@ -81,7 +81,7 @@ class LinkNamesParams(EvidenceParams):
     generic_texts: Level = "warn"
 
 
-@check("a11y_link_names", params=LinkNamesParams)
+@check("a11y_link_names", params=LinkNamesParams, requires=("pages",))
 def a11y_link_names(art: Artifacts, p: LinkNamesParams) -> Outcome:
     """Links have an accessible name (WCAG 2.4.4, 4.1.2; ACT c487ae); generic texts warn.
 
@@ -102,7 +102,7 @@ class HeadingsParams(EvidenceParams):
     empty_headings: Level = "warn"
 
 
-@check("a11y_headings", params=HeadingsParams)
+@check("a11y_headings", params=HeadingsParams, requires=("pages",))
 def a11y_headings(art: Artifacts, p: HeadingsParams) -> Outcome:
     """Heading levels are not skipped going down (h1 → h3) and headings are not empty
     (WCAG 1.3.1 and 2.4.6 practice; ACT ffd0e9 for empty headings)."""
@@ -116,14 +116,14 @@ def a11y_headings(art: Artifacts, p: HeadingsParams) -> Outcome:
     )
 
 
-@check("a11y_no_blink", params=EvidenceParams)
+@check("a11y_no_blink", params=EvidenceParams, requires=("pages",))
 def a11y_no_blink(art: Artifacts, p: EvidenceParams) -> Outcome:
     """No ``<marquee>`` or ``<blink>``: moving text that cannot be paused (WCAG 2.2.2)."""
     subject = Subject(t("chữ chạy, nhấp nháy", "moving or blinking text"), "không dùng <marquee>")
     return _run(art, p, subject, SiteRule(elements.blink))
 
 
-@check("a11y_tables", params=EvidenceParams)
+@check("a11y_tables", params=EvidenceParams, requires=("pages",))
 def a11y_tables(art: Artifacts, p: EvidenceParams) -> Outcome:
     """Data tables have header cells (WCAG 1.3.1); a table that may be a layout table warns."""
     subject = Subject(t("bảng dữ liệu", "data tables"), '<th scope="col">')

@@ -1,23 +1,9 @@
-"""Outcomes shared by many primitives."""
+"""Outcomes shared by many primitives (the missing-input ``error`` is the engine's)."""
 
 from __future__ import annotations
 
 from auditor.artifacts import Artifacts
 from auditor.models import Evidence, Outcome, t
-
-
-def home_unavailable(art: Artifacts) -> Outcome:
-    """``error``: the home page could not be fetched, so nothing on it can be judged."""
-    return Outcome(
-        status="error",
-        evidence=(
-            Evidence(
-                url=art.start_url,
-                detail=t("Không tải được trang chủ.", "The home page could not be fetched."),
-                found=art.home_error,
-            ),
-        ),
-    )
 
 
 def absence_guard(art: Artifacts, outcome: Outcome) -> Outcome:

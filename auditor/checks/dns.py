@@ -46,7 +46,7 @@ def _failed(facts: DnsFacts, error: str, what_vi: str, what_en: str) -> Outcome:
     )
 
 
-@check("ipv6_aaaa")
+@check("ipv6_aaaa", requires=("dns",))
 def ipv6_aaaa(art: Artifacts, p: NoParams) -> Outcome:
     """The host has an AAAA record (IPv6): present → pass, absent → fail, lookup failed → error."""
     facts = art.dns
@@ -86,7 +86,7 @@ def ipv6_aaaa(art: Artifacts, p: NoParams) -> Outcome:
     )
 
 
-@check("dnssec_hint")
+@check("dnssec_hint", requires=("dns",))
 def dnssec_hint(art: Artifacts, p: NoParams) -> Outcome:
     """DNSSEC signs (a DS record or RRSIGs): present → pass, absent → warn (a hint),
     lookup failed → error."""

@@ -8,7 +8,6 @@ from typing import Literal
 from pydantic import field_validator
 
 from auditor.artifacts import Artifacts, FileProbe, host_of
-from auditor.checks.common import home_unavailable
 from auditor.checks.registry import Params, check
 from auditor.locate.documents import (
     DOC_EXTENSIONS,
@@ -270,14 +269,11 @@ def _file_part(art: Artifacts, listing: Listing) -> tuple[Status, Evidence]:
     )
 
 
-@check("documents_listing", params=DocumentsParams)
+@check("documents_listing", params=DocumentsParams, requires=("home", "doc_files"))
 def documents_listing(art: Artifacts, p: DocumentsParams) -> Outcome:
     """The documents listing linked from the home page shows, per record, the type, issuing
     authority, number, issue and effective dates and summary, links a downloadable file, and
     has its own search form."""
-    home = art.home
-    if home is None:
-        return home_unavailable(art)
     listing = find_listing(art, p.section)
     if listing is None:
         return _no_listing(art, p)
@@ -381,13 +377,11 @@ class ProjectsParams(Params):
         return value
 
 
-@check("projects_listing", params=ProjectsParams)
+@check("projects_listing", params=ProjectsParams, requires=("home",))
 def projects_listing(art: Artifacts, p: ProjectsParams) -> Outcome:
     """The project listing linked from the home page labels each record's name, field,
     duration, budget, funding type and status (and goal, type, donor when asked)."""
-    home = art.home
-    if home is None:
-        return home_unavailable(art)
+    home = art.home_page
     listings = [lst for lst in (find_listing(art, sid) for sid in p.sections) if lst is not None]
     if not listings:
         return Outcome(

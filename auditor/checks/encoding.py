@@ -15,10 +15,11 @@ from collections.abc import Callable, Mapping
 from pydantic import Field
 from selectolax.lexbor import LexborHTMLParser
 
-from auditor.artifacts import Artifacts
+from auditor.artifacts import Artifacts, FileProbe
 from auditor.checks.registry import NoParams, Params, check
 from auditor.models import Evidence, Outcome, Status, t
 from auditor.page import Page, collapse
+from auditor.text.docfonts import DocumentFonts, document_kind, read_document
 from auditor.text.encoding import bom_encoding, canonical_encoding
 from auditor.text.legacy import (
     LABELS,
@@ -56,25 +57,6 @@ def _label(charset: str | None) -> str | None:
     return canonical_encoding(charset) or charset.strip().strip("\"'").lower()
 
 
-def _no_pages(art: Artifacts) -> Outcome | None:
-    """``error`` when no HTML page was fetched: nothing can be judged."""
-    if art.pages:
-        return None
-    return Outcome(
-        status="error",
-        evidence=(
-            Evidence(
-                url=art.start_url,
-                detail=t(
-                    "Không tải được trang nào để kiểm tra bảng mã.",
-                    "No page could be fetched to check the encoding.",
-                ),
-                found=art.home_error,
-            ),
-        ),
-    )
-
-
 def _summarise(
     art: Artifacts,
     per_page: Callable[[Page], Evidence | None],
@@ -84,9 +66,6 @@ def _summarise(
 ) -> Outcome:
     """Run ``per_page`` on every page; offending pages give ``bad_status`` with one evidence
     each (up to :data:`MAX_PAGES`) and a count."""
-    blocked = _no_pages(art)
-    if blocked is not None:
-        return blocked
     found = [ev for ev in (per_page(page) for page in art.pages) if ev is not None]
     total = len(art.pages)
     if not found:
@@ -149,7 +128,7 @@ def _declared_problem(page: Page) -> Evidence | None:
     return Evidence(url=page.url, detail=detail, expected="utf-8", found=found)
 
 
-@check("utf8_declared")
+@check("utf8_declared", requires=("pages",))
 def utf8_declared(art: Artifacts, p: NoParams) -> Outcome:
     """Every page declares UTF-8 (a UTF-8 byte-order mark, or an HTTP charset and a
     ``<meta charset>`` in the first 1,024 bytes that agree)."""
@@ -204,7 +183,7 @@ def _decode_problem(page: Page) -> Evidence | None:
     )
 
 
-@check("utf8_decodes")
+@check("utf8_decodes", requires=("pages",))
 def utf8_decodes(art: Artifacts, p: NoParams) -> Outcome:
     """Every page body decodes strictly as UTF-8."""
     return _summarise(
@@ -252,7 +231,7 @@ def _font_problem(page: Page) -> Evidence | None:
     )
 
 
-@check("no_legacy_fonts")
+@check("no_legacy_fonts", requires=("pages",))
 def no_legacy_fonts(art: Artifacts, p: NoParams) -> Outcome:
     """No TCVN3/ABC (``.VnTime``…), VNI (``VNI-Times``…) or VPS fonts in ``<style>``, inline
     ``style`` or ``<font face>`` (linked stylesheets are not among the fetched pages)."""
@@ -346,13 +325,10 @@ def _legacy_in_page(page: Page) -> tuple[LegacyScan, bool] | None:
     return None
 
 
-@check("no_legacy_bytes", params=LegacyParams)
+@check("no_legacy_bytes", params=LegacyParams, requires=("pages",))
 def no_legacy_bytes(art: Artifacts, p: LegacyParams) -> Outcome:
     """No Vietnamese text in TCVN3, VNI, VISCII or windows-1258: neither as the page's bytes
     nor as legacy text shown through windows-1252 characters inside a Unicode page."""
-    blocked = _no_pages(art)
-    if blocked is not None:
-        return blocked
     failing: list[Evidence] = []
     warning: list[Evidence] = []
     for page in art.pages:
@@ -412,13 +388,10 @@ def _percent(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "0%"
 
 
-@check("nfc_text")
+@check("nfc_text", requires=("pages",))
 def nfc_text(art: Artifacts, p: NoParams) -> Outcome:
     """Vietnamese text is precomposed (NFC); decomposed (NFD) words are a warning, with their
     share of the words that carry diacritics."""
-    blocked = _no_pages(art)
-    if blocked is not None:
-        return blocked
     evidence: list[Evidence] = []
     affected_total = words_total = 0
     for page in art.pages:
@@ -470,3 +443,90 @@ def nfc_text(art: Artifacts, p: NoParams) -> Outcome:
         found=share,
     )
     return Outcome(status="warn", evidence=(head, *evidence[:MAX_PAGES]))
+
+
+# --- documents_unicode -----------------------------------------------------------------------
+
+
+def _document_evidence(probe: FileProbe, found: DocumentFonts) -> Evidence:
+    fonts = ", ".join(found.legacy_fonts)
+    scan = found.legacy_text
+    words = scan is not None and scan.encoding is not None
+    if fonts:
+        vi = f"Tệp văn bản dùng phông chữ bảng mã cũ: {fonts}."
+        en = f"The document file uses legacy-encoding fonts: {fonts}."
+    else:
+        vi = "Tệp văn bản chứa chữ Việt mã cũ (không phải Unicode)."
+        en = "The document file holds Vietnamese in a legacy encoding (not Unicode)."
+    if words and scan is not None:
+        label_vi, label_en = LABELS.get(scan.encoding or "", (scan.encoding, scan.encoding))
+        vi += f" {scan.count} từ là chữ {label_vi}."
+        en += f" {scan.count} words are {label_en}."
+    return Evidence(
+        url=probe.url,
+        detail=t(vi, en),
+        expected="phông Unicode / Unicode fonts (TCVN 6909:2001)",
+        found=fonts or (f"{scan.encoding}: {scan.count}" if scan is not None else None),
+        snippet=(scan.sample_text() if words and scan is not None else None),
+    )
+
+
+@check("documents_unicode", requires=("home", "doc_files"))
+def documents_unicode(art: Artifacts, p: NoParams) -> Outcome:
+    """The legal-document files the documents listing links (PDF, .docx, .doc; the one or two
+    the gatherer fetched) use Unicode: no TCVN3/VNI/VPS font in a PDF's fonts or a .docx's
+    styles and runs (or a .doc's font table), no legacy-encoded words in a .docx's text."""
+    files = [f for f in art.doc_files if f.status == 200 and document_kind(f.body or f.magic)]
+    if not art.doc_files:
+        return Outcome(
+            status="not_applicable",
+            evidence=(
+                Evidence(
+                    url=art.start_url,
+                    detail=t(
+                        "Không tìm thấy tệp văn bản nào được liên kết để kiểm tra phông chữ.",
+                        "No linked document file was found to check its fonts.",
+                    ),
+                ),
+            ),
+        )
+    bad: list[Evidence] = []
+    good: list[str] = []
+    unread: list[Evidence] = []
+    for probe in art.doc_files:
+        found = read_document(probe.body, probe.truncated) if probe in files else None
+        if found is None or found.error is not None:
+            cause = (found.error if found is not None else None) or probe.error or (
+                f"HTTP {probe.status}, {probe.content_type or '?'}"
+            )
+            unread.append(
+                Evidence(
+                    url=probe.url,
+                    detail=t(
+                        f"Không đọc được phông chữ của tệp ({cause}).",
+                        f"The file's fonts could not be read ({cause}).",
+                    ),
+                    found=cause,
+                )
+            )
+        elif found.legacy:
+            bad.append(_document_evidence(probe, found))
+        else:
+            good.append(f"{probe.url}: {', '.join(found.fonts) or '—'}")
+    if bad:
+        return Outcome(status="fail", evidence=(*bad, *unread))
+    if unread:
+        return Outcome(status="error", evidence=tuple(unread))
+    return Outcome(
+        status="pass",
+        evidence=(
+            Evidence(
+                url=art.doc_files[0].listing_url,
+                detail=t(
+                    f"{len(good)} tệp văn bản dùng phông Unicode.",
+                    f"{len(good)} document files use Unicode fonts.",
+                ),
+                found="; ".join(good)[:500],
+            ),
+        ),
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from auditor.artifacts import Artifacts
-from auditor.checks.common import home_unavailable
 from auditor.checks.registry import Params, check
 from auditor.locate.news import news_pages, page_news_dates
 from auditor.models import Evidence, Outcome, t
@@ -87,12 +86,10 @@ def no_dated_items(pages: list[Page]) -> Outcome:
     )
 
 
-@check("news_fresh", params=FreshnessParams, absence=True)
+@check("news_fresh", params=FreshnessParams, absence=True, requires=("home",))
 def news_fresh(art: Artifacts, p: FreshnessParams) -> Outcome:
     """The newest dated news item is at most ``max_working_days`` working days old."""
     pages = news_pages(art, p.section)
-    if not pages:
-        return home_unavailable(art)
     items = dated_items(pages, art.as_of)
     if not items:
         return no_dated_items(pages)

@@ -14,7 +14,6 @@ from urllib.parse import urljoin
 from selectolax.lexbor import LexborNode
 
 from auditor.artifacts import Artifacts
-from auditor.checks.common import home_unavailable
 from auditor.checks.registry import NoParams, check
 from auditor.models import Evidence, Outcome, t
 from auditor.page import Page, collapse
@@ -248,13 +247,11 @@ def _missing(art: Artifacts, home: Page, vi: str, en: str, expected: str) -> Out
     )
 
 
-@check("rating_form", params=NoParams, absence=True)
+@check("rating_form", params=NoParams, absence=True, requires=("home",))
 def rating_form_present(art: Artifacts, p: NoParams) -> Outcome:
     """A fetched page carries a rating, poll or survey widget of the portal's information
     (``manual`` when only an empty, script-filled poll container is seen)."""
-    home = art.home
-    if home is None:
-        return home_unavailable(art)
+    home = art.home_page
     for page in art.pages:
         found = rating_form(page)
         if found is not None:
@@ -298,12 +295,10 @@ def rating_form_present(art: Artifacts, p: NoParams) -> Outcome:
     )
 
 
-@check("share_buttons", params=NoParams, absence=True)
+@check("share_buttons", params=NoParams, absence=True, requires=("home",))
 def share_buttons(art: Artifacts, p: NoParams) -> Outcome:
     """A fetched page offers sharing to social networks (Facebook, Zalo, X, LinkedIn…)."""
-    home = art.home
-    if home is None:
-        return home_unavailable(art)
+    home = art.home_page
     for page in art.pages:
         found = share_links(page)
         if found:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from urllib.parse import urljoin
 
 from auditor.artifacts import Artifacts
-from auditor.checks.common import home_unavailable
 from auditor.checks.registry import Params, check
 from auditor.langid import identify
 from auditor.locate.language import locate_version, scripted_switch, version_root
@@ -99,12 +98,10 @@ def missing_topics(lang: str, pages: list[Page]) -> tuple[list[str], list[str]]:
     return found, missing
 
 
-@check("foreign_version", params=ForeignVersionParams)
+@check("foreign_version", params=ForeignVersionParams, requires=("home",))
 def foreign_version(art: Artifacts, p: ForeignVersionParams) -> Outcome:
     """A foreign-language version is linked from home, really in that language, with its topics."""
-    home = art.home
-    if home is None:
-        return home_unavailable(art)
+    home = art.home_page
     located = locate_version(home, p.lang, p.paths)
     if located is None:
         switch = scripted_switch(home, p.lang)

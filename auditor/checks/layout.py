@@ -8,7 +8,6 @@ import unicodedata
 from selectolax.lexbor import LexborNode
 
 from auditor.artifacts import Artifacts
-from auditor.checks.common import home_unavailable
 from auditor.checks.registry import NoParams, Params, check
 from auditor.models import Evidence, Outcome, t
 from auditor.page import Page, collapse
@@ -169,13 +168,11 @@ def _field_value(text: str, folded: str, labels: tuple[str, ...]) -> str | None:
     return None
 
 
-@check("footer_contacts")
+@check("footer_contacts", requires=("home",))
 def footer_contacts(art: Artifacts, p: NoParams) -> Outcome:
     """The home page footer names the owner agency, person responsible, address, phone and
     e-mail (each missing field named); an e-mail outside ``*.gov.vn`` is a warning."""
-    home = art.home
-    if home is None:
-        return home_unavailable(art)
+    home = art.home_page
     text = footer_text(home)
     folded = fold(text)
     missing: list[tuple[str, str]] = []
@@ -246,12 +243,10 @@ def footer_contacts(art: Artifacts, p: NoParams) -> Outcome:
     )
 
 
-@check("header_agency_name")
+@check("header_agency_name", requires=("home",))
 def header_agency_name(art: Artifacts, p: NoParams) -> Outcome:
     """The agency's full name is at the top of the home page (header, title or first heading)."""
-    home = art.home
-    if home is None:
-        return home_unavailable(art)
+    home = art.home_page
     if "name" in art.agency.guessed:
         return Outcome(
             status="manual",
@@ -313,13 +308,11 @@ def _emblem_hint(values: list[str]) -> str | None:
     return None
 
 
-@check("header_emblem")
+@check("header_emblem", requires=("home",))
 def header_emblem(art: Artifacts, p: NoParams) -> Outcome:
     """The top of the home page shows the national emblem or the agency's logo (an image in
     the header whose ``alt``, ``title``, ``src`` or class says so)."""
-    home = art.home
-    if home is None:
-        return home_unavailable(art)
+    home = art.home_page
     regions = home.tree.css(_HEADER)
     images = [img for region in regions for img in region.css("img, svg, [role=img]")]
     if not regions:  # no marked-up header: the first images of the page are its top
@@ -409,18 +402,9 @@ def _dc(page: Page) -> dict[str, str]:
     return out
 
 
-@check("dublin_core", params=DublinCoreParams)
+@check("dublin_core", params=DublinCoreParams, requires=("pages",))
 def dublin_core(art: Artifacts, p: DublinCoreParams) -> Outcome:
     """Pages carry the mandatory Dublin Core ``<meta>`` elements, non-empty."""
-    if not art.pages:
-        return Outcome(
-            status="error",
-            evidence=(
-                Evidence(
-                    url=art.start_url, detail=t("Không có trang nào để xét.", "No page to examine.")
-                ),
-            ),
-        )
     bad: list[Evidence] = []
     without_recommended: dict[str, int] = dict.fromkeys(p.recommended, 0)
     for page in art.pages:

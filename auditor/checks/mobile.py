@@ -28,7 +28,7 @@ class ZoomParams(EvidenceParams):
     min_max_scale: float = Field(default=viewport.MIN_MAX_SCALE, gt=0)
 
 
-@check("mobile_zoom", params=ZoomParams)
+@check("mobile_zoom", params=ZoomParams, requires=("pages",))
 def mobile_zoom(art: Artifacts, p: ZoomParams) -> Outcome:
     """The meta viewport does not block zoom: no ``user-scalable=no``, ``maximum-scale`` ≥ 2
     (WCAG 1.4.4; ACT b4f0c3). A page whose viewport says nothing of zoom allows zoom: it is
@@ -42,7 +42,7 @@ def mobile_zoom(art: Artifacts, p: ZoomParams) -> Outcome:
     return _run(art, p, subject, rule)
 
 
-@check("mobile_viewport", params=EvidenceParams)
+@check("mobile_viewport", params=EvidenceParams, requires=("pages",))
 def mobile_viewport(art: Artifacts, p: EvidenceParams) -> Outcome:
     """Every page declares a mobile viewport (``width=device-width``, or ``initial-scale``
     without a fixed width)."""
@@ -53,7 +53,7 @@ def mobile_viewport(art: Artifacts, p: EvidenceParams) -> Outcome:
     return _run(art, p, subject, SiteRule(viewport.viewport_width))
 
 
-@check("mobile_no_plugins", params=EvidenceParams)
+@check("mobile_no_plugins", params=EvidenceParams, requires=("pages",))
 def mobile_no_plugins(art: Artifacts, p: EvidenceParams) -> Outcome:
     """No Flash, Java applets or other plugins; other ``<object>``/``<embed>`` content warns."""
     subject = Subject(
@@ -71,7 +71,7 @@ class FixedWidthParams(EvidenceParams):
     hint: bool = True
 
 
-@check("mobile_fixed_width", params=FixedWidthParams)
+@check("mobile_fixed_width", params=FixedWidthParams, requires=("pages",))
 def mobile_fixed_width(art: Artifacts, p: FixedWidthParams) -> Outcome:
     """The page layout (``body`` or the element holding most of the text) has no fixed width
     over ``max_px`` in inline styles, ``width`` attributes or top-level ``<style>`` rules."""

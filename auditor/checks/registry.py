@@ -10,7 +10,7 @@ from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict
 
-from auditor.artifacts import Artifacts
+from auditor.artifacts import INPUTS, Artifacts
 from auditor.checks.common import absence_guard
 from auditor.models import Outcome
 
@@ -31,27 +31,41 @@ F = TypeVar("F", bound=Callable[..., Outcome])
 
 @dataclass(frozen=True)
 class CheckSpec:
-    """A registered primitive."""
+    """A registered primitive and the inputs it needs (:data:`auditor.artifacts.INPUTS`)."""
 
     name: str
     params: type[Params]
     fn: CheckFn
     doc: str
+    requires: tuple[str, ...] = ()
 
 
 _REGISTRY: dict[str, CheckSpec] = {}
 
 
-def check(name: str, params: type[Params] = NoParams, *, absence: bool = False) -> Callable[[F], F]:
+def check(
+    name: str,
+    params: type[Params] = NoParams,
+    *,
+    absence: bool = False,
+    requires: tuple[str, ...] = (),
+) -> Callable[[F], F]:
     """Register a primitive ``fn(artifacts, params) -> Outcome`` under ``name``.
 
     ``absence``: the primitive fails when something is not found on the pages; its ``fail``
     becomes ``error`` while some pages could not be seen (:func:`absence_guard`).
+
+    ``requires`` names the inputs it judges (``home``, ``pages``, ``dns``, ``search``…): when
+    one is missing the engine gives the standard "could not be judged" ``error`` without
+    calling it, and the gatherer collects only the inputs some rule in use requires.
     """
 
     def register(fn: F) -> F:
         if name in _REGISTRY:
             raise ValueError(f"check {name!r} registered twice")
+        unknown = set(requires) - set(INPUTS)
+        if unknown:
+            raise ValueError(f"check {name!r} requires unknown inputs {sorted(unknown)}")
         doc = (fn.__doc__ or "").strip().splitlines()[0] if fn.__doc__ else ""
         if absence:
             inner = fn
@@ -61,7 +75,7 @@ def check(name: str, params: type[Params] = NoParams, *, absence: bool = False) 
                 return absence_guard(art, inner(art, p))
 
             fn = cast(F, guarded)
-        _REGISTRY[name] = CheckSpec(name, params, fn, doc)
+        _REGISTRY[name] = CheckSpec(name, params, fn, doc, tuple(requires))
         return fn
 
     return register

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pydantic import Field, field_validator
 
 from auditor.artifacts import Artifacts, host_of
-from auditor.checks.common import home_unavailable
 from auditor.checks.registry import NoParams, Params, check
 from auditor.locate.sections import section_links
 from auditor.models import Evidence, Outcome, Status, normalise_host, t
@@ -243,11 +242,9 @@ def judge_section(
     return verdicts[0]
 
 
-@check("sections_present", params=SectionsParams)
+@check("sections_present", params=SectionsParams, requires=("home",))
 def sections_present(art: Artifacts, p: SectionsParams) -> Outcome:
     """Each listed section is linked from the home page and its page has real content."""
-    if art.home is None:
-        return home_unavailable(art)
     verdicts = [
         judge_section(art, sid, p.min_words, p.allowed_hosts + p.systems.get(sid, ()))
         for sid in p.sections
@@ -264,12 +261,10 @@ class LinksToHostsParams(Params):
     hosts: tuple[str, ...]
 
 
-@check("links_to_hosts", params=LinksToHostsParams)
+@check("links_to_hosts", params=LinksToHostsParams, requires=("home",))
 def links_to_hosts(art: Artifacts, p: LinksToHostsParams) -> Outcome:
     """The home page links to one of the given national systems (or a subdomain of one)."""
-    if art.home is None:
-        return home_unavailable(art)
-    found = [lk for lk in art.home.links if host_matches(host_of(lk.url), p.hosts)]
+    found = [lk for lk in art.home_page.links if host_matches(host_of(lk.url), p.hosts)]
     if found:
         return Outcome(
             status="pass",
@@ -288,7 +283,7 @@ def links_to_hosts(art: Artifacts, p: LinksToHostsParams) -> Outcome:
         status="fail",
         evidence=(
             Evidence(
-                url=art.home.url,
+                url=art.home_page.url,
                 detail=t(
                     "Trang chủ không liên kết tới hệ thống yêu cầu.",
                     "The home page does not link to the required system.",
@@ -299,7 +294,7 @@ def links_to_hosts(art: Artifacts, p: LinksToHostsParams) -> Outcome:
     )
 
 
-@check("links_to_children", absence=True)
+@check("links_to_children", absence=True, requires=("home",))
 def links_to_children(art: Artifacts, p: NoParams) -> Outcome:
     """The portal links to every registered child portal (parent = this agency)."""
     if art.registry is None:
@@ -326,8 +321,6 @@ def links_to_children(art: Artifacts, p: NoParams) -> Outcome:
                 ),
             ),
         )
-    if art.home is None:
-        return home_unavailable(art)
     linked = {normalise_host(host_of(lk.url)) for page in art.pages for lk in page.links}
     missing = [c for c in children if normalise_host(c.domain) not in linked]
     if missing:
@@ -335,7 +328,7 @@ def links_to_children(art: Artifacts, p: NoParams) -> Outcome:
             status="fail",
             evidence=tuple(
                 Evidence(
-                    url=art.home.url,
+                    url=art.home_page.url,
                     detail=t(
                         f"Thiếu liên kết tới cổng «{c.name}».",
                         f"No link to the portal of «{c.name}».",
@@ -349,7 +342,7 @@ def links_to_children(art: Artifacts, p: NoParams) -> Outcome:
         status="pass",
         evidence=(
             Evidence(
-                url=art.home.url,
+                url=art.home_page.url,
                 detail=t(
                     f"Liên kết tới đủ {len(children)} cổng trực thuộc.",
                     f"Links to all {len(children)} child portals.",

@@ -9,7 +9,6 @@ from urllib.parse import urljoin, urlsplit
 from selectolax.lexbor import LexborNode
 
 from auditor.artifacts import Artifacts, host_of
-from auditor.checks.common import home_unavailable
 from auditor.checks.registry import Params, check
 from auditor.models import Evidence, Outcome, t
 from auditor.page import Page, collapse
@@ -125,12 +124,10 @@ class QuoteParams(Params):
     require_link: bool = False
 
 
-@check("quoted_sources", params=QuoteParams, absence=True)
+@check("quoted_sources", params=QuoteParams, absence=True, requires=("home",))
 def quoted_sources(art: Artifacts, p: QuoteParams) -> Outcome:
     """Articles that quote another outlet name the source ("Nguồn: Báo …", "Theo …") and,
     with ``require_link``, link to the original."""
-    if art.home is None:
-        return home_unavailable(art)
     articles = [pg for pg in art.pages if pg.is_article and art.in_scope(pg.url)]
     quotes = [q for q in (article_quote(pg) for pg in articles) if q is not None]
     if not quotes:
@@ -138,7 +135,7 @@ def quoted_sources(art: Artifacts, p: QuoteParams) -> Outcome:
             status="not_applicable",
             evidence=(
                 Evidence(
-                    url=art.home.url,
+                    url=art.home_page.url,
                     detail=t(
                         f"Không bài viết nào trích dẫn nguồn khác (đã xem {len(articles)} bài).",
                         f"No article quotes another outlet ({len(articles)} articles examined).",

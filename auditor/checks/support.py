@@ -6,7 +6,6 @@ from __future__ import annotations
 from urllib.parse import urljoin, urlsplit
 
 from auditor.artifacts import Artifacts, SearchProbe, host_of
-from auditor.checks.common import home_unavailable
 from auditor.checks.registry import NoParams, Params, check
 from auditor.locate.portals import state_portal_links
 from auditor.locate.search import search_forms
@@ -31,21 +30,15 @@ def _headline_found(probe: SearchProbe, results: Page) -> str | None:
     return None
 
 
-def _no_home(art: Artifacts) -> Outcome:
-    return home_unavailable(art)
-
-
 def _one(status: Status, **kwargs: object) -> Outcome:
     return Outcome(status=status, evidence=(Evidence.model_validate(kwargs),))
 
 
-@check("search_works")
+@check("search_works", requires=("home", "search"))
 def search_works(art: Artifacts, p: NoParams) -> Outcome:
     """The home page has a search form, and searching a word of a recent headline lists that
     headline (the gatherer submitted the form: :attr:`Artifacts.search`)."""
-    home = art.home
-    if home is None:
-        return _no_home(art)
+    home = art.home_page
     forms = search_forms(home)
     if not forms:
         return _one(
@@ -220,13 +213,11 @@ def _sitemap_xml(art: Artifacts) -> tuple[Status, Evidence]:
     )
 
 
-@check("sitemap_present", params=SitemapParams)
+@check("sitemap_present", params=SitemapParams, requires=("home",))
 def sitemap_present(art: Artifacts, p: SitemapParams) -> Outcome:
     """An HTML site-map page linked from the home page, and a valid ``sitemap.xml`` (or a
     ``Sitemap:`` line in robots.txt)."""
-    home = art.home
-    if home is None:
-        return _no_home(art)
+    home = art.home_page
     parts = [_sitemap_page(art, home, p.min_links), _sitemap_xml(art)]
     statuses = {s for s, _ in parts}
     status = next((s for s in _WORST_FIRST if s in statuses), "pass")
@@ -273,16 +264,14 @@ class PrintParams(Params):
     min_ratio: float = 0.8
 
 
-@check("print_function", params=PrintParams, absence=True)
+@check("print_function", params=PrintParams, absence=True, requires=("home",))
 def print_function(art: Artifacts, p: PrintParams) -> Outcome:
     """Article pages offer printing ("In bài", ``window.print()``, a print link or stylesheet)."""
-    if art.home is None:
-        return _no_home(art)
     articles = [pg for pg in art.pages if art.in_scope(pg.url) and pg.is_article]
     if not articles:
         return _one(
             "error",
-            url=art.home.url,
+            url=art.home_page.url,
             detail=t(
                 "Không tìm thấy trang bài viết nào để xét chức năng in.",
                 "No article page was found to look for a print function.",
@@ -325,12 +314,10 @@ def _feed_link(links: tuple[Link, ...]) -> Link | None:
     return None
 
 
-@check("rss_hint")
+@check("rss_hint", requires=("home",))
 def rss_hint(art: Artifacts, p: NoParams) -> Outcome:
     """The home page offers an RSS/Atom feed (advisory: ``warn`` when absent, never ``fail``)."""
-    home = art.home
-    if home is None:
-        return _no_home(art)
+    home = art.home_page
     for node in home.tree.css("link[rel~=alternate][type][href]"):
         if (node.attributes.get("type") or "").lower() in _FEED_TYPES:
             href = urljoin(home.url, node.attributes.get("href") or "")
@@ -367,13 +354,11 @@ class StateLinksParams(Params):
     min_links: int = 1
 
 
-@check("state_links_resolve", params=StateLinksParams)
+@check("state_links_resolve", params=StateLinksParams, requires=("home", "state_links"))
 def state_links_resolve(art: Artifacts, p: StateLinksParams) -> Outcome:
     """The home page links to related state portals and those links work (the gatherer
     requested each one: :attr:`Artifacts.state_links`)."""
-    home = art.home
-    if home is None:
-        return _no_home(art)
+    home = art.home_page
     links = state_portal_links(art)
     if len(links) < p.min_links:
         return _one(

@@ -11,7 +11,6 @@ from pydantic import field_validator
 from selectolax.lexbor import LexborNode
 
 from auditor.artifacts import Artifacts
-from auditor.checks.common import home_unavailable
 from auditor.checks.freshness import dated_items, no_dated_items
 from auditor.checks.registry import Params, check
 from auditor.locate.documents import content_tree, listing_candidates
@@ -119,13 +118,11 @@ def _delay(rec: PostedRecord, p: PostingParams) -> int:
     return working_days_between(rec.issued, rec.posted)
 
 
-@check("posting_deadlines", params=PostingParams)
+@check("posting_deadlines", params=PostingParams, requires=("home",))
 def posting_deadlines(art: Artifacts, p: PostingParams) -> Outcome:
     """Where the section's listing shows both the issue date and the posting date of its
     records, no record was posted later than ``max_working_days`` after its issue."""
-    home = art.home
-    if home is None:
-        return home_unavailable(art)
+    home = art.home_page
     unit_vi, unit_en = ("ngày", "days") if p.calendar_days else ("ngày làm việc", "working days")
     pages = _listing_pages(art, p.section)
     records = [rec for page in pages for rec in posted_records(page)]
@@ -239,13 +236,11 @@ def daily_counts(pages: list[Page], as_of: date) -> Counter[date]:
     return Counter({d: max(shown[d], articles[d]) for d in shown.keys() | articles.keys()})
 
 
-@check("news_volume", params=VolumeParams, absence=True)
+@check("news_volume", params=VolumeParams, absence=True, requires=("home",))
 def news_volume(art: Artifacts, p: VolumeParams) -> Outcome:
     """At least ``min_per_day`` dated news items on each of the ``working_days`` working days
     before the audit date (the audit date itself excluded: it may not be over)."""
     pages = news_pages(art, p.section)
-    if not pages:
-        return home_unavailable(art)
     items = dated_items(pages, art.as_of)
     if not items:
         return no_dated_items(pages)

@@ -51,8 +51,8 @@ def main(argv: list[str] | None = None) -> int:
         f"curl --connect-to :443:{addr}:{server.https_port} --cacert {server.ca_pem_path} "
         f"https://{hosts[0] if hosts else 'HOST'}/"
     )
-    print("Ctrl-C to stop.", flush=True)
-    try:
+    try:  # the line is printed inside: a Ctrl-C right after it still ends cleanly
+        print("Ctrl-C to stop.", flush=True)
         threading.Event().wait()
     except KeyboardInterrupt:
         pass

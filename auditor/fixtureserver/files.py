@@ -15,6 +15,8 @@ from urllib.parse import quote, unquote
 CONTENT_TYPES: dict[str, str] = {
     "html": "text/html",
     "htm": "text/html",
+    "aspx": "text/html",  # ASP.NET (DotNetNuke, SharePoint) pages
+    "php": "text/html",
     "css": "text/css; charset=utf-8",
     "js": "text/javascript; charset=utf-8",
     "txt": "text/plain; charset=utf-8",

@@ -12,6 +12,7 @@ from selectolax.lexbor import LexborHTMLParser
 from auditor.text.fold import fold_words
 
 NO_RESULTS = "Không tìm thấy kết quả"
+_PAGE_SUFFIXES = frozenset({".html", ".htm", ".aspx", ".php"})  # served as HTML
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,8 @@ def _text(tree: LexborHTMLParser, selector: str) -> str:
 def build_index(root: Path, charset: str) -> tuple[IndexedPage, ...]:
     """Every servable HTML page under ``root`` (names starting with ``_`` skipped), by URL path."""
     pages: list[IndexedPage] = []
-    for file in sorted(root.rglob("*.html")):
+    files = (f for f in root.rglob("*") if f.suffix.lower() in _PAGE_SUFFIXES and f.is_file())
+    for file in sorted(files):
         if any(part.startswith("_") for part in file.relative_to(root).parts):
             continue
         tree = LexborHTMLParser(file.read_bytes().decode(charset, errors="replace"))

@@ -26,6 +26,7 @@ from auditor.locate.search import headline_query, recent_headline, search_forms
 from auditor.models import Agency, PageSnapshot, TransportProbe, normalise_host
 from auditor.page import Link, Page
 from auditor.sections import label_matches, load_catalogue, slug_matches
+from auditor.text.docfonts import document_kind
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -153,6 +154,8 @@ async def probe_document_files(fetcher: Fetcher, art: Artifacts) -> tuple[FilePr
             size=len(snap.body),
             magic=snap.body[:_MAGIC_BYTES],
             error=snap.error,
+            body=snap.body if document_kind(snap.body) is not None else b"",
+            truncated=snap.truncated,
         )
         for link, snap in zip(links, snaps, strict=True)
     )

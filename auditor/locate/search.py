@@ -10,6 +10,7 @@ from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborNode
 
+from auditor.article_shape import shape as article_shape
 from auditor.artifacts import Artifacts
 from auditor.locate.news import news_pages, page_news_dates
 from auditor.page import Page, collapse
@@ -119,7 +120,15 @@ class Headline:
 
 
 def _article_title(page: Page) -> str:
-    node = page.tree.css_first("article h1") or page.tree.css_first("h1")
+    """The article's heading: ``article h1``, else the heading the article's shape was read
+    from (a DotNetNuke ``span.news-title``, a Liferay ``h3.header-title``; never the site name
+    in the logo), else the first ``<h1>``."""
+    node = page.tree.css_first("article h1")
+    if node is None:
+        found = article_shape(page.content_tree, page.url)
+        if found is not None and found.heading:
+            return found.heading
+        node = page.tree.css_first("h1")
     return collapse(node.text(separator=" ")) if node is not None else ""
 
 

@@ -43,6 +43,7 @@ from auditor.report.ordering import (
     rank_rows,
     status_rank,
 )
+from auditor.report.trend import trend_chart
 from auditor.text.fold import fold_words
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -395,6 +396,9 @@ def render_agency_html(report: AuditReport, lang: Lang = "vi") -> str:
             counts=_counts(report.score.counts, lang),
             waived=sum(1 for f in report.findings if f.waived),
             sections=_sections(report, lang),
+            trend=trend_chart(
+                report.trend, report.as_of, report.score.total, report.score.grade, lang
+            ),
         )
     )
 
@@ -478,6 +482,12 @@ def _grades(summary: ScanSummary, lang: Lang) -> list[GradeCount]:
     return [GradeCount(g, counts[g], round(100.0 * counts[g] / top, 2)) for g in order]
 
 
+def _mean(summary: ScanSummary) -> float | None:
+    """The mean score of the scored agencies (the province's point on the trend chart)."""
+    scores = [row.score for row in summary.agencies if row.score is not None]
+    return round(sum(scores) / len(scores), 1) if scores else None
+
+
 def render_index_html(summary: ScanSummary, lang: Lang = "vi") -> str:
     """The ``index.html`` of a scan: league table, grade distribution and compliance grid."""
     columns = sorted({k for row in summary.agencies for k in row.statuses}, key=article_key_sort)
@@ -493,6 +503,7 @@ def render_index_html(summary: ScanSummary, lang: Lang = "vi") -> str:
             columns=columns,
             grades=_grades(summary, lang),
             legend=_counts({}, lang),
+            trend=trend_chart(summary.trend, summary.as_of, _mean(summary), None, lang),
         )
     )
 

@@ -11,7 +11,8 @@ import logging
 from collections.abc import Iterable
 from datetime import date
 
-from auditor.artifacts import Artifacts
+from auditor.artifacts import INPUTS, Artifacts
+from auditor.checks.registry import get_check
 from auditor.errors import CheckError
 from auditor.models import DocumentInfo, Evidence, Finding, Outcome, Status, t
 from auditor.rules.checktree import AllOf, CheckCall, CheckNode, NotOf
@@ -19,6 +20,27 @@ from auditor.rules.loader import Pack
 from auditor.rules.schema import Rule, in_force
 
 logger = logging.getLogger(__name__)
+
+
+def required_inputs(packs: Iterable[Pack]) -> frozenset[str]:
+    """The inputs the primitives of ``packs`` declare (what the gatherer must collect)."""
+    found: set[str] = set()
+
+    def walk(node: CheckNode) -> None:
+        if isinstance(node, CheckCall):
+            spec = get_check(node.name)
+            found.update(spec.requires if spec is not None else ())
+        elif isinstance(node, NotOf):
+            walk(node.item)
+        else:
+            for child in node.items:
+                walk(child)
+
+    for pack in packs:
+        for rule in pack.rules:
+            if rule.check is not None:
+                walk(rule.check)
+    return frozenset(found)
 
 
 def evaluate(pack: Pack, art: Artifacts) -> tuple[Finding, ...]:
@@ -178,6 +200,11 @@ def _merge(groups: Iterable[tuple[Evidence, ...]]) -> tuple[Evidence, ...]:
 
 
 def _call(node: CheckCall, art: Artifacts, rule_id: str) -> Outcome:
+    spec = get_check(node.name)
+    for name in spec.requires if spec is not None else ():
+        reason = art.missing(name)
+        if reason is not None:
+            return not_fetched(name, reason, art)
     try:
         outcome = node.fn(art, node.params)
         if not isinstance(outcome, Outcome):
@@ -189,6 +216,24 @@ def _call(node: CheckCall, art: Artifacts, rule_id: str) -> Outcome:
         logger.exception("%s: check %s raised", rule_id, node.name)
         return _error(node.name, f"{type(exc).__name__}: {exc}", art)
     return outcome
+
+
+def not_fetched(name: str, reason: str, art: Artifacts) -> Outcome:
+    """The one ``error`` for a primitive whose input ``name`` is missing."""
+    vi, en = INPUTS[name]
+    return Outcome(
+        status="error",
+        evidence=(
+            Evidence(
+                url=art.start_url,
+                detail=t(
+                    f"Không đánh giá được: chưa tải được {vi} ({reason}).",
+                    f"Could not be judged: {en} was not fetched ({reason}).",
+                ),
+                found=reason,
+            ),
+        ),
+    )
 
 
 def _error(name: str, text: str, art: Artifacts) -> Outcome:
