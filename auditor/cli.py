@@ -534,6 +534,40 @@ def scan(
     timeout: Annotated[
         float, typer.Option("--timeout", metavar="SECONDS", help="Seconds per request.")
     ] = 15.0,
+    portal_timeout: Annotated[
+        float,
+        typer.Option(
+            "--portal-timeout",
+            metavar="SECONDS",
+            help="Seconds for one portal's crawl and probes; after them what was fetched is "
+            "judged and the rest is error.",
+        ),
+    ] = 600.0,
+    retries: Annotated[
+        int,
+        typer.Option(
+            "--retries",
+            metavar="N",
+            help="Extra tries after a transient answer (408, 429, 502-504, reset, timeout), "
+            "with backoff; Retry-After is honoured up to 30 s.",
+        ),
+    ] = 3,
+    ignore_robots: Annotated[
+        bool,
+        typer.Option(
+            "--ignore-robots",
+            help="Do not obey robots.txt (an inspectorate acting under its legal mandate); "
+            "stated in every report.",
+        ),
+    ] = False,
+    allow_private: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private",
+            help="Allow requests to private, loopback and link-local addresses (a staging "
+            "network). Addresses given by --connect-to are always allowed.",
+        ),
+    ] = False,
     as_of: AsOfOpt = None,
     connect_to: Annotated[
         list[str] | None,
@@ -595,6 +629,10 @@ def scan(
             per_host=per_host,
             delay_s=delay,
             timeout_s=timeout,
+            portal_timeout_s=portal_timeout,
+            retries=retries,
+            respect_robots=not ignore_robots,
+            allow_private=allow_private,
             connect_to=tuple(parse_connect_to(c) for c in connect_to or ()),
             dns_server=dns_server if dns_server is None else _checked_dns_server(dns_server),
             ca_bundle=ca_bundle,

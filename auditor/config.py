@@ -34,9 +34,15 @@ class CrawlSettings(Frozen):
     per_host: int = Field(default=4, ge=1)  # requests in flight per host
     delay_s: float = Field(default=0.0, ge=0)  # pause between requests to one host
     timeout_s: float = Field(default=15.0, gt=0)
-    retries: int = Field(default=1, ge=0)  # extra tries for transient errors
+    # extra tries for transient answers (408/429/502/503/504, resets, timeouts), with
+    # exponential backoff and jitter; a Retry-After is honoured up to retry_wait_max_s
+    retries: int = Field(default=3, ge=0, le=10)
+    retry_wait_max_s: float = Field(default=30.0, ge=0)
+    # a portal's crawl and probes end after this; what was gathered is judged, the rest is error
+    portal_timeout_s: float = Field(default=600.0, gt=0)
     user_agent: str = "auditor/0.1 (+compliance audit of state portals)"
     connect_to: tuple[ConnectTo, ...] = ()
     ca_bundle: Path | None = None
-    respect_robots: bool = True
+    respect_robots: bool = True  # False: --ignore-robots (an inspectorate's legal mandate)
+    allow_private: bool = False  # --allow-private: non-public addresses may be requested
     dns_server: str | None = None  # "ADDR[:PORT]" for A/AAAA/DNSSEC lookups; None: the system's

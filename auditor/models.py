@@ -155,6 +155,7 @@ class PageSnapshot(Frozen):
     redirects: tuple[RedirectHop, ...] = ()
     truncated: bool = False  # body cut at the byte cap
     error: str | None = None  # transport error when status == 0
+    off_scope: str | None = None  # a redirect target not followed: outside the audit's scope
 
     def header(self, name: str) -> str | None:
         """First value of header ``name`` (case-insensitive), or ``None``."""
@@ -187,6 +188,21 @@ class TlsFacts(Frozen):
     cert_names: tuple[str, ...] = ()
 
 
+NOT_OBSERVED_STATUSES = frozenset({408, 429})  # and every 5xx
+
+
+def status_observed(status: int) -> bool:
+    """Whether an HTTP status says something about the resource (200, 404, 410…) rather than
+    about the server's passing state: no answer (0), 408, 429 and any 5xx, still there after
+    the retries, are "not observed" and never the evidence of a ``fail``."""
+    return 0 < status < 500 and status not in NOT_OBSERVED_STATUSES
+
+
+def status_broken(status: int) -> bool:
+    """Whether an HTTP status shows a broken resource (404, 410, 403…): an observed 4xx."""
+    return status >= 400 and status_observed(status)
+
+
 class TransportProbe(Frozen):
     """A request to a site's root over one scheme, following redirects."""
 
@@ -199,6 +215,7 @@ class TransportProbe(Frozen):
     error_kind: Literal["tls", "connect", "timeout", "protocol", "other"] | None = None
     tls: TlsFacts | None = None
     hsts: str | None = None  # Strict-Transport-Security value on the final response
+    off_scope: str | None = None  # a redirect target not followed: outside the audit's scope
 
 
 class DnsFacts(Frozen):
@@ -225,6 +242,10 @@ class RobotsInfo(Frozen):
     status: int
     text: str = ""
     sitemaps: tuple[str, ...] = ()
+    # how the crawl used it: "allow" (no robots.txt), "rules", "disallow" (unreachable or 5xx,
+    # RFC 9309 §2.3.1.4), "ignored" (--ignore-robots)
+    policy: Literal["allow", "rules", "disallow", "ignored"] = "rules"
+    error: str | None = None  # why it could not be read, when it could not
 
 
 # --- outcomes and findings -----------------------------------------------------------------
@@ -370,6 +391,13 @@ class CrawlInfo(Frozen):
     robots_txt: str | None = None  # URL of robots.txt when one was found
     https: TransportProbe | None = None
     http: TransportProbe | None = None
+    # robots.txt: "rules" (obeyed), "allow" (none), "disallow" (unreachable or 5xx: nothing
+    # crawled, RFC 9309 §2.3.1.4), "ignored" (--ignore-robots, under the inspectorate's mandate)
+    robots_policy: Literal["allow", "rules", "disallow", "ignored"] | None = None
+    robots_error: str | None = None  # why robots.txt could not be read
+    retries: int = 0  # requests repeated after a transient answer (408/429/5xx, reset, timeout)
+    off_scope: str | None = None  # where the root redirects, when that is outside the scope
+    timed_out: bool = False  # the --portal-timeout ended the crawl; what was gathered is judged
 
 
 class RunStamp(Frozen):

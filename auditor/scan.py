@@ -24,6 +24,7 @@ from auditor.capture.warc import file_sha256, read_capture, write_capture
 from auditor.config import CrawlSettings
 from auditor.crawl.crawler import crawl_site
 from auditor.crawl.fetcher import Fetcher
+from auditor.crawl.scope import Scope
 from auditor.errors import UsageError
 from auditor.gather.build import gather
 from auditor.hostnames import ascii_host, path_prefix, split_address, url_in_prefix
@@ -290,11 +291,15 @@ async def capture_site(fetcher: Fetcher, target: Target, plan: ScanPlan) -> Site
     ``error`` (the auditor could not tell), so the rest of the scan goes on."""
     agency = target.agency
     start_url = target.start_url or f"https://{agency.domain}{agency.path or '/'}"
-    # a path-based agency starts at its prefix; others at the root the probes choose
-    given = target.start_url or (start_url if agency.path else None)
+    pack = plan.packs[agency.key]
+    # the agency's host (a path-based agency: under its prefix, where the probes start) and
+    # the hosts its pack names as link targets; all within the portal's time budget
+    systems = (host for hosts in pack.systems.values() for host in hosts)
+    scope = Scope.of(agency, (*pack.link_hosts, *systems))
+    deadline = asyncio.get_running_loop().time() + plan.settings.portal_timeout_s
     try:
-        crawl = await crawl_site(fetcher, agency, plan.settings, start_url=given)
-        return await gather(fetcher, crawl, agency, plan.needs)
+        crawl = await crawl_site(fetcher, agency, plan.settings, target.start_url, scope, deadline)
+        return await gather(fetcher, crawl, agency, plan.needs, deadline)
     except Exception as exc:  # a bug or an unforeseen network state must not end the scan
         logger.exception("crawl of %s failed", agency.address)
         return SiteCapture(

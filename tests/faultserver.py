@@ -119,6 +119,17 @@ def _reset(handler: FixtureHandler) -> None:
         handler.connection.close()
 
 
+def https_only(answer: Answer) -> Answer:
+    """``answer`` over HTTPS; plain HTTP answers as the twin does (a redirect to HTTPS)."""
+
+    def over_https(handler: FixtureHandler, host: HostState) -> bool:
+        if getattr(handler.server, "scheme", "") != "https":
+            return False
+        return answer(handler, host)
+
+    return over_https
+
+
 def _path(handler: FixtureHandler) -> str:
     return handler.path.split("?", 1)[0]
 
@@ -279,12 +290,15 @@ def crawler_trap(handler: FixtureHandler, host: HostState) -> bool:
     day, deeper = int(match.group(1)), match.group(2)
     page = (
         f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Lịch {day}</title>'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'</head><body><a href="/lich/{day + 1}/{deeper}">Ngày {day + 1}</a>'
         f'<a href="/lich/{day}/{deeper}x/">Chi tiết</a></body></html>'
     )
     handler.send(200, page.encode())
     return True
 
+
+_OWN_DOMAIN = frozenset({"st.d6k2.http-redirect"})
 
 # The faults of issue 11's network list, by name (tests pick from here; add yours).
 FAULTS: dict[str, Fault] = {
@@ -300,22 +314,28 @@ FAULTS: dict[str, Fault] = {
         Fault("tlswronghost", cert="wrong-host", may_fail=frozenset({"st.d6k2.https"})),
         Fault("tlsuntrusted", cert="untrusted", may_fail=frozenset({"st.d6k2.https"})),
         Fault("tlsstall", connect="stall", note="TCP accepted, TLS handshake never answered"),
-        Fault("slowheaders", slow_headers()),
-        Fault("slowbody", slow_body()),
-        Fault("resetbody", reset_mid_body),
+        Fault("slowheaders", https_only(slow_headers())),
+        Fault("slowbody", https_only(slow_body())),
+        Fault("resetbody", https_only(reset_mid_body)),
         Fault("loop", redirect_loop),
         Fault("chain30", redirect_chain(30)),
-        Fault("offsite", root_redirect(f"https://{FOREIGN}/")),
+        # the root sends visitors off the agency's domain: HTTP does not lead to its own HTTPS
+        Fault("offsite", root_redirect(f"https://{FOREIGN}/"), may_fail=_OWN_DOMAIN),
         Fault(
             "private",
             root_redirect(lambda h: f"http://127.0.0.1:{h.server.http_port}/latest/meta-data/"),
+            may_fail=_OWN_DOMAIN,
         ),
-        Fault("metadata", root_redirect("http://169.254.169.254/latest/meta-data/")),
+        Fault(
+            "metadata",
+            root_redirect("http://169.254.169.254/latest/meta-data/"),
+            may_fail=_OWN_DOMAIN,
+        ),
         Fault("rebind", root_redirect(lambda h: f"https://www.{h.host}/")),
         Fault("flapping", flapping(503)),
         Fault("ratelimit", rate_limited("1")),
         Fault("robotsdeny", robots("User-agent: *\nDisallow: /\n")),
-        Fault("trap", crawler_trap),
+        Fault("trap", https_only(crawler_trap)),
     )
 }
 

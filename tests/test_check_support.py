@@ -104,9 +104,14 @@ def test_search_without_the_headline_fails() -> None:
 
 
 def test_search_http_error_fails_and_network_error_is_error() -> None:
-    broken = PageSnapshot(url=HOME + "tim-kiem", final_url=HOME + "tim-kiem", status=500)
+    broken = PageSnapshot(url=HOME + "tim-kiem", final_url=HOME + "tim-kiem", status=404)
     out = search_works(_with(art(page(HOME, _home())), search=_probe(broken)), NoParams())
-    assert out.status == "fail" and out.evidence[0].found == "500"
+    assert out.status == "fail" and out.evidence[0].found == "404"
+    # 5xx or 429 after the retries says nothing about the search: not observed
+    for status in (500, 503, 429):
+        busy = PageSnapshot(url=HOME + "tim-kiem", final_url=HOME + "tim-kiem", status=status)
+        out = search_works(_with(art(page(HOME, _home())), search=_probe(busy)), NoParams())
+        assert out.status == "error" and out.evidence[0].found == f"HTTP {status}"
     down = PageSnapshot(url=HOME, final_url=HOME, status=0, error="timeout: no answer in 10s")
     out = search_works(_with(art(page(HOME, _home())), search=_probe(down)), NoParams())
     assert out.status == "error" and out.evidence[0].found == "timeout: no answer in 10s"

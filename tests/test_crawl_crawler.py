@@ -12,7 +12,7 @@ import pytest
 from auditor.config import ConnectTo, CrawlSettings
 from auditor.crawl.crawler import SiteCrawl, crawl_site
 from auditor.crawl.fetcher import Fetcher
-from auditor.models import Agency, RedirectHop
+from auditor.models import Agency
 from tests.test_crawl_support import Reply, Routes, Sites, html, make_pki, redirect, serve
 
 ST = "soctrang.gov.vn"
@@ -144,7 +144,9 @@ def test_crawl_portal_scope_robots_sitemap(sites: Sites) -> None:
     assert result.robots.url == "https://soctrang.gov.vn/robots.txt"
     assert "Disallow: /noi-bo/" in result.robots.text
     assert result.robots.sitemaps == ("https://soctrang.gov.vn/sitemap.xml",)
-    assert paths.count("/robots.txt") == 1
+    # once per origin (RFC 9309: robots.txt is per scheme, host and port)
+    robots = sorted((s, h) for s, h, path in requested if path == "/robots.txt")
+    assert robots == [("http", ST), ("http", f"www.{ST}"), ("https", ST)]
     # sitemap recorded, its in-scope URLs used as seeds after the home page's links
     assert result.sitemap_urls == (
         "https://soctrang.gov.vn/",
@@ -221,19 +223,15 @@ def test_start_url_given_is_the_home_page(sites: Sites) -> None:
     assert result.https is not None and result.https.ok  # probes still recorded
 
 
-def test_root_redirecting_to_a_new_host_crawls_that_host(sites: Sites) -> None:
-    result, _requested = crawl(sites, domain="old.gov.vn")
-    assert result.pages[0].url == "https://old.gov.vn/"
-    assert result.pages[0].final_url == "https://new.gov.vn/"
-    assert result.pages[0].redirects == (
-        RedirectHop(url="https://old.gov.vn/", status=301, location="https://new.gov.vn/"),
-    )
-    assert {p.final_url for p in result.pages} == {
-        "https://new.gov.vn/",
-        "https://new.gov.vn/trang-2",
-        "https://old.gov.vn/cu",
-    }
-    assert result.robots is not None and result.robots.url == "https://new.gov.vn/robots.txt"
+def test_root_redirecting_to_a_new_host_is_reported_not_followed(sites: Sites) -> None:
+    result, requested = crawl(sites, domain="old.gov.vn")
+    # the redirect is recorded for what it is; the other host is never requested
+    assert result.pages == ()
+    assert result.off_scope == "https://new.gov.vn/"
+    assert result.https is not None and result.https.status == 301
+    assert result.https.off_scope == "https://new.gov.vn/"
+    assert [f.status for f in result.failed] == [301]
+    assert "new.gov.vn" not in {host for _, host, _ in requested}
 
 
 def test_portal_down_gives_no_pages_and_a_failed_home(sites: Sites) -> None:
@@ -271,7 +269,10 @@ def test_unreachable_portal_is_not_fetched_again() -> None:
         result = asyncio.run(go())
     assert result.https is not None and result.https.error_kind == "connect"
     assert result.http is not None and result.http.error == "connect: connection refused"
-    assert result.pages == () and result.robots is None and result.sitemap_urls == ()
+    assert result.pages == () and result.sitemap_urls == ()
+    # robots.txt could not be read: RFC 9309 says crawl nothing, and the report says why
+    assert result.robots is not None and result.robots.policy == "disallow"
+    assert result.robots.error == "connect: connection refused"
     assert [(f.url, f.status, f.error) for f in result.failed] == [
         ("https://dead.gov.vn/", 0, "connect: connection refused")
     ]

@@ -122,10 +122,11 @@ def test_requests_carry_host_user_agent_and_reach_the_rerouted_server(sites: Sit
     fetch(sites.settings(user_agent="auditor-test/9"), "https://soctrang.gov.vn/trang-chu")
     seen = sites.routes.seen[before:]
     assert [(s.scheme, s.host, s.path) for s in seen] == [
-        ("https", "soctrang.gov.vn", "/trang-chu")
+        ("https", "soctrang.gov.vn", "/robots.txt"),  # asked first, once per origin
+        ("https", "soctrang.gov.vn", "/trang-chu"),
     ]
-    assert seen[0].headers["Host"] == "soctrang.gov.vn"
-    assert seen[0].headers["User-Agent"] == "auditor-test/9"
+    assert seen[1].headers["Host"] == "soctrang.gov.vn"
+    assert seen[1].headers["User-Agent"] == "auditor-test/9"
 
 
 def test_too_many_redirects_is_a_protocol_error(sites: Sites) -> None:
@@ -178,7 +179,7 @@ def test_502_after_retries_is_returned_as_is(sites: Sites) -> None:
     before = len(sites.routes.paths())
     snap = fetch(sites.settings(retries=2), "https://soctrang.gov.vn/bad-gateway")
     assert snap.status == 502 and snap.body == b"bad gateway"
-    assert sites.routes.paths()[before:] == ["/bad-gateway"] * 3
+    assert sites.routes.paths()[before:] == ["/robots.txt"] + ["/bad-gateway"] * 3
 
 
 # --- failures are facts --------------------------------------------------------------------
@@ -288,15 +289,13 @@ def test_probe_https_captures_tls_facts_and_hsts(sites: Sites) -> None:
     assert tls.cert_not_before < datetime.now(UTC) < tls.cert_not_after
 
 
-def test_probe_http_follows_to_https_and_keeps_first_https_tls(sites: Sites) -> None:
+def test_probe_does_not_follow_a_redirect_to_another_host(sites: Sites) -> None:
+    before = len(sites.routes.seen)
     result = probe(sites.settings(), "http://plain.gov.vn/")
-    assert result.ok and result.status == 200
-    assert result.redirects == (
-        RedirectHop(url="http://plain.gov.vn/", status=301, location="https://soctrang.gov.vn/"),
-    )
-    assert result.final_url == "https://soctrang.gov.vn/"
-    assert result.tls is not None and "soctrang.gov.vn" in result.tls.cert_names
-    assert result.hsts == HSTS
+    assert result.ok and result.status == 301 and result.redirects == ()
+    assert result.final_url == "http://plain.gov.vn/"
+    assert result.off_scope == "https://soctrang.gov.vn/"
+    assert {s.host for s in sites.routes.seen[before:]} == {"plain.gov.vn"}
 
 
 def test_hsts_over_plain_http_is_ignored(sites: Sites) -> None:

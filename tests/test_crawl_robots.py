@@ -146,3 +146,44 @@ def test_text_sitemap_with_a_bom() -> None:
 def test_garbage_sitemaps_give_nothing(data: bytes) -> None:
     assert sitemap_urls(data) == ()
     assert sitemap_children(data) == ()
+
+
+# --- RFC 9309 (protego) --------------------------------------------------------------------
+
+
+def test_longest_match_wins_not_the_first() -> None:
+    rules = RobotsRules("User-agent: *\nDisallow: /van-ban/\nAllow: /van-ban/cong-khai/\n", UA)
+    assert rules.can_fetch("https://x.gov.vn/van-ban/cong-khai/a.pdf")
+    assert not rules.can_fetch("https://x.gov.vn/van-ban/mat/a.pdf")
+
+
+def test_wildcards_and_end_anchor() -> None:
+    rules = RobotsRules("User-agent: *\nDisallow: /*.aspx$\nDisallow: /*?print=\n", UA)
+    assert not rules.can_fetch("https://x.gov.vn/Pages/tin.aspx")
+    assert rules.can_fetch("https://x.gov.vn/Pages/tin.aspx?id=3")
+    assert not rules.can_fetch("https://x.gov.vn/tin/3?print=1")
+
+
+def test_a_bom_does_not_hide_the_first_group() -> None:
+    rules = RobotsRules("\ufeffUser-agent: *\nDisallow: /\n", UA)
+    assert not rules.can_fetch("https://x.gov.vn/tin-tuc/")
+
+
+def test_groups_of_one_agent_are_merged_and_blank_lines_do_not_end_them() -> None:
+    text = "User-agent: auditor\nDisallow: /a/\n\nUser-agent: auditor\n\nDisallow: /b/\n"
+    rules = RobotsRules(text, UA)
+    assert not rules.can_fetch("https://x.gov.vn/a/1")
+    assert not rules.can_fetch("https://x.gov.vn/b/1")
+    assert rules.can_fetch("https://x.gov.vn/c/1")
+
+
+def test_unreachable_robots_disallows_everything_but_itself() -> None:
+    rules = RobotsRules.disallow_all(UA)
+    assert not rules.can_fetch("https://x.gov.vn/")
+    assert RobotsRules.allow_all(UA).can_fetch("https://x.gov.vn/noi-bo/")
+    assert RobotsRules("User-agent: *\nDisallow: /\n", UA).can_fetch("https://x.gov.vn/robots.txt")
+
+
+def test_crawl_delay_of_our_group() -> None:
+    assert RobotsRules("User-agent: *\nCrawl-delay: 2.5\n", UA).crawl_delay == 2.5
+    assert RobotsRules.disallow_all(UA).crawl_delay is None

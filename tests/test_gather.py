@@ -4,7 +4,6 @@ probe and the documents file probes."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from datetime import date
 from functools import lru_cache
 
@@ -127,11 +126,15 @@ def _unit_site(form: str) -> Artifacts:
     return art(home, article, listing)
 
 
-def _mock_fetcher(seen: list[str]) -> Fetcher:
+def _mock_fetcher(seen: list[str], robots: str | None = None) -> Fetcher:
     import httpx
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(str(request.url))
+        if request.url.path == "/robots.txt":
+            if robots is None:
+                return httpx.Response(404)
+            return httpx.Response(200, content=robots.encode())
         if request.url.path == "/f/1.pdf":
             return httpx.Response(404, headers={"content-type": "text/html"}, content=b"<html>")
         if request.url.path.startswith("/f/"):
@@ -162,7 +165,7 @@ def test_probes_with_a_mock_transport() -> None:
         ("1.pdf", 404),
         ("2.docx", 200),
     ]
-    assert len(seen) == 3
+    assert len(seen) == 4 and seen[0] == "https://soctrang.gov.vn/robots.txt"
 
 
 def test_search_probe_notes_what_it_did_not_try() -> None:
@@ -188,21 +191,15 @@ def test_search_probe_notes_what_it_did_not_try() -> None:
 
 def test_search_probe_respects_robots() -> None:
     from auditor.gather.build import probe_search
-    from auditor.models import RobotsInfo
 
     form = "<form role='search' action='/tim-kiem'><input type='search' name='q'></form>"
-    robots = RobotsInfo(
-        url="https://soctrang.gov.vn/robots.txt",
-        status=200,
-        text="User-agent: *\nDisallow: /tim-kiem",
-    )
-    site = dataclasses.replace(_unit_site(form), robots=robots)
+    site = _unit_site(form)
     seen: list[str] = []
 
     async def run() -> SearchProbe | None:
-        async with _mock_fetcher(seen) as fetcher:
+        async with _mock_fetcher(seen, "User-agent: *\nDisallow: /tim-kiem") as fetcher:
             return await probe_search(fetcher, site)
 
     probe = asyncio.run(run())
     assert probe is not None and probe.note == "robots.txt disallows the search page"
-    assert seen == []
+    assert seen == ["https://soctrang.gov.vn/robots.txt"]

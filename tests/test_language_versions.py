@@ -70,9 +70,10 @@ SELECT = (
         (DNN, "https://lamdong.gov.vn/en-us/home.aspx", "«en-US»"),
         (ENG_HOST, "https://eng.lamdong.gov.vn/", "flag fi-gb"),
         (POLYLANG, "https://lamdong.gov.vn/en/", 'hreflang="en-GB"'),
-        (LIFERAY_QUERY, "https://lamdong.gov.vn/c/portal/update_language?p_l_id=20143&redirect=%2F&languageId=en_US", "flag img en_us.png"),
+        (LIFERAY_QUERY, "https://lamdong.gov.vn/c/portal/update_language?p_l_id=20143&redirect=%2F&languageId=en_US", "flag img title «English (United States)»"),
         (SELECT, "https://lamdong.gov.vn/en/", "<select> «English»"),
         ('<a href="https://eng.lamdong.gov.vn/">ENG</a>', "https://eng.lamdong.gov.vn/", "«ENG»"),
+        ('<a href="/english.aspx"><img src="/i/b.png" alt="" title="English"></a>', "https://lamdong.gov.vn/english.aspx", "flag img title «English»"),
         ('<a href="/en-US/Pages/default.aspx"><span></span></a>', "https://lamdong.gov.vn/en-US/Pages/default.aspx", "URL /en-US/Pages/default.aspx"),
     ],
 )

@@ -86,6 +86,9 @@ class SiteCapture(Frozen):
     doc_files: tuple[FileProbe, ...] = ()
     state_links: tuple[TransportProbe, ...] = ()
     skipped: tuple[str, ...] = ()  # inputs not gathered because no rule in use needed them
+    retries: int = 0  # requests repeated after transient answers (408/429/5xx, reset, timeout)
+    off_scope: str | None = None  # where the root redirects, when that is outside the scope
+    timed_out: bool = False  # the portal's time budget (--portal-timeout) ended the capture
 
 
 def settings_digest(settings: Frozen) -> str:

@@ -18,7 +18,7 @@ from auditor.locate.documents import (
     find_listing,
     listing_candidates,
 )
-from auditor.models import Evidence, Outcome, Status, t
+from auditor.models import Evidence, Outcome, Status, status_broken, status_observed, t
 from auditor.page import Page, collapse
 from auditor.sections import load_catalogue
 from auditor.text.fold import fold_words
@@ -189,7 +189,7 @@ def _no_listing(art: Artifacts, p: DocumentsParams) -> Outcome:
         )
     link = candidates[0]
     failed = art.failed_fetch(link.url)
-    if failed is not None and failed.status >= 400:
+    if failed is not None and status_broken(failed.status):
         status: Status = "fail"
         why = t(f"hỏng (HTTP {failed.status})", f"broken (HTTP {failed.status})")
     elif not art.in_scope(link.url):
@@ -247,7 +247,7 @@ def _file_part(art: Artifacts, listing: Listing) -> tuple[Status, Evidence]:
             ),
             found=f"{good.content_type}, {good.size} B",
         )
-    answered = [pr for pr in probes if pr.status != 0]
+    answered = [pr for pr in probes if status_observed(pr.status)]
     if not answered:
         first = probes[0]
         return "error", Evidence(

@@ -8,7 +8,7 @@ from auditor.artifacts import Artifacts
 from auditor.checks.registry import Params, check
 from auditor.langid import identify
 from auditor.locate.language import locate_version, scripted_switch, version_root
-from auditor.models import Evidence, Outcome, t
+from auditor.models import Evidence, Outcome, status_broken, t
 from auditor.page import Page
 from auditor.text.fold import fold, fold_words
 
@@ -138,7 +138,7 @@ def foreign_version(art: Artifacts, p: ForeignVersionParams) -> Outcome:
     page = art.page(link.url)
     if page is None:
         failed = art.failed_fetch(link.url)
-        broken = failed is not None and failed.status >= 400
+        broken = failed is not None and status_broken(failed.status)
         return Outcome(
             status="fail" if broken else "error",
             evidence=(

@@ -9,7 +9,7 @@ from pydantic import Field, field_validator
 from auditor.artifacts import Artifacts, host_of
 from auditor.checks.registry import NoParams, Params, check
 from auditor.locate.sections import section_links
-from auditor.models import Evidence, Outcome, Status, normalise_host, t
+from auditor.models import Evidence, Outcome, Status, normalise_host, status_broken, t
 from auditor.page import Link, Page
 from auditor.sections import Section, host_matches, load_catalogue
 from auditor.text.fold import fold_words
@@ -135,7 +135,7 @@ def _judge_target(
                     found=link.text,
                 ),
             )
-        if failed is not None and failed.status >= 400:
+        if failed is not None and status_broken(failed.status):
             return _Verdict(
                 "fail",
                 Evidence(

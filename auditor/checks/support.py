@@ -10,7 +10,7 @@ from auditor.checks.registry import NoParams, Params, check
 from auditor.locate.portals import state_portal_links
 from auditor.locate.search import search_forms
 from auditor.locate.sections import section_links
-from auditor.models import Evidence, Outcome, Status, t
+from auditor.models import Evidence, Outcome, Status, status_broken, status_observed, t
 from auditor.page import Link, Page, collapse
 from auditor.sections import load_catalogue
 from auditor.text.fold import fold_words
@@ -70,7 +70,7 @@ def search_works(art: Artifacts, p: NoParams) -> Outcome:
             ),
             found=forms[0].action,
         )
-    if response.status == 0:
+    if not status_observed(response.status):  # no answer, or 429/5xx after the retries
         return _one(
             "error",
             url=probe.action,
@@ -78,7 +78,7 @@ def search_works(art: Artifacts, p: NoParams) -> Outcome:
                 "Không tải được trang kết quả tìm kiếm.", "The search results could not be fetched."
             ),
             expected=query,
-            found=response.error,
+            found=response.error or f"HTTP {response.status}",
         )
     if response.status >= 400 or not response.is_html:
         return _one(
@@ -142,7 +142,9 @@ def _sitemap_page(art: Artifacts, home: Page, min_links: int) -> tuple[Status, E
         page = art.page(link.url)
         if page is None:
             failed = art.failed_fetch(link.url)
-            status: Status = "fail" if failed is not None and failed.status >= 400 else "error"
+            status: Status = (
+                "fail" if failed is not None and status_broken(failed.status) else "error"
+            )
             verdicts.append(
                 (
                     status,
@@ -384,8 +386,8 @@ def state_links_resolve(art: Artifacts, p: StateLinksParams) -> Outcome:
             ),
             found=", ".join(lk.url for lk in links[:5]),
         )
-    broken = [pr for pr in probes.values() if pr.ok and pr.status >= 400]
-    unreachable = [pr for pr in probes.values() if not pr.ok]
+    broken = [pr for pr in probes.values() if pr.ok and status_broken(pr.status)]
+    unreachable = [pr for pr in probes.values() if not pr.ok or not status_observed(pr.status)]
     working = [pr for pr in probes.values() if pr.ok and pr.status < 400]
     evidence = [
         Evidence(
@@ -404,7 +406,7 @@ def state_links_resolve(art: Artifacts, p: StateLinksParams) -> Outcome:
                 "Không kết nối được tới cổng nhà nước được liên kết.",
                 "The linked state portal could not be reached.",
             ),
-            found=pr.error,
+            found=pr.error or f"HTTP {pr.status}",
         )
         for pr in unreachable
     ]

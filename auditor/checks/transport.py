@@ -10,7 +10,15 @@ from pydantic import field_validator
 
 from auditor.artifacts import Artifacts, host_of
 from auditor.checks.registry import NoParams, Params, check
-from auditor.models import Evidence, Outcome, RedirectHop, TransportProbe, normalise_host, t
+from auditor.models import (
+    Evidence,
+    Outcome,
+    RedirectHop,
+    TransportProbe,
+    normalise_host,
+    status_observed,
+    t,
+)
 from auditor.page import Page
 
 _MAX_AGE = re.compile(r"max-age\s*=\s*\"?(\d+)", re.I)
@@ -108,14 +116,28 @@ def https_available(art: Artifacts, p: NoParams) -> Outcome:
         return Outcome(
             status="pass", evidence=(Evidence(url=probe.url, detail=detail, found=chain),)
         )
-    if probe.ok and probe.status >= 500:
+    if probe.ok and not status_observed(probe.status):  # 5xx, 429, 408 after the retries
         return Outcome(
             status="error",
             evidence=(
                 Evidence(
                     url=probe.url,
-                    detail=t("Máy chủ HTTPS báo lỗi.", "The HTTPS server answered with an error."),
+                    detail=t(
+                        "Máy chủ HTTPS báo lỗi tạm thời (sau các lần thử lại).",
+                        "The HTTPS server answered with a passing error (after retries).",
+                    ),
                     found=_chain(probe),
+                ),
+            ),
+        )
+    if not probe.ok and probe.error_kind == "other":  # not requested: scope, robots.txt
+        return Outcome(
+            status="error",
+            evidence=(
+                Evidence(
+                    url=probe.url,
+                    detail=t("Không thăm dò được HTTPS.", "HTTPS could not be probed."),
+                    found=probe.error,
                 ),
             ),
         )
@@ -220,8 +242,24 @@ def http_redirects_to_https(art: Artifacts, p: NoParams) -> Outcome:
         return blocked
     probe = art.http
     assert probe is not None
+    if probe.ok and not probe.redirects and not status_observed(probe.status):
+        return Outcome(  # 5xx, 429, 408 after the retries: nothing said about redirects
+            status="error",
+            evidence=(
+                Evidence(
+                    url=probe.url,
+                    detail=t(
+                        "HTTP báo lỗi tạm thời (sau các lần thử lại).",
+                        "Plain HTTP answered with a passing error (after retries).",
+                    ),
+                    found=str(probe.status),
+                ),
+            ),
+        )
     final = probe.final_url or probe.url
     urls = [hop.url for hop in probe.redirects] + [final]
+    if probe.off_scope:  # a redirect to another host, recorded but not followed
+        urls.append(probe.off_scope)
     first_https = next((u for u in urls if u.lower().startswith("https://")), None)
     target = first_https or final
     same_host = normalise_host(host_of(target)) == normalise_host(art.agency.domain)
@@ -289,6 +327,13 @@ def http_redirects_to_https(art: Artifacts, p: NoParams) -> Outcome:
             f"{art.agency.domain}.",
         )
         if first_https is not None
+        else t(
+            f"HTTP chuyển sang máy chủ khác ({host_of(probe.off_scope)}), không sang HTTPS của "
+            f"{art.agency.domain}.",
+            f"HTTP redirects to another host ({host_of(probe.off_scope)}), not to HTTPS on "
+            f"{art.agency.domain}.",
+        )
+        if probe.off_scope
         else t(
             "Trang vẫn được phục vụ qua HTTP, không chuyển sang HTTPS.",
             "The page is served over plain HTTP without redirecting to HTTPS.",

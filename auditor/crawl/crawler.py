@@ -1,5 +1,6 @@
 """Crawl one portal: probe both schemes, fetch the home page, robots.txt and the sitemap, then
-breadth-first over in-scope links within the page and depth caps."""
+breadth-first over in-scope links within the page and depth caps, and within the portal's time
+budget (``--portal-timeout``: what was fetched by then is kept and judged)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,12 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from auditor.config import CrawlSettings
-from auditor.crawl.fetcher import Fetcher
-from auditor.crawl.frontier import dedupe_key, in_scope, looks_like_html, normalise_url
-from auditor.crawl.robots import RobotsRules, sitemap_children, sitemap_urls
+from auditor.crawl.fetcher import Fetcher, RobotsPolicy
+from auditor.crawl.frontier import dedupe_key, looks_like_html, normalise_url
+from auditor.crawl.robots import sitemap_children, sitemap_urls
+from auditor.crawl.scope import Scope
 from auditor.htmlcaps import PageTooComplex
-from auditor.models import Agency, PageSnapshot, RobotsInfo, TransportProbe, normalise_host
+from auditor.models import Agency, PageSnapshot, RobotsInfo, TransportProbe
 from auditor.page import Page
 
 logger = logging.getLogger(__name__)
@@ -38,6 +40,10 @@ class SiteCrawl:
     robots: RobotsInfo | None
     sitemap_urls: tuple[str, ...]
     duration_s: float
+    scope: Scope | None = None
+    retries: int = 0  # requests repeated after transient answers
+    off_scope: str | None = None  # where the root redirects, when that is outside the scope
+    timed_out: bool = False  # the portal's time budget ended the crawl
 
 
 def _works(probe: TransportProbe) -> bool:
@@ -70,39 +76,19 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-async def _robots(fetcher: Fetcher, origin: str, user_agent: str) -> tuple[RobotsInfo, RobotsRules]:
-    """robots.txt as evidence and as rules (anything but a 200 allows everything)."""
-    url = f"{origin}/robots.txt"
-    snap = await fetcher.fetch(url)
-    if snap.status != 200:
-        if snap.status == 0 or snap.status >= 500:
-            logger.info(
-                "robots.txt of %s unavailable (%s); crawling as allowed",
-                origin,
-                snap.error or snap.status,
-            )
-        rules = RobotsRules.allow_all(user_agent)
-        return RobotsInfo(url=url, status=snap.status), rules
-    text = snap.body.decode("utf-8", errors="replace")
-    rules = RobotsRules(text, user_agent)
-    return RobotsInfo(url=url, status=200, text=text, sitemaps=rules.sitemaps), rules
-
-
-async def _sitemap(
-    fetcher: Fetcher, first: tuple[str, ...], hosts: frozenset[str]
-) -> tuple[str, ...]:
+async def _sitemap(fetcher: Fetcher, first: tuple[str, ...], scope: Scope) -> tuple[str, ...]:
     """Page URLs of the site's sitemaps, following an index to a few of its children."""
-    queue = deque(u for u in first if in_scope(u, hosts))
+    queue = deque(u for u in first if scope.on_host(u))
     found: dict[str, None] = {}
     fetched = 0
     while queue and fetched < MAX_SITEMAP_FILES and len(found) < MAX_SITEMAP_URLS:
         url = queue.popleft()
         fetched += 1
-        snap = await fetcher.fetch(url)
+        snap = await fetcher.fetch(url, scope=scope)
         if snap.status != 200:
             continue
-        queue.extend(u for u in sitemap_children(snap.body) if in_scope(u, hosts))
-        for page_url in sitemap_urls(snap.body):
+        queue.extend(u for u in sitemap_children(snap.body) if scope.on_host(u))
+        for page_url in sitemap_urls(snap.body):  # all kept as evidence; crawled when in scope
             found.setdefault(page_url, None)
     return tuple(found)[:MAX_SITEMAP_URLS]
 
@@ -110,8 +96,8 @@ async def _sitemap(
 class _Frontier:
     """URLs to fetch, shallowest first then in discovery order; each URL once."""
 
-    def __init__(self, hosts: frozenset[str], robots: RobotsRules | None, max_depth: int) -> None:
-        self.hosts = hosts
+    def __init__(self, scope: Scope, robots: RobotsPolicy | None, max_depth: int) -> None:
+        self.scope = scope
         self.robots = robots
         self.max_depth = max_depth
         self.seen: set[str] = set()
@@ -125,13 +111,13 @@ class _Frontier:
         target = normalise_url(url)
         if target is None or depth > self.max_depth:
             return
-        if not in_scope(target, self.hosts) or not looks_like_html(target):
+        if not self.scope.site(target) or not looks_like_html(target):
             return
         key = dedupe_key(target)
         if key in self.seen:
             return
         self.seen.add(key)
-        if self.robots is not None and not self.robots.can_fetch(target):
+        if self.robots is not None and not self.robots.allows(target):
             logger.debug("robots.txt disallows %s", target)
             return
         heapq.heappush(self._heap, (depth, next(self._order), target))
@@ -159,7 +145,7 @@ class _Collector:
         self.frontier.mark(snap.final_url)
         if snap.is_html:
             key = dedupe_key(snap.final_url)
-            if key in self._page_keys or not in_scope(snap.final_url, self.frontier.hosts):
+            if key in self._page_keys or not self.frontier.scope.site(snap.final_url):
                 return  # reached twice via redirects, or redirected off the site
             self._page_keys.add(key)
             self.pages.append(snap)
@@ -171,27 +157,42 @@ class _Collector:
                     links = ()
                 for link in links:
                     self.frontier.add(link.url, snap.depth + 1)
-        elif snap.status == 0 or snap.status >= 400:
+        elif snap.status == 0 or snap.status >= 400 or snap.off_scope:
             self.failed.append(snap)
 
 
 async def _crawl_links(
-    fetcher: Fetcher, frontier: _Frontier, collector: _Collector, budget: int, parallel: int
-) -> None:
-    """Fetch from the frontier, ``parallel`` at a time, until it is empty or ``budget`` spent."""
+    fetcher: Fetcher,
+    frontier: _Frontier,
+    collector: _Collector,
+    budget: int,
+    parallel: int,
+    deadline: float,
+) -> bool:
+    """Fetch from the frontier, ``parallel`` at a time, until it is empty, ``budget`` spent or
+    the loop time ``deadline`` passed; True when the deadline ended it."""
+    loop = asyncio.get_running_loop()
     tasks: set[asyncio.Task[PageSnapshot]] = set()
     try:
         while frontier or tasks:
             while frontier and budget > 0 and len(tasks) < parallel:
                 url, depth = frontier.pop()
                 budget -= 1
-                tasks.add(asyncio.create_task(fetcher.fetch(url, depth=depth)))
+                tasks.add(
+                    asyncio.create_task(fetcher.fetch(url, depth=depth, scope=frontier.scope))
+                )
             if not tasks:
                 break
-            done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return True
+            done, pending = await asyncio.wait(
+                tasks, timeout=remaining, return_when=asyncio.FIRST_COMPLETED
+            )
             tasks = set(pending)
             for task in done:
                 collector.take(task.result())
+        return False
     finally:
         for task in tasks:
             task.cancel()
@@ -199,60 +200,104 @@ async def _crawl_links(
 
 
 async def crawl_site(
-    fetcher: Fetcher, agency: Agency, settings: CrawlSettings, start_url: str | None = None
+    fetcher: Fetcher,
+    agency: Agency,
+    settings: CrawlSettings,
+    start_url: str | None = None,
+    scope: Scope | None = None,
+    deadline: float | None = None,
 ) -> SiteCrawl:
     """Crawl ``agency``'s portal: probes, home page (``start_url`` when given), robots.txt,
-    sitemap, then in-scope HTML pages breadth-first within ``settings``' caps."""
+    sitemap, then in-site HTML pages breadth-first within ``settings``' caps, requesting only
+    what ``scope`` (default: the agency's own) allows, until the loop time ``deadline``
+    (default: ``settings.portal_timeout_s`` from now)."""
+    loop = asyncio.get_running_loop()
     started = time.monotonic()
+    if deadline is None:
+        deadline = loop.time() + settings.portal_timeout_s
+    scope = scope if scope is not None else Scope.of(agency)
     domain = agency.domain.strip().lower().rstrip(".")
-    https, http = await asyncio.gather(
-        fetcher.probe(f"https://{domain}/"), fetcher.probe(f"http://{domain}/")
-    )
-    if start_url is None and not https.ok and not http.ok:
-        # nothing answered on either scheme: the probe's failure is the home page's
+    base = scope.path or "/"
+    retried_before = sum(fetcher.retries[h] for h in scope.hosts)
+    https: TransportProbe | None = None
+    http: TransportProbe | None = None
+    home: PageSnapshot | None = None
+    policy: RobotsPolicy | None = None
+    sitemap: tuple[str, ...] = ()
+    home_url = start_url or f"https://{domain}{base}"
+    collector: _Collector | None = None
+    timed_out = False
+
+    def result() -> SiteCrawl:
+        pages = tuple(collector.pages) if collector else ()
+        failed = tuple(collector.failed) if collector else ()
+        if home is None and https is not None and not pages:
+            failed = (_unreached(https),)
+        if home is None and timed_out and not pages:
+            failed = (_timed_out(home_url, settings.portal_timeout_s),)
         return SiteCrawl(
-            start_url=https.url,
-            pages=(),
-            failed=(_unreached(https),),
+            start_url=home_url,
+            pages=pages,
+            failed=failed,
             https=https,
             http=http,
-            robots=None,
-            sitemap_urls=(),
+            robots=policy.info if policy else None,
+            sitemap_urls=sitemap,
             duration_s=round(time.monotonic() - started, 3),
+            scope=scope,
+            retries=sum(fetcher.retries[h] for h in scope.hosts) - retried_before,
+            off_scope=home.off_scope if home is not None else None,
+            timed_out=timed_out,
         )
-    home_url = start_url or _home_url(https, http)
-    hosts = {normalise_host(domain), normalise_host(urlsplit(home_url).hostname or domain)}
-    origin = _origin(home_url)
-    for probe in (https, http):  # the site's own canonical origin, when the probe reached it
-        if probe.url == home_url and probe.ok and probe.final_url:
-            origin = _origin(probe.final_url)
 
-    home, (robots, rules) = await asyncio.gather(
-        fetcher.fetch(home_url, depth=0), _robots(fetcher, origin, settings.user_agent)
-    )
-    if home.is_html and not in_scope(home.final_url, frozenset(hosts)):
-        # the agency's root sends visitors to another host: that host is its portal
-        hosts.add(normalise_host(urlsplit(home.final_url).hostname or ""))
-    scope = frozenset(hosts)
-    sitemap: tuple[str, ...] = ()
-    if home.is_html:
-        sitemap = await _sitemap(fetcher, robots.sitemaps or (f"{origin}/sitemap.xml",), scope)
+    try:
+        async with asyncio.timeout_at(deadline):
+            probes = await asyncio.gather(
+                fetcher.probe(f"https://{domain}{base}", scope=scope),
+                fetcher.probe(f"http://{domain}{base}", scope=scope),
+            )
+            https, http = probes
+            if start_url is None and not https.ok and not http.ok:
+                # nothing answered on either scheme: the probe's failure is the home page's
+                policy = await fetcher.robots(https.url)  # read already: why, if it says no
+                return result()
+            home_url = start_url or _home_url(*probes)
+            origin = _origin(home_url)
+            for probe in probes:  # the site's own canonical origin, when reached
+                if probe.url == home_url and probe.ok and probe.final_url:
+                    origin = _origin(probe.final_url)
+            read, fetched = await asyncio.gather(
+                fetcher.robots(origin + "/"), fetcher.fetch(home_url, depth=0, scope=scope)
+            )
+            policy, home = read, fetched
+            if fetched.is_html:
+                first = read.info.sitemaps or (f"{origin}/sitemap.xml",)
+                sitemap = await _sitemap(fetcher, first, scope)
+    except TimeoutError:
+        timed_out = True
+        logger.info("%s: portal time budget spent before the home page", domain)
+        return result()
 
-    frontier = _Frontier(scope, rules if settings.respect_robots else None, settings.max_depth)
+    assert home is not None
+    frontier = _Frontier(scope, policy if settings.respect_robots else None, settings.max_depth)
     collector = _Collector(frontier)
     frontier.mark(home_url)
     collector.take(home)
     if collector.pages:  # without a home page there is no site to crawl (and no "home")
         for url in sitemap:
             frontier.add(url, 1)
-        await _crawl_links(fetcher, frontier, collector, settings.max_pages - 1, settings.per_host)
-    return SiteCrawl(
-        start_url=home_url,
-        pages=tuple(collector.pages),
-        failed=tuple(collector.failed),
-        https=https,
-        http=http,
-        robots=robots,
-        sitemap_urls=sitemap,
-        duration_s=round(time.monotonic() - started, 3),
+        timed_out = await _crawl_links(
+            fetcher, frontier, collector, settings.max_pages - 1, settings.per_host, deadline
+        )
+        if timed_out:
+            logger.info("%s: portal time budget spent; judging what was fetched", domain)
+    return result()
+
+
+def _timed_out(url: str, budget_s: float) -> PageSnapshot:
+    return PageSnapshot(
+        url=url,
+        final_url=url,
+        status=0,
+        error=f"timeout: the portal's time budget ({budget_s:g}s, --portal-timeout) ran out",
     )

@@ -11,6 +11,8 @@ from typing import Literal
 
 import httpx
 
+from auditor.crawl.resolve import BlockedAddress, NameNotResolved
+
 ErrorKind = Literal["tls", "connect", "timeout", "protocol", "other"]
 
 _SSL_NOISE = re.compile(r"^\[[A-Z0-9_]+: [A-Z0-9_]+\]\s*|\s*\(_ssl\.c:\d+\)$")
@@ -75,6 +77,13 @@ def describe(exc: BaseException, timeout_s: float) -> Failure:
     fact; a handshake that timed out or was cut off is a timeout or a lost connection, which
     says nothing about the server's TLS.
     """
+    for cause in _causes(exc):
+        if isinstance(cause, BlockedAddress):
+            return Failure("other", str(cause))
+        if isinstance(cause, NameNotResolved):
+            return Failure("connect", f"connect: {cause}")
+    if isinstance(exc, TimeoutError):  # the whole-request bound (a slow drip), not TLS
+        return Failure("timeout", "timeout: the response took too long", True)
     if not isinstance(exc, httpx.TimeoutException):
         for cause in _causes(exc):
             if isinstance(cause, _SSL_INCONCLUSIVE):

@@ -1,37 +1,46 @@
-"""The fetcher: one HTTP client for the whole run, politeness, redirects followed and recorded,
-byte caps, retries of transient failures. Network problems are facts, never exceptions."""
+"""The fetcher: one HTTP client for the whole run, politeness, redirects followed (inside the
+request's scope) and recorded, byte caps, robots.txt asked before every request, retries of
+transient answers. Network problems are facts, never exceptions."""
 
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import logging
 import ssl
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit
 
 import certifi
 import httpx
+from tenacity import AsyncRetrying, RetryCallState, retry_if_result, stop_after_attempt
+from tenacity.wait import wait_exponential_jitter
 
 from auditor.config import CrawlSettings
-from auditor.crawl.connect import ConnectToBackend
 from auditor.crawl.failures import Failure, describe
 from auditor.crawl.frontier import normalise_url
 from auditor.crawl.politeness import Politeness
+from auditor.crawl.resolve import GuardedBackend
+from auditor.crawl.robots import RobotsRules
+from auditor.crawl.scope import Scope, host_of_url
 from auditor.crawl.tlsinfo import response_tls
 from auditor.crawl.transport import PoolTransport
 from auditor.errors import UsageError
-from auditor.models import PageSnapshot, RedirectHop, TlsFacts, TransportProbe
+from auditor.models import PageSnapshot, RedirectHop, RobotsInfo, TlsFacts, TransportProbe
 from auditor.text.encoding import charset_from_content_type, detect_encoding, meta_charset
 
 logger = logging.getLogger(__name__)
 
 MAX_REDIRECTS = 10
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-TRANSIENT_STATUSES = frozenset({502, 503, 504})
+TRANSIENT_STATUSES = frozenset({408, 429, 502, 503, 504})
+MAX_CRAWL_DELAY_S = 5.0  # a robots.txt Crawl-delay is honoured up to this
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 ACCEPT_LANGUAGE = "vi,en;q=0.8"
@@ -67,12 +76,54 @@ class _Response:
 
 
 @dataclass(frozen=True)
+class RobotsPolicy:
+    """robots.txt of one origin as the fetcher obeys it."""
+
+    info: RobotsInfo
+    rules: RobotsRules
+    failure: Failure | None = None  # the origin could not be reached at all
+
+    def allows(self, url: str) -> bool:
+        """Whether ``url`` may be requested."""
+        return self.info.policy == "ignored" or self.rules.can_fetch(url)
+
+    def refusal(self, url: str) -> Failure:
+        """Why ``url`` is not requested."""
+        if self.failure is not None:
+            return self.failure
+        if self.info.policy == "disallow":
+            return Failure(
+                "other",
+                f"robots: {self.info.url} could not be read ({self.info.error}); RFC 9309 says"
+                " to crawl nothing then",
+            )
+        return Failure("other", f"robots: {self.info.url} disallows {url}")
+
+
+def retry_after_s(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds a ``Retry-After`` header asks to wait (delta-seconds or an HTTP date)."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+@dataclass(frozen=True)
 class _Chain:
     """A followed redirect chain: the hops and the last response."""
 
     hops: tuple[RedirectHop, ...]
     last: _Response
     tls: TlsFacts | None  # of the first HTTPS response in the chain
+    off_scope: str | None = None  # the redirect target not followed (outside the scope)
 
 
 def _redirect_target(url: str, location: str | None) -> str | None:
@@ -105,11 +156,20 @@ class Fetcher:
         self._politeness = Politeness(settings.concurrency, settings.per_host, settings.delay_s)
         # a slow drip must not hold a request for ever: a bound on one whole request
         self._deadline_s = settings.timeout_s * 4
+        self.retries: Counter[str] = Counter()  # retried requests by normalised host
+        self._robots: dict[str, asyncio.Task[RobotsPolicy]] = {}
+        self._backoff = wait_exponential_jitter(
+            multiplier=backoff_s, max=max(backoff_s, settings.retry_wait_max_s), jitter=backoff_s
+        )
 
     async def __aenter__(self) -> Fetcher:
         transport = self._transport or PoolTransport(
             make_ssl_context(self.settings.ca_bundle),
-            ConnectToBackend(self.settings.connect_to),
+            GuardedBackend(
+                self.settings.connect_to,
+                allow_private=self.settings.allow_private,
+                dns_server=self.settings.dns_server,
+            ),
             max_connections=self.settings.concurrency * 2,
             max_keepalive=self.settings.concurrency,
         )
@@ -132,6 +192,10 @@ class Fetcher:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        for task in self._robots.values():
+            task.cancel()
+        await asyncio.gather(*self._robots.values(), return_exceptions=True)
+        self._robots.clear()
         if self._client is not None:
             await self._client.aclose()
             self._client = None
@@ -199,34 +263,134 @@ class Fetcher:
             tls=tls,
         )
 
-    async def _request(self, url: str, read_body: bool) -> _Response:
-        """:meth:`_once` within the host's politeness slot, retried on transient failures."""
+    @staticmethod
+    def _transient(result: _Response) -> bool:
+        if result.failure is not None:
+            return result.failure.transient
+        return result.status in TRANSIENT_STATUSES
+
+    def _wait(self, state: RetryCallState) -> float:
+        """Backoff before the next try: the server's Retry-After when it gave one (capped),
+        else exponential with jitter."""
+        waited = self._backoff(state)
+        if state.outcome is not None and not state.outcome.failed:
+            result: _Response = state.outcome.result()
+            asked = retry_after_s(result.header("retry-after"))
+            if asked is not None:
+                waited = max(waited, asked)
+        return min(waited, self.settings.retry_wait_max_s)
+
+    def _count_retry(self, state: RetryCallState) -> None:
+        url = str(state.args[0]) if state.args else ""
+        self.retries[host_of_url(url)] += 1
+        if state.outcome is not None and not state.outcome.failed:
+            result: _Response = state.outcome.result()
+            why = result.failure.message if result.failure else f"HTTP {result.status}"
+            logger.debug("retrying %s after %s", url, why)
+
+    async def _slot_once(self, url: str, read_body: bool) -> _Response:
         try:
             host = urlsplit(url).hostname or ""
         except ValueError:  # the request itself will fail and say why
             host = ""
-        tries = self.settings.retries + 1
-        for attempt in range(tries):
-            async with self._politeness.slot(host):
-                result = await self._once(url, read_body)
-            transient = (
-                result.failure.transient
-                if result.failure is not None
-                else result.status in TRANSIENT_STATUSES
-            )
-            if not transient or attempt == tries - 1:
-                return result
-            why = result.failure.message if result.failure else f"HTTP {result.status}"
-            logger.debug("retrying %s after %s", url, why)
-            await asyncio.sleep(self._backoff_s * 2**attempt)
-        raise AssertionError("unreachable")  # pragma: no cover
+        async with self._politeness.slot(host):
+            return await self._once(url, read_body)
 
-    async def _follow(self, url: str, read_body: bool) -> _Chain:
-        """Request ``url`` and follow up to :data:`MAX_REDIRECTS` redirects, recording each."""
+    async def _request(self, url: str, read_body: bool) -> _Response:
+        """:meth:`_once` within the host's politeness slot, retried on transient answers
+        (tenacity: bounded tries, exponential backoff with jitter, Retry-After honoured up to
+        ``retry_wait_max_s``); the last answer is returned when the tries run out."""
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.settings.retries + 1),
+            wait=self._wait,
+            retry=retry_if_result(self._transient),
+            before_sleep=self._count_retry,
+            retry_error_callback=lambda state: state.outcome.result() if state.outcome else None,
+            reraise=True,
+        )
+        result: _Response = await retrying(self._slot_once, url, read_body)
+        return result
+
+    # --- robots.txt ----------------------------------------------------------------------
+
+    async def _read_robots(self, origin: str) -> RobotsPolicy:
+        url = f"{origin}/robots.txt"
+        agent = self.settings.user_agent
+        ignored = not self.settings.respect_robots
+        chain = await self._follow(url, read_body=True, scope=Scope.around(url), robots=False)
+        last = chain.last
+        if last.failure is not None or last.status == 429 or last.status >= 500:
+            error = last.failure.message if last.failure else f"HTTP {last.status}"
+            info = RobotsInfo(
+                url=url,
+                status=last.status,
+                policy="ignored" if ignored else "disallow",
+                error=error,
+            )
+            logger.info("robots.txt of %s unreadable (%s): nothing crawled there", origin, error)
+            return RobotsPolicy(info, RobotsRules.disallow_all(agent), last.failure)
+        if last.status != 200:  # 4xx (and a redirect to nowhere): no robots.txt, all allowed
+            info = RobotsInfo(url=url, status=last.status, policy="ignored" if ignored else "allow")
+            return RobotsPolicy(info, RobotsRules.allow_all(agent))
+        text = last.body.decode("utf-8-sig", errors="replace")
+        rules = RobotsRules(text, agent)
+        delay = rules.crawl_delay
+        if delay:
+            host = urlsplit(origin).hostname or ""
+            self._politeness.set_delay(host, min(delay, MAX_CRAWL_DELAY_S))
+        info = RobotsInfo(
+            url=url,
+            status=200,
+            text=text,
+            sitemaps=rules.sitemaps,
+            policy="ignored" if ignored else "rules",
+        )
+        return RobotsPolicy(info, rules)
+
+    async def robots(self, url: str) -> RobotsPolicy:
+        """The robots.txt policy of ``url``'s origin, read once per origin."""
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}".lower()
+        task = self._robots.get(origin)
+        if task is None:
+            task = self._robots[origin] = asyncio.ensure_future(self._read_robots(origin))
+        return await asyncio.shield(task)
+
+    async def _refused(self, url: str, probe: bool = False) -> Failure | None:
+        """Why robots.txt forbids ``url`` (``None`` when it may be requested). A ``probe``
+        (one request to learn how the origin answers) goes on when robots.txt could not be
+        fetched for want of a connection: there is nothing to spare, and the probe records
+        how the connection fails (TLS, refused, timeout)."""
+        try:
+            urlsplit(url)
+        except ValueError:
+            return None
+        if not url.lower().startswith(("http://", "https://")):
+            return None
+        policy = await self.robots(url)
+        if policy.allows(url) or (probe and policy.failure is not None):
+            return None
+        return policy.refusal(url)
+
+    async def _follow(
+        self,
+        url: str,
+        read_body: bool,
+        scope: Scope | None = None,
+        robots: bool = True,
+        probe: bool = False,
+    ) -> _Chain:
+        """Request ``url`` and follow up to :data:`MAX_REDIRECTS` redirects inside ``scope``
+        (default: ``url``'s host and its ``www.`` twin), recording each; robots.txt is asked
+        before each request unless ``robots`` is False."""
+        allowed = scope if scope is not None else Scope.around(url)
         hops: list[RedirectHop] = []
         tls: TlsFacts | None = None
         current = url
         for _ in range(MAX_REDIRECTS + 1):
+            refusal = await self._refused(current, probe) if robots else None
+            if refusal is not None:
+                return _Chain(tuple(hops), _Response(url=current, failure=refusal), tls)
             result = await self._request(current, read_body)
             tls = tls or result.tls
             location = result.header("location")
@@ -235,6 +399,9 @@ class Fetcher:
             target = _redirect_target(current, location)
             if target is None:  # nowhere (or nowhere HTTP) to go: the redirect is the answer
                 return _Chain(tuple(hops), result, tls)
+            if not allowed.probe(target):  # outside the scope: reported, never requested
+                logger.info("not following %s -> %s: outside the scope", current, target)
+                return _Chain(tuple(hops), result, tls, off_scope=target)
             hops.append(RedirectHop(url=current, status=result.status, location=location))
             current = target
         failure = Failure("protocol", f"protocol: more than {MAX_REDIRECTS} redirects")
@@ -242,11 +409,11 @@ class Fetcher:
 
     # --- public API ----------------------------------------------------------------------
 
-    async def fetch(self, url: str, depth: int = 0) -> PageSnapshot:
-        """Fetch ``url`` (redirects followed and recorded, body capped). Never raises for
-        network problems: those give status 0 and ``error``."""
+    async def fetch(self, url: str, depth: int = 0, scope: Scope | None = None) -> PageSnapshot:
+        """Fetch ``url`` (redirects followed inside ``scope`` and recorded, body capped).
+        Never raises for network problems: those give status 0 and ``error``."""
         started = time.monotonic()
-        chain = await self._follow(url, read_body=True)
+        chain = await self._follow(url, read_body=True, scope=scope)
         last = chain.last
         elapsed = round(time.monotonic() - started, 4)
         if last.failure is not None:
@@ -278,12 +445,14 @@ class Fetcher:
             depth=depth,
             redirects=chain.hops,
             truncated=last.truncated,
+            off_scope=chain.off_scope,
         )
 
-    async def probe(self, url: str) -> TransportProbe:
-        """Request a site root over one scheme, following redirects: status, chain, TLS facts
-        of the first HTTPS response, HSTS of the final one. Failures are facts in the probe."""
-        chain = await self._follow(url, read_body=False)
+    async def probe(self, url: str, scope: Scope | None = None) -> TransportProbe:
+        """Request a site root over one scheme, following redirects inside ``scope``: status,
+        chain, TLS facts of the first HTTPS response, HSTS of the final one. Failures are
+        facts in the probe."""
+        chain = await self._follow(url, read_body=False, scope=scope, probe=True)
         last = chain.last
         if last.failure is not None:
             return TransportProbe(
@@ -304,4 +473,5 @@ class Fetcher:
             redirects=chain.hops,
             tls=chain.tls,
             hsts=hsts,
+            off_scope=chain.off_scope,
         )

@@ -32,6 +32,7 @@ class Politeness:
         self.delay_s = delay_s
         self._global = asyncio.Semaphore(concurrency)
         self._hosts: dict[str, _Host] = {}
+        self._delays: dict[str, float] = {}  # a host's own pause (robots.txt Crawl-delay)
 
     def _host(self, host: str) -> _Host:
         key = host.lower()
@@ -40,15 +41,21 @@ class Politeness:
             state = self._hosts[key] = _Host(asyncio.Semaphore(self.per_host))
         return state
 
-    async def _wait_turn(self, state: _Host) -> None:
-        if self.delay_s <= 0:
+    def set_delay(self, host: str, seconds: float) -> None:
+        """Pause at least ``seconds`` between requests to ``host`` (a robots.txt Crawl-delay)."""
+        if seconds > 0:
+            self._delays[host.lower()] = seconds
+
+    async def _wait_turn(self, key: str, state: _Host) -> None:
+        delay = max(self.delay_s, self._delays.get(key, 0.0))
+        if delay <= 0:
             return
         loop = asyncio.get_running_loop()
         async with state.turn:
             wait = state.next_start - loop.time()
             if wait > 0:
                 await asyncio.sleep(wait)
-            state.next_start = loop.time() + self.delay_s
+            state.next_start = loop.time() + delay
 
     @asynccontextmanager
     async def slot(self, host: str) -> AsyncIterator[None]:
@@ -58,7 +65,7 @@ class Politeness:
         state.users += 1
         try:
             async with state.slots:
-                await self._wait_turn(state)
+                await self._wait_turn(key, state)
                 async with self._global:
                     yield
         finally:

@@ -6,7 +6,9 @@ import html
 import logging
 import re
 import zlib
-from urllib.robotparser import RobotFileParser
+from urllib.parse import urlsplit
+
+from protego import Protego
 
 logger = logging.getLogger(__name__)
 
@@ -24,13 +26,20 @@ def _loc_pattern(prefix: bytes) -> re.Pattern[bytes]:
     ``<video:loc>``… name images and videos of a page, not pages (sitemaps.org)."""
     p = re.escape(prefix)
     return re.compile(rb"<" + p + rb"loc\s*>(.*?)</" + p + rb"loc\s*>", re.I | re.S)
-class RobotsRules:
-    """The rules of one robots.txt for one user agent."""
 
-    def __init__(self, text: str, user_agent: str) -> None:
+
+MAX_ROBOTS_BYTES = 500_000  # RFC 9309 §2.5: crawlers must parse at least 500 KiB
+
+
+class RobotsRules:
+    """The rules of one robots.txt for one user agent, read as RFC 9309 says (protego: longest
+    match wins, ``*`` and ``$`` wildcards, groups of one agent merged, a UTF-8 BOM ignored)."""
+
+    def __init__(self, text: str, user_agent: str, *, allow: bool | None = None) -> None:
         self.user_agent = user_agent
-        self._parser = RobotFileParser()
-        self._parser.parse(text.splitlines())
+        self._allow = allow  # True / False: everything allowed / disallowed, text aside
+        text = text.removeprefix("\ufeff")[:MAX_ROBOTS_BYTES]
+        self._parser = Protego.parse(text)
         seen: dict[str, None] = {}
         for match in _SITEMAP_LINE.finditer(text):
             url = match.group(1).strip()
@@ -40,16 +49,30 @@ class RobotsRules:
 
     @classmethod
     def allow_all(cls, user_agent: str) -> RobotsRules:
-        """Rules that allow everything (no robots.txt, or one that could not be read)."""
-        return cls("", user_agent)
+        """Rules that allow everything (no robots.txt: a 4xx answer)."""
+        return cls("", user_agent, allow=True)
+
+    @classmethod
+    def disallow_all(cls, user_agent: str) -> RobotsRules:
+        """Rules that allow nothing (robots.txt unreachable or answering 5xx, RFC 9309 §2.3.1.4)."""
+        return cls("", user_agent, allow=False)
 
     def can_fetch(self, url: str) -> bool:
-        """Whether our user agent may fetch ``url``."""
-        return self._parser.can_fetch(self.user_agent, url)
+        """Whether our user agent may fetch ``url`` (``/robots.txt`` itself always)."""
+        if self._allow is not None:
+            return self._allow
+        try:
+            if urlsplit(url).path == "/robots.txt":
+                return True
+        except ValueError:
+            return False
+        return bool(self._parser.can_fetch(url, self.user_agent))
 
     @property
     def crawl_delay(self) -> float | None:
         """The ``Crawl-delay`` for our user agent, if any."""
+        if self._allow is not None:
+            return None
         value = self._parser.crawl_delay(self.user_agent)
         return float(value) if value is not None else None
 

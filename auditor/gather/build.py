@@ -6,7 +6,7 @@ import asyncio
 import dataclasses
 import logging
 import unicodedata
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from datetime import UTC, datetime
 from typing import TypeVar
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -16,14 +16,14 @@ from auditor.artifacts import Artifacts, host_of
 from auditor.capture.model import FileProbe, SearchProbe, SiteCapture, settings_digest
 from auditor.crawl.crawler import SiteCrawl
 from auditor.crawl.fetcher import Fetcher
-from auditor.crawl.robots import RobotsRules
+from auditor.crawl.scope import Scope
 from auditor.gather.dns import site_dns
 from auditor.htmlcaps import PageTooComplex
 from auditor.locate.documents import file_links, find_listing
 from auditor.locate.language import find_version_link
 from auditor.locate.portals import state_portal_links
 from auditor.locate.search import headline_query, recent_headline, search_forms
-from auditor.models import Agency, PageSnapshot, TransportProbe, normalise_host
+from auditor.models import Agency, TransportProbe, normalise_host
 from auditor.page import Link, Page
 from auditor.sections import label_matches, load_catalogue, slug_matches
 from auditor.text.docfonts import document_kind
@@ -93,16 +93,19 @@ def _with_query(action: str, fields: list[tuple[str, str]], encoding: str = "utf
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
 
-def _robots_allow(fetcher: Fetcher, art: Artifacts) -> Callable[[str], bool]:
-    """Whether robots.txt lets the crawl fetch a URL (everything, when it is not respected or
-    was not read)."""
-    robots = art.robots
-    if not fetcher.settings.respect_robots or robots is None or robots.status != 200:
-        return lambda _url: True
-    return RobotsRules(robots.text, fetcher.settings.user_agent).can_fetch
+async def _robots_allow(fetcher: Fetcher, url: str) -> bool:
+    """Whether robots.txt (of ``url``'s origin, as the fetcher obeys it) lets us fetch ``url``."""
+    policy = await fetcher.robots(url)
+    return policy.allows(url)
 
 
-async def probe_search(fetcher: Fetcher, art: Artifacts) -> SearchProbe | None:
+def _scope(art: Artifacts, crawl_scope: Scope | None) -> Scope:
+    return crawl_scope if crawl_scope is not None else Scope.of(art.agency)
+
+
+async def probe_search(
+    fetcher: Fetcher, art: Artifacts, scope: Scope | None = None
+) -> SearchProbe | None:
     """Submit the home page's search form with a word of a recent headline (``None`` when the
     home page has no search form)."""
     home = art.home
@@ -122,27 +125,37 @@ async def probe_search(fetcher: Fetcher, art: Artifacts) -> SearchProbe | None:
         return dataclasses.replace(base, note="no word to search for in the headline")
     if form.method != "get":
         return dataclasses.replace(base, action=form.action, note=f"{form.method.upper()} form")
-    if not art.in_scope(form.action):
+    scope = _scope(art, scope)
+    if not scope.site(form.action):
         return dataclasses.replace(
             base, action=form.action, note=f"the form submits to another host ({form.action})"
         )
     encoding = home.snapshot.detected_encoding or "utf-8"
     url = _with_query(form.action, [*form.hidden, (form.param, query)], encoding)
-    if not _robots_allow(fetcher, art)(url):
+    if not await _robots_allow(fetcher, url):
         return dataclasses.replace(base, action=url, note="robots.txt disallows the search page")
     logger.debug("search probe %s (headline %r)", url, headline.text)
-    response = await fetcher.fetch(url, depth=1)
+    response = await fetcher.fetch(url, depth=1, scope=scope)
     return dataclasses.replace(base, action=url, response=response)
 
 
-async def probe_document_files(fetcher: Fetcher, art: Artifacts) -> tuple[FileProbe, ...]:
-    """Fetch one or two file links of the legal documents listing."""
+async def probe_document_files(
+    fetcher: Fetcher, art: Artifacts, scope: Scope | None = None
+) -> tuple[FileProbe, ...]:
+    """Fetch one or two file links of the legal documents listing (those the scope and
+    robots.txt allow)."""
     listing = find_listing(art, "legal_documents")
     if listing is None:
         return ()
-    allowed = _robots_allow(fetcher, art)
-    links = [link for link in file_links(listing.page) if allowed(link.url)][:_MAX_DOC_FILES]
-    snaps = await asyncio.gather(*(fetcher.fetch(link.url, depth=2) for link in links))
+    scope = _scope(art, scope)
+    links = [
+        link
+        for link in file_links(listing.page)
+        if scope.probe(link.url) and await _robots_allow(fetcher, link.url)
+    ][:_MAX_DOC_FILES]
+    snaps = await asyncio.gather(
+        *(fetcher.fetch(link.url, depth=2, scope=scope) for link in links)
+    )
     return tuple(
         FileProbe(
             url=link.url,
@@ -162,9 +175,28 @@ async def probe_document_files(fetcher: Fetcher, art: Artifacts) -> tuple[FilePr
 
 
 async def probe_state_links(fetcher: Fetcher, art: Artifacts) -> tuple[TransportProbe, ...]:
-    """Request (without reading bodies) the other state portals the home page links to."""
+    """Request once (without reading bodies) the other state portals the home page links to;
+    each probe follows redirects only on the linked host (and its ``www.`` twin)."""
     links = state_portal_links(art)
-    return tuple(await asyncio.gather(*(fetcher.probe(link.url) for link in links)))
+    return tuple(
+        await asyncio.gather(*(fetcher.probe(link.url, Scope.around(link.url)) for link in links))
+    )
+
+
+def _home_error(crawl: SiteCrawl) -> str | None:
+    """Why there is no home page."""
+    if crawl.off_scope:
+        return (
+            f"{crawl.start_url} redirects to {crawl.off_scope}, outside the agency's domain:"
+            " not followed, nothing judged there"
+        )
+    if crawl.timed_out:
+        return "the portal's time budget (--portal-timeout) ran out before its home page"
+    home = next((s for s in crawl.failed if s.url == crawl.start_url and s.error), None)
+    if home is not None:
+        return f"{home.url}: {home.error}"
+    probes = [p for p in (crawl.https, crawl.http) if p is not None]
+    return "; ".join(f"{p.url}: {p.error or p.off_scope or p.status}" for p in probes) or None
 
 
 async def gather(
@@ -172,10 +204,16 @@ async def gather(
     crawl: SiteCrawl,
     agency: Agency,
     needs: frozenset[str] | None = None,
+    deadline: float | None = None,
 ) -> SiteCapture:
     """The capture of one site: the crawl plus any missing section/language pages, the
     search, document-file and state-portal probes, and the DNS facts of its host. ``needs``
-    (inputs the rules in use declare, ``None``: all) skips probes no rule needs."""
+    (inputs the rules in use declare, ``None``: all) skips probes no rule needs. Requests stay
+    in the crawl's scope; what is not done by the loop time ``deadline`` (default: the
+    portal's budget from now) is left out, and its checks say ``error``."""
+    scope = crawl.scope if crawl.scope is not None else Scope.of(agency)
+    if deadline is None:
+        deadline = asyncio.get_running_loop().time() + fetcher.settings.portal_timeout_s
 
     def wanted(name: str) -> bool:
         return needs is None or name in needs
@@ -189,7 +227,6 @@ async def gather(
     if pages:
         known = {u for p in pages for u in (p.url, p.final_url)}
         known |= {s.url for s in failed}
-        host = normalise_host(agency.domain)
         missing: list[str] = []
         versions: set[str] = set()
         try:
@@ -201,20 +238,17 @@ async def gather(
             candidates = []
         for link in candidates:
             url = link.url
-            on_site = normalise_host(host_of(url)) == host or (
-                url in versions and host_of(url).endswith("." + host)  # eng.<host>
+            host = normalise_host(agency.domain)
+            on_site = scope.site(url) or (
+                url in versions and host_of(url).endswith("." + host)  # eng.<host>: once
             )
             if on_site and url not in known and url not in missing:
                 missing.append(url)
-        snapshots: list[PageSnapshot] = await asyncio.gather(
-            *(fetcher.fetch(url, depth=1) for url in missing[:_MAX_EXTRA])
-        )
-        for snap in snapshots:
+        extra = (fetcher.fetch(url, depth=1, scope=scope) for url in missing[:_MAX_EXTRA])
+        snapshots = await _until(deadline, asyncio.gather(*extra))
+        for snap in snapshots or ():
             (pages.append(snap) if snap.is_html else failed.append(snap))
-    home_error = None
-    if not pages:
-        probes = [p for p in (crawl.https, crawl.http) if p is not None]
-        home_error = "; ".join(f"{p.url}: {p.error or p.status}" for p in probes) or None
+    home_error = _home_error(crawl) if not pages else None
     capture = SiteCapture(
         agency=agency,
         start_url=crawl.start_url,
@@ -231,16 +265,27 @@ async def gather(
         sitemap_urls=crawl.sitemap_urls,
         home_error=home_error,
         skipped=skipped,
+        retries=crawl.retries,
+        off_scope=crawl.off_scope,
+        timed_out=crawl.timed_out,
     )
     if not pages:
         return capture
     # the locators read the pages gathered so far (the audit date and registry play no part)
     art = Artifacts.from_capture(capture, capture.captured_at.date())
-    search, doc_files, state_links = await asyncio.gather(
-        _bounded(probe_search(fetcher, art), None) if wanted("search") else _none(),
-        _bounded(probe_document_files(fetcher, art), ()) if wanted("doc_files") else _empty(),
-        _bounded(probe_state_links(fetcher, art), ()) if wanted("state_links") else _empty(),
+    probed = await _until(
+        deadline,
+        asyncio.gather(
+            _bounded(probe_search(fetcher, art, scope), None) if wanted("search") else _none(),
+            _bounded(probe_document_files(fetcher, art, scope), ())
+            if wanted("doc_files")
+            else _empty(),
+            _bounded(probe_state_links(fetcher, art), ()) if wanted("state_links") else _empty(),
+        ),
     )
+    if probed is None:  # out of time: no probe results, their checks say error
+        return capture.model_copy(update={"timed_out": True})
+    search, doc_files, state_links = probed
     return capture.model_copy(
         update={"search": search, "doc_files": doc_files, "state_links": state_links}
     )
@@ -253,6 +298,16 @@ async def _bounded(probe: Awaitable[T], fallback: T) -> T:
     except PageTooComplex as exc:
         logger.info("probe skipped: %s", exc)
         return fallback
+
+
+async def _until(deadline: float, work: Awaitable[T]) -> T | None:
+    """``work``'s result, or ``None`` when the loop time ``deadline`` passes first."""
+    try:
+        async with asyncio.timeout_at(deadline):
+            return await work
+    except TimeoutError:
+        logger.info("portal time budget spent: probes left out")
+        return None
 
 
 async def _none() -> None:

@@ -22,44 +22,14 @@ import dns.rdatatype
 import dns.resolver
 
 from auditor.config import CrawlSettings
-from auditor.errors import UsageError
+from auditor.crawl.resolve import parse_dns_server
 from auditor.models import DnsFacts
+
+__all__ = ["lookup_dns", "parse_dns_server", "site_dns"]
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_PORT = 53
 MAX_TIMEOUT_S = 3.0  # a scan's DNS lookup never waits longer than this per query
-
-
-def parse_dns_server(value: str) -> tuple[str, int]:
-    """``ADDR[:PORT]`` → (address, port). IPv6 with a port is written ``[ADDR]:PORT``.
-
-    >>> parse_dns_server("127.0.0.1:5353"), parse_dns_server("[::1]:53"), parse_dns_server("::1")
-    (('127.0.0.1', 5353), ('::1', 53), ('::1', 53))
-    """
-    text = value.strip()
-    port_text: str | None = None
-    if text.startswith("["):
-        addr, sep, rest = text[1:].partition("]")
-        if not sep or (rest and not rest.startswith(":")):
-            raise UsageError(f"--dns-server {value!r}: expected ADDR[:PORT] or [IPv6]:PORT")
-        port_text = rest[1:] if rest else None
-    elif text.count(":") == 1:
-        addr, port_text = text.split(":")
-    else:
-        addr = text  # IPv4, or IPv6 without a port
-    try:
-        ip = ipaddress.ip_address(addr)
-    except ValueError:
-        raise UsageError(
-            f"--dns-server {value!r}: {addr!r} is not an IP address (expected ADDR[:PORT])"
-        ) from None
-    port = DEFAULT_PORT
-    if port_text is not None:
-        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-            raise UsageError(f"--dns-server {value!r}: port must be 1–65535")
-        port = int(port_text)
-    return str(ip), port
 
 
 def _server_text(addr: str, port: int) -> str:

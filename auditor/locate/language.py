@@ -70,6 +70,9 @@ def _flag_hit(node: LexborNode, lang: str) -> str | None:
     codes = set(_codes(lang))
     for el in (node, *node.css("i, span, img, svg, use, em")):
         attrs = el.attributes
+        title = attrs.get("title") or attrs.get("aria-label") or ""
+        if el is not node and title and _label_hit(title, lang):
+            return f"{el.tag} title «{title}»"
         classes = (attrs.get("class") or "").lower().split()
         for cls in classes:
             parts = re.split(r"[-_]", cls)

@@ -6,6 +6,14 @@ from auditor.artifacts import Artifacts, host_of
 from auditor.page import Link
 
 STATE_SUFFIXES = (".gov.vn", "chinhphu.vn", "quochoi.vn", "dangcongsan.vn")
+STATE_ZONES = tuple(s.lstrip(".") for s in STATE_SUFFIXES)
+
+
+def is_state_host(host: str) -> bool:
+    """Whether ``host`` is a state zone or under one, on a dot boundary
+    (``vpcp.chinhphu.vn`` is, ``attacker-chinhphu.vn`` is not)."""
+    host = host.lower().rstrip(".")
+    return any(host == zone or host.endswith("." + zone) for zone in STATE_ZONES)
 
 
 MAX_STATE_LINKS = 8  # other state portals probed per site (one link per host)
@@ -22,7 +30,7 @@ def state_portal_links(art: Artifacts, limit: int = MAX_STATE_LINKS) -> list[Lin
         host = host_of(link.url)
         if not host or art.in_scope(link.url) or host in seen:
             continue
-        if host.endswith(STATE_SUFFIXES) or host in {s.lstrip(".") for s in STATE_SUFFIXES}:
+        if is_state_host(host):
             seen.add(host)
             out.append(link)
             if len(out) >= limit:

@@ -63,6 +63,24 @@ UI: dict[str, LocalText] = {
     "pages": t("Số trang đã tải", "Pages fetched"),
     "pages_failed": t("Số trang lỗi", "Pages failed"),
     "duration": t("Thời gian quét", "Crawl time"),
+    "crawl_notes": t("Ghi chú thu thập", "Crawl notes"),
+    "robots_ignored": t(
+        "robots.txt không được tuân theo (--ignore-robots, theo thẩm quyền thanh tra)",
+        "robots.txt not obeyed (--ignore-robots, under the inspectorate's mandate)",
+    ),
+    "robots_disallow": t(
+        "không đọc được robots.txt: theo RFC 9309 không thu thập thêm",
+        "robots.txt could not be read: per RFC 9309 nothing more was crawled",
+    ),
+    "off_scope": t(
+        "trang chủ chuyển hướng ra ngoài tên miền, không theo",
+        "the root redirects off the domain, not followed",
+    ),
+    "timed_out": t(
+        "hết thời gian cho cổng (--portal-timeout): chỉ đánh giá phần đã tải",
+        "the portal's time budget ran out (--portal-timeout): only what was fetched is judged",
+    ),
+    "retries": t("lần thử lại", "retries"),
     "score": t("Điểm", "Score"),
     "grade": t("Xếp loại", "Grade"),
     "no_score": t("Không tính được điểm", "No score"),

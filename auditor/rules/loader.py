@@ -61,6 +61,7 @@ class Pack:
     source: Path
     extends: str | None = None
     retired: tuple[tuple[Rule, str], ...] = ()  # base rules left out, with the reason
+    link_hosts: tuple[str, ...] = ()  # hosts links may target, requested once (base's too)
     systems: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # section -> hosts
 
     @property
@@ -371,6 +372,7 @@ def _assemble(header: PackHeader, rules: list[Rule], base: Pack | None, path: Pa
         source=path,
         extends=header.extends,
         retired=base.retired if base else (),
+        link_hosts=tuple(dict.fromkeys((*header.link_hosts, *(base.link_hosts if base else ())))),
         systems=systems,
     )
 

@@ -53,6 +53,9 @@ class PackHeader(Frozen):
     id: str = Field(pattern=ID_PATTERN)
     title: LocalText
     domains: tuple[str, ...] = ()  # hosts whose portals (and sub-domains) this pack audits
+    # hosts outside a portal that its links may target and the scan may request once (never
+    # crawl): national systems, the province's own service portal; sub-domains included
+    link_hosts: tuple[str, ...] = ()
     documents: tuple[DocumentInfo, ...] = Field(min_length=1)  # the first is the main one
     grades: dict[str, Threshold] | None = None  # None: the base pack's, else DEFAULT_GRADES
     warn_credit: float | None = Field(default=None, ge=0, le=1)
@@ -101,7 +104,7 @@ class PackHeader(Frozen):
             raise located(empty)
         return value
 
-    @field_validator("domains")
+    @field_validator("domains", "link_hosts")
     @classmethod
     def _domains(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         out: list[str] = []

@@ -1,0 +1,168 @@
+"""One scan of a healthy portal beside twins that each carry one network fault (issue 11): every
+faulty portal ends in bounded time, gets ``error`` (with the cause) where it could not be seen and
+no ``fail`` its healthy twin does not have, the twin is unchanged, and nothing outside the scope
+is ever requested (the fault server records every request by Host)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+
+from auditor.models import AuditReport
+from auditor.registry import load_registry
+from auditor.scan import build_plan, run_scan
+from tests.faultserver import FAULTS, FOREIGN, NEIGHBOURS, TWIN, Fault, FaultServer, status
+
+PORTAL_TIMEOUT_S = 25.0
+EXTRA = (Fault("robots5xx", status(503)),)  # robots.txt answering 503: nothing crawled
+ALL = (*FAULTS.values(), *EXTRA)
+# whole-portal faults: what could not be seen is error, and the error names the cause
+CAUSES = {
+    "refused": "connection refused",
+    "dnsfail": "name resolution failed",
+    "tlsstall": "timeout",
+    "slowheaders": "timeout",
+    "slowbody": "timeout",
+    "resetbody": "connect",
+    "loop": "more than 10 redirects",
+    "chain30": "more than 10 redirects",
+    "offsite": FOREIGN,
+    "private": "127.0.0.1",
+    "metadata": "169.254.169.254",
+    "rebind": "non-public address 127.0.0.1",
+    "robotsdeny": "robots",
+    "robots5xx": "robots",
+}
+SAME_AS_TWIN = ("flapping", "ratelimit")  # transient answers: the twin's verdicts exactly
+
+
+@dataclass
+class Scanned:
+    reports: dict[str, AuditReport]
+    server: FaultServer
+    seconds: float
+
+    def report(self, name: str) -> AuditReport:
+        return self.reports[TWIN if name == "twin" else f"{name}.soctrang.gov.vn"]
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scanned]:
+    root = tmp_path_factory.mktemp("netfaults")
+    with FaultServer(root, ALL) as server:
+        registry = load_registry(server.registry_yaml(root / "registry.yaml"))
+        settings = server.settings(
+            timeout_s=1.0,
+            retries=2,
+            retry_wait_max_s=2.0,
+            portal_timeout_s=PORTAL_TIMEOUT_S,
+            max_pages=12,
+            max_depth=2,
+            concurrency=16,
+        )
+        out = root / "out"
+        plan = build_plan(
+            [], registry, None, out, frozenset({"json"}), "vi", date(2026, 11, 20), settings
+        )
+        started = time.monotonic()
+        asyncio.run(run_scan(plan))
+        seconds = time.monotonic() - started
+        reports = {}
+        for path in out.glob("*.json"):
+            if path.name.startswith("summary"):
+                continue
+            report = AuditReport.model_validate_json(path.read_text(encoding="utf-8"))
+            reports[report.agency.domain] = report
+        yield Scanned(reports, server, seconds)
+
+
+def _statuses(report: AuditReport) -> dict[str, str]:
+    # the domain-name rules judge the registered name, which differs from the twin's by design
+    return {f.rule_id: f.status for f in report.findings if not f.rule_id.startswith("st.d5k1")}
+
+
+def test_the_twin_is_a_compliant_portal(scanned: Scanned) -> None:
+    twin = scanned.report("twin")
+    assert twin.score.total is not None and twin.score.total >= 90
+    assert twin.crawl.pages_fetched >= 5 and twin.crawl.retries == 0
+    assert twin.crawl.robots_policy == "rules" and not twin.crawl.timed_out
+
+
+@pytest.mark.parametrize("fault", [f.name for f in ALL])
+def test_no_fail_that_the_twin_does_not_have(scanned: Scanned, fault: str) -> None:
+    report, twin = scanned.report(fault), _statuses(scanned.report("twin"))
+    allowed = next(f for f in ALL if f.name == fault).may_fail
+    extra = sorted(
+        rule
+        for rule, verdict in _statuses(report).items()
+        if verdict == "fail" and twin.get(rule) != "fail" and rule not in allowed
+    )
+    assert extra == []
+    # bounded: the portal's own budget, with room for the judging after it
+    assert report.crawl.duration_s <= PORTAL_TIMEOUT_S + 5
+
+
+@pytest.mark.parametrize("fault", sorted(CAUSES))
+def test_a_portal_that_cannot_be_seen_is_error_with_the_cause(scanned: Scanned, fault: str) -> None:
+    report = scanned.report(fault)
+    assert report.crawl.pages_fetched == 0
+    assert report.score.total is None
+    errors = [f for f in report.findings if f.status == "error"]
+    assert len(errors) > 20
+    text = " ".join(
+        " ".join(filter(None, (e.found, e.detail.vi, e.detail.en))) for f in errors for e in f.evidence
+    )
+    text += " ".join(
+        str(p.error or p.off_scope or "") for p in (report.crawl.https, report.crawl.http) if p
+    )
+    assert CAUSES[fault] in text
+
+
+@pytest.mark.parametrize("fault", SAME_AS_TWIN)
+def test_transient_answers_get_the_twins_verdicts(scanned: Scanned, fault: str) -> None:
+    report = scanned.report(fault)
+    assert _statuses(report) == _statuses(scanned.report("twin"))
+    assert report.crawl.retries > 0  # counted in the crawl record
+
+
+def test_an_off_scope_root_is_reported_for_where_it_goes(scanned: Scanned) -> None:
+    report = scanned.report("offsite")
+    assert report.crawl.off_scope == f"https://{FOREIGN}/"
+    http = next(f for f in report.findings if f.rule_id == "st.d6k2.http-redirect")
+    # the regulation asks for the portal on its own domain: HTTP leads to another host
+    assert http.status == "fail" and FOREIGN in (http.evidence[0].detail.en or "")
+
+
+def test_robots_txt_is_obeyed_and_its_failure_stated(scanned: Scanned) -> None:
+    deny = scanned.report("robotsdeny")
+    assert deny.crawl.robots_policy == "rules"
+    asked = {r.path for r in scanned.server.asked(FAULTS["robotsdeny"].host)}
+    assert asked == {"/robots.txt"}
+    down = scanned.report("robots5xx")
+    assert down.crawl.robots_policy == "disallow" and "503" in (down.crawl.robots_error or "")
+    assert {r.path for r in scanned.server.asked(f"robots5xx.{TWIN.split('.', 1)[1]}")} == {
+        "/robots.txt"
+    }
+
+
+def test_the_crawler_trap_is_bounded(scanned: Scanned) -> None:
+    trap = [r for r in scanned.server.asked(FAULTS["trap"].host) if r.path.startswith("/lich/")]
+    assert 0 < len(trap) <= 12
+
+
+def test_nothing_outside_the_scope_is_requested(scanned: Scanned) -> None:
+    hosts = scanned.server.hosts_asked()
+    fault_hosts = {f.host for f in ALL}
+    assert hosts <= {TWIN, *NEIGHBOURS, *fault_hosts}, hosts - {TWIN, *NEIGHBOURS, *fault_hosts}
+    assert FOREIGN not in hosts and "127.0.0.1" not in hosts
+    assert f"www.{FAULTS['rebind'].host}" not in hosts
+
+
+def test_the_scan_ends_in_bounded_time(scanned: Scanned) -> None:
+    # generous: every portal's budget is PORTAL_TIMEOUT_S, four portals at a time
+    assert scanned.seconds < PORTAL_TIMEOUT_S * len(ALL) / 2
