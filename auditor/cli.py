@@ -41,6 +41,7 @@ from auditor.cli_rules import rules_app
 from auditor.config import CrawlSettings
 from auditor.crawl.connect import parse_connect_to
 from auditor.crawl.fetcher import make_ssl_context
+from auditor.demo import DEMO_AS_OF
 from auditor.errors import AuditorError, InputError, UsageError
 from auditor.gate import GatePolicy, GateResult, GateTally, load_baseline, parse_severity
 from auditor.gate import evaluate as gate_evaluate
@@ -60,7 +61,6 @@ from auditor.waivers import load_waivers
 
 EXIT_OK, EXIT_GATE, EXIT_INPUT, EXIT_UNAUDITED, EXIT_WRITE = 0, 1, 2, 3, 4
 FORMATS = tuple(sorted(KNOWN_FORMATS))
-DEMO_AS_OF = date(2026, 11, 20)  # the date the demo portals' news is written for
 
 app = typer.Typer(
     help="Kiểm tra cổng thông tin điện tử cơ quan nhà nước (*.gov.vn) theo quy chế của tỉnh "
@@ -340,7 +340,8 @@ def _run(
             s = event.report.score
             scored = s.total is not None
             total = f"{s.total:.1f}" if scored else _not_audited(plan.lang)
-            result = f"{total} {s.grade or ''} ({event.report.crawl.pages_fetched} pages)"
+            pages = "trang" if plan.lang == "vi" else "pages"
+            result = f"{total} {s.grade or ''} ({event.report.crawl.pages_fetched} {pages})"
             if event.resumed:
                 result += " (--resume)"
         where = escape(event.agency.address)
@@ -715,11 +716,9 @@ def demo(
             dns_server=server.dns_server,
         )
         if not quiet:
-            err.print(
-                f"[dim]Demo portals on 127.0.0.1 "
-                f"(HTTP {server.http_port}, HTTPS {server.https_port})[/]",
-                highlight=False,
-            )
+            where = f"127.0.0.1 (HTTP {server.http_port}, HTTPS {server.https_port})"
+            banner = "Demo portals on" if lang == "en" else "Các cổng mẫu chạy tại"
+            err.print(f"[dim]{banner} {where}[/]", highlight=False)
         try:
             plan = build_plan(
                 [], reg, None, out_dir, _parse_formats(fmt), _parse_lang(lang), as_of_date, settings

@@ -268,6 +268,16 @@ class Outcome(Frozen):
     evidence: tuple[Evidence, ...] = ()
 
 
+def annex_name(article: str) -> str | None:
+    """``article`` normalised as 'Phụ lục II' when it names an appendix, else ``None``."""
+    words = article.split()
+    if len(words) >= 2 and " ".join(words[:2]).lower() in ("phụ lục", "phu luc"):
+        return " ".join(["Phụ lục", *words[2:]])
+    if words and words[0].lower() in ("annex", "appendix", "pl"):
+        return " ".join(["Phụ lục", *words[1:]])
+    return None
+
+
 class Citation(Frozen):
     """Where a requirement is written: document, Điều, khoản, điểm."""
 
@@ -277,7 +287,15 @@ class Citation(Frozen):
     point: str | None = None
 
     def label(self, lang: Lang = "vi") -> str:
-        """Human label, e.g. 'Điều 5 khoản 1 điểm a' or 'Art. 5(1)(a)'."""
+        """Human label, e.g. 'Điều 5 khoản 1 điểm a' or 'Art. 5(1)(a)'; an appendix keeps its
+        own name ('Phụ lục II', 'Annex II')."""
+        annex = annex_name(self.article)
+        if annex is not None:
+            rest = annex.removeprefix("Phụ lục").strip()
+            out = annex if lang == "vi" else f"Annex {rest}".strip()
+            if self.clause:
+                out += f" mục {self.clause}" if lang == "vi" else f", item {self.clause}"
+            return out
         if lang == "en":
             out = f"Art. {self.article}"
             if self.clause:
@@ -340,6 +358,14 @@ class CategoryScore(Frozen):
     counts: dict[str, int] = Field(default_factory=dict)  # status -> number of findings
 
 
+class GradeCapApplied(Frozen):
+    """A pack's grade cap that held for this report: the grade could be at most ``grade``."""
+
+    grade: str
+    reason: LocalText  # with its citation, e.g. "no working HTTPS (TT 32/2017 Art. 20)"
+    rules: tuple[str, ...]  # the failing rules that triggered it
+
+
 class Score(Frozen):
     """The total score, grade and per-category breakdown."""
 
@@ -351,6 +377,8 @@ class Score(Frozen):
     # share (0–100) of the applicable weight that could be judged; below MIN_COVERAGE the total
     # and grade are withheld, because errors (what the auditor could not see) would decide them
     coverage: float | None = None
+    # grade caps that held: a failure so grave that the total's grade cannot stand above it
+    caps: tuple[GradeCapApplied, ...] = ()
 
 
 class ToolInfo(Frozen):

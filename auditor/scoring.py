@@ -17,7 +17,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
-from auditor.models import STATUSES, CategoryScore, Finding, LocalText, Score, Status
+from auditor.models import (
+    STATUSES,
+    CategoryScore,
+    Finding,
+    GradeCapApplied,
+    LocalText,
+    Score,
+    Status,
+)
 from auditor.rules.schema import ScoringConfig
 
 SCORED: frozenset[Status] = frozenset({"pass", "warn", "fail"})
@@ -39,9 +47,11 @@ def score(findings: Sequence[Finding], config: ScoringConfig) -> Score:
             weight=sum(f.weight for f in group if f.status in SCORED and not f.waived),
             counts=counts(group),
         )
+    letter, caps = capped(grade(total, config), findings, config)
     return Score(
         total=total,
-        grade=grade(total, config),
+        grade=letter,
+        caps=caps,
         by_category=by_category,
         counts=counts(findings),
         errors=sum(1 for f in findings if f.status == "error"),
@@ -93,6 +103,26 @@ def grade(total: float | None, config: ScoringConfig) -> str | None:
         if total >= threshold:
             return letter
     return config.fallback_grade
+
+
+def capped(
+    letter: str | None, findings: Sequence[Finding], config: ScoringConfig
+) -> tuple[str | None, tuple[GradeCapApplied, ...]]:
+    """``letter`` lowered to the pack's caps whose rules fail (unwaived), with those caps."""
+    if letter is None:
+        return None, ()
+    order = [g for g, _ in sorted(config.grades.items(), key=lambda kv: -kv[1])]
+    order.append(config.fallback_grade)
+    failing = {f.rule_id for f in findings if f.status == "fail" and not f.waived}
+    applied: list[GradeCapApplied] = []
+    for cap in config.caps:
+        hit = tuple(r for r in cap.rules if r in failing)
+        if not hit or cap.grade not in order:
+            continue
+        applied.append(GradeCapApplied(grade=cap.grade, reason=cap.reason, rules=hit))
+        if order.index(letter) < order.index(cap.grade):
+            letter = cap.grade
+    return letter, tuple(applied)
 
 
 def counts(findings: Iterable[Finding]) -> dict[str, int]:

@@ -140,7 +140,8 @@ def test_plausible_spelling_warns_with_expected_forms() -> None:
     # point b has no "unless agreed with the Department of ICT" exception: none is quoted
     assert "unless" not in out.evidence[0].detail.en
     assert "thống nhất" not in out.evidence[0].detail.vi
-    assert "QĐ 07/2019/QĐ-UBND Điều 5 khoản 1" in out.evidence[0].detail.en
+    assert "QĐ 07/2019/QĐ-UBND Art. 5(1)" in out.evidence[0].detail.en
+    assert "QĐ 07/2019/QĐ-UBND Điều 5 khoản 1" in out.evidence[0].detail.vi
     district = judge("Huyện Kế Sách", "district", "huyenkesach.soctrang.gov.vn")
     assert district.status == "warn"
     assert district.evidence[0].expected == "kesach.soctrang.gov.vn"

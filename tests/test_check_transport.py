@@ -51,7 +51,8 @@ HTTP_PLAIN = TransportProbe(
 def test_https_pass_reports_certificate_expiry() -> None:
     out = https_available(art(https=HTTPS_OK, http=HTTP_REDIRECT), NoParams())
     assert out.status == "pass"
-    assert "2027-06-01" in (out.evidence[0].found or "")
+    assert "2027-06-01" in out.evidence[0].detail.en  # the tool's words, in each language
+    assert "01/06/2027" in out.evidence[0].detail.vi
 
 
 def test_https_fails_for_http_only_portal() -> None:

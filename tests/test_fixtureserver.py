@@ -521,6 +521,9 @@ def test_main_prints_ports_ca_and_flags_and_stops_on_ctrl_c() -> None:
         assert "--connect-to :80:127.0.0.1:" in out
         assert "--ca-bundle " in out
         assert "soctrang.gov.vn" in out
+        # the province portal (not a national stand-in), with the date the demo is written for
+        assert "auditor scan soctrang.gov.vn --connect-to" in out
+        assert out.count("--as-of 2026-11-20") == 2 and "--registry " in out
         proc.send_signal(signal.SIGINT)
         _, errors = proc.communicate(timeout=30)
         assert proc.returncode == 0, errors

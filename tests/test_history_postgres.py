@@ -53,6 +53,6 @@ def test_demo_recorded_in_postgresql(server: str, tmp_path: object) -> None:
     )
     assert shown.exit_code == 0, shown.output
     (run,) = json.loads(shown.output)
-    assert run["grade"] == "B" and run["failures"] > 0
+    assert run["grade"] == "C" and run["failures"] > 0  # 84.9, held at C: no working HTTPS
     province = json.loads(runner.invoke(app, ["history", "--history", url, "-f", "json"]).output)
     assert [(r["agencies"], r["status"]) for r in province] == [(10, "complete")]

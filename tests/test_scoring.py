@@ -143,3 +143,31 @@ def test_a_few_errors_do_not_withhold_the_total() -> None:
     findings = [f("pass", 10.0, rid=f"p{i}") for i in range(9)] + [f("error", 10.0, rid="e")]
     result = score(findings, ScoringConfig())
     assert result.total == 100.0 and result.grade == "A" and result.coverage == 90.0
+
+
+def test_a_grade_cap_holds_when_its_rule_fails() -> None:
+    from auditor.rules.schema import GradeCap
+
+    cap = GradeCap(grade="C", rules=("https",), reason=t("Không có HTTPS", "No working HTTPS"))
+    config = CONFIG.model_copy(update={"caps": (cap,)})
+    findings = [f("fail", 1.0, rid="https"), *(f("pass", 1.0, rid=f"r{i}") for i in range(19))]
+    s = score(findings, config)
+    assert s.total == 95.0 and s.grade == "C"  # an A by the total, held at C by the cap
+    assert [c.grade for c in s.caps] == ["C"] and s.caps[0].rules == ("https",)
+    assert s.caps[0].reason.en == "No working HTTPS"
+    low = score([f("fail", 9.0, rid="https"), f("pass", 1.0)], config)
+    assert low.grade == "E" and low.caps  # a cap never raises a grade
+    fine = score([f("pass", rid="https")], config)
+    assert fine.grade == "A" and fine.caps == ()
+
+
+def test_the_soc_trang_pack_caps_no_https_and_legacy_encoding_at_c() -> None:
+    from auditor.paths import rules_dir
+    from auditor.rules.loader import load_pack
+
+    caps = load_pack("soctrang-2019", rules_dir()).scoring.caps
+    assert {(c.grade, c.rules) for c in caps} == {
+        ("C", ("st.d6k2.https",)),
+        ("C", ("st.d6k1.utf8-decodes",)),
+    }
+    assert all("Art. 6" in c.reason.en and "Điều 6" in c.reason.vi for c in caps)

@@ -100,7 +100,8 @@ def test_valid_certificate_passes_with_days_left_and_tls_version(server: Fixture
     assert not_after is not None
     days = (not_after.date() - AS_OF).days
     assert out.evidence[0].found is not None
-    assert f"chứng thư hết hạn {not_after.date()} ({days} ngày)" in out.evidence[0].found
+    assert f"hết hạn {not_after.date():%d/%m/%Y}, còn {days} ngày" in out.evidence[0].detail.vi
+    assert f"expires {not_after.date()}, in {days} days" in out.evidence[0].detail.en
     life = https_certificate_lifetime(art, CertificateParams())
     assert life.status == "pass" and life.evidence[0].found == str(days)
     version = tls_version(art, TlsVersionParams())

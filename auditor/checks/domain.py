@@ -12,6 +12,7 @@ no cache on disk): ``gov.vn`` is the public suffix, ``soctrang`` the registered 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -286,7 +287,7 @@ def _judge_label(v: _Verdict, label: str, agency: Agency, rule: Placement, schem
             f"Nhãn '{label}' là một cách viết tên cơ quan nhưng không theo dạng "
             f"{scheme.document} quy định ({rule_vi}, không dấu), như '{want}'.",
             f"The label '{label}' spells the agency's name, but not in the form "
-            f"{scheme.document} sets ({rule_en}, unaccented), such as '{want}'.",
+            f"{_english(scheme.document)} sets ({rule_en}, unaccented), such as '{want}'.",
         )
     elif rule.english:
         v.add(
@@ -460,6 +461,25 @@ def _judge(art: Artifacts, p: DomainParams, scheme: Scheme, rule: Placement) -> 
     return v
 
 
+# the agency levels as the evidence names them (checks sit below the report's own labels)
+_LEVEL_NAMES: dict[Level, tuple[str, str]] = {
+    "province": ("tỉnh (cổng tỉnh)", "the provincial portal"),
+    "department": ("sở, ban, ngành", "departments"),
+    "district": ("huyện", "districts"),
+    "commune": ("xã", "communes"),
+    "unit": ("đơn vị trực thuộc", "subordinate units"),
+    "thematic": ("chuyên trang", "thematic sites"),
+    "other": ("tổ chức khác", "other organisations"),
+}
+
+
+def _english(document: str) -> str:
+    """A scheme's citation in English words: 'Điều 5 khoản 1' → 'Art. 5(1)'."""
+    text = re.sub(r"Điều (\d+) khoản (\d+)", r"Art. \1(\2)", document)
+    text = re.sub(r"Điều (\d+)", r"Art. \1", text)
+    return text.replace("Dự thảo", "draft")
+
+
 def _worst(statuses: list[Status]) -> Status:
     order: tuple[Status, ...] = ("fail", "warn", "manual", "pass")
     for status in order:
@@ -511,8 +531,10 @@ def domain_name(art: Artifacts, p: DomainParams) -> Outcome:
             evidence=(
                 Evidence(
                     detail=t(
-                        f"{scheme.document} không quy định tên miền cho cấp '{agency.level}'.",
-                        f"{scheme.document} sets no domain rule for level '{agency.level}'.",
+                        f"{scheme.document} không quy định tên miền cho cấp "
+                        f"{_LEVEL_NAMES[agency.level][0]}.",
+                        f"{_english(scheme.document)} sets no domain rule for "
+                        f"{_LEVEL_NAMES[agency.level][1]}.",
                     ),
                     found=host,
                 ),
@@ -535,8 +557,10 @@ def domain_name(art: Artifacts, p: DomainParams) -> Outcome:
         evidence.append(
             Evidence(
                 detail=t(
-                    f"Tên miền {host} đúng quy tắc {scheme.document} cho cấp '{agency.level}'.",
-                    f"The domain {host} follows {scheme.document} for level '{agency.level}'.",
+                    f"Tên miền {host} đúng quy tắc {scheme.document} cho cấp "
+                    f"{_LEVEL_NAMES[agency.level][0]}.",
+                    f"The domain {host} follows {_english(scheme.document)} for "
+                    f"{_LEVEL_NAMES[agency.level][1]}.",
                 ),
                 found=host,
                 expected=expected,

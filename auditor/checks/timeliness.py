@@ -126,6 +126,7 @@ def posting_deadlines(art: Artifacts, p: PostingParams) -> Outcome:
     unit_vi, unit_en = ("ngày", "days") if p.calendar_days else ("ngày làm việc", "working days")
     pages = _listing_pages(art, p.section)
     records = [rec for page in pages for rec in posted_records(page)]
+    name = load_catalogue().sections[p.section].name  # the reader's words, not the key
     if not records:  # the deadline still binds; only a person can check it
         return Outcome(
             status="manual",
@@ -133,11 +134,11 @@ def posting_deadlines(art: Artifacts, p: PostingParams) -> Outcome:
                 Evidence(
                     url=pages[0].url if pages else home.url,
                     detail=t(
-                        f"Không có danh sách nào của mục «{p.section}» ghi cả ngày ban hành và "
-                        f"ngày đăng (đã xem {len(pages)} trang): cần kiểm tra thời hạn thủ công.",
-                        f"No listing of section «{p.section}» shows both the issue and the "
-                        f"posting date ({len(pages)} pages examined): the deadline needs a "
-                        "manual check.",
+                        f"Không có danh sách nào của mục «{name.vi}» ghi cả ngày ban hành và "
+                        f"ngày đăng (đã xem {len(pages)} trang): cần kiểm tra thủ công thời hạn.",
+                        f"No listing of the «{name.en}» section shows both the issue and the "
+                        f"posting date ({len(pages)} pages examined): the deadline is to be "
+                        "checked by hand.",
                     ),
                 ),
             ),

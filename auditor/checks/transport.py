@@ -110,7 +110,12 @@ def https_available(art: Artifacts, p: NoParams) -> Outcome:
         chain = _chain(probe)
         days = _days_left(art, probe)
         if probe.tls and probe.tls.cert_not_after and days is not None:
-            chain += f"; chứng thư hết hạn {probe.tls.cert_not_after.date()} ({days} ngày)"
+            expiry = probe.tls.cert_not_after.date()
+            detail = t(  # the tool's words go in the text of each language, not in ``found``
+                f"Cổng trả lời qua HTTPS với chứng thư hợp lệ (hết hạn {expiry:%d/%m/%Y}, còn "
+                f"{days} ngày).",
+                f"HTTPS answers with a valid certificate (expires {expiry}, in {days} days).",
+            )
         if probe.tls and probe.tls.version:
             chain += f"; {probe.tls.version}"
         return Outcome(

@@ -8,9 +8,35 @@ import sys
 import threading
 from pathlib import Path
 
+from auditor.demo import DEMO_AS_OF, demo_registry, demo_sites
 from auditor.errors import AuditorError
 from auditor.fixtureserver.server import FixtureServer
 from auditor.paths import fixtures_dir
+from auditor.registry import load_registry
+
+
+def _suggestions(sites_dir: Path, hosts: list[str], flags: str) -> list[str]:
+    """The commands that audit what is served: for the bundled demo, the province portal and
+    the whole province with the audit date its content is written for."""
+    if sites_dir.resolve() != demo_sites().resolve():
+        return [f"auditor scan {hosts[0] if hosts else 'HOST'} {flags}"]
+    try:
+        registry = load_registry(demo_registry())
+    except AuditorError:
+        return [f"auditor scan {hosts[0] if hosts else 'HOST'} {flags}"]
+    province = next((a for a in registry.agencies if a.level == "province"), None)
+    as_of = f"--as-of {DEMO_AS_OF.isoformat()}"
+    lines = []
+    if province is not None:
+        lines.append(f"auditor scan {province.domain} {flags} {as_of}")
+    lines.append(f"auditor scan --registry {demo_registry()} {flags} {as_of}")
+    return lines
+
+
+def _curl_host(sites_dir: Path, hosts: list[str]) -> str:
+    if sites_dir.resolve() == demo_sites().resolve() and "soctrang.gov.vn" in hosts:
+        return "soctrang.gov.vn"
+    return hosts[0] if hosts else "HOST"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,10 +72,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  CA    {server.ca_pem_path}")
     print(f"  hosts {', '.join(hosts)}")
     print()
-    print(f"auditor scan {hosts[0] if hosts else 'HOST'} {flags}")
+    for line in _suggestions(args.sites_dir, hosts, flags):
+        print(line)
     print(
         f"curl --connect-to :443:{addr}:{server.https_port} --cacert {server.ca_pem_path} "
-        f"https://{hosts[0] if hosts else 'HOST'}/"
+        f"https://{_curl_host(sites_dir=args.sites_dir, hosts=hosts)}/"
     )
     try:  # the line is printed inside: a Ctrl-C right after it still ends cleanly
         print("Ctrl-C to stop.", flush=True)

@@ -177,7 +177,7 @@ _SECTIONS: tuple[tuple[str, tuple[Status, ...], str, str | None, bool], ...] = (
     ("waived", ("fail", "warn"), "section_waived", "waived_note", False),
     ("errors", ("error",), "section_errors", "errors_note", False),
     ("manual", ("manual",), "section_manual", "manual_note", False),
-    ("passed", ("pass",), "section_passed", None, False),
+    ("passed", ("pass",), "section_passed", None, True),
     ("not-applicable", ("not_applicable",), "section_na", None, True),
 )
 
@@ -204,7 +204,7 @@ def _finding_view(f: Finding, report: AuditReport, lang: Lang) -> FindingView:
         status_label=status_label(f.status, lang),
         mark=STATUS_MARKS[f.status],
         title=f.title.get(lang),
-        failure=f.failure.get(lang) if f.status in ("fail", "warn", "manual") else None,
+        failure=f.failure.get(lang) if f.status in ("fail", "warn") else None,
         fix=f.fix.get(lang) if f.fix is not None and f.status in ("fail", "warn") else None,
         category=category.label.get(lang) if category else f.category,
         severity=severity_label(f.severity, lang),

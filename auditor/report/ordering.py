@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from auditor.models import Citation, Status, SummaryRow
+from auditor.models import Citation, Status, SummaryRow, annex_name
 from auditor.text.fold import fold
 
 # Worst first: a failure outweighs a check that could not run, which outweighs a warning, …
@@ -27,8 +27,11 @@ def status_rank(status: Status) -> int:
 def article_key(citation: Citation, main_document: str | None = None) -> str:
     """Grid key of a citation: 'Điều 6 k2'; prefixed with the document id when it is not
     ``main_document`` (e.g. 'nd-42-2022 Điều 4 k1'), so that two texts' articles never merge."""
-    key = f"Điều {citation.article}"
-    if citation.clause:
+    annex = annex_name(citation.article)
+    if annex is not None and citation.clause:
+        annex += f" mục {citation.clause}"
+    key = annex or f"Điều {citation.article}"
+    if citation.clause and annex is None:
         key += f" k{citation.clause}"
     if main_document is not None and citation.document != main_document:
         key = f"{citation.document} {key}"

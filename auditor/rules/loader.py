@@ -368,7 +368,12 @@ def _assemble(header: PackHeader, rules: list[Rule], base: Pack | None, path: Pa
         domains=header.domains,
         documents=documents,
         rules=all_rules,
-        scoring=ScoringConfig(grades=grades, warn_credit=warn, categories=categories),
+        scoring=ScoringConfig(
+            grades=grades,
+            warn_credit=warn,
+            categories=categories,
+            caps=(base.scoring.caps if base else ()) + header.caps,
+        ),
         source=path,
         extends=header.extends,
         retired=base.retired if base else (),

@@ -29,9 +29,19 @@ DEFAULT_WARN_CREDIT = 0.5
 Threshold = Annotated[float, Field(ge=0, le=100)]
 
 
+class GradeCap(Frozen):
+    """``pack.caps``: when any of ``rules`` fails (not waived), the grade is at most ``grade``,
+    for ``reason`` (which cites the text that makes the failure that grave)."""
+
+    grade: str
+    rules: tuple[str, ...] = Field(min_length=1)
+    reason: LocalText
+
+
 class ScoringConfig(Frozen):
     """What :func:`auditor.scoring.score` needs from a pack."""
 
+    caps: tuple[GradeCap, ...] = ()
     grades: dict[str, Threshold] = Field(default_factory=lambda: dict(DEFAULT_GRADES))
     fallback_grade: str = "E"  # below every band
     warn_credit: float = Field(default=DEFAULT_WARN_CREDIT, ge=0, le=1)
@@ -59,6 +69,7 @@ class PackHeader(Frozen):
     documents: tuple[DocumentInfo, ...] = Field(min_length=1)  # the first is the main one
     grades: dict[str, Threshold] | None = None  # None: the base pack's, else DEFAULT_GRADES
     warn_credit: float | None = Field(default=None, ge=0, le=1)
+    caps: tuple[GradeCap, ...] = ()  # added to the base pack's caps
     categories: dict[str, LocalText] = Field(default_factory=dict)
     extends: str | None = Field(default=None, pattern=ID_PATTERN)  # a base pack, e.g. national
     draft: bool = False
