@@ -16,9 +16,9 @@ from rich.markup import escape
 
 from auditor.errors import AuditorError, InputError, RuleError
 from auditor.paths import fixtures_dir, rules_dir
+from auditor.rule_fixtures import case_folders, run_pack_fixtures
 from auditor.rules.checktree import primitives
 from auditor.rules.coverage import coverage, load_digest, render_csv, render_markdown
-from auditor.rules.fixtures import case_folders, run_pack_fixtures
 from auditor.rules.jsonschema import rule_pack_schema
 from auditor.rules.loader import Pack, list_packs, load_pack, load_pack_file
 from auditor.rules.schema import Rule

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from auditor.errors import RuleError
-from auditor.rules.fixtures import RewriteSpec, _site_files, load_case
+from auditor.rule_fixtures import RewriteSpec, _site_files, load_case
 
 
 def _case(root: Path, portal: str) -> Path:

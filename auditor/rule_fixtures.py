@@ -18,9 +18,10 @@
 
 and optionally a ``site/`` folder whose files are laid over the base and the shared portal (or are
 the whole site when there is neither). Each case is served by the loopback fixture server under the
-agency's domain and scanned with the real scan path (:func:`auditor.scan.audit_one`), evaluating
-only the rules under test. Cases that describe the same portal share one crawl; cases that need the
-same host with different content are served by separate servers.
+agency's domain and captured with the real scan path (:func:`auditor.scan.capture_site`), then
+judged (:func:`auditor.judge.judge`) on only the rules under test. Cases that describe the same
+portal share one crawl; cases that need the same host with different content are served by
+separate servers. With a cache folder an unchanged case is judged again from its saved capture.
 """
 
 from __future__ import annotations
@@ -42,15 +43,19 @@ from typing import Any, Literal
 import yaml
 from pydantic import Field, ValidationError, field_validator
 
+from auditor.capture.model import CAPTURE_SCHEMA_VERSION, SiteCapture
+from auditor.capture.warc import SUFFIX as CAPTURE_SUFFIX
+from auditor.capture.warc import read_capture, write_capture
 from auditor.config import CrawlSettings
 from auditor.crawl.fetcher import Fetcher
 from auditor.errors import Problem, RuleError
 from auditor.fixtureserver import FixtureServer
 from auditor.fixtureserver.dns import HostDns
+from auditor.judge import JudgeTask, judge
 from auditor.models import Agency, DocumentInfo, Frozen, Registry, Status, normalise_host
 from auditor.rules.loader import Pack
 from auditor.rules.schema import Rule
-from auditor.scan import ScanPlan, Target, audit_one
+from auditor.scan import ScanPlan, Target, capture_site
 
 logger = logging.getLogger(__name__)
 
@@ -374,6 +379,7 @@ async def _run_round(
     sites_root: Path,
     workdir: Path,
     gate: asyncio.Semaphore,
+    cache_dir: Path | None = None,
 ) -> list[CaseResult]:
     sites = workdir / "sites"
     for scan in group:
@@ -386,9 +392,41 @@ async def _run_round(
             (sites / other.name).symlink_to(other.resolve(), target_is_directory=True)
             taken |= names
     results: list[CaseResult] = []
+    served = _tree_digest(sites)
+
+    def cached(scan: _Scan) -> Path | None:
+        if cache_dir is None:
+            return None
+        key = hashlib.sha256(f"{CAPTURE_SCHEMA_VERSION}\0{scan.key}\0{served}".encode())
+        return cache_dir / f"{key.hexdigest()[:32]}{CAPTURE_SUFFIX}"
+
+    def judge_scan(scan: _Scan, capture: SiteCapture) -> None:
+        spec = scan.first.spec
+        sub = _sub_pack([packs[c.rule_id] for c in scan.cases], scan.cases)
+        target = _target(scan.first)
+        task = JudgeTask(capture, sub, spec.as_of, target.registry, agency=target.agency)
+        found = {f.rule_id: f for f in judge(task).findings}
+        for case in scan.cases:
+            finding = found.get(case.rule_id)
+            if finding is None:
+                results.append(CaseResult(case, None, False, "rule not evaluated"))
+                continue
+            ok = finding.status == case.expected
+            detail = "; ".join(e.detail.en for e in finding.evidence[:2])
+            results.append(CaseResult(case, finding.status, ok, detail))
+
+    todo: list[_Scan] = []
+    for scan in group:
+        path = cached(scan)
+        if path is not None and path.is_file():
+            judge_scan(scan, read_capture(path))  # captured before: judged offline
+        else:
+            todo.append(scan)
+    if not todo:
+        return results
     hosts_dns = {
         scan.first.spec.agency.domain: HostDns(scan.first.spec.dns.aaaa, scan.first.spec.dns.signed)
-        for scan in group
+        for scan in todo
     }
     server = FixtureServer(sites, dns=hosts_dns)
     await asyncio.to_thread(server.start)
@@ -415,27 +453,38 @@ async def _run_round(
                     settings=settings.model_copy(update={"max_pages": spec.max_pages}),
                 )
                 async with gate:
-                    report = await audit_one(fetcher, target, plan)
-                found = {f.rule_id: f for f in report.findings}
-                for case in scan.cases:
-                    finding = found.get(case.rule_id)
-                    if finding is None:
-                        results.append(CaseResult(case, None, False, "rule not evaluated"))
-                        continue
-                    ok = finding.status == case.expected
-                    detail = "; ".join(e.detail.en for e in finding.evidence[:2])
-                    results.append(CaseResult(case, finding.status, ok, detail))
+                    capture = await capture_site(fetcher, target, plan)
+                path = cached(scan)
+                if path is not None:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    write_capture(capture, path)
+                judge_scan(scan, capture)
 
-            await asyncio.gather(*(one(scan) for scan in group))
+            await asyncio.gather(*(one(scan) for scan in todo))
     finally:
         await asyncio.to_thread(server.close)
     return results
 
 
+def _tree_digest(root: Path) -> str:
+    """SHA-256 of every file served from ``root`` (links followed), by relative path."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 async def run_cases(
-    cases: list[FixtureCase], packs: dict[str, Pack], sites_root: Path
+    cases: list[FixtureCase],
+    packs: dict[str, Pack],
+    sites_root: Path,
+    cache_dir: Path | None = None,
 ) -> list[CaseResult]:
-    """Scan every case (``packs``: rule id -> the pack holding it); one result per case."""
+    """Scan every case (``packs``: rule id -> the pack holding it); one result per case.
+
+    With ``cache_dir`` each portal's capture is kept there under a digest of everything it
+    depends on (the case, the served files, the capture schema): an unchanged case is judged
+    again from its capture, offline, without a crawl."""
     scans: dict[str, _Scan] = {}
     problems: list[Problem] = []
     for case in cases:
@@ -452,7 +501,7 @@ async def run_cases(
         groups = _rounds(list(scans.values()))
         batches = await asyncio.gather(
             *(
-                _run_round(group, packs, sites_root, Path(tmp) / str(i), gate)
+                _run_round(group, packs, sites_root, Path(tmp) / str(i), gate, cache_dir)
                 for i, group in enumerate(groups)
             )
         )
