@@ -77,6 +77,7 @@ def judge(task: JudgeTask) -> AuditReport:
             retries=capture.retries,
             off_scope=capture.off_scope,
             timed_out=capture.timed_out,
+            registry=task.registry.source if task.registry else None,
         ),
         score=score(findings, pack.scoring),
         findings=findings,

@@ -85,6 +85,9 @@ class Registry(Frozen):
     profile: str | None = None
     note: str | None = None  # e.g. that the list holds only the examples a regulation names
     agencies: tuple[Agency, ...]
+    # where the list was read from (set by the loader, not the file): the file given with
+    # --registry, or "bundled:<name>.yaml" for a registry shipped with the tool
+    source: str | None = None
 
     def by_domain(self, domain: str) -> Agency | None:
         """The agency registered on ``domain``'s root (case-insensitive, ``www.`` ignored)."""
@@ -426,6 +429,9 @@ class CrawlInfo(Frozen):
     retries: int = 0  # requests repeated after a transient answer (408/429/5xx, reset, timeout)
     off_scope: str | None = None  # where the root redirects, when that is outside the scope
     timed_out: bool = False  # the --portal-timeout ended the crawl; what was gathered is judged
+    # the registry that supplied the agency facts (name, level, parent, children): the file given
+    # with --registry, or "bundled:<name>.yaml"; None when no registry listed the agency
+    registry: str | None = None
 
 
 class RunStamp(Frozen):

@@ -48,6 +48,8 @@ def load_registry(
     problems = [
         Problem(name, line, f"key {key!r} is repeated") for line, key in duplicate_keys(root)
     ]
+    if "source" in data:  # set by the loader: a file cannot claim to be another
+        problems.append(Problem(name, line_of(root, ("source",)), "source: not a registry key"))
     agencies = data.get("agencies")
     if isinstance(agencies, list):
         data = {**data, "agencies": _addresses(name, root, agencies, problems)}
@@ -68,7 +70,7 @@ def load_registry(
         )
     if problems:
         raise RegistryError(sorted(problems, key=lambda p: p.line or 0))
-    return Registry.model_validate(data)
+    return Registry.model_validate({**data, "source": name})
 
 
 def _addresses(
@@ -159,7 +161,10 @@ def bundled_registries(folder: Path) -> tuple[Registry, ...]:
     """The registries shipped in ``folder`` (``rules/registries/``), read once."""
     if not folder.is_dir():
         return ()
-    return tuple(load_registry(path) for path in sorted(folder.glob("*.yaml")))
+    return tuple(
+        load_registry(path).model_copy(update={"source": f"bundled:{path.name}"})
+        for path in sorted(folder.glob("*.yaml"))
+    )
 
 
 def find_agency(

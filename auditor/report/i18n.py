@@ -62,6 +62,11 @@ UI: dict[str, LocalText] = {
     "start_url": t("Địa chỉ bắt đầu", "Start URL"),
     "pages": t("Số trang đã tải", "Pages fetched"),
     "pages_failed": t("Số trang lỗi", "Pages failed"),
+    "registry_source": t("Danh sách đơn vị", "Agency list"),
+    "registry_bundled": t("kèm theo công cụ", "bundled with the tool"),
+    "registry_none": t(
+        "không có (thông tin từ tham số hoặc suy đoán)", "none (facts from flags or guessed)"
+    ),
     "duration": t("Thời gian quét", "Crawl time"),
     "crawl_notes": t("Ghi chú thu thập", "Crawl notes"),
     "robots_ignored": t(
