@@ -16,6 +16,11 @@ never what a bench measures:
 writes ``{"http": PORT, "https": PORT, "ca": PEM, "hosts": [...]}`` to ``--ready`` and serves
 until SIGTERM/SIGINT. ``GET /__stats__`` on any host answers the counters as JSON (and
 ``/__reset__`` zeroes them).
+
+``--faulty 0.1 --seed 7`` gives a seeded random tenth of the portals one fault each (kinds in
+``FAULTS``, assigned in turn): 503 on every request, 429 with ``Retry-After``, pages reset
+mid-body, pages whose body stalls past any sensible timeout, random bytes served as
+``text/html``, a root redirecting to a private address (off scope). ``Farm.faults`` names them.
 """
 
 from __future__ import annotations
@@ -41,6 +46,8 @@ from cryptography.x509.oid import NameOID
 PROVINCE = "soctrang.gov.vn"
 PROVINCE_NAME = "Sóc Trăng"
 ARTICLE_VARIANTS = 64  # distinct article bodies shared by the farm's pages
+FAULTS = ("503", "429", "reset", "slow", "binary", "offscope")
+SLOW_S = 120.0  # how long a "slow" page stalls mid-body
 
 _SEED_TEXT = (
     "Ủy ban nhân dân tỉnh chỉ đạo các sở, ban, ngành và địa phương triển khai thực hiện "
@@ -99,11 +106,20 @@ class Farm:
     size: int = 40_000
     latency: float = 0.0
     per_host: int = 2  # the politeness a client should keep (counted, not enforced)
+    faulty: float = 0.0  # share of portals given one fault each
+    seed: int = 0  # chooses which portals (and so which fault each gets)
 
     @property
     def hosts(self) -> list[str]:
         """The portals' host names."""
         return [f"p{i:03d}.{PROVINCE}" for i in range(1, self.portals + 1)]
+
+    @property
+    def faults(self) -> dict[str, str]:
+        """Faulty portal host → its fault kind (a seeded random choice of ``faulty`` of them)."""
+        count = round(self.portals * self.faulty)
+        chosen = sorted(random.Random(self.seed).sample(self.hosts, count))
+        return {host: FAULTS[i % len(FAULTS)] for i, host in enumerate(chosen)}
 
     def registry_yaml(self) -> str:
         """A registry of the farm's agencies (for ``auditor scan --registry``)."""
@@ -284,6 +300,14 @@ class FarmProtocol(asyncio.Protocol):
                 if self.server.farm.latency > 0:
                     await asyncio.sleep(self.server.farm.latency)
                 response = self.server.respond(host, path)
+                kind = self.server.faults.get(host)
+                if kind in ("reset", "slow") and path != "/robots.txt":
+                    self._write(response[: len(response) // 2])
+                    if kind == "reset" and self.transport is not None:
+                        self.transport.abort()
+                        return
+                    await asyncio.sleep(SLOW_S)
+                    response = response[len(response) // 2 :]
             finally:
                 stats.in_flight[host] -= 1
             self._write(response)
@@ -303,17 +327,29 @@ class FarmServer:
         self.portal_of = {host: i for i, host in enumerate(farm.hosts, start=1)}
         self.portal_of.update({f"www.{h}": i for h, i in list(self.portal_of.items())})
         self.paths = {page_path(i): i for i in range(farm.pages)}
+        self.faults = farm.faults
+        self.faults.update({f"www.{h}": k for h, k in list(self.faults.items())})
 
     def respond(self, host: str, path: str) -> bytes:
         portal = self.portal_of.get(host)
         if portal is None:
             return _response("404 Not Found", NOT_FOUND, "text/html; charset=utf-8")
+        kind = self.faults.get(host)
+        if kind == "503":
+            return _response("503 Service Unavailable", NOT_FOUND, "text/html; charset=utf-8")
+        if kind == "429":
+            return _response("429 Too Many Requests\r\nRetry-After: 1", b"", "text/plain")
         if path == "/robots.txt":
             return _response("200 OK", ROBOTS, "text/plain")
         index = self.paths.get(path.split("?", 1)[0].split("#", 1)[0])
         if index is None:
             return _response("404 Not Found", NOT_FOUND, "text/html; charset=utf-8")
         self.stats.pages += 1
+        if kind == "offscope" and index == 0:
+            return _response("302 Found\r\nLocation: http://10.9.9.9/", b"", "text/html")
+        if kind == "binary":
+            noise = random.Random(portal * 1000 + index).randbytes(64_000)
+            return _response("200 OK", noise, "text/html; charset=utf-8")
         return _response("200 OK", self.pages.body(portal, index), "text/html; charset=utf-8")
 
 
@@ -428,8 +464,12 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.0, help="seconds per response")
     parser.add_argument("--per-host", type=int, default=2, help="limit to count breaches of")
     parser.add_argument("--ready", type=Path, required=True, help="JSON file to write ports to")
+    parser.add_argument("--faulty", type=float, default=0.0, help="share of faulty portals")
+    parser.add_argument("--seed", type=int, default=0, help="which portals are faulty")
     args = parser.parse_args()
-    farm = Farm(args.portals, args.pages, args.size, args.latency, args.per_host)
+    farm = Farm(
+        args.portals, args.pages, args.size, args.latency, args.per_host, args.faulty, args.seed
+    )
     asyncio.run(serve(farm, args.ready))
 
 

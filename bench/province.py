@@ -75,6 +75,7 @@ class FarmProcess:
         args += ["--portals", str(farm.portals), "--pages", str(farm.pages)]
         args += ["--size", str(farm.size), "--latency", str(farm.latency)]
         args += ["--per-host", str(farm.per_host)]
+        args += ["--faulty", str(farm.faulty), "--seed", str(farm.seed)]
         self.proc = subprocess.Popen(args, cwd=ROOT, env=_env())
         deadline = time.monotonic() + 60
         while not self.ready.exists():
