@@ -281,8 +281,10 @@ def _parse_date(value: str | None, default: date) -> date:
 def _setup_logging(verbose: bool, quiet: bool) -> None:
     level = logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpcore", "httpx", "hpack"):  # their wire traces drown the request log
-        logging.getLogger(noisy).setLevel(max(level, logging.INFO))
+    # httpx logs each request at INFO and httpcore/hpack trace the wire: the fetcher's own
+    # line (status, bytes received, time) is the one request log, so theirs stay quiet.
+    for noisy in ("httpcore", "httpx", "hpack"):
+        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
 
 
 WaiversOpt = Annotated[

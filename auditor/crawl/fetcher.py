@@ -46,6 +46,15 @@ ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 ACCEPT_LANGUAGE = "vi,en;q=0.8"
 
 
+def _size_note(body: bytes, truncated: bool, read: bool, declared: str | None) -> str:
+    """What the request log says of a body: the bytes received, or why none were read."""
+    if read:
+        return f"{len(body)} bytes, truncated" if truncated else f"{len(body)} bytes"
+    if declared is not None and declared.isdigit():
+        return f"body not read, Content-Length {declared}"
+    return "body not read"
+
+
 def make_ssl_context(ca_bundle: Path | None = None) -> ssl.SSLContext:
     """A verifying client context trusting the system store, certifi's roots and ``ca_bundle``."""
     context = ssl.create_default_context()
@@ -233,9 +242,10 @@ class Fetcher:
                 response = await client.send(request, stream=True)
                 try:
                     tls = response_tls(response)
-                    body, truncated = b"", False
+                    body, truncated, read = b"", False, False
                     if read_body and response.status_code not in REDIRECT_STATUSES:
                         body, truncated = await self._read(response)
+                        read = True
                 finally:
                     await response.aclose()
         except Exception as exc:  # every transport problem becomes a fact
@@ -245,11 +255,10 @@ class Fetcher:
                 self._on_request(url, 0)
             return _Response(url=url, failure=failure)
         logger.debug(
-            "GET %s -> %d (%d bytes%s, %.2fs)",
+            "GET %s -> %d (%s, %.2fs)",
             url,
             response.status_code,
-            len(body),
-            ", truncated" if truncated else "",
+            _size_note(body, truncated, read, response.headers.get("content-length")),
             time.monotonic() - started,
         )
         if self._on_request is not None:
