@@ -51,7 +51,7 @@ from auditor.planid import make_stamp
 from auditor.pool import JudgePool, default_workers
 from auditor.registry import bundled_registries, find_agency
 from auditor.report.combined import COMBINED_FORMATS, CombinedSpool
-from auditor.report.findings_export import FindingRow, finding_rows
+from auditor.report.findings_export import FindingSpool, finding_rows
 from auditor.report.json_report import load_report
 from auditor.report.writer import (
     TABLE_FORMATS,
@@ -120,7 +120,6 @@ class ScanResult:
     rows: list[SummaryRow] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     summary: ScanSummary | None = None
-    findings: list[FindingRow] = field(default_factory=list)  # the to-do list's rows
 
 
 def guess_level(host: str, zone_depth: int = 3) -> Level:
@@ -369,6 +368,7 @@ async def run_scan(
     order = {t.agency.key: i for i, t in enumerate(plan.targets)}
     combined = len(plan.targets) > 1 and bool(plan.formats & COMBINED_FORMATS)
     spool = CombinedSpool(plan.out_dir, plan.formats if combined else frozenset(), plan.lang)
+    findings = FindingSpool()  # the to-do list's rows, on disk until the tables are written
 
     async def judged(
         fetcher: Fetcher | None, pool: JudgePool, target: Target
@@ -424,7 +424,7 @@ async def run_scan(
         result.rows.append(build_summary_row(report, names.get(".json"), names.get(".html")))
         spool.add(order.get(agency.key, 0), report)
         if plan.formats & TABLE_FORMATS:
-            result.findings.extend(finding_rows(report, plan.lang))
+            findings.add(finding_rows(report, plan.lang))
         if on_event:
             on_event(ScanEvent("done", agency, report, resumed=reused is not None))
 
@@ -439,7 +439,7 @@ async def run_scan(
         if on_event is not None and agency is not None:
             on_event(ScanEvent("request", agency, url=url, status=status))
 
-    with spool:
+    with spool, findings:
         async with JudgePool(workers) as pool:
             if plan.capture_files is not None:  # judging saved captures: no network at all
                 await _until_done_or_stopped([one(None, pool, t) for t in plan.targets], stop)
@@ -469,9 +469,7 @@ async def run_scan(
         if len(plan.targets) > 1:
             formats = plan.formats - COMBINED_FORMATS
             result.files.extend(
-                write_summary(
-                    result.summary, plan.out_dir, formats, plan.lang, findings=result.findings
-                )
+                write_summary(result.summary, plan.out_dir, formats, plan.lang, findings=findings)
             )
             if interrupted is None:
                 result.files.extend(spool.write())
@@ -479,7 +477,7 @@ async def run_scan(
                 logger.warning("summary.sarif/summary.junit.xml not written: scan interrupted")
         else:  # one agency: its spreadsheet files (summary and to-do list) all the same
             result.files.extend(
-                write_tables(result.summary, plan.out_dir, plan.formats, plan.lang, result.findings)
+                write_tables(result.summary, plan.out_dir, plan.formats, plan.lang, findings)
             )
     return result
 

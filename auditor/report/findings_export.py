@@ -2,18 +2,23 @@
 
 Columns: agency, domain, rule, requirement, document, article, clause, point, status,
 severity, what failed, page, how to fix, waiver. Rows are built from each agency's report as it
-is finished (a few strings per finding), so a scan of many portals need not keep its reports.
+is finished and spooled to a temporary file (``FindingSpool``), so a scan of many portals keeps
+neither its reports nor their rows in memory; the files are written from the spool, row by row.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+import json
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from types import TracebackType
+from typing import TextIO
 
 from auditor.models import AuditReport, Finding, Lang, LocalText, t
-from auditor.report.files import write_text_atomic
+from auditor.report.files import open_atomic
 from auditor.report.i18n import format_date, severity_label, status_label, ui
 from auditor.report.ordering import status_rank
 
@@ -103,16 +108,69 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[str]], excel_vi: boo
     """CSV text (no BOM): comma-separated, or semicolon-separated for Excel with Vietnamese
     regional settings (whose list separator is ``;`` and decimal separator ``,``)."""
     buf = io.StringIO()
-    out = csv.writer(buf, delimiter=";" if excel_vi else ",", lineterminator="\r\n")
-    out.writerow(header)
-    for row in rows:
-        out.writerow([_cell(v) for v in row])
+    _write_csv(buf, header, rows, excel_vi)
     return buf.getvalue()
+
+
+def _write_csv(
+    out: TextIO,
+    header: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    excel_vi: bool,
+) -> None:
+    writer = csv.writer(out, delimiter=";" if excel_vi else ",", lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
 
 
 def write_findings_csv(
     rows: Iterable[FindingRow], path: Path, lang: Lang, excel_vi: bool = False
 ) -> Path:
-    """Write ``findings.csv`` (UTF-8 with BOM, so Excel shows Vietnamese) to ``path``."""
-    text = csv_text(headers(lang), rows, excel_vi)
-    return write_text_atomic(path, text, encoding="utf-8-sig")
+    """Write ``findings.csv`` (UTF-8 with BOM, so Excel shows Vietnamese) to ``path``, one row
+    at a time."""
+    with open_atomic(path, encoding="utf-8-sig") as fh:
+        _write_csv(fh, headers(lang), rows, excel_vi)
+    return path
+
+
+class FindingSpool:
+    """The to-do list's rows kept in a temporary file until the files are written: add each
+    report's rows as it is finished; iterating reads them back one at a time, in the order
+    added (each iteration starts again from the first row). Use as a context manager."""
+
+    def __init__(self) -> None:
+        self._dir = tempfile.TemporaryDirectory(prefix="auditor-findings-")
+        self._path = Path(self._dir.name) / "findings.jsonl"
+        self._path.touch()
+        self._count = 0
+
+    def __enter__(self) -> FindingSpool:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Remove the spooled rows."""
+        self._dir.cleanup()
+
+    def add(self, rows: Iterable[FindingRow]) -> None:
+        """Append ``rows`` to the spool."""
+        with self._path.open("a", encoding="utf-8", newline="\n") as fh:
+            for row in rows:
+                fh.write(json.dumps(list(row)) + "\n")  # ASCII: no raw newline inside a row
+                self._count += 1
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[FindingRow]:
+        with self._path.open(encoding="utf-8", newline="\n") as fh:
+            for line in fh:
+                yield tuple(json.loads(line))

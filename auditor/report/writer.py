@@ -77,7 +77,7 @@ def write_summary(
     formats: Set[str],
     lang: Lang,
     reports: Sequence[AuditReport] | None = None,
-    findings: Sequence[FindingRow] | None = None,
+    findings: Iterable[FindingRow] | None = None,
 ) -> list[Path]:
     """Write ``summary.json``, ``index.html``, ``summary.csv`` + ``findings.csv``,
     ``summary.xlsx``,
@@ -86,7 +86,8 @@ def write_summary(
 
     ``reports`` are the agencies' reports, for the formats that combine their findings; when
     ``None`` they are read from ``out_dir`` (the rows' ``report_json``) if needed.
-    ``findings`` are the rows of the to-do list (from the reports when ``None``).
+    ``findings`` are the rows of the to-do list (from the reports when ``None``), iterated once
+    per file written (a list or a ``FindingSpool``).
     """
     check_formats(formats)
     files: list[Path] = []
@@ -127,11 +128,12 @@ def write_tables(
     out_dir: Path,
     formats: Set[str],
     lang: Lang,
-    findings: Sequence[FindingRow],
+    findings: Iterable[FindingRow],
 ) -> list[Path]:
     """Write the spreadsheet files, for one agency as for many: ``summary.csv`` and
     ``findings.csv`` (``csv``; ``csv-vi``: the same for Excel with Vietnamese regional
-    settings) and ``summary.xlsx`` with its "Findings" sheet (``xlsx``)."""
+    settings) and ``summary.xlsx`` with its "Findings" sheet (``xlsx``). ``findings`` is
+    iterated once per file (a list or a ``FindingSpool``, not a one-shot iterator)."""
     files: list[Path] = []
     for fmt in ("csv", "csv-vi"):
         if fmt in formats:

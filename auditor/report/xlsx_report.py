@@ -5,7 +5,7 @@ scanned portals or the registry never becomes a formula and loses the characters
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -107,7 +107,7 @@ def _grid(ws: Worksheet, summary: ScanSummary, lang: Lang) -> None:
     _widths(ws, [42, 32] + [14] * len(columns))
 
 
-def _findings(ws: Worksheet, rows: Sequence[FindingRow], lang: Lang) -> None:
+def _findings(ws: Worksheet, rows: Iterable[FindingRow], lang: Lang) -> None:
     ws.title = ui("findings_sheet", lang)
     _header(ws, headers(lang))
     page_col = COLUMNS.index(PAGE_COLUMN) + 1
@@ -122,7 +122,7 @@ def _findings(ws: Worksheet, rows: Sequence[FindingRow], lang: Lang) -> None:
 
 
 def summary_workbook(
-    summary: ScanSummary, lang: Lang = "vi", findings: Sequence[FindingRow] | None = None
+    summary: ScanSummary, lang: Lang = "vi", findings: Iterable[FindingRow] | None = None
 ) -> Workbook:
     """The workbook: the league table, the compliance grid and (given ``findings``) the
     to-do list, one row per finding."""
@@ -142,7 +142,7 @@ def write_summary_xlsx(
     summary: ScanSummary,
     path: Path,
     lang: Lang = "vi",
-    findings: Sequence[FindingRow] | None = None,
+    findings: Iterable[FindingRow] | None = None,
 ) -> Path:
     """Write ``summary.xlsx`` to ``path`` (through a temporary file, then renamed)."""
     tmp = path.with_name(f".{path.name}.tmp")
