@@ -78,7 +78,28 @@ def resolve(rules: Sequence[ConnectTo], host: str, port: int) -> tuple[str, int]
     return host, port
 
 
-class ConnectToBackend(httpcore.AsyncNetworkBackend):
+class WrappingBackend(httpcore.AsyncNetworkBackend):
+    """A network backend that wraps another: everything but ``connect_tcp`` is delegated."""
+
+    _backend: httpcore.AsyncNetworkBackend
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[SocketOption] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        """Delegate to the wrapped backend."""
+        return await self._backend.connect_unix_socket(
+            path, timeout=timeout, socket_options=socket_options
+        )
+
+    async def sleep(self, seconds: float) -> None:
+        """Delegate to the wrapped backend."""
+        await self._backend.sleep(seconds)
+
+
+class ConnectToBackend(WrappingBackend):
     """A network backend that sends TCP connections where ``--connect-to`` rules say.
 
     Everything else (TLS, reads, sleeps, Unix sockets) is the wrapped backend's, by default
@@ -110,18 +131,3 @@ class ConnectToBackend(httpcore.AsyncNetworkBackend):
             local_address=local_address,
             socket_options=socket_options,
         )
-
-    async def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,
-        socket_options: Iterable[SocketOption] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        """Delegate to the wrapped backend."""
-        return await self._backend.connect_unix_socket(
-            path, timeout=timeout, socket_options=socket_options
-        )
-
-    async def sleep(self, seconds: float) -> None:
-        """Delegate to the wrapped backend."""
-        await self._backend.sleep(seconds)

@@ -21,7 +21,7 @@ import dns.resolver
 import httpcore
 
 from auditor.config import ConnectTo
-from auditor.crawl.connect import SocketOption, resolve
+from auditor.crawl.connect import SocketOption, WrappingBackend, resolve
 from auditor.errors import UsageError
 
 logger = logging.getLogger(__name__)
@@ -148,7 +148,7 @@ async def addresses(
     return found
 
 
-class GuardedBackend(httpcore.AsyncNetworkBackend):
+class GuardedBackend(WrappingBackend):
     """A network backend that connects where ``--connect-to`` rules say, and otherwise only to
     public addresses of the resolved host (unless ``allow_private``)."""
 
@@ -209,18 +209,3 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
                 error = exc
         assert error is not None
         raise error
-
-    async def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,
-        socket_options: Iterable[SocketOption] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        """Delegate to the wrapped backend."""
-        return await self._backend.connect_unix_socket(
-            path, timeout=timeout, socket_options=socket_options
-        )
-
-    async def sleep(self, seconds: float) -> None:
-        """Delegate to the wrapped backend."""
-        await self._backend.sleep(seconds)
