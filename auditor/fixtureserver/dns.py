@@ -32,6 +32,7 @@ from dnslib.server import DNSLogger, DNSServer  # type: ignore[import-untyped]
 logger = logging.getLogger(__name__)
 
 TTL = 300
+BIND_ATTEMPTS = 20  # UDP ports tried for one whose number is free for TCP too
 POLL_S = 0.05
 DS_DIGEST = bytes.fromhex("49FD46E6C4B45C55D4AC69CBD3CD34AC1AFE51DE8F0A2B7C3D4E5F60718293A4")
 # digest type 2 (SHA-256): 32 bytes, or resolvers reject the answer as malformed
@@ -105,14 +106,22 @@ class FixtureDns:
             return self
         resolver = _Resolver(self.hosts)
         quiet = DNSLogger(logf=lambda _s: None)
-        udp = DNSServer(resolver, address=self.host, port=0, logger=quiet)
-        self._servers = [udp]
-        try:
-            tcp = DNSServer(resolver, address=self.host, port=self.port, logger=quiet, tcp=True)
-        except OSError as exc:  # the UDP port number is taken for TCP: UDP alone will do
-            logger.debug("fixture DNS: no TCP on port %d: %s", self.port, exc)
-        else:
-            self._servers.append(tcp)
+        # DNS answers on UDP and TCP at one port number: try a few UDP ports until the same
+        # number is free for TCP too (another process may hold it for TCP); UDP alone at worst
+        for attempt in range(BIND_ATTEMPTS):
+            udp = DNSServer(resolver, address=self.host, port=0, logger=quiet)
+            self._servers = [udp]
+            try:
+                tcp = DNSServer(
+                    resolver, address=self.host, port=self.port, logger=quiet, tcp=True
+                )
+            except OSError as exc:
+                logger.debug("fixture DNS: no TCP on port %d: %s", self.port, exc)
+                if attempt < BIND_ATTEMPTS - 1:
+                    udp.server.server_close()
+            else:
+                self._servers.append(tcp)
+                break
         for server in self._servers:  # not dnslib's start_thread: its 0.5 s poll slows close()
             thread = threading.Thread(
                 target=server.server.serve_forever,
