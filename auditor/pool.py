@@ -1,4 +1,5 @@
-"""Judging off the event loop: a pool of worker processes that parse pages and evaluate rules
+"""Judging off the event loop: a pool of worker processes that parse pages, plan a capture's
+probes (:func:`auditor.gather.plan.plan_probes`) and evaluate rules
 (:func:`auditor.judge.judge`) while the event loop only does I/O.
 
 The pool uses the ``spawn`` start method (forking a process that runs an event loop and
@@ -15,6 +16,9 @@ import signal
 from concurrent.futures import Executor, ProcessPoolExecutor
 from types import TracebackType
 
+from auditor.capture.model import SiteCapture
+from auditor.crawl.scope import Scope
+from auditor.gather.plan import ProbePlan, plan_probes
 from auditor.judge import JudgeTask, judge
 from auditor.models import AuditReport
 
@@ -61,6 +65,15 @@ class JudgePool:
         executor, self._executor = self._executor, None
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=cancel)
+
+    async def plan(
+        self, capture: SiteCapture, scope: Scope, needs: frozenset[str] | None
+    ) -> ProbePlan:
+        """The probes ``capture`` calls for, planned in a worker (where its pages are parsed)."""
+        if self._executor is None:
+            return plan_probes(capture, scope, needs)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, plan_probes, capture, scope, needs)
 
     async def judge(self, task: JudgeTask) -> AuditReport:
         """The report of ``task``'s capture, judged in a worker."""

@@ -26,7 +26,8 @@ from auditor.crawl.crawler import crawl_site
 from auditor.crawl.fetcher import Fetcher
 from auditor.crawl.scope import Scope
 from auditor.errors import UsageError
-from auditor.gather.build import gather
+from auditor.gather.build import gather_pages, run_probes
+from auditor.gather.plan import plan_probes
 from auditor.hostnames import ascii_host, path_prefix, split_address, url_in_prefix
 from auditor.interrupts import StopRequest
 from auditor.judge import JudgeTask, judge
@@ -285,9 +286,13 @@ def sites_at_once(settings: CrawlSettings) -> int:
     return max(1, -(-settings.concurrency // settings.per_host))
 
 
-async def capture_site(fetcher: Fetcher, target: Target, plan: ScanPlan) -> SiteCapture:
-    """The portal's capture; an unexpected failure leaves an empty capture whose checks say
-    ``error`` (the auditor could not tell), so the rest of the scan goes on."""
+async def capture_site(
+    fetcher: Fetcher, target: Target, plan: ScanPlan, pool: JudgePool | None = None
+) -> SiteCapture:
+    """The portal's capture: crawl, missing pages, then the probes its pages call for (planned
+    in a ``pool`` worker when given, where the pages are parsed; the event loop only sends the
+    requests). An unexpected failure leaves an empty capture whose checks say ``error`` (the
+    auditor could not tell), so the rest of the scan goes on."""
     agency = target.agency
     start_url = target.start_url or f"https://{agency.domain}{agency.path or '/'}"
     pack = plan.packs[agency.key]
@@ -298,7 +303,12 @@ async def capture_site(fetcher: Fetcher, target: Target, plan: ScanPlan) -> Site
     deadline = asyncio.get_running_loop().time() + plan.settings.portal_timeout_s
     try:
         crawl = await crawl_site(fetcher, agency, plan.settings, target.start_url, scope, deadline)
-        return await gather(fetcher, crawl, agency, plan.needs, deadline)
+        capture = await gather_pages(fetcher, crawl, agency, plan.needs, deadline)
+        if pool is not None:
+            probes = await pool.plan(capture, scope, plan.needs)
+        else:
+            probes = plan_probes(capture, scope, plan.needs)
+        return await run_probes(fetcher, capture, probes, scope, deadline)
     except Exception as exc:  # a bug or an unforeseen network state must not end the scan
         logger.exception("crawl of %s failed", agency.address)
         return SiteCapture(
@@ -331,7 +341,7 @@ async def audit_one(
 ) -> AuditReport:
     """Crawl, gather, evaluate and score one portal (evaluation in ``pool`` when given)."""
     started = datetime.now(UTC)
-    capture = await capture_site(fetcher, target, plan)
+    capture = await capture_site(fetcher, target, plan, pool)
     task = judge_task(target, plan, capture, started)
     return await pool.judge(task) if pool is not None else judge(task)
 
@@ -386,7 +396,7 @@ async def run_scan(
                 capture = await asyncio.to_thread(read_capture, saved)
             else:
                 assert fetcher is not None
-                capture = await capture_site(fetcher, target, plan)
+                capture = await capture_site(fetcher, target, plan, pool)
             await judging.acquire()  # hold the crawl slot until a worker can take the capture
         try:
             report = await pool.judge(judge_task(target, plan, capture, begun))

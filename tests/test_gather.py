@@ -12,7 +12,8 @@ from auditor.config import CrawlSettings
 from auditor.crawl.crawler import crawl_site
 from auditor.crawl.fetcher import Fetcher
 from auditor.fixtureserver import FixtureServer
-from auditor.gather.build import _with_query, gather
+from auditor.gather.build import gather
+from auditor.gather.plan import with_query as _with_query
 from auditor.models import Registry
 from auditor.paths import fixtures_dir
 from auditor.registry import load_registry

@@ -5,11 +5,9 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-import unicodedata
 from collections.abc import Awaitable
 from datetime import UTC, datetime
 from typing import TypeVar
-from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from auditor import __version__
 from auditor.artifacts import Artifacts, host_of
@@ -18,11 +16,16 @@ from auditor.crawl.crawler import SiteCrawl
 from auditor.crawl.fetcher import Fetcher
 from auditor.crawl.scope import Scope
 from auditor.gather.dns import site_dns
+from auditor.gather.plan import (
+    OPTIONAL_INPUTS,
+    FileLink,
+    ProbePlan,
+    plan_document_files,
+    plan_probes,
+    plan_search,
+)
 from auditor.htmlcaps import PageTooComplex
-from auditor.locate.documents import file_links, find_listing
 from auditor.locate.language import find_version_link
-from auditor.locate.portals import state_portal_links
-from auditor.locate.search import headline_query, recent_headline, search_forms
 from auditor.models import Agency, TransportProbe, normalise_host
 from auditor.page import Link, Page
 from auditor.sections import label_matches, load_catalogue, slug_matches
@@ -35,8 +38,6 @@ T = TypeVar("T")
 _MAX_EXTRA = 40
 _MAX_DOC_FILES = 2  # file links of the documents listing fetched to see that they download
 _MAGIC_BYTES = 8
-# Inputs the gatherer can skip when no rule in use declares them (see auditor.checks.registry).
-OPTIONAL_INPUTS = ("dns", "search", "doc_files", "state_links")
 
 
 def _wanted_links(home: Page) -> list[Link]:
@@ -61,38 +62,6 @@ def _version_links(home: Page) -> list[Link]:
     return out
 
 
-_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
-
-
-def _encode_char(ch: str, encoding: str) -> bytes:
-    try:
-        return ch.encode(encoding)
-    except UnicodeEncodeError:
-        # windows-1258: precomposed vowel (â, ê, ơ…) followed by a combining tone mark
-        marks = unicodedata.normalize("NFD", ch)
-        base = unicodedata.normalize("NFC", "".join(c for c in marks if c not in _TONE_MARKS))
-        return (base + "".join(c for c in marks if c in _TONE_MARKS)).encode(encoding)
-
-
-def _encode(value: str, encoding: str) -> bytes:
-    """``value`` in the page's encoding, as a browser submits a form (tone marks combining
-    where the encoding, like windows-1258, lacks the precomposed letter; UTF-8 when the
-    encoding cannot hold the text)."""
-    try:
-        return b"".join(_encode_char(ch, encoding) for ch in unicodedata.normalize("NFC", value))
-    except (UnicodeEncodeError, LookupError):
-        return value.encode("utf-8")
-
-
-def _with_query(action: str, fields: list[tuple[str, str]], encoding: str = "utf-8") -> str:
-    """``action`` with ``fields`` appended to its query string, encoded as a GET form of a
-    page in ``encoding`` submits them."""
-    parts = urlsplit(action)
-    encoded = [(_encode(k, encoding), _encode(v, encoding)) for k, v in fields]
-    query = "&".join(q for q in (parts.query, urlencode(encoded)) if q)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
-
-
 async def _robots_allow(fetcher: Fetcher, url: str) -> bool:
     """Whether robots.txt (of ``url``'s origin, as the fetcher obeys it) lets us fetch ``url``."""
     policy = await fetcher.robots(url)
@@ -103,63 +72,35 @@ def _scope(art: Artifacts, crawl_scope: Scope | None) -> Scope:
     return crawl_scope if crawl_scope is not None else Scope.of(art.agency)
 
 
-async def probe_search(
-    fetcher: Fetcher, art: Artifacts, scope: Scope | None = None
+async def send_search(
+    fetcher: Fetcher, planned: SearchProbe | None, fetch: bool, scope: Scope
 ) -> SearchProbe | None:
-    """Submit the home page's search form with a word of a recent headline (``None`` when the
-    home page has no search form)."""
-    home = art.home
-    if home is None:
-        return None
-    forms = search_forms(home)
-    if not forms:
-        return None
-    form = forms[0]
-    headline = recent_headline(art)
-    if headline is None:
-        return SearchProbe(home.url, "", "", "", "", note="no recent headline to search for")
-    others = [lk.text for lk in home.links if lk.url != headline.url]
-    query = headline_query(headline.text, others, art.agency.name)
-    base = SearchProbe(home.url, "", query or "", headline.text, headline.url)
-    if query is None:
-        return dataclasses.replace(base, note="no word to search for in the headline")
-    if form.method != "get":
-        return dataclasses.replace(base, action=form.action, note=f"{form.method.upper()} form")
-    scope = _scope(art, scope)
-    if not scope.site(form.action):
-        return dataclasses.replace(
-            base, action=form.action, note=f"the form submits to another host ({form.action})"
-        )
-    encoding = home.snapshot.detected_encoding or "utf-8"
-    url = _with_query(form.action, [*form.hidden, (form.param, query)], encoding)
-    if not await _robots_allow(fetcher, url):
-        return dataclasses.replace(base, action=url, note="robots.txt disallows the search page")
-    logger.debug("search probe %s (headline %r)", url, headline.text)
-    response = await fetcher.fetch(url, depth=1, scope=scope)
-    return dataclasses.replace(base, action=url, response=response)
+    """The planned search probe, sent when it is to be and robots.txt allows it."""
+    if planned is None or not fetch:
+        return planned
+    if not await _robots_allow(fetcher, planned.action):
+        return dataclasses.replace(planned, note="robots.txt disallows the search page")
+    logger.debug("search probe %s (headline %r)", planned.action, planned.headline)
+    response = await fetcher.fetch(planned.action, depth=1, scope=scope)
+    return dataclasses.replace(planned, response=response)
 
 
-async def probe_document_files(
-    fetcher: Fetcher, art: Artifacts, scope: Scope | None = None
+async def fetch_document_files(
+    fetcher: Fetcher, listing: str | None, links: tuple[FileLink, ...], scope: Scope
 ) -> tuple[FileProbe, ...]:
-    """Fetch one or two file links of the legal documents listing (those the scope and
-    robots.txt allow)."""
-    listing = find_listing(art, "legal_documents")
+    """Fetch the first one or two of ``links`` (file links of the documents ``listing``) that
+    robots.txt allows."""
     if listing is None:
         return ()
-    scope = _scope(art, scope)
-    links = [
-        link
-        for link in file_links(listing.page)
-        if scope.probe(link.url) and await _robots_allow(fetcher, link.url)
-    ][:_MAX_DOC_FILES]
+    allowed = [link for link in links if await _robots_allow(fetcher, link.url)]
+    allowed = allowed[:_MAX_DOC_FILES]
     snaps = await asyncio.gather(
-        *(fetcher.fetch(link.url, depth=2, scope=scope) for link in links)
+        *(fetcher.fetch(link.url, depth=2, scope=scope) for link in allowed)
     )
     return tuple(
         FileProbe(
             url=link.url,
-            listing_url=listing.page.url,
+            listing_url=listing,
             link_text=link.text,
             status=snap.status,
             final_url=snap.final_url,
@@ -170,17 +111,36 @@ async def probe_document_files(
             body=snap.body if document_kind(snap.body) is not None else b"",
             truncated=snap.truncated,
         )
-        for link, snap in zip(links, snaps, strict=True)
+        for link, snap in zip(allowed, snaps, strict=True)
     )
 
 
-async def probe_state_links(fetcher: Fetcher, art: Artifacts) -> tuple[TransportProbe, ...]:
+async def request_state_links(
+    fetcher: Fetcher, urls: tuple[str, ...]
+) -> tuple[TransportProbe, ...]:
     """Request once (without reading bodies) the other state portals the home page links to;
     each probe follows redirects only on the linked host (and its ``www.`` twin)."""
-    links = state_portal_links(art)
-    return tuple(
-        await asyncio.gather(*(fetcher.probe(link.url, Scope.around(link.url)) for link in links))
-    )
+    return tuple(await asyncio.gather(*(fetcher.probe(url, Scope.around(url)) for url in urls)))
+
+
+async def probe_search(
+    fetcher: Fetcher, art: Artifacts, scope: Scope | None = None
+) -> SearchProbe | None:
+    """Submit the home page's search form with a word of a recent headline (``None`` when the
+    home page has no search form)."""
+    scope = _scope(art, scope)
+    planned, fetch = plan_search(art, scope)
+    return await send_search(fetcher, planned, fetch, scope)
+
+
+async def probe_document_files(
+    fetcher: Fetcher, art: Artifacts, scope: Scope | None = None
+) -> tuple[FileProbe, ...]:
+    """Fetch one or two file links of the legal documents listing (those the scope and
+    robots.txt allow)."""
+    scope = _scope(art, scope)
+    listing, links = plan_document_files(art, scope)
+    return await fetch_document_files(fetcher, listing, links, scope)
 
 
 def _home_error(crawl: SiteCrawl) -> str | None:
@@ -199,18 +159,18 @@ def _home_error(crawl: SiteCrawl) -> str | None:
     return "; ".join(f"{p.url}: {p.error or p.off_scope or p.status}" for p in probes) or None
 
 
-async def gather(
+async def gather_pages(
     fetcher: Fetcher,
     crawl: SiteCrawl,
     agency: Agency,
     needs: frozenset[str] | None = None,
     deadline: float | None = None,
 ) -> SiteCapture:
-    """The capture of one site: the crawl plus any missing section/language pages, the
-    search, document-file and state-portal probes, and the DNS facts of its host. ``needs``
-    (inputs the rules in use declare, ``None``: all) skips probes no rule needs. Requests stay
-    in the crawl's scope; what is not done by the loop time ``deadline`` (default: the
-    portal's budget from now) is left out, and its checks say ``error``."""
+    """The capture of one site without its probes: the crawl plus any missing section and
+    language pages the home page links to, and the DNS facts of its host. ``needs`` (inputs
+    the rules in use declare, ``None``: all) skips what no rule needs. Requests stay in the
+    crawl's scope; what is not done by the loop time ``deadline`` (default: the portal's
+    budget from now) is left out, and its checks say ``error``."""
     scope = crawl.scope if crawl.scope is not None else Scope.of(agency)
     if deadline is None:
         deadline = asyncio.get_running_loop().time() + fetcher.settings.portal_timeout_s
@@ -249,7 +209,7 @@ async def gather(
         for snap in snapshots or ():
             (pages.append(snap) if snap.is_html else failed.append(snap))
     home_error = _home_error(crawl) if not pages else None
-    capture = SiteCapture(
+    return SiteCapture(
         agency=agency,
         start_url=crawl.start_url,
         captured_at=datetime.now(UTC),
@@ -269,18 +229,27 @@ async def gather(
         off_scope=crawl.off_scope,
         timed_out=crawl.timed_out,
     )
-    if not pages:
+
+
+async def run_probes(
+    fetcher: Fetcher,
+    capture: SiteCapture,
+    plan: ProbePlan,
+    scope: Scope,
+    deadline: float | None = None,
+) -> SiteCapture:
+    """``capture`` with the probes of ``plan`` (:func:`auditor.gather.plan.plan_probes`) sent;
+    when the loop time ``deadline`` passes first, none of them and ``timed_out`` set."""
+    if not capture.pages:
         return capture
-    # the locators read the pages gathered so far (the audit date and registry play no part)
-    art = Artifacts.from_capture(capture, capture.captured_at.date())
+    if deadline is None:
+        deadline = asyncio.get_running_loop().time() + fetcher.settings.portal_timeout_s
     probed = await _until(
         deadline,
         asyncio.gather(
-            _bounded(probe_search(fetcher, art, scope), None) if wanted("search") else _none(),
-            _bounded(probe_document_files(fetcher, art, scope), ())
-            if wanted("doc_files")
-            else _empty(),
-            _bounded(probe_state_links(fetcher, art), ()) if wanted("state_links") else _empty(),
+            send_search(fetcher, plan.search, plan.fetch_search, scope),
+            fetch_document_files(fetcher, plan.doc_listing, plan.doc_links, scope),
+            request_state_links(fetcher, plan.state_links),
         ),
     )
     if probed is None:  # out of time: no probe results, their checks say error
@@ -291,13 +260,22 @@ async def gather(
     )
 
 
-async def _bounded(probe: Awaitable[T], fallback: T) -> T:
-    """``probe``'s result, or ``fallback`` when a page it reads is beyond a DOM cap."""
-    try:
-        return await probe
-    except PageTooComplex as exc:
-        logger.info("probe skipped: %s", exc)
-        return fallback
+async def gather(
+    fetcher: Fetcher,
+    crawl: SiteCrawl,
+    agency: Agency,
+    needs: frozenset[str] | None = None,
+    deadline: float | None = None,
+) -> SiteCapture:
+    """The whole capture of one site in this process: :func:`gather_pages`, the probes
+    planned from its pages (:func:`auditor.gather.plan.plan_probes`) and :func:`run_probes`.
+    A scan plans in a judging worker instead (:mod:`auditor.scan`)."""
+    scope = crawl.scope if crawl.scope is not None else Scope.of(agency)
+    if deadline is None:
+        deadline = asyncio.get_running_loop().time() + fetcher.settings.portal_timeout_s
+    capture = await gather_pages(fetcher, crawl, agency, needs, deadline)
+    plan = plan_probes(capture, scope, needs)
+    return await run_probes(fetcher, capture, plan, scope, deadline)
 
 
 async def _until(deadline: float, work: Awaitable[T]) -> T | None:
@@ -308,11 +286,3 @@ async def _until(deadline: float, work: Awaitable[T]) -> T | None:
     except TimeoutError:
         logger.info("portal time budget spent: probes left out")
         return None
-
-
-async def _none() -> None:
-    return None
-
-
-async def _empty() -> tuple[()]:
-    return ()

@@ -1,0 +1,154 @@
+"""Which probes a site's capture calls for: the search to submit, the document files to fetch
+and the state portals to request. Pure (no network), so that it runs in a judging worker
+(:mod:`auditor.pool`) where the pages are parsed, and the event loop only sends the requests
+(:func:`auditor.gather.build.run_probes`)."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from auditor.artifacts import Artifacts
+from auditor.capture.model import SearchProbe, SiteCapture
+from auditor.crawl.scope import Scope
+from auditor.htmlcaps import PageTooComplex
+from auditor.locate.documents import file_links, find_listing
+from auditor.locate.portals import state_portal_links
+from auditor.locate.search import headline_query, recent_headline, search_forms
+
+logger = logging.getLogger(__name__)
+
+# Inputs the gatherer can skip when no rule in use declares them (see auditor.checks.registry).
+OPTIONAL_INPUTS = ("dns", "search", "doc_files", "state_links")
+
+
+@dataclass(frozen=True)
+class FileLink:
+    """A file link of the legal documents listing, to fetch to see that it downloads."""
+
+    url: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ProbePlan:
+    """The probes a capture calls for (picklable; small: URLs and texts, no pages).
+
+    ``search`` is the search probe as planned: with ``fetch`` set, its ``action`` is the URL to
+    request (robots.txt permitting); otherwise it is final (its ``note`` says why nothing is
+    sent) or ``None`` (no search form)."""
+
+    search: SearchProbe | None = None
+    fetch_search: bool = False
+    doc_listing: str | None = None  # the documents listing whose file links are below
+    doc_links: tuple[FileLink, ...] = ()
+    state_links: tuple[str, ...] = ()  # other state portals the home page links to
+
+
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+
+def _encode_char(ch: str, encoding: str) -> bytes:
+    try:
+        return ch.encode(encoding)
+    except UnicodeEncodeError:
+        # windows-1258: precomposed vowel (â, ê, ơ…) followed by a combining tone mark
+        marks = unicodedata.normalize("NFD", ch)
+        base = unicodedata.normalize("NFC", "".join(c for c in marks if c not in _TONE_MARKS))
+        return (base + "".join(c for c in marks if c in _TONE_MARKS)).encode(encoding)
+
+
+def _encode(value: str, encoding: str) -> bytes:
+    """``value`` in the page's encoding, as a browser submits a form (tone marks combining
+    where the encoding, like windows-1258, lacks the precomposed letter; UTF-8 when the
+    encoding cannot hold the text)."""
+    try:
+        return b"".join(_encode_char(ch, encoding) for ch in unicodedata.normalize("NFC", value))
+    except (UnicodeEncodeError, LookupError):
+        return value.encode("utf-8")
+
+
+def with_query(action: str, fields: list[tuple[str, str]], encoding: str = "utf-8") -> str:
+    """``action`` with ``fields`` appended to its query string, encoded as a GET form of a
+    page in ``encoding`` submits them."""
+    parts = urlsplit(action)
+    encoded = [(_encode(k, encoding), _encode(v, encoding)) for k, v in fields]
+    query = "&".join(q for q in (parts.query, urlencode(encoded)) if q)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+
+
+def plan_search(art: Artifacts, scope: Scope) -> tuple[SearchProbe | None, bool]:
+    """The search probe of the home page's first search form, submitting a word of a recent
+    headline, and whether it is to be sent."""
+    home = art.home
+    if home is None:
+        return None, False
+    forms = search_forms(home)
+    if not forms:
+        return None, False
+    form = forms[0]
+    headline = recent_headline(art)
+    if headline is None:
+        return SearchProbe(home.url, "", "", "", "", note="no recent headline to search for"), False
+    others = [lk.text for lk in home.links if lk.url != headline.url]
+    query = headline_query(headline.text, others, art.agency.name)
+    base = SearchProbe(home.url, "", query or "", headline.text, headline.url)
+    if query is None:
+        return dataclasses.replace(base, note="no word to search for in the headline"), False
+    if form.method != "get":
+        note = f"{form.method.upper()} form"
+        return dataclasses.replace(base, action=form.action, note=note), False
+    if not scope.site(form.action):
+        note = f"the form submits to another host ({form.action})"
+        return dataclasses.replace(base, action=form.action, note=note), False
+    encoding = home.snapshot.detected_encoding or "utf-8"
+    url = with_query(form.action, [*form.hidden, (form.param, query)], encoding)
+    return dataclasses.replace(base, action=url), True
+
+
+def plan_document_files(art: Artifacts, scope: Scope) -> tuple[str | None, tuple[FileLink, ...]]:
+    """The legal documents listing and its file links the scope allows requesting."""
+    listing = find_listing(art, "legal_documents")
+    if listing is None:
+        return None, ()
+    links = tuple(
+        FileLink(link.url, link.text) for link in file_links(listing.page) if scope.probe(link.url)
+    )
+    return listing.page.url, links
+
+
+def plan_probes(capture: SiteCapture, scope: Scope, needs: frozenset[str] | None) -> ProbePlan:
+    """The probes ``capture`` calls for under ``scope`` (``needs``: the inputs the rules in use
+    declare, ``None``: all). A locator that meets a page beyond a DOM cap leaves its probe out
+    (the checks that need it say ``error``)."""
+    if not capture.pages:
+        return ProbePlan()
+    # the locators read the pages gathered so far (the audit date and registry play no part)
+    art = Artifacts.from_capture(capture, capture.captured_at.date())
+
+    def wanted(name: str) -> bool:
+        return needs is None or name in needs
+
+    plan = ProbePlan()
+    try:
+        if wanted("search"):
+            search, fetch = plan_search(art, scope)
+            plan = dataclasses.replace(plan, search=search, fetch_search=fetch)
+    except PageTooComplex as exc:
+        logger.info("search probe left out: %s", exc)
+    try:
+        if wanted("doc_files"):
+            listing, links = plan_document_files(art, scope)
+            plan = dataclasses.replace(plan, doc_listing=listing, doc_links=links)
+    except PageTooComplex as exc:
+        logger.info("document-file probe left out: %s", exc)
+    try:
+        if wanted("state_links"):
+            urls = tuple(link.url for link in state_portal_links(art))
+            plan = dataclasses.replace(plan, state_links=urls)
+    except PageTooComplex as exc:
+        logger.info("state-link probe left out: %s", exc)
+    return plan
