@@ -164,3 +164,11 @@ def test_month_word_dates_without_ngay_and_with_a_numbered_weekday() -> None:
     # a number glued to other digits or words is not a day of the month
     assert find_dates("Quyết định 123 tháng 11 năm 2026") == []
     assert find_dates("x21 tháng 09 năm 2026") == []
+
+
+def test_a_date_starts_at_a_boundary_or_right_after_ngay() -> None:
+    # the digit-first pattern: "ngày" against the number still dates, a word ending in it not
+    assert find_dates("ngày22 tháng 11 năm 2026") == [date(2026, 11, 22)]
+    assert find_dates("Thứ Hai,23 tháng 11 năm 2026") == [date(2026, 11, 23)]
+    assert find_dates("angày22 tháng 11 năm 2026") == []
+    assert find_dates("x22/11/2026 v1.22.11.2026 a2026-11-22") == []

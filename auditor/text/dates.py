@@ -13,26 +13,32 @@ from auditor.text.fold import fold
 MIN_YEAR = 1900
 MAX_YEAR = 2100
 
-_WEEKDAY = r"thu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])|chu\s+nhat|cn"
 _NUM_TAIL = (
     r"(?!\w)"  # 22/11/2026x
     r"(?![./]\w)"  # 24/11/2026/QĐ-UBND, 1.2.2026.3 (document numbers, versions)
     r"(?!-(?!\d{1,2}[:h]\d{2})\w)"  # 22-11-2026-5 (but 22/11/2026-08:30 is a date and a time)
 )
+# Before a date's first digit: no word character, dot, slash or hyphen (24/2026/QĐ, v1.2.2026)
+_START = r"(?<![\w./\-][0-9])"
 # Applied to folded text (lower case, no diacritics), so one pattern serves every spelling.
+# Every alternative starts with a digit, checked first (the regex engine skips to digits
+# quickly); the boundary before it is looked behind once that digit is consumed. A weekday
+# ("Thứ Hai, 22 tháng 11") ends with a comma, so its date starts after a boundary anyway; only
+# "ngày" written against the number ("ngày22 tháng 11") needs its own alternative.
 _DATE = re.compile(
-    r"(?=[0-9nct])(?:"  # cheap first-character filter, then the alternatives
-    # ngày 22 tháng 11 năm 2026 / Thứ Hai, 22 tháng 11 năm 2026
-    # 21 tháng 09 năm 2026 (no "ngày"), Thứ 2, 23 tháng 11 năm 2026
-    rf"(?:(?:\bngay|\b(?:{_WEEKDAY})\s*,)\s*|(?<![\w./\-]))"
-    r"(?P<wd>[0-9]{1,2})\s*,?\s+thang\s+(?P<wm>[0-9]{1,2})"
+    r"(?=[0-9])(?:"
+    # 22 tháng 11 năm 2026 (after "ngày", a weekday, or on its own)
+    rf"(?P<wd>[0-9]{_START}[0-9]?)\s*,?\s+thang\s+(?P<wm>[0-9]{{1,2}})"
     r"\s*,?\s+nam\s+(?P<wy>[0-9]{4})(?![0-9])"
     # 22/11/2026, 22-11-2026, 22.11.2026 (one separator throughout)
-    r"|(?<![\w./\-])(?P<nd>[0-9]{1,2})(?P<sep>[/.\-])(?P<nm>[0-9]{1,2})(?P=sep)(?P<ny>[0-9]{4})"
+    rf"|(?P<nd>[0-9]{_START}[0-9]?)(?P<sep>[/.\-])(?P<nm>[0-9]{{1,2}})(?P=sep)(?P<ny>[0-9]{{4}})"
     + _NUM_TAIL
     # 2026-11-22, 2026-11-22T08:30:00+07:00
-    + r"|(?<![\w./\-])(?P<iy>[0-9]{4})-(?P<im>[0-9]{2})-(?P<id>[0-9]{2})"
+    + rf"|(?P<iy>[0-9]{_START}[0-9]{{3}})-(?P<im>[0-9]{{2}})-(?P<id>[0-9]{{2}})"
     r"(?:(?=t[0-9])|(?!\w))(?![./\-][0-9])"
+    # ngày22 tháng 11 năm 2026
+    r"|(?P<xd>[0-9](?<=\bngay[0-9])[0-9]?)\s*,?\s+thang\s+(?P<xm>[0-9]{1,2})"
+    r"\s*,?\s+nam\s+(?P<xy>[0-9]{4})(?![0-9])"
     r")"
 )
 # "22 tháng 11" in any spelling: only then is the text worth folding (folding costs more than
@@ -74,6 +80,8 @@ def find_dates(text: str) -> list[date]:
     for m in _DATE.finditer(folded):
         if m.group("wy") is not None:
             found = _valid(m.group("wy"), m.group("wm"), m.group("wd"))
+        elif m.group("xy") is not None:
+            found = _valid(m.group("xy"), m.group("xm"), m.group("xd"))
         elif m.group("ny") is not None:
             found = _valid(m.group("ny"), m.group("nm"), m.group("nd"))
         else:
