@@ -103,15 +103,19 @@ class Artifacts:
         as_of: date,
         registry: Registry | None = None,
         agency: Agency | None = None,
+        pages: tuple[Page, ...] | None = None,
     ) -> Artifacts:
         """The view the checks judge: ``capture`` (what was observed) with the evaluation
         context (audit date, registry, and the agency as the registry knows it when it differs
-        from the capture's); each page is parsed once, when first looked at."""
+        from the capture's); each page is parsed once, when first looked at. ``pages``: the
+        capture's pages already wrapped (and perhaps parsed) by an earlier view of it."""
+        if pages is None:
+            pages = tuple(Page(s) for s in capture.pages)
         return cls(
             agency=agency or capture.agency,
             as_of=as_of,
             start_url=capture.start_url,
-            pages=tuple(Page(s) for s in capture.pages),
+            pages=pages,
             failed=capture.failed,
             https=capture.https,
             http=capture.http,

@@ -21,6 +21,7 @@ from auditor.models import (
     ToolInfo,
     Waiver,
 )
+from auditor.page import Page
 from auditor.rules.engine import documents_applied, evaluate
 from auditor.rules.loader import Pack
 from auditor.scoring import score
@@ -40,12 +41,13 @@ class JudgeTask:
     agency: Agency | None = None  # the agency as the evaluation knows it (default: as captured)
 
 
-def judge(task: JudgeTask) -> AuditReport:
-    """The report of one portal from its capture, judged under ``task.pack`` at ``as_of``."""
+def judge(task: JudgeTask, pages: tuple[Page, ...] | None = None) -> AuditReport:
+    """The report of one portal from its capture, judged under ``task.pack`` at ``as_of``
+    (``pages``: the capture's pages as an earlier look at them left them, parsed)."""
     started = task.started_at or datetime.now(UTC)
     capture, pack = task.capture, task.pack
     agency = task.agency or capture.agency
-    art = Artifacts.from_capture(capture, task.as_of, task.registry, agency)
+    art = Artifacts.from_capture(capture, task.as_of, task.registry, agency, pages)
     findings = evaluate(pack, art)
     if task.waivers:
         findings = waive_all(findings, task.waivers, agency.address, task.as_of)

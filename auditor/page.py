@@ -22,6 +22,7 @@ _NOISE_SHARE = 0.02
 _NOISE_SAMPLE = 65_536
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
 _LANDMARK_TAGS = ("header", "nav", "footer", "aside")
+_HEAVY = ("tree", "content_tree", "html")  # cached views :meth:`Page.shed` drops
 
 _NOISE = (
     "script, style, noscript, template, nav, header, footer, aside, "
@@ -86,6 +87,13 @@ class Page:
             return self.snapshot.body.decode(encoding, errors="replace")
         except LookupError:
             return self.snapshot.body.decode("utf-8", errors="replace")
+
+    def shed(self) -> None:
+        """Drop the parsed trees and the decoded HTML, keeping what was read from them (text,
+        links, article shape…); they are rebuilt if looked at again. Keeps a page that waits
+        to be judged small."""
+        for name in _HEAVY:
+            self.__dict__.pop(name, None)
 
     @cached_property
     def tree(self) -> LexborHTMLParser:

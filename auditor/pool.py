@@ -1,26 +1,44 @@
-"""Judging off the event loop: a pool of worker processes that parse pages, plan a capture's
-probes (:func:`auditor.gather.plan.plan_probes`) and evaluate rules
-(:func:`auditor.judge.judge`) while the event loop only does I/O.
+"""Judging off the event loop: worker processes that parse pages, plan a capture's probes
+(:func:`auditor.gather.plan.plan_probes`) and evaluate rules (:func:`auditor.judge.judge`)
+while the event loop only does I/O.
 
-The pool uses the ``spawn`` start method (forking a process that runs an event loop and
-threads is unsafe), workers ignore SIGINT (the scan decides how to stop), and leaving the
-``async with`` block — normally, on an error or on cancellation — shuts every worker down.
+A portal keeps to one worker (its *lane*): the worker that planned its probes keeps what it
+read of the pages (article shapes, links, texts; not the trees, which are cheap to parse again
+and large to keep) until it judges the completed capture. A worker keeps at most
+:data:`KEPT_PER_WORKER` portals' pages; one evicted, or judged elsewhere, is read again, with
+the same result.
+
+Workers are started with ``spawn`` (forking a process that runs an event loop and threads is
+unsafe), ignore SIGINT (the scan decides how to stop), and leaving the ``async with`` block —
+normally, on an error or on cancellation — shuts every worker down.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import multiprocessing
 import os
 import signal
+from collections import OrderedDict
 from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass
 from types import TracebackType
+from typing import Any, TypeVar
 
 from auditor.capture.model import SiteCapture
 from auditor.crawl.scope import Scope
 from auditor.gather.plan import ProbePlan, plan_probes
 from auditor.judge import JudgeTask, judge
 from auditor.models import AuditReport
+from auditor.page import Page
+
+T = TypeVar("T")
+
+KEPT_PER_WORKER = 3  # portals whose parsed pages a worker keeps between planning and judging
+
+# In each worker (or in the scan process when judging in place): parsed pages by ticket.
+_KEPT: OrderedDict[int, tuple[Page, ...]] = OrderedDict()
 
 
 def default_workers() -> int:
@@ -35,21 +53,54 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
+def plan_and_keep(
+    ticket: int, capture: SiteCapture, scope: Scope, needs: frozenset[str] | None
+) -> ProbePlan:
+    """:func:`plan_probes`, keeping the pages it parsed for :func:`judge_kept`."""
+    pages = tuple(Page(s) for s in capture.pages)
+    plan = plan_probes(capture, scope, needs, pages)
+    for page in pages:  # what planning read of them stays; their trees are parsed again
+        page.shed()
+    _KEPT[ticket] = pages
+    while len(_KEPT) > KEPT_PER_WORKER:
+        _KEPT.popitem(last=False)
+    return plan
+
+
+def judge_kept(ticket: int | None, task: JudgeTask) -> AuditReport:
+    """:func:`judge` with the pages :func:`plan_and_keep` parsed for ``ticket`` when this
+    process still has them and they are the capture's."""
+    pages = _KEPT.pop(ticket, None) if ticket is not None else None
+    if pages is not None and tuple(p.snapshot for p in pages) != task.capture.pages:
+        pages = None
+    return judge(task, pages)
+
+
+@dataclass(frozen=True)
+class Lane:
+    """One portal's place in the pool: its worker and its ticket there."""
+
+    worker: int
+    ticket: int
+
+
 class JudgePool:
     """``workers`` processes judging captures; ``workers=0`` judges in this process (on the
     event loop: for debugging and small runs)."""
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = default_workers() if workers is None else workers
-        self._executor: Executor | None = None
+        self._executors: list[Executor] = []
+        self._busy: list[int] = []  # portals assigned to each worker and not yet judged
+        self._tickets = itertools.count(1)
 
     async def __aenter__(self) -> JudgePool:
-        if self.workers > 0:
-            self._executor = ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_ignore_interrupts,
-            )
+        context = multiprocessing.get_context("spawn")
+        self._executors = [
+            ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_ignore_interrupts)
+            for _ in range(self.workers)
+        ]
+        self._busy = [0] * max(self.workers, 1)
         return self
 
     async def __aexit__(
@@ -62,22 +113,46 @@ class JudgePool:
 
     def close(self, cancel: bool = False) -> None:
         """Stop the workers (dropping queued work when ``cancel``) and wait for them."""
-        executor, self._executor = self._executor, None
-        if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=cancel)
+        executors, self._executors = self._executors, []
+        for executor in executors:
+            executor.shutdown(wait=False, cancel_futures=cancel)
+        for executor in executors:
+            executor.shutdown(wait=True)
+
+    async def _call(self, worker: int, fn: Any, *args: Any) -> Any:
+        if not self._executors:
+            return fn(*args)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executors[worker], fn, *args)
 
     async def plan(
         self, capture: SiteCapture, scope: Scope, needs: frozenset[str] | None
-    ) -> ProbePlan:
-        """The probes ``capture`` calls for, planned in a worker (where its pages are parsed)."""
-        if self._executor is None:
-            return plan_probes(capture, scope, needs)
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, plan_probes, capture, scope, needs)
+    ) -> tuple[ProbePlan, Lane]:
+        """The probes ``capture`` calls for, planned in the least busy worker, and the lane
+        to judge the completed capture in (:meth:`judge`)."""
+        worker = min(range(len(self._busy)), key=self._busy.__getitem__)
+        lane = Lane(worker, next(self._tickets))
+        self._busy[worker] += 1
+        try:
+            plan: ProbePlan = await self._call(
+                worker, plan_and_keep, lane.ticket, capture, scope, needs
+            )
+        except BaseException:
+            self._busy[worker] -= 1
+            raise
+        return plan, lane
 
-    async def judge(self, task: JudgeTask) -> AuditReport:
-        """The report of ``task``'s capture, judged in a worker."""
-        if self._executor is None:
-            return judge(task)
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, judge, task)
+    async def judge(self, task: JudgeTask, lane: Lane | None = None) -> AuditReport:
+        """The report of ``task``'s capture, judged in a worker (``lane``'s, when planned)."""
+        if lane is None:
+            worker = min(range(len(self._busy)), key=self._busy.__getitem__)
+            self._busy[worker] += 1
+        else:
+            worker = lane.worker
+        try:
+            report: AuditReport = await self._call(
+                worker, judge_kept, lane.ticket if lane else None, task
+            )
+            return report
+        finally:
+            self._busy[worker] -= 1

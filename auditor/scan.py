@@ -30,7 +30,7 @@ from auditor.gather.build import gather_pages, run_probes
 from auditor.gather.plan import plan_probes
 from auditor.hostnames import ascii_host, path_prefix, split_address, url_in_prefix
 from auditor.interrupts import StopRequest
-from auditor.judge import JudgeTask, judge
+from auditor.judge import JudgeTask
 from auditor.models import (
     Agency,
     AuditReport,
@@ -49,7 +49,7 @@ from auditor.models import (
 )
 from auditor.paths import rules_dir
 from auditor.planid import make_stamp
-from auditor.pool import JudgePool, default_workers
+from auditor.pool import JudgePool, Lane, default_workers
 from auditor.registry import bundled_registries, find_agency
 from auditor.report.combined import COMBINED_FORMATS, CombinedSpool
 from auditor.report.findings_export import FindingSpool, finding_rows
@@ -286,39 +286,75 @@ def sites_at_once(settings: CrawlSettings) -> int:
     return max(1, -(-settings.concurrency // settings.per_host))
 
 
-async def capture_site(
-    fetcher: Fetcher, target: Target, plan: ScanPlan, pool: JudgePool | None = None
-) -> SiteCapture:
-    """The portal's capture: crawl, missing pages, then the probes its pages call for (planned
-    in a ``pool`` worker when given, where the pages are parsed; the event loop only sends the
-    requests). An unexpected failure leaves an empty capture whose checks say ``error`` (the
-    auditor could not tell), so the rest of the scan goes on."""
-    agency = target.agency
-    start_url = target.start_url or f"https://{agency.domain}{agency.path or '/'}"
-    pack = plan.packs[agency.key]
-    # the agency's host (a path-based agency: under its prefix, where the probes start) and
-    # the hosts its pack names as link targets; all within the portal's time budget
+def site_scope(target: Target, plan: ScanPlan) -> Scope:
+    """What may be requested for ``target``: the agency's host (a path-based agency: under its
+    prefix, where the probes start) and the hosts its pack names as link targets."""
+    pack = plan.packs[target.agency.key]
     systems = (host for hosts in pack.systems.values() for host in hosts)
-    scope = Scope.of(agency, (*pack.link_hosts, *systems))
-    deadline = asyncio.get_running_loop().time() + plan.settings.portal_timeout_s
+    return Scope.of(target.agency, (*pack.link_hosts, *systems))
+
+
+def _failed_capture(target: Target, plan: ScanPlan, exc: Exception) -> SiteCapture:
+    """An empty capture whose checks say ``error``: the auditor could not tell."""
+    agency = target.agency
+    logger.error("crawl of %s failed", agency.address, exc_info=exc)
+    return SiteCapture(
+        agency=agency,
+        start_url=target.start_url or f"https://{agency.domain}{agency.path or '/'}",
+        captured_at=datetime.now(UTC),
+        tool_version=__version__,
+        settings_digest=settings_digest(plan.settings),
+        home_error=f"{type(exc).__name__}: {exc}",
+    )
+
+
+async def capture_pages(
+    fetcher: Fetcher, target: Target, plan: ScanPlan, deadline: float
+) -> SiteCapture:
+    """The portal's capture without its probes: the crawl and the missing pages, within the
+    loop time ``deadline``. An unexpected failure leaves an empty capture, so the rest of the
+    scan goes on."""
+    agency = target.agency
+    scope = site_scope(target, plan)
     try:
         crawl = await crawl_site(fetcher, agency, plan.settings, target.start_url, scope, deadline)
-        capture = await gather_pages(fetcher, crawl, agency, plan.needs, deadline)
+        return await gather_pages(fetcher, crawl, agency, plan.needs, deadline)
+    except Exception as exc:  # a bug or an unforeseen network state must not end the scan
+        return _failed_capture(target, plan, exc)
+
+
+async def complete_capture(
+    fetcher: Fetcher,
+    target: Target,
+    plan: ScanPlan,
+    capture: SiteCapture,
+    deadline: float,
+    pool: JudgePool | None = None,
+) -> tuple[SiteCapture, Lane | None]:
+    """``capture`` with the probes its pages call for, planned in a ``pool`` worker when given
+    (where the pages are parsed, and kept for judging in the returned lane) and sent from here;
+    an unexpected failure leaves an empty capture."""
+    if not capture.pages:
+        return capture, None
+    scope = site_scope(target, plan)
+    lane: Lane | None = None
+    try:
         if pool is not None:
-            probes = await pool.plan(capture, scope, plan.needs)
+            probes, lane = await pool.plan(capture, scope, plan.needs)
         else:
             probes = plan_probes(capture, scope, plan.needs)
-        return await run_probes(fetcher, capture, probes, scope, deadline)
+        return await run_probes(fetcher, capture, probes, scope, deadline), lane
     except Exception as exc:  # a bug or an unforeseen network state must not end the scan
-        logger.exception("crawl of %s failed", agency.address)
-        return SiteCapture(
-            agency=agency,
-            start_url=start_url,
-            captured_at=datetime.now(UTC),
-            tool_version=__version__,
-            settings_digest=settings_digest(plan.settings),
-            home_error=f"{type(exc).__name__}: {exc}",
-        )
+        return _failed_capture(target, plan, exc), lane
+
+
+async def capture_site(fetcher: Fetcher, target: Target, plan: ScanPlan) -> SiteCapture:
+    """The portal's whole capture, in this process: :func:`capture_pages` then
+    :func:`complete_capture`, within the portal's time budget."""
+    deadline = asyncio.get_running_loop().time() + plan.settings.portal_timeout_s
+    capture = await capture_pages(fetcher, target, plan, deadline)
+    complete, _ = await complete_capture(fetcher, target, plan, capture, deadline)
+    return complete
 
 
 def judge_task(
@@ -334,16 +370,6 @@ def judge_task(
         started_at=started,
         agency=target.agency,
     )
-
-
-async def audit_one(
-    fetcher: Fetcher, target: Target, plan: ScanPlan, pool: JudgePool | None = None
-) -> AuditReport:
-    """Crawl, gather, evaluate and score one portal (evaluation in ``pool`` when given)."""
-    started = datetime.now(UTC)
-    capture = await capture_site(fetcher, target, plan, pool)
-    task = judge_task(target, plan, capture, started)
-    return await pool.judge(task) if pool is not None else judge(task)
 
 
 def save_capture(capture: SiteCapture, out_dir: Path, stem: str) -> CaptureRef:
@@ -392,14 +418,21 @@ async def run_scan(
             if on_event:
                 on_event(ScanEvent("start", agency))
             begun = datetime.now(UTC)
+            deadline = asyncio.get_running_loop().time() + plan.settings.portal_timeout_s
             if saved is not None:
                 capture = await asyncio.to_thread(read_capture, saved)
             else:
                 assert fetcher is not None
-                capture = await capture_site(fetcher, target, plan, pool)
+                capture = await capture_pages(fetcher, target, plan, deadline)
             await judging.acquire()  # hold the crawl slot until a worker can take the capture
         try:
-            report = await pool.judge(judge_task(target, plan, capture, begun))
+            lane = None
+            if saved is None:  # the probes, planned by the worker that will judge the portal
+                assert fetcher is not None
+                capture, lane = await complete_capture(
+                    fetcher, target, plan, capture, deadline, pool
+                )
+            report = await pool.judge(judge_task(target, plan, capture, begun), lane)
         finally:
             judging.release()
         if saved is not None:

@@ -18,6 +18,7 @@ from auditor.htmlcaps import PageTooComplex
 from auditor.locate.documents import file_links, find_listing
 from auditor.locate.portals import state_portal_links
 from auditor.locate.search import headline_query, recent_headline, search_forms
+from auditor.page import Page
 
 logger = logging.getLogger(__name__)
 
@@ -120,14 +121,20 @@ def plan_document_files(art: Artifacts, scope: Scope) -> tuple[str | None, tuple
     return listing.page.url, links
 
 
-def plan_probes(capture: SiteCapture, scope: Scope, needs: frozenset[str] | None) -> ProbePlan:
+def plan_probes(
+    capture: SiteCapture,
+    scope: Scope,
+    needs: frozenset[str] | None,
+    pages: tuple[Page, ...] | None = None,
+) -> ProbePlan:
     """The probes ``capture`` calls for under ``scope`` (``needs``: the inputs the rules in use
-    declare, ``None``: all). A locator that meets a page beyond a DOM cap leaves its probe out
-    (the checks that need it say ``error``)."""
+    declare, ``None``: all; ``pages``: the capture's pages, to parse them for judging too).
+    A locator that meets a page beyond a DOM cap leaves its probe out (the checks that need it
+    say ``error``)."""
     if not capture.pages:
         return ProbePlan()
     # the locators read the pages gathered so far (the audit date and registry play no part)
-    art = Artifacts.from_capture(capture, capture.captured_at.date())
+    art = Artifacts.from_capture(capture, capture.captured_at.date(), pages=pages)
 
     def wanted(name: str) -> bool:
         return needs is None or name in needs
