@@ -19,6 +19,7 @@ from auditor.models import (
     RobotsInfo,
     TransportProbe,
     normalise_host,
+    status_observed,
 )
 from auditor.page import Page
 
@@ -89,13 +90,10 @@ class Artifacts:
 
     @property
     def unseen(self) -> tuple[PageSnapshot, ...]:
-        """Fetches that showed nothing to judge: no answer, a transient answer (408, 429,
-        5xx) or a page not seen whole. Absence cannot be concluded while any remains."""
-        return tuple(
-            s
-            for s in self.failed
-            if s.status == 0 or s.status in (408, 429) or s.status >= 500 or s.error is not None
-        )
+        """Fetches that showed nothing to judge: no answer, a status that is not observed
+        (:func:`~auditor.models.status_observed`: 401, 403, 408, 429, 5xx) or a page not seen
+        whole. Absence cannot be concluded while any remains."""
+        return tuple(s for s in self.failed if not status_observed(s.status) or s.error is not None)
 
     @classmethod
     def from_capture(

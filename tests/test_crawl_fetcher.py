@@ -251,7 +251,7 @@ def test_refused_connection_gives_connect_error() -> None:
         port = sock.getsockname()[1]  # bound, not listening: refused
         result = probe(_raw_settings(port), "http://refused.gov.vn/")
     assert not result.ok and result.status == 0
-    assert result.error_kind == "connect" and result.error == "connect: connection refused"
+    assert result.error_kind == "refused" and result.error == "connect: connection refused"
 
 
 def test_unexpected_exception_never_escapes() -> None:
