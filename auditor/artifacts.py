@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from auditor.capture.model import FileProbe, SearchProbe, SiteCapture
 from auditor.errors import CheckError
+from auditor.hostnames import on_site
 from auditor.models import (
     Agency,
     DnsFacts,
@@ -181,5 +182,8 @@ class Artifacts:
         return None
 
     def in_scope(self, url: str) -> bool:
-        """Whether ``url`` is on the agency's host (a ``www.`` alias counts)."""
-        return normalise_host(host_of(url)) == normalise_host(self.agency.domain)
+        """Whether ``url`` is one of the agency's own pages: on its host (a ``www.`` alias
+        counts) and, for a path-based agency, under its path prefix — the crawl scope's
+        definition (:func:`auditor.hostnames.on_site`), so a sibling agency on the same host
+        is another site."""
+        return on_site(url, (normalise_host(self.agency.domain),), self.agency.path)
