@@ -179,6 +179,17 @@ class PageSnapshot(Frozen):
         """Whether this is a successfully fetched HTML page."""
         return self.status == 200 and self.content_type in ("text/html", "application/xhtml+xml")
 
+    @property
+    def why_not_seen(self) -> str:
+        """Why this fetch gave no page to judge, for evidence: the error (transport, or the
+        page's :attr:`~auditor.page.Page.problem`), a redirect out of the scope, or the
+        HTTP status."""
+        if self.error:
+            return self.error
+        if self.off_scope:
+            return f"redirects to {self.off_scope} (outside the audit's scope: not followed)"
+        return f"HTTP {self.status}" if self.status else "no answer"
+
 
 class TlsFacts(Frozen):
     """What the TLS handshake showed."""

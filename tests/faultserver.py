@@ -45,6 +45,7 @@ from typing import Any, Literal
 
 from auditor.config import ConnectTo, CrawlSettings
 from auditor.fixtureserver import FixtureHandler, FixtureServer, HostDns, Request, Site
+from auditor.fixtureserver.sites import DEFAULT_HSTS as HSTS
 from auditor.paths import fixtures_dir
 
 ZONE = "soctrang.gov.vn"
@@ -313,6 +314,90 @@ def crawler_trap(handler: FixtureHandler, host: HostState) -> bool:
     return True
 
 
+# Real-web shapes of a portal whose pages are there for a browser but not for the audit.
+SOME_PAGES = ("/van-ban/", "/lien-he/", "/gioi-thieu/", "/so-do-cong/")  # sections checks need
+ERROR_PAGE = (
+    b"<!DOCTYPE html><html><head><title>Service Unavailable</title></head><body>"
+    b"<h1>Service Unavailable</h1><p>HTTP Error 503. The service is unavailable.</p>"
+    b"</body></html>"
+)
+LOGIN_PAGE = (
+    '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Đăng nhập hệ thống'
+    '</title></head><body><form method="post" action="/dang-nhap"><label>Tên đăng nhập '
+    '<input name="u"></label><label>Mật khẩu <input type="password" name="p"></label>'
+    "<button>Đăng nhập</button></form></body></html>"
+).encode()
+
+
+def moved_home(stub: str) -> Answer:
+    """Over HTTPS the home page is a 200 page that moves the browser on to ``/portal/`` (by
+    ``stub``: a meta refresh or a script), where the real home page is served."""
+
+    def answer(handler: FixtureHandler, host: HostState) -> bool:
+        if getattr(handler.server, "scheme", "") != "https":
+            return False
+        path = _path(handler)
+        if path == "/":
+            page = (
+                '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Đang chuyển trang'
+                f"</title>{stub}</head><body></body></html>"
+            )
+            handler.send(200, page.encode(), extra=[("Strict-Transport-Security", HSTS)])
+            return True
+        if path == "/portal/":
+            body = host.server.file(host.host, "/") or b""
+            handler.send(200, body, extra=[("Strict-Transport-Security", HSTS)])
+            return True
+        return False
+
+    return answer
+
+
+def on_some_pages(send: Callable[[FixtureHandler, HostState], None]) -> Answer:
+    """:data:`SOME_PAGES` answered by ``send``; the rest as the twin."""
+
+    def answer(handler: FixtureHandler, host: HostState) -> bool:
+        if _path(handler) not in SOME_PAGES:
+            return False
+        send(handler, host)
+        return True
+
+    return answer
+
+
+def _waf(handler: FixtureHandler, host: HostState) -> None:
+    handler.send(403, b"<html><body><h1>Access Denied</h1>Request blocked.</body></html>")
+
+
+def _error_200(handler: FixtureHandler, host: HostState) -> None:
+    handler.send(200, ERROR_PAGE, extra=[("Strict-Transport-Security", HSTS)])
+
+
+def _to_login(handler: FixtureHandler, host: HostState) -> None:
+    redirect(handler, f"/dang-nhap?ReturnUrl={_path(handler)}")
+
+
+def _to_sso(handler: FixtureHandler, host: HostState) -> None:
+    # an identity provider outside the audit's scope: recorded, never requested
+    redirect(handler, f"https://sso.{FOREIGN}/cas/login?service=https://{host.host}{_path(handler)}")
+
+
+def login_wall(handler: FixtureHandler, host: HostState) -> bool:
+    """:data:`SOME_PAGES` redirect to ``/dang-nhap``, a sign-in form answering 200."""
+    if _path(handler) == "/dang-nhap":
+        handler.send(200, LOGIN_PAGE, extra=[("Strict-Transport-Security", HSTS)])
+        return True
+    return on_some_pages(_to_login)(handler, host)
+
+
+def error_home(handler: FixtureHandler, host: HostState) -> bool:
+    """The home page over HTTPS is a 200 "Service Unavailable" page."""
+    if getattr(handler.server, "scheme", "") != "https" or _path(handler) != "/":
+        return False
+    _error_200(handler, host)
+    return True
+
+
 _OWN_DOMAIN = frozenset({"st.d6k2.http-redirect"})
 _PLAIN_HTTP = "http_redirect: false"  # plain HTTP serves the pages instead of redirecting
 _NO_HTTPS = frozenset({"st.d6k2.https", "st.d6k2.http-redirect"})  # facts of a portal without
@@ -360,6 +445,14 @@ FAULTS: dict[str, Fault] = {
         Fault("httpscut", connect="https-cut", site=_PLAIN_HTTP, may_fail=_OWN_DOMAIN),
         Fault("httpsrefused", connect="https-refused", site=_PLAIN_HTTP, may_fail=_NO_HTTPS),
         Fault("httpsplain", connect="https-plain", site=_PLAIN_HTTP, may_fail=_NO_HTTPS),
+        # real-web shapes: nothing the audit could not see may turn into a fail
+        Fault("metarefresh", moved_home('<meta http-equiv="refresh" content="0; url=/portal/">')),
+        Fault("jsredirect", moved_home('<script>window.location.href = "/portal/";</script>')),
+        Fault("waf", on_some_pages(_waf), note="403 to the audit's requests on some pages"),
+        Fault("error200", on_some_pages(_error_200), note="200 'Service Unavailable' pages"),
+        Fault("error200home", error_home),
+        Fault("loginwall", login_wall, note="some pages redirect to a sign-in form"),
+        Fault("sso", on_some_pages(_to_sso), note="some pages redirect to another host's SSO"),
         Fault(
             "httpsdowngrade",
             https_only(root_redirect(lambda h: f"http://{h.host}/")),

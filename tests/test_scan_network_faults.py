@@ -37,6 +37,7 @@ CAUSES = {
     "rebind": "non-public address 127.0.0.1",
     "robotsdeny": "robots",
     "robots5xx": "robots",
+    "error200home": "an error page served with HTTP 200",
 }
 SAME_AS_TWIN = ("flapping", "ratelimit")  # transient answers: the twin's verdicts exactly
 
@@ -217,3 +218,39 @@ def test_the_twin_has_working_https(scanned: Scanned) -> None:
     twin = scanned.report("twin")
     assert _finding(twin, "st.d6k2.https").status == "pass"
     assert not twin.score.caps
+
+
+# Real-web shapes: pages that are there for a browser but not for the audit are not seen, and
+# say why; a home page that moves the browser on (meta refresh, script) is followed as a
+# browser does, so the portal gets its twin's verdicts
+SECTIONS_ON_SOME_PAGES = ("st.d10.legal-documents", "st.d10.contact", "st.d15.sitemap")
+NOT_SEEN_CAUSE = {
+    "waf": "HTTP 403",
+    "error200": "an error page served with HTTP 200 («Service Unavailable»)",
+    "loginwall": "redirected to a sign-in page",
+    "sso": f"redirects to https://sso.{FOREIGN}/cas/login",
+}
+
+
+@pytest.mark.parametrize("fault", ["metarefresh", "jsredirect"])
+def test_a_home_page_that_moves_on_is_followed(scanned: Scanned, fault: str) -> None:
+    report = scanned.report(fault)
+    assert _statuses(report) == _statuses(scanned.report("twin"))
+    header = _finding(report, "st.d18.header-name")
+    assert header.status == "pass"
+    assert (header.evidence[0].url or "").endswith("/portal/")
+
+
+@pytest.mark.parametrize("fault", sorted(NOT_SEEN_CAUSE))
+def test_pages_the_audit_cannot_see_are_error_with_the_cause(scanned: Scanned, fault: str) -> None:
+    report, twin = scanned.report(fault), scanned.report("twin")
+    for rule in SECTIONS_ON_SOME_PAGES:
+        assert _finding(twin, rule).status == "pass"
+        finding = _finding(report, rule)
+        assert finding.status == "error", (rule, _said(finding))
+        assert NOT_SEEN_CAUSE[fault] in _said(finding), (rule, _said(finding))
+    # the documents listing was not seen: its files are not judged absent
+    assert _finding(report, "st.d6k1.documents-unicode").status == "error"
+    # the pages that were seen are judged as on the twin
+    assert _finding(report, "st.d10.news").status == "pass"
+    assert report.score.total is not None
