@@ -52,6 +52,7 @@ from auditor.paths import fixtures_dir, rules_dir
 from auditor.registry import load_registry
 from auditor.report.console import ScanProgress, summary_table
 from auditor.report.files import ReportWriteError, check_out_dir, prepare_out_dir
+from auditor.report.folder import check_rebuildable
 from auditor.report.json_report import report_json_schema, summary_json_schema
 from auditor.report.writer import KNOWN_FORMATS, build_summary_row, check_formats
 from auditor.rules.loader import list_packs
@@ -126,6 +127,11 @@ def _out_dir(path: Path, create: bool = True) -> Path:
         return prepare_out_dir(path) if create else check_out_dir(path)
     except ReportWriteError as exc:
         raise UsageError(f"--out {exc}") from None
+
+
+def _check_folder(plan: ScanPlan) -> None:
+    """Refuse, before any request, a --out folder whose summary could not be rebuilt."""
+    check_rebuildable(plan.out_dir, {t.agency.key for t in plan.targets})
 
 
 def _known_profile(pack_id: str) -> bool:
@@ -661,6 +667,7 @@ def scan(
         if ca_bundle is not None:
             make_ssl_context(ca_bundle)  # not PEM certificates: a usage error, now
         _out_dir(out_dir)
+        _check_folder(plan)
         plan, recorder = prepare(plan, run_options("scan", history, no_history, resume, shard))
     except InputError as exc:
         _input_problems(exc)
@@ -729,6 +736,7 @@ def demo(
             plan = dataclasses.replace(
                 plan, workers=_parse_workers(workers), save_capture=save_capture
             )
+            _check_folder(plan)
             plan, recorder = prepare(plan, run_options("demo", history, no_history, resume, shard))
         except InputError as exc:
             _input_problems(exc)

@@ -101,6 +101,7 @@ def audit_cmd(
         policy = cli._policy(fail_under, fail_on, baseline)
         plan = cli._with_waivers(waivers, plan)
         cli._out_dir(out_dir)
+        cli._check_folder(plan)
         plan, recorder = prepare(plan, run_options("audit", history, no_history, False, None))
     except InputError as exc:
         cli._input_problems(exc, "nothing was judged")

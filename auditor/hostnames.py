@@ -11,9 +11,12 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import re
+from collections.abc import Collection
 from urllib.parse import unquote, urlsplit
 
 import idna
+
+from auditor.models import normalise_host
 
 MAX_HOST = 253  # RFC 1035 §2.3.4, without the trailing dot
 MAX_LABEL = 63
@@ -124,6 +127,23 @@ def url_in_prefix(url_path: str, prefix: str | None) -> bool:
         return True
     key, want = prefix_key(url_path), prefix_key(prefix)
     return key.startswith(want) or key + "/" == want
+
+
+def on_site(url: str, hosts: Collection[str], prefix: str | None) -> bool:
+    """Whether ``url`` lies on a site: its host (``www.`` and a final dot ignored) is one of
+    ``hosts`` (normalised with :func:`~auditor.models.normalise_host`) and its path is under
+    ``prefix`` (a path-based agency's ``/sites/stp/``; ``None``: the whole host). The one
+    definition of "the agency's own pages", shared by the crawl scope and the checks."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return False
+    if not host or normalise_host(host) not in hosts:
+        return False
+    if prefix is None or not prefix.strip("/"):
+        return True
+    return url_in_prefix(parts.path or "/", "/" + prefix.strip("/") + "/")
 
 
 def report_stem(domain: str, path: str | None = None) -> str:

@@ -53,6 +53,7 @@ from auditor.pool import JudgePool, Lane, default_workers
 from auditor.registry import bundled_registries, find_agency
 from auditor.report.combined import COMBINED_FORMATS, CombinedSpool
 from auditor.report.findings_export import FindingSpool, finding_rows
+from auditor.report.folder import fold_in, report_files
 from auditor.report.json_report import load_report
 from auditor.report.writer import (
     TABLE_FORMATS,
@@ -402,7 +403,8 @@ async def run_scan(
     judging = asyncio.Semaphore(2 * workers + 1)  # captures waiting for or in a worker
     plan.out_dir.mkdir(parents=True, exist_ok=True)
     order = {t.agency.key: i for i, t in enumerate(plan.targets)}
-    combined = len(plan.targets) > 1 and bool(plan.formats & COMBINED_FORMATS)
+    earlier = report_files(plan.out_dir)  # agency reports already there join the summary
+    combined = len(plan.targets) + len(earlier) > 1 and bool(plan.formats & COMBINED_FORMATS)
     spool = CombinedSpool(plan.out_dir, plan.formats if combined else frozenset(), plan.lang)
     findings = FindingSpool()  # the to-do list's rows, on disk until the tables are written
 
@@ -496,7 +498,10 @@ async def run_scan(
             interrupted = Interruption(
                 signal=stop.signal, finished=len(result.rows), planned=len(plan.targets)
             )
-        profiles = sorted({p.id for p in plan.packs.values()})
+        scanned = {r.agency.key for r in result.rows}  # the reports just written win
+        tables = findings if plan.formats & TABLE_FORMATS else None
+        older = fold_in(earlier, scanned, plan.lang, spool, tables, len(plan.targets))
+        profiles = sorted({p.id for p in plan.packs.values()} | older.profiles)
         result.summary = ScanSummary(
             tool=ToolInfo(version=__version__),
             province=plan.registry.province if plan.registry else None,
@@ -504,12 +509,12 @@ async def run_scan(
             as_of=plan.as_of,
             started_at=started,
             finished_at=datetime.now(UTC),
-            agencies=tuple(result.rows),
+            agencies=(*result.rows, *older.rows),
             interrupted=interrupted,
             run=plan.run,
             trend=plan.province_trend,
         )
-        if len(plan.targets) > 1:
+        if len(plan.targets) > 1 or older.rows:
             formats = plan.formats - COMBINED_FORMATS
             result.files.extend(
                 write_summary(result.summary, plan.out_dir, formats, plan.lang, findings=findings)

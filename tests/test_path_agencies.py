@@ -11,11 +11,17 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from auditor.checks.registry import all_checks
+from auditor.checks.support import PrintParams, print_function
 from auditor.cli import app
+from auditor.crawl.scope import Scope
 from auditor.fixtureserver import FixtureServer
+from auditor.locate.portals import state_portal_links
+from auditor.models import Agency, Registry
 from auditor.paths import rules_dir
 from auditor.registry import bundled_registries
 from auditor.scan import parse_target
+from tests.factories import art, page
 
 runner = CliRunner()
 BUNDLED = bundled_registries(rules_dir() / "registries")
@@ -166,3 +172,71 @@ def test_a_registry_with_path_agencies_plans_each_once(tmp_path: Path) -> None:
         ("Sở Y tế", "/sites/soyte/"),
     ]
     assert len(plan.packs) == 3
+
+
+# --- the agency's own pages: one definition for the crawl scope and the checks ------------------
+
+STP = "https://lamdong.gov.vn/sites/stp/"
+SIBLING = "https://lamdong.gov.vn/sites/soyte/"
+
+
+def _stp() -> Agency:
+    return Agency(
+        name="Sở Tư pháp", level="department", domain="lamdong.gov.vn", path="/sites/stp/"
+    )
+
+
+def test_in_scope_is_the_crawl_scope() -> None:
+    agency = _stp()
+    site = art(page(STP, _page("Sở Tư pháp")), agency=agency)
+    scope = Scope.of(agency)
+    own = (STP, STP + "tin/a.html", "https://www.lamdong.gov.vn/Sites/STP/b.html", STP.rstrip("/"))
+    other = (
+        SIBLING,
+        SIBLING + "tin/a.html",
+        "https://lamdong.gov.vn/",
+        "https://lamdong.gov.vn/sites/stpx/",  # a prefix of the name is not the prefix
+        "https://soyte.lamdong.gov.vn/sites/stp/",
+        "http://[bad/",
+    )
+    for url in own:
+        assert site.in_scope(url) and scope.site(url), url
+    for url in other:
+        assert not site.in_scope(url) and not scope.site(url), url
+
+
+def _article(title: str, printable: bool) -> str:
+    button = '<a href="javascript:window.print()">In bài</a>' if printable else ""
+    return (
+        f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{title}</title>'
+        '<meta property="og:type" content="article"></head><body>'
+        f"<article><h1>{title}</h1><p>Ngày 19/11/2026. Nội dung bài viết.</p>{button}</article>"
+        "</body></html>"
+    )
+
+
+def test_a_sibling_agencys_pages_are_not_its_own() -> None:
+    """The sibling agency (same host, another prefix) has an article without a print button and
+    is linked from the department's home: neither is the department's own page or link."""
+    home = page(STP, _page("Sở Tư pháp", f'<a href="{SIBLING}">Sở Y tế</a>'))
+    own = page(STP + "tin/a.html", _article("Tin Sở Tư pháp", printable=True))
+    sibling = page(SIBLING + "tin/b.html", _article("Tin Sở Y tế", printable=False))
+    site = art(home, own, sibling, agency=_stp())
+    out = print_function(site, PrintParams())
+    assert out.status == "pass", [e.detail.en for e in out.evidence]
+    assert "1/1" in out.evidence[0].detail.en
+    # nor a state portal to probe: the scan asks the shared host only under the prefix
+    assert state_portal_links(site) == []
+
+
+def test_a_path_based_child_is_linked_only_under_its_prefix() -> None:
+    province = Agency(name="UBND tỉnh Lâm Đồng", level="province", domain="lamdong.gov.vn")
+    child = _stp().model_copy(update={"parent": "lamdong.gov.vn"})
+    registry = Registry(province="Lâm Đồng", agencies=(province, child))
+    links_sibling = page("https://lamdong.gov.vn/", _page("UBND", f'<a href="{SIBLING}">Y tế</a>'))
+    spec = all_checks()["links_to_children"]
+    out = spec.fn(art(links_sibling, agency=province, registry=registry), spec.params())
+    assert out.status == "fail" and out.evidence[0].expected == "lamdong.gov.vn/sites/stp/"
+    links_child = page("https://lamdong.gov.vn/", _page("UBND", f'<a href="{STP}">Tư pháp</a>'))
+    out = spec.fn(art(links_child, agency=province, registry=registry), spec.params())
+    assert out.status == "pass"

@@ -8,6 +8,7 @@ from pydantic import Field, field_validator
 
 from auditor.artifacts import Artifacts, host_of
 from auditor.checks.registry import NoParams, Params, check
+from auditor.hostnames import on_site
 from auditor.locate.sections import section_links
 from auditor.models import Evidence, Outcome, Status, normalise_host, status_broken, t
 from auditor.page import Link, Page
@@ -147,7 +148,7 @@ def _judge_target(
                     found=str(failed.status),
                 ),
             )
-        cause = failed.error if failed is not None else None
+        cause = failed.why_not_seen if failed is not None else None
         return _Verdict(
             "error",
             Evidence(
@@ -321,8 +322,12 @@ def links_to_children(art: Artifacts, p: NoParams) -> Outcome:
                 ),
             ),
         )
-    linked = {normalise_host(host_of(lk.url)) for page in art.pages for lk in page.links}
-    missing = [c for c in children if normalise_host(c.domain) not in linked]
+    urls = {lk.url for page in art.pages for lk in page.links}
+    missing = [  # a path-based child is linked only by a link under its own prefix
+        c
+        for c in children
+        if not any(on_site(url, (normalise_host(c.domain),), c.path) for url in urls)
+    ]
     if missing:
         return Outcome(
             status="fail",
@@ -333,7 +338,7 @@ def links_to_children(art: Artifacts, p: NoParams) -> Outcome:
                         f"Thiếu liên kết tới cổng «{c.name}».",
                         f"No link to the portal of «{c.name}».",
                     ),
-                    expected=c.domain,
+                    expected=c.address,
                 )
                 for c in missing
             ),
@@ -347,7 +352,7 @@ def links_to_children(art: Artifacts, p: NoParams) -> Outcome:
                     f"Liên kết tới đủ {len(children)} cổng trực thuộc.",
                     f"Links to all {len(children)} child portals.",
                 ),
-                found=", ".join(c.domain for c in children),
+                found=", ".join(c.address for c in children),
             ),
         ),
     )

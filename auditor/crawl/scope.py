@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from auditor.hostnames import on_site
 from auditor.models import Agency, normalise_host
 
 
@@ -70,16 +71,9 @@ class Scope:
         return host_of_url(url) in self.hosts
 
     def site(self, url: str) -> bool:
-        """Whether ``url`` is on the agency's site: its host and, if any, under its path."""
-        if not self.on_host(url):
-            return False
-        if self.path is None:
-            return True
-        try:
-            path = urlsplit(url).path or "/"
-        except ValueError:
-            return False
-        return path.startswith(self.path) or path + "/" == self.path
+        """Whether ``url`` is on the agency's site: its host and, if any, under its path
+        (:func:`auditor.hostnames.on_site`, the definition the checks use too)."""
+        return on_site(url, self.hosts, self.path)
 
     def probe(self, url: str) -> bool:
         """Whether ``url`` may be requested once: on the site or on a pack link-target host."""
