@@ -158,6 +158,19 @@ def error_shown(tree: LexborHTMLParser) -> str | None:
     return None
 
 
+MAX_SHELL_TEXT = 20  # visible characters of a page whose content scripts build
+
+
+def script_shell(tree: LexborHTMLParser) -> bool:
+    """Whether the page is an application shell: scripts, and next to no text or links of its
+    own (``<div id="root"></div><script src=…>``) — its content is built in the browser."""
+    if tree.css_first("script") is None:
+        return False
+    if len(_visible(tree)) >= MAX_SHELL_TEXT:
+        return False
+    return len(tree.css("a[href]")) < 3
+
+
 def login_page(tree: LexborHTMLParser, url: str) -> bool:
     """Whether the page is a sign-in form: a password field, or a sign-in address, on a page
     with little else."""
