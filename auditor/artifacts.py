@@ -19,8 +19,10 @@ from auditor.models import (
     RobotsInfo,
     TransportProbe,
     normalise_host,
+    status_observed,
 )
 from auditor.page import Page
+from auditor.stubs import sign_in_url
 
 __all__ = ["INPUTS", "Artifacts", "FileProbe", "SearchProbe", "SiteCapture", "host_of"]
 
@@ -60,6 +62,7 @@ class Artifacts:
     robots: RobotsInfo | None = None
     dns: DnsFacts | None = None  # A/AAAA/DNSSEC of the agency's host; None: not looked up
     sitemap_urls: tuple[str, ...] = ()
+    sitemap_error: str | None = None  # a sitemap document not observed, and why
     registry: Registry | None = None
     home_error: str | None = None  # why there is no home page, when there is none
     search: SearchProbe | None = None  # the site search tried by the gatherer
@@ -89,12 +92,17 @@ class Artifacts:
 
     @property
     def unseen(self) -> tuple[PageSnapshot, ...]:
-        """Fetches that showed nothing to judge: no answer, a transient answer (408, 429,
-        5xx) or a page not seen whole. Absence cannot be concluded while any remains."""
+        """Fetches that showed nothing to judge: no answer, a status that is not observed
+        (:func:`~auditor.models.status_observed`: 401, 403, 408, 429, 5xx), a page not seen
+        whole or standing in for the content (:attr:`Page.problem`), or a redirect to a
+        sign-in page outside the scope (single sign-on). Absence cannot be concluded while
+        any remains."""
         return tuple(
             s
             for s in self.failed
-            if s.status == 0 or s.status in (408, 429) or s.status >= 500 or s.error is not None
+            if not status_observed(s.status)
+            or s.error is not None
+            or (s.off_scope is not None and sign_in_url(s.off_scope))
         )
 
     @classmethod
@@ -119,6 +127,7 @@ class Artifacts:
             robots=capture.robots,
             dns=capture.dns,
             sitemap_urls=capture.sitemap_urls,
+            sitemap_error=capture.sitemap_error,
             registry=registry,
             home_error=capture.home_error,
             search=capture.search,

@@ -179,6 +179,17 @@ class PageSnapshot(Frozen):
         """Whether this is a successfully fetched HTML page."""
         return self.status == 200 and self.content_type in ("text/html", "application/xhtml+xml")
 
+    @property
+    def why_not_seen(self) -> str:
+        """Why this fetch gave no page to judge, for evidence: the error (transport, or the
+        page's :attr:`~auditor.page.Page.problem`), a redirect out of the scope, or the
+        HTTP status."""
+        if self.error:
+            return self.error
+        if self.off_scope:
+            return f"redirects to {self.off_scope} (outside the audit's scope: not followed)"
+        return f"HTTP {self.status}" if self.status else "no answer"
+
 
 class TlsFacts(Frozen):
     """What the TLS handshake showed."""
@@ -191,13 +202,16 @@ class TlsFacts(Frozen):
     cert_names: tuple[str, ...] = ()
 
 
-NOT_OBSERVED_STATUSES = frozenset({408, 429})  # and every 5xx
+# and every 5xx. 401/403: access refused to our requests (a firewall that blocks the audit's
+# user agent, a login wall) says nothing of what a visitor sees; 408/429: passing states.
+NOT_OBSERVED_STATUSES = frozenset({401, 403, 408, 429})
 
 
 def status_observed(status: int) -> bool:
     """Whether an HTTP status says something about the resource (200, 404, 410…) rather than
-    about the server's passing state: no answer (0), 408, 429 and any 5xx, still there after
-    the retries, are "not observed" and never the evidence of a ``fail``."""
+    about the server's passing state or its stance towards us: no answer (0), 401, 403, 408,
+    429 and any 5xx, still there after the retries, are "not observed" and never the evidence
+    of a ``fail``."""
     return 0 < status < 500 and status not in NOT_OBSERVED_STATUSES
 
 
@@ -215,10 +229,34 @@ class TransportProbe(Frozen):
     final_url: str | None = None
     redirects: tuple[RedirectHop, ...] = ()
     error: str | None = None  # e.g. "tls: certificate has expired"
-    error_kind: Literal["tls", "connect", "timeout", "protocol", "other"] | None = None
+    # tls: certificate or handshake rejected; refused: nothing listens on the port; connect:
+    # connection failed or lost (reset, cut handshake, name not resolved); timeout; protocol
+    # (no valid HTTP exchange, redirect loop); other (not requested: scope, robots.txt)
+    error_kind: Literal["tls", "refused", "connect", "timeout", "protocol", "other"] | None = None
     tls: TlsFacts | None = None
     hsts: str | None = None  # Strict-Transport-Security value on the final response
     off_scope: str | None = None  # a redirect target not followed: outside the audit's scope
+
+
+# Transport failures that are themselves facts about the server: the port refused the
+# connection, or the server's certificate / TLS handshake was rejected (expired, another
+# name, untrusted issuer, plain HTTP or no common protocol on the TLS port).
+DEFINITE_ERRORS = frozenset({"refused", "tls"})
+
+
+def probe_observed(probe: TransportProbe) -> bool:
+    """Whether a probe's outcome is evidence about how the server answers on that scheme —
+    the one classification of every transport outcome the HTTP/HTTPS checks read.
+
+    Observed (may support a ``pass`` or a ``fail``): an HTTP answer whose status is observed
+    (:func:`status_observed`: 2xx, 3xx, 404, 410…), a refused connection, a rejected
+    certificate or handshake. Not observed (``error``, never the evidence of a ``fail``): a
+    connection reset or closed during the handshake, a timeout, a name that did not resolve,
+    an invalid HTTP exchange or redirect loop, a request not made (scope, robots.txt, a
+    non-public address), and 401/403/408/429/5xx still there after the retries."""
+    if probe.ok:
+        return status_observed(probe.status)
+    return probe.error_kind in DEFINITE_ERRORS
 
 
 class DnsFacts(Frozen):

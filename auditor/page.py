@@ -11,8 +11,9 @@ from urllib.parse import urldefrag, urljoin
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from auditor.article_shape import shape as article_shape
-from auditor.htmlcaps import PARSES, check_caps
+from auditor.htmlcaps import PARSES, PageTooComplex, check_caps
 from auditor.models import PageSnapshot
+from auditor.stubs import MAX_STUB_BYTES, error_shown, login_page, refresh_target
 from auditor.text.fold import fold
 from auditor.text.legacy import word_counts
 
@@ -71,6 +72,28 @@ class Page:
         if noise >= 32 and noise > _NOISE_SHARE * len(sample):
             share = 100 * noise / len(sample)
             return f"not HTML: {share:.0f}% control or undecodable bytes (binary data?)"
+        return self._stand_in()
+
+    def _stand_in(self) -> str | None:
+        """Why a small page stands in for the content without being it (:mod:`auditor.stubs`):
+        a redirect page not followed, an error page served with HTTP 200, or a sign-in form
+        a redirect led to; ``None`` otherwise (and for every page larger than a stub)."""
+        snap = self.snapshot
+        if len(snap.body) > MAX_STUB_BYTES:
+            return None
+        try:
+            tree = self.tree
+        except PageTooComplex:
+            return None
+        moved = refresh_target(tree, self.url)
+        if moved is not None:
+            target, how = moved
+            return f"a redirect page ({how} to {target}), not followed: not seen"
+        shown = error_shown(tree)
+        if shown is not None:
+            return f"an error page served with HTTP {snap.status} («{shown}»): not seen"
+        if snap.redirects and login_page(tree, self.url):
+            return f"redirected to a sign-in page ({self.url}): not seen"
         return None
 
     @property

@@ -20,7 +20,11 @@ Connection modes: ``server`` (HTTP/HTTPS of the fixture server, by per-host ``--
 rules), ``refused`` (a bound port that never listens), ``stall`` (HTTPS port that accepts and
 never answers the TLS handshake; HTTP served), ``nxdomain`` (no route and no DNS name: the name
 does not resolve), ``dns-only`` (the DNS answers 127.0.0.1 but no ``--connect-to`` rule covers
-it: a non-public address the crawler must refuse).
+it: a non-public address the crawler must refuse). Modes that touch only the HTTPS port (plain
+HTTP served by the fixture server): ``https-refused`` (nothing listens on 443),
+``https-reset`` (443 reads the TLS ClientHello and answers with a TCP RST, as a middlebox does),
+``https-cut`` (443 reads the ClientHello and closes the connection), ``https-plain`` (443 speaks
+plain HTTP: no TLS on the port).
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from typing import Any, Literal
 
 from auditor.config import ConnectTo, CrawlSettings
 from auditor.fixtureserver import FixtureHandler, FixtureServer, HostDns, Request, Site
+from auditor.fixtureserver.sites import DEFAULT_HSTS as HSTS
 from auditor.paths import fixtures_dir
 
 ZONE = "soctrang.gov.vn"
@@ -60,7 +65,17 @@ NEIGHBOURS = (
 )
 _TEXT = frozenset({".html", ".htm", ".xml", ".txt", ".yaml", ".json", ".css", ".js"})
 
-Connect = Literal["server", "refused", "stall", "nxdomain", "dns-only"]
+Connect = Literal[
+    "server",
+    "refused",
+    "stall",
+    "nxdomain",
+    "dns-only",
+    "https-refused",
+    "https-reset",
+    "https-cut",
+    "https-plain",
+]
 
 
 class HostState:
@@ -98,6 +113,7 @@ class Fault:
     connect: Connect = "server"
     may_fail: frozenset[str] = frozenset()
     note: str = ""
+    site: str = ""  # extra lines of the copied site's _site.yaml (``http_redirect: false``)
 
     @property
     def host(self) -> str:
@@ -298,7 +314,93 @@ def crawler_trap(handler: FixtureHandler, host: HostState) -> bool:
     return True
 
 
+# Real-web shapes of a portal whose pages are there for a browser but not for the audit.
+SOME_PAGES = ("/van-ban/", "/lien-he/", "/gioi-thieu/", "/so-do-cong/")  # sections checks need
+ERROR_PAGE = (
+    b"<!DOCTYPE html><html><head><title>Service Unavailable</title></head><body>"
+    b"<h1>Service Unavailable</h1><p>HTTP Error 503. The service is unavailable.</p>"
+    b"</body></html>"
+)
+LOGIN_PAGE = (
+    '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Đăng nhập hệ thống'
+    '</title></head><body><form method="post" action="/dang-nhap"><label>Tên đăng nhập '
+    '<input name="u"></label><label>Mật khẩu <input type="password" name="p"></label>'
+    "<button>Đăng nhập</button></form></body></html>"
+).encode()
+
+
+def moved_home(stub: str) -> Answer:
+    """Over HTTPS the home page is a 200 page that moves the browser on to ``/portal/`` (by
+    ``stub``: a meta refresh or a script), where the real home page is served."""
+
+    def answer(handler: FixtureHandler, host: HostState) -> bool:
+        if getattr(handler.server, "scheme", "") != "https":
+            return False
+        path = _path(handler)
+        if path == "/":
+            page = (
+                '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Đang chuyển trang'
+                f"</title>{stub}</head><body></body></html>"
+            )
+            handler.send(200, page.encode(), extra=[("Strict-Transport-Security", HSTS)])
+            return True
+        if path == "/portal/":
+            body = host.server.file(host.host, "/") or b""
+            handler.send(200, body, extra=[("Strict-Transport-Security", HSTS)])
+            return True
+        return False
+
+    return answer
+
+
+def on_some_pages(send: Callable[[FixtureHandler, HostState], None]) -> Answer:
+    """:data:`SOME_PAGES` answered by ``send``; the rest as the twin."""
+
+    def answer(handler: FixtureHandler, host: HostState) -> bool:
+        if _path(handler) not in SOME_PAGES:
+            return False
+        send(handler, host)
+        return True
+
+    return answer
+
+
+def _waf(handler: FixtureHandler, host: HostState) -> None:
+    handler.send(403, b"<html><body><h1>Access Denied</h1>Request blocked.</body></html>")
+
+
+def _error_200(handler: FixtureHandler, host: HostState) -> None:
+    handler.send(200, ERROR_PAGE, extra=[("Strict-Transport-Security", HSTS)])
+
+
+def _to_login(handler: FixtureHandler, host: HostState) -> None:
+    redirect(handler, f"/dang-nhap?ReturnUrl={_path(handler)}")
+
+
+def _to_sso(handler: FixtureHandler, host: HostState) -> None:
+    # an identity provider outside the audit's scope: recorded, never requested
+    redirect(handler, f"https://sso.{FOREIGN}/cas/login?service=https://{host.host}{_path(handler)}")
+
+
+def login_wall(handler: FixtureHandler, host: HostState) -> bool:
+    """:data:`SOME_PAGES` redirect to ``/dang-nhap``, a sign-in form answering 200."""
+    if _path(handler) == "/dang-nhap":
+        handler.send(200, LOGIN_PAGE, extra=[("Strict-Transport-Security", HSTS)])
+        return True
+    return on_some_pages(_to_login)(handler, host)
+
+
+def error_home(handler: FixtureHandler, host: HostState) -> bool:
+    """The home page over HTTPS is a 200 "Service Unavailable" page."""
+    if getattr(handler.server, "scheme", "") != "https" or _path(handler) != "/":
+        return False
+    _error_200(handler, host)
+    return True
+
+
 _OWN_DOMAIN = frozenset({"st.d6k2.http-redirect"})
+_PLAIN_HTTP = "http_redirect: false"  # plain HTTP serves the pages instead of redirecting
+_NO_HTTPS = frozenset({"st.d6k2.https", "st.d6k2.http-redirect"})  # facts of a portal without
 
 # The faults of issue 11's network list, by name (tests pick from here; add yours).
 FAULTS: dict[str, Fault] = {
@@ -324,23 +426,80 @@ FAULTS: dict[str, Fault] = {
         Fault(
             "private",
             root_redirect(lambda h: f"http://127.0.0.1:{h.server.http_port}/latest/meta-data/"),
-            may_fail=_OWN_DOMAIN,
+            may_fail=_NO_HTTPS,  # the HTTPS root sends visitors to plain HTTP: a fact
         ),
         Fault(
             "metadata",
             root_redirect("http://169.254.169.254/latest/meta-data/"),
-            may_fail=_OWN_DOMAIN,
+            may_fail=_NO_HTTPS,
         ),
         Fault("rebind", root_redirect(lambda h: f"https://www.{h.host}/")),
         Fault("flapping", flapping(503)),
         Fault("ratelimit", rate_limited("1")),
         Fault("robotsdeny", robots("User-agent: *\nDisallow: /\n")),
         Fault("trap", https_only(crawler_trap)),
+        # HTTPS faults beside a plain HTTP that serves the pages (HTTP not redirecting is a fact
+        # of these hosts): a reset or a cut handshake is not observed (error), a refused port,
+        # plain HTTP on 443 or an HTTPS that sends visitors to HTTP is a definite fail
+        Fault("httpsreset", connect="https-reset", site=_PLAIN_HTTP, may_fail=_OWN_DOMAIN),
+        Fault("httpscut", connect="https-cut", site=_PLAIN_HTTP, may_fail=_OWN_DOMAIN),
+        Fault("httpsrefused", connect="https-refused", site=_PLAIN_HTTP, may_fail=_NO_HTTPS),
+        Fault("httpsplain", connect="https-plain", site=_PLAIN_HTTP, may_fail=_NO_HTTPS),
+        # real-web shapes: nothing the audit could not see may turn into a fail
+        Fault("metarefresh", moved_home('<meta http-equiv="refresh" content="0; url=/portal/">')),
+        Fault("jsredirect", moved_home('<script>window.location.href = "/portal/";</script>')),
+        Fault("waf", on_some_pages(_waf), note="403 to the audit's requests on some pages"),
+        Fault("error200", on_some_pages(_error_200), note="200 'Service Unavailable' pages"),
+        Fault("error200home", error_home),
+        Fault("loginwall", login_wall, note="some pages redirect to a sign-in form"),
+        Fault("sso", on_some_pages(_to_sso), note="some pages redirect to another host's SSO"),
+        Fault(
+            "httpsdowngrade",
+            https_only(root_redirect(lambda h: f"http://{h.host}/")),
+            site=_PLAIN_HTTP,
+            may_fail=_NO_HTTPS,
+        ),
     )
 }
 
 
 # --- the server ------------------------------------------------------------------------------
+
+
+class _Cutter:
+    """A TCP port that reads the first bytes of each connection (a TLS ClientHello) and then
+    resets it (``reset``: RST, linger 0) or closes it (``close``: FIN)."""
+
+    def __init__(self, stop: threading.Event, how: Literal["reset", "close"]) -> None:
+        self._stop = stop
+        self._how = how
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(64)
+        self._thread = threading.Thread(target=self._run, name=f"fault-{how}", daemon=True)
+        self._thread.start()
+
+    @property
+    def port(self) -> int:
+        return int(self._sock.getsockname()[1])
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            ready, _, _ = select.select([self._sock], [], [], 0.05)
+            if not ready:
+                continue
+            with contextlib.suppress(OSError):
+                conn, _ = self._sock.accept()
+                conn.settimeout(2.0)
+                with contextlib.suppress(OSError):
+                    conn.recv(4096)
+                if self._how == "reset":
+                    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                conn.close()
+
+    def close(self) -> None:
+        self._thread.join(2.0)
+        self._sock.close()
 
 
 class _Stall:
@@ -404,6 +563,7 @@ class FaultServer:
     _answers: dict[str, Answer] = field(default_factory=dict)
     _stall: _Stall | None = None
     _refuse: socket.socket | None = None
+    _cutters: dict[str, _Cutter] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.faults = tuple(self.faults)
@@ -429,6 +589,7 @@ class FaultServer:
         dns[FOREIGN] = HostDns()
         for fault in self.faults:
             extra = f"cert: {fault.cert}\n" if fault.cert != "valid" else ""
+            extra += fault.site + ("\n" if fault.site and not fault.site.endswith("\n") else "")
             if fault.name == "rebind":
                 extra += f"aliases: [www.{fault.host}]\n"
             _copy_site(demo / TWIN, sites / fault.host, fault.host, extra)
@@ -441,6 +602,7 @@ class FaultServer:
                 dns[f"www.{fault.host}"] = HostDns(signed=True)
         self._fixture = FixtureServer(sites, dns=dns, hook=self._hook).start()
         self._stall = _Stall(self.stop)
+        self._cutters = {"reset": _Cutter(self.stop, "reset"), "close": _Cutter(self.stop, "close")}
         self._refuse = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._refuse.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
         return self
@@ -454,6 +616,8 @@ class FaultServer:
             self._stall.close()
         if self._refuse is not None:
             self._refuse.close()
+        for cutter in self._cutters.values():
+            cutter.close()
 
     def __enter__(self) -> FaultServer:
         return self.start()
@@ -527,6 +691,14 @@ class FaultServer:
                 route(fault.host, refused, refused)
             elif fault.connect == "stall":
                 route(fault.host, self._stall.port, fixture.http_port)
+            elif fault.connect == "https-refused":
+                route(fault.host, refused, fixture.http_port)
+            elif fault.connect == "https-reset":
+                route(fault.host, self._cutters["reset"].port, fixture.http_port)
+            elif fault.connect == "https-cut":
+                route(fault.host, self._cutters["close"].port, fixture.http_port)
+            elif fault.connect == "https-plain":
+                route(fault.host, fixture.http_port, fixture.http_port)
         return tuple(routes)
 
     def settings(self, **overrides: Any) -> CrawlSettings:

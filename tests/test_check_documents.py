@@ -133,7 +133,7 @@ def test_no_listing_linked_fails_and_broken_listing_fails() -> None:
     assert out.status == "fail" and "links no" in out.evidence[0].detail.en
     broken = PageSnapshot(url=LISTING, final_url=LISTING, status=404)
     out = documents_listing(art(page(HOME, HOME_HTML), failed=(broken,)), DocumentsParams())
-    assert out.status == "fail" and out.evidence[0].found == "404"
+    assert out.status == "fail" and out.evidence[0].found == "HTTP 404"
     assert documents_listing(art(page(HOME, HOME_HTML)), DocumentsParams()).status == "error"
 
 

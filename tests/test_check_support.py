@@ -155,6 +155,10 @@ def test_sitemap_thin_page_or_missing_xml_fails() -> None:
     assert out.status == "fail" and "No valid sitemap.xml" in out.evidence[1].detail.en
     declared = sitemap_present(_with(full, robots=ROBOTS), SitemapParams())
     assert declared.status == "warn"
+    # a sitemap.xml that answered 503 (or nothing) after the retries was not seen: error
+    unseen = _with(full, sitemap_error=HOME + "sitemap.xml: HTTP 503")
+    out = sitemap_present(unseen, SitemapParams())
+    assert out.status == "error" and out.evidence[1].found == HOME + "sitemap.xml: HTTP 503"
 
 
 def test_sitemap_page_not_linked_fails() -> None:

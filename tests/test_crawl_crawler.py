@@ -267,7 +267,7 @@ def test_unreachable_portal_is_not_fetched_again() -> None:
                 return await crawl_site(fetcher, agency, settings)
 
         result = asyncio.run(go())
-    assert result.https is not None and result.https.error_kind == "connect"
+    assert result.https is not None and result.https.error_kind == "refused"
     assert result.http is not None and result.http.error == "connect: connection refused"
     assert result.pages == () and result.sitemap_urls == ()
     # robots.txt could not be read: RFC 9309 says crawl nothing, and the report says why

@@ -75,6 +75,19 @@ ROUTES: dict[str, Reply | Callable[[BaseHTTPRequestHandler], None]] = {
     "wronghost.gov.vn/": html("wrong"),
     "untrusted.gov.vn/": html("untrusted"),
     "plain.gov.vn/": redirect("https://soctrang.gov.vn/"),
+    # pages that only move the browser on: followed inside the scope, as a browser does
+    "soctrang.gov.vn/refresh": Reply(
+        body=b'<html><head><meta http-equiv="refresh" content="0; url=/trang-chu"></head></html>'
+    ),
+    "soctrang.gov.vn/away": Reply(
+        body=b"<html><script>location.replace('https://elsewhere.example/')</script></html>"
+    ),
+    "soctrang.gov.vn/ping": Reply(
+        body=b'<html><head><meta http-equiv="refresh" content="0; url=/pong"></head></html>'
+    ),
+    "soctrang.gov.vn/pong": Reply(
+        body=b'<html><head><meta http-equiv="refresh" content="0; url=/ping"></head></html>'
+    ),
 }
 
 
@@ -251,7 +264,7 @@ def test_refused_connection_gives_connect_error() -> None:
         port = sock.getsockname()[1]  # bound, not listening: refused
         result = probe(_raw_settings(port), "http://refused.gov.vn/")
     assert not result.ok and result.status == 0
-    assert result.error_kind == "connect" and result.error == "connect: connection refused"
+    assert result.error_kind == "refused" and result.error == "connect: connection refused"
 
 
 def test_unexpected_exception_never_escapes() -> None:
@@ -377,3 +390,23 @@ def test_handshake_timeout_and_cut_off_handshake_are_not_tls_facts() -> None:
     refused = httpx.ConnectError("alert")
     refused.__cause__ = ssl.SSLError(1, "[SSL: SSLV3_ALERT_HANDSHAKE_FAILURE] sslv3 alert handshake failure")
     assert describe(refused, 1.0).kind == "tls"
+
+
+def test_a_page_that_moves_the_browser_on_is_followed_in_scope(sites: Sites) -> None:
+    snap = fetch(sites.settings(), "https://soctrang.gov.vn/refresh")
+    assert snap.url == "https://soctrang.gov.vn/refresh"
+    assert snap.final_url == "https://soctrang.gov.vn/trang-chu" and "đích" in snap.body.decode()
+    assert snap.redirects == (
+        RedirectHop(
+            url="https://soctrang.gov.vn/refresh",
+            status=200,
+            location="https://soctrang.gov.vn/trang-chu",
+        ),
+    )
+    # out of the scope: not requested, the page stays (and counts as not seen)
+    away = fetch(sites.settings(), "https://soctrang.gov.vn/away")
+    assert away.final_url == "https://soctrang.gov.vn/away" and away.redirects == ()
+    assert "elsewhere.example" not in sites.routes.hosts()
+    # a loop of refresh pages ends
+    ping = fetch(sites.settings(), "https://soctrang.gov.vn/ping")
+    assert ping.final_url.endswith(("/ping", "/pong")) and len(ping.redirects) <= 2

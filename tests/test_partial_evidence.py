@@ -70,7 +70,7 @@ def test_absence_is_not_concluded_while_pages_were_not_seen() -> None:
     assert out.status == "error"
     head = out.evidence[0]
     assert head.found is not None
-    assert HOME + "tin/2 (timeout)" in head.found and HOME + "tin/3 (429)" in head.found
+    assert HOME + "tin/2 (timeout)" in head.found and HOME + "tin/3 (HTTP 429)" in head.found
     assert "tin/4" not in head.found  # a 404 was seen: it is an answer
     assert "2 page(s) could not be seen whole" in head.detail.en
     # the engine calls the same guarded function

@@ -37,6 +37,7 @@ CAUSES = {
     "rebind": "non-public address 127.0.0.1",
     "robotsdeny": "robots",
     "robots5xx": "robots",
+    "error200home": "an error page served with HTTP 200",
 }
 SAME_AS_TWIN = ("flapping", "ratelimit")  # transient answers: the twin's verdicts exactly
 
@@ -166,3 +167,90 @@ def test_nothing_outside_the_scope_is_requested(scanned: Scanned) -> None:
 def test_the_scan_ends_in_bounded_time(scanned: Scanned) -> None:
     # generous: every portal's budget is PORTAL_TIMEOUT_S, four portals at a time
     assert scanned.seconds < PORTAL_TIMEOUT_S * len(ALL) / 2
+
+
+# HTTPS faults beside a plain HTTP serving the pages: a reset or a cut handshake is not evidence
+# that the portal lacks HTTPS (error with the cause, no grade cap); a refused port, plain HTTP
+# on 443 or an HTTPS that sends visitors to HTTP is (fail, and the pack's cap applies)
+HTTPS_NOT_OBSERVED = {"httpsreset": "reset", "httpscut": "closed during the TLS handshake"}
+HTTPS_DEFINITE = {
+    "httpsrefused": "connection refused",
+    "httpsplain": "wrong version number",
+    "httpsdowngrade": "http://httpsdowngrade.",
+}
+HTTPS_RULES = ("st.d6k2.https", "st.d6k2.certificate-lifetime", "st.d6k2.hsts")
+
+
+def _finding(report: AuditReport, rule: str):  # type: ignore[no-untyped-def]
+    return next(f for f in report.findings if f.rule_id == rule)
+
+
+def _said(finding) -> str:  # type: ignore[no-untyped-def]
+    return " ".join(f"{e.detail.en} {e.detail.vi} {e.found or ''}" for e in finding.evidence)
+
+
+@pytest.mark.parametrize("fault", sorted(HTTPS_NOT_OBSERVED))
+def test_https_not_observed_is_error_not_fail(scanned: Scanned, fault: str) -> None:
+    report = scanned.report(fault)
+    for rule in HTTPS_RULES:
+        finding = _finding(report, rule)
+        assert finding.status == "error", (rule, _said(finding))
+        assert HTTPS_NOT_OBSERVED[fault] in _said(finding), (rule, _said(finding))
+    assert "could not be observed" in _said(_finding(report, "st.d6k2.https"))
+    # the pages were seen over plain HTTP and judged; no cap for "no working HTTPS"
+    assert report.crawl.pages_fetched > 5 and report.score.total is not None
+    assert not any("st.d6k2.https" in cap.rules for cap in report.score.caps)
+    assert report.crawl.https is not None and report.crawl.https.error_kind == "connect"
+    assert report.crawl.retries > 0  # a reset is retried before it is reported
+
+
+@pytest.mark.parametrize("fault", sorted(HTTPS_DEFINITE))
+def test_a_definite_https_answer_fails_and_caps_the_grade(scanned: Scanned, fault: str) -> None:
+    report = scanned.report(fault)
+    https = _finding(report, "st.d6k2.https")
+    assert https.status == "fail", _said(https)
+    assert HTTPS_DEFINITE[fault] in _said(https)
+    assert any("st.d6k2.https" in cap.rules for cap in report.score.caps)
+    assert report.score.grade in ("C", "D", "E", "F")
+
+
+def test_the_twin_has_working_https(scanned: Scanned) -> None:
+    twin = scanned.report("twin")
+    assert _finding(twin, "st.d6k2.https").status == "pass"
+    assert not twin.score.caps
+
+
+# Real-web shapes: pages that are there for a browser but not for the audit are not seen, and
+# say why; a home page that moves the browser on (meta refresh, script) is followed as a
+# browser does, so the portal gets its twin's verdicts
+SECTIONS_ON_SOME_PAGES = ("st.d10.legal-documents", "st.d10.contact", "st.d15.sitemap")
+NOT_SEEN_CAUSE = {
+    "waf": "HTTP 403",
+    "error200": "an error page served with HTTP 200 («Service Unavailable»)",
+    "loginwall": "redirected to a sign-in page",
+    "sso": f"redirects to https://sso.{FOREIGN}/cas/login",
+}
+
+
+@pytest.mark.parametrize("fault", ["metarefresh", "jsredirect"])
+def test_a_home_page_that_moves_on_is_followed(scanned: Scanned, fault: str) -> None:
+    report = scanned.report(fault)
+    assert _statuses(report) == _statuses(scanned.report("twin"))
+    header = _finding(report, "st.d18.header-name")
+    assert header.status == "pass"
+    assert (header.evidence[0].url or "").endswith("/portal/")
+
+
+@pytest.mark.parametrize("fault", sorted(NOT_SEEN_CAUSE))
+def test_pages_the_audit_cannot_see_are_error_with_the_cause(scanned: Scanned, fault: str) -> None:
+    report, twin = scanned.report(fault), scanned.report("twin")
+    for rule in SECTIONS_ON_SOME_PAGES:
+        assert _finding(twin, rule).status == "pass"
+        finding = _finding(report, rule)
+        assert finding.status == "error", (rule, _said(finding))
+        assert NOT_SEEN_CAUSE[fault] in _said(finding), (rule, _said(finding))
+    # the documents listing was not seen: its files are not judged absent
+    assert _finding(report, "st.d6k1.documents-unicode").status == "error"
+    # the pages that were seen are judged as on the twin
+    assert _finding(report, "st.d10.news").status == "pass"
+    assert report.score.total is not None

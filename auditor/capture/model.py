@@ -81,6 +81,7 @@ class SiteCapture(Frozen):
     robots: RobotsInfo | None = None
     dns: DnsFacts | None = None  # None: not looked up (no rule needed it)
     sitemap_urls: tuple[str, ...] = ()
+    sitemap_error: str | None = None  # a sitemap document not observed, and why
     home_error: str | None = None  # why there is no home page, when there is none
     search: SearchProbe | None = None
     doc_files: tuple[FileProbe, ...] = ()

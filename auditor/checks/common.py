@@ -16,16 +16,18 @@ def absence_guard(art: Artifacts, outcome: Outcome) -> Outcome:
     if not unseen:
         return outcome
     n = len(unseen)
-    named = "; ".join(f"{s.url} ({s.error or s.status})" for s in unseen[:5])
+    named = "; ".join(f"{s.url} ({s.why_not_seen})" for s in unseen[:5])
     if n > 5:
         named += f"; … (+{n - 5})"
     head = Evidence(
         url=art.start_url,
         detail=t(
-            f"{n} trang không xem được trọn vẹn (không trả lời, lỗi tạm thời, bị cắt ở giới hạn "
-            "dung lượng hoặc không phải HTML): chưa thể kết luận là thiếu.",
-            f"{n} page(s) could not be seen whole (no answer, a transient error, cut at the "
-            "byte cap or not HTML): the absence cannot be concluded.",
+            f"{n} trang không xem được trọn vẹn (không trả lời, lỗi tạm thời, bị từ chối, bị cắt "
+            "ở giới hạn dung lượng, không phải HTML, trang lỗi hoặc trang đăng nhập): chưa thể "
+            "kết luận là thiếu.",
+            f"{n} page(s) could not be seen whole (no answer, a transient error, access refused, "
+            "cut at the byte cap, not HTML, an error or sign-in page): the absence cannot be "
+            "concluded.",
         ),
         found=named,
     )

@@ -209,7 +209,7 @@ def _no_listing(art: Artifacts, p: DocumentsParams) -> Outcome:
                 detail=t(
                     f"Danh sách «{link.text}» {why.vi}.", f"The listing «{link.text}» is {why.en}."
                 ),
-                found=(failed.error or str(failed.status)) if failed is not None else None,
+                found=failed.why_not_seen if failed is not None else None,
             ),
         ),
     )

@@ -17,6 +17,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from auditor.artifacts import Artifacts, FileProbe
 from auditor.checks.registry import NoParams, Params, check
+from auditor.locate.documents import find_listing, listing_candidates
 from auditor.models import Evidence, Outcome, Status, t
 from auditor.page import Page, collapse
 from auditor.text.docfonts import DocumentFonts, document_kind, read_document
@@ -477,6 +478,27 @@ def documents_unicode(art: Artifacts, p: NoParams) -> Outcome:
     the gatherer fetched) use Unicode: no TCVN3/VNI/VPS font in a PDF's fonts or a .docx's
     styles and runs (or a .doc's font table), no legacy-encoded words in a .docx's text."""
     files = [f for f in art.doc_files if f.status == 200 and document_kind(f.body or f.magic)]
+    if not art.doc_files and find_listing(art, "legal_documents") is None:
+        unseen = [  # the listing is linked but its page was not seen: files may well be there
+            (link, snap)
+            for link in listing_candidates(art, "legal_documents")[:6]
+            if (snap := art.failed_fetch(link.url)) is not None and snap in art.unseen
+        ]
+        if unseen:
+            return Outcome(
+                status="error",
+                evidence=tuple(
+                    Evidence(
+                        url=link.url,
+                        detail=t(
+                            f"Không xem được danh mục văn bản «{link.text}» để tìm tệp.",
+                            f"The documents listing «{link.text}» could not be seen to find files.",
+                        ),
+                        found=snap.why_not_seen,
+                    )
+                    for link, snap in unseen
+                ),
+            )
     if not art.doc_files:
         return Outcome(
             status="not_applicable",

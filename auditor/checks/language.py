@@ -148,11 +148,7 @@ def foreign_version(art: Artifacts, p: ForeignVersionParams) -> Outcome:
                         f"Liên kết phiên bản tiếng nước ngoài ({located.how}) không mở được.",
                         f"The foreign-language link ({located.how}) could not be opened.",
                     ),
-                    found=(
-                        str(failed.status)
-                        if failed and failed.status
-                        else (failed.error if failed else None)
-                    ),
+                    found=failed.why_not_seen if failed else None,
                 ),
             ),
         )

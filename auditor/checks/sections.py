@@ -148,7 +148,7 @@ def _judge_target(
                     found=str(failed.status),
                 ),
             )
-        cause = failed.error if failed is not None else None
+        cause = failed.why_not_seen if failed is not None else None
         return _Verdict(
             "error",
             Evidence(

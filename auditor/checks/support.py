@@ -154,8 +154,7 @@ def _sitemap_page(art: Artifacts, home: Page, min_links: int) -> tuple[Status, E
                             f"Liên kết «{link.text}» không mở được trang HTML.",
                             f"The link «{link.text}» does not open an HTML page.",
                         ),
-                        found=(str(failed.status) if failed and failed.status else None)
-                        or (failed.error if failed else None),
+                        found=failed.why_not_seen if failed else None,
                     ),
                 )
             )
@@ -195,6 +194,15 @@ def _sitemap_xml(art: Artifacts) -> tuple[Status, Evidence]:
                 + (" (declared in robots.txt)." if declared else "."),
             ),
             found=str(len(art.sitemap_urls)),
+        )
+    if art.sitemap_error is not None:  # not observed: neither its presence nor its absence
+        return "error", Evidence(
+            url=declared[0] if declared else urljoin(art.start_url, "/sitemap.xml"),
+            detail=t(
+                "Không đọc được sitemap XML (lỗi kết nối hoặc lỗi tạm thời sau các lần thử lại).",
+                "The XML sitemap could not be read (no answer or a passing error after retries).",
+            ),
+            found=art.sitemap_error,
         )
     if declared:
         return "warn", Evidence(

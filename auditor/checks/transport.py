@@ -16,6 +16,7 @@ from auditor.models import (
     RedirectHop,
     TransportProbe,
     normalise_host,
+    probe_observed,
     status_observed,
     t,
 )
@@ -84,8 +85,8 @@ def _unreachable(art: Artifacts) -> Outcome | None:
                 Evidence(
                     url=https.url,
                     detail=t(
-                        "Không kết nối được cổng qua HTTPS lẫn HTTP.",
-                        "The portal answered neither over HTTPS nor over HTTP.",
+                        "Không quan sát được câu trả lời nào của cổng, qua HTTPS lẫn HTTP.",
+                        "No answer of the portal was observed, over HTTPS or over HTTP.",
                     ),
                     found=f"https: {https.error}; http: {http.error}",
                 ),
@@ -94,15 +95,92 @@ def _unreachable(art: Artifacts) -> Outcome | None:
     return None
 
 
+def _cause(probe: TransportProbe) -> tuple[str, str]:
+    """Why a probe that is not observed showed nothing, in Vietnamese and English."""
+    if probe.ok:
+        if probe.status in (401, 403):
+            return (
+                f"máy chủ từ chối yêu cầu của công cụ (HTTP {probe.status}: tường lửa hoặc đăng "
+                "nhập)",
+                f"the server refused the audit's requests (HTTP {probe.status}: a firewall or a "
+                "login wall)",
+            )
+        return (
+            f"máy chủ báo lỗi tạm thời (HTTP {probe.status}, sau các lần thử lại)",
+            f"the server answered with a passing error (HTTP {probe.status}, after retries)",
+        )
+    kind = probe.error_kind
+    if kind == "timeout":
+        return "không trả lời kịp thời", "it timed out"
+    if kind == "other":
+        return (
+            "không được thăm dò (phạm vi, robots.txt)",
+            "it was not requested (scope, robots.txt)",
+        )
+    if kind == "protocol":
+        return "trao đổi HTTP không hợp lệ", "no valid HTTP exchange"
+    return (
+        "kết nối bị ngắt hoặc không lập được (sau các lần thử lại)",
+        "the connection was lost or could not be made (after retries)",
+    )
+
+
+def _not_observed(probe: TransportProbe, scheme: str) -> Outcome:
+    """``error``: the probe of ``scheme`` showed nothing about the server (see
+    :func:`~auditor.models.probe_observed`), so nothing is concluded from it."""
+    vi, en = _cause(probe)
+    return Outcome(
+        status="error",
+        evidence=(
+            Evidence(
+                url=probe.url,
+                detail=t(
+                    f"Không quan sát được {scheme}: {vi}; không có bằng chứng để kết luận.",
+                    f"{scheme} could not be observed: {en}; no evidence to conclude from.",
+                ),
+                found=probe.error or _chain(probe),
+            ),
+        ),
+    )
+
+
+def _unseen_https(probe: TransportProbe) -> Outcome | None:
+    """``error`` for a check of the HTTPS answer when HTTPS was not observed (nothing to say
+    "not applicable" about: it may well be there); ``None`` when it was observed."""
+    if probe_observed(probe):
+        return None
+    vi, en = _cause(probe)
+    return Outcome(
+        status="error",
+        evidence=(
+            Evidence(
+                url=probe.url,
+                detail=t(
+                    f"Không quan sát được HTTPS: {vi}.", f"HTTPS could not be observed: {en}."
+                ),
+                found=probe.error or _chain(probe),
+            ),
+        ),
+    )
+
+
 @check("https_available")
 def https_available(art: Artifacts, p: NoParams) -> Outcome:
-    """HTTPS answers with a certificate valid for the host."""
+    """HTTPS answers with a certificate valid for the host. Only a definite answer (refused
+    port, rejected certificate or handshake, an error page or a redirect to plain HTTP) fails;
+    a reset, a cut handshake, a timeout or a passing error is ``error`` with its cause."""
     blocked = _unreachable(art)
     if blocked is not None:
         return blocked
     probe = art.https
     assert probe is not None
-    if probe.ok and probe.status < 400 and (probe.final_url or "").startswith("https://"):
+    downgrade = probe.off_scope if (probe.off_scope or "").lower().startswith("http://") else None
+    if (
+        probe.ok
+        and probe.status < 400
+        and (probe.final_url or "").startswith("https://")
+        and downgrade is None
+    ):
         detail = t(
             "Cổng trả lời qua HTTPS với chứng thư hợp lệ.",
             "HTTPS answers with a valid certificate.",
@@ -121,44 +199,21 @@ def https_available(art: Artifacts, p: NoParams) -> Outcome:
         return Outcome(
             status="pass", evidence=(Evidence(url=probe.url, detail=detail, found=chain),)
         )
-    if probe.ok and not status_observed(probe.status):  # 5xx, 429, 408 after the retries
-        return Outcome(
-            status="error",
-            evidence=(
-                Evidence(
-                    url=probe.url,
-                    detail=t(
-                        "Máy chủ HTTPS báo lỗi tạm thời (sau các lần thử lại).",
-                        "The HTTPS server answered with a passing error (after retries).",
-                    ),
-                    found=_chain(probe),
-                ),
-            ),
-        )
-    if not probe.ok and probe.error_kind == "other":  # not requested: scope, robots.txt
-        return Outcome(
-            status="error",
-            evidence=(
-                Evidence(
-                    url=probe.url,
-                    detail=t("Không thăm dò được HTTPS.", "HTTPS could not be probed."),
-                    found=probe.error,
-                ),
-            ),
-        )
-    if probe.error_kind == "timeout":
-        return Outcome(
-            status="error",
-            evidence=(
-                Evidence(
-                    url=probe.url,
-                    detail=t("HTTPS không trả lời kịp thời.", "HTTPS timed out."),
-                    found=probe.error,
-                ),
-            ),
-        )
+    if not probe_observed(probe):
+        return _not_observed(probe, "HTTPS")
     found: str | None
-    if probe.ok:
+    if downgrade is not None:
+        detail = t(
+            f"HTTPS chuyển người xem về HTTP thường ({downgrade}).",
+            f"HTTPS sends visitors back to plain HTTP ({downgrade}).",
+        )
+        found = f"{_chain(probe)} → {downgrade}"
+    elif probe.ok and not (probe.final_url or "").startswith("https://"):
+        detail = t(
+            "HTTPS chuyển người xem về HTTP thường.", "HTTPS redirects visitors to plain HTTP."
+        )
+        found = _chain(probe)
+    elif probe.ok:
         detail = t(
             "Trang chủ qua HTTPS không dùng được.", "The home page over HTTPS is not usable."
         )
@@ -170,8 +225,11 @@ def https_available(art: Artifacts, p: NoParams) -> Outcome:
             f"HTTPS failed: {en} (invalid certificate or TLS handshake).",
         )
         found = probe.error
-    else:
-        detail = t("Cổng không trả lời qua HTTPS.", "The portal does not answer over HTTPS.")
+    else:  # refused: nothing listens on the HTTPS port
+        detail = t(
+            "Cổng không trả lời qua HTTPS (cổng 443 từ chối kết nối).",
+            "The portal does not answer over HTTPS (port 443 refuses connections).",
+        )
         found = probe.error
     return Outcome(
         status="fail",
@@ -210,6 +268,10 @@ def https_certificate_lifetime(art: Artifacts, p: CertificateParams) -> Outcome:
             ),
         )
     if probe is None or not probe.ok or probe.tls is None or probe.tls.cert_not_after is None:
+        if probe is not None and (probe.tls is None or probe.tls.cert_not_after is None):
+            unseen = _unseen_https(probe)
+            if unseen is not None:
+                return unseen
         return Outcome(
             status="not_applicable",
             evidence=(
@@ -247,20 +309,6 @@ def http_redirects_to_https(art: Artifacts, p: NoParams) -> Outcome:
         return blocked
     probe = art.http
     assert probe is not None
-    if probe.ok and not probe.redirects and not status_observed(probe.status):
-        return Outcome(  # 5xx, 429, 408 after the retries: nothing said about redirects
-            status="error",
-            evidence=(
-                Evidence(
-                    url=probe.url,
-                    detail=t(
-                        "HTTP báo lỗi tạm thời (sau các lần thử lại).",
-                        "Plain HTTP answered with a passing error (after retries).",
-                    ),
-                    found=str(probe.status),
-                ),
-            ),
-        )
     final = probe.final_url or probe.url
     urls = [hop.url for hop in probe.redirects] + [final]
     if probe.off_scope:  # a redirect to another host, recorded but not followed
@@ -269,9 +317,12 @@ def http_redirects_to_https(art: Artifacts, p: NoParams) -> Outcome:
     target = first_https or final
     same_host = normalise_host(host_of(target)) == normalise_host(art.agency.domain)
     first_status = probe.redirects[0].status if probe.redirects else probe.status
+    if probe.ok and first_https is None and not probe.off_scope and not probe_observed(probe):
+        # 401/403/408/429/5xx after the retries: nothing said about a redirect to HTTPS
+        return _not_observed(probe, "HTTP")
     if not probe.ok and not (probe.redirects and first_https is not None):
-        # no redirect seen: nothing to judge, unless plain HTTP is simply closed
-        if probe.error_kind in ("connect",) and art.https is not None and art.https.ok:
+        # no redirect seen: nothing to judge, unless plain HTTP is simply closed (refused)
+        if probe.error_kind == "refused" and art.https is not None and art.https.ok:
             return Outcome(
                 status="pass",
                 evidence=(
@@ -290,7 +341,10 @@ def http_redirects_to_https(art: Artifacts, p: NoParams) -> Outcome:
             evidence=(
                 Evidence(
                     url=probe.url,
-                    detail=t("Không thăm dò được HTTP.", "The HTTP probe failed."),
+                    detail=t(
+                        f"Không thăm dò được HTTP: {_cause(probe)[0]}.",
+                        f"The HTTP probe failed: {_cause(probe)[1]}.",
+                    ),
                     found=probe.error,
                 ),
             ),
@@ -343,6 +397,11 @@ def http_redirects_to_https(art: Artifacts, p: NoParams) -> Outcome:
             "Trang vẫn được phục vụ qua HTTP, không chuyển sang HTTPS.",
             "The page is served over plain HTTP without redirecting to HTTPS.",
         )
+        if probe.status < 400
+        else t(
+            f"HTTP trả lời {probe.status}, không chuyển sang HTTPS.",
+            f"Plain HTTP answers {probe.status} without redirecting to HTTPS.",
+        )
     )
     return Outcome(
         status="fail",
@@ -367,6 +426,10 @@ class HstsParams(Params):
 def hsts(art: Artifacts, p: HstsParams) -> Outcome:
     """HTTPS responses carry Strict-Transport-Security with a long max-age (warn otherwise)."""
     probe = art.https
+    if probe is not None and (not probe.ok or not status_observed(probe.status)):
+        unseen = _unseen_https(probe)
+        if unseen is not None:
+            return unseen
     if probe is None or not probe.ok:
         return Outcome(
             status="not_applicable",
@@ -428,6 +491,10 @@ _TLS_ORDER = {"SSLv2": 0, "SSLv3": 0, "TLSv1": 1, "TLSv1.1": 2, "TLSv1.2": 3, "T
 def tls_version(art: Artifacts, p: TlsVersionParams) -> Outcome:
     """The negotiated TLS version is at least 1.2 (warn otherwise)."""
     probe = art.https
+    if probe is not None and (probe.tls is None or probe.tls.version is None):
+        unseen = _unseen_https(probe)
+        if unseen is not None:
+            return unseen
     if probe is None or probe.tls is None or probe.tls.version is None:
         return Outcome(
             status="not_applicable",

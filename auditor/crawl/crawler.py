@@ -19,7 +19,7 @@ from auditor.crawl.frontier import dedupe_key, looks_like_html, normalise_url
 from auditor.crawl.robots import sitemap_children, sitemap_urls
 from auditor.crawl.scope import Scope
 from auditor.htmlcaps import PageTooComplex
-from auditor.models import Agency, PageSnapshot, RobotsInfo, TransportProbe
+from auditor.models import Agency, PageSnapshot, RobotsInfo, TransportProbe, status_observed
 from auditor.page import Page
 
 logger = logging.getLogger(__name__)
@@ -40,6 +40,7 @@ class SiteCrawl:
     robots: RobotsInfo | None
     sitemap_urls: tuple[str, ...]
     duration_s: float
+    sitemap_error: str | None = None  # a sitemap document not observed (status 0, 5xx…)
     scope: Scope | None = None
     retries: int = 0  # requests repeated after transient answers
     off_scope: str | None = None  # where the root redirects, when that is outside the scope
@@ -76,21 +77,28 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-async def _sitemap(fetcher: Fetcher, first: tuple[str, ...], scope: Scope) -> tuple[str, ...]:
-    """Page URLs of the site's sitemaps, following an index to a few of its children."""
+async def _sitemap(
+    fetcher: Fetcher, first: tuple[str, ...], scope: Scope
+) -> tuple[tuple[str, ...], str | None]:
+    """Page URLs of the site's sitemaps, following an index to a few of its children, and
+    why a sitemap document was not observed (no answer, 401/403/408/429/5xx after the
+    retries), when one was not."""
     queue = deque(u for u in first if scope.on_host(u))
     found: dict[str, None] = {}
+    unseen: str | None = None
     fetched = 0
     while queue and fetched < MAX_SITEMAP_FILES and len(found) < MAX_SITEMAP_URLS:
         url = queue.popleft()
         fetched += 1
         snap = await fetcher.fetch(url, scope=scope)
+        if not status_observed(snap.status) or snap.error:
+            unseen = unseen or f"{url}: {snap.why_not_seen}"
         if snap.status != 200:
             continue
         queue.extend(u for u in sitemap_children(snap.body) if scope.on_host(u))
         for page_url in sitemap_urls(snap.body):  # all kept as evidence; crawled when in scope
             found.setdefault(page_url, None)
-    return tuple(found)[:MAX_SITEMAP_URLS]
+    return tuple(found)[:MAX_SITEMAP_URLS], unseen
 
 
 class _Frontier:
@@ -224,6 +232,7 @@ async def crawl_site(
     home: PageSnapshot | None = None
     policy: RobotsPolicy | None = None
     sitemap: tuple[str, ...] = ()
+    sitemap_error: str | None = None
     home_url = start_url or f"https://{domain}{base}"
     collector: _Collector | None = None
     timed_out = False
@@ -243,6 +252,7 @@ async def crawl_site(
             http=http,
             robots=policy.info if policy else None,
             sitemap_urls=sitemap,
+            sitemap_error=sitemap_error,
             duration_s=round(time.monotonic() - started, 3),
             scope=scope,
             retries=sum(fetcher.retries[h] for h in scope.hosts) - retried_before,
@@ -272,7 +282,7 @@ async def crawl_site(
             policy, home = read, fetched
             if fetched.is_html:
                 first = read.info.sitemaps or (f"{origin}/sitemap.xml",)
-                sitemap = await _sitemap(fetcher, first, scope)
+                sitemap, sitemap_error = await _sitemap(fetcher, first, scope)
     except TimeoutError:
         timed_out = True
         logger.info("%s: portal time budget spent before the home page", domain)

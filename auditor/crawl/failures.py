@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import socket
@@ -13,7 +14,13 @@ import httpx
 
 from auditor.crawl.resolve import BlockedAddress, NameNotResolved
 
-ErrorKind = Literal["tls", "connect", "timeout", "protocol", "other"]
+# "refused": the port answered that nothing listens (a fact about the server); "tls": the
+# server's certificate or handshake was rejected (a fact); "connect": the connection failed or
+# was lost (reset, cut handshake, unreachable, name not resolved: nothing learnt); "timeout",
+# "protocol" (no valid HTTP exchange, a redirect loop), "other" (not requested: scope, robots,
+# non-public address). Which of them are evidence is decided in one place:
+# :func:`auditor.models.probe_observed`.
+ErrorKind = Literal["tls", "refused", "connect", "timeout", "protocol", "other"]
 
 _SSL_NOISE = re.compile(r"^\[[A-Z0-9_]+: [A-Z0-9_]+\]\s*|\s*\(_ssl\.c:\d+\)$")
 
@@ -50,6 +57,15 @@ def _text(exc: BaseException, default: str) -> str:
     return text or default
 
 
+def _refused(exc: BaseException) -> bool:
+    """Whether the connection was actively refused (RST to the SYN: nothing listens)."""
+    return any(
+        isinstance(c, ConnectionRefusedError)
+        or (isinstance(c, OSError) and c.errno == errno.ECONNREFUSED)
+        for c in _causes(exc)
+    )
+
+
 def _network_text(exc: BaseException, default: str) -> str:
     """The most specific OS reason in the chain ('connection refused', name resolution…)."""
     for cause in reversed(_causes(exc)):
@@ -68,6 +84,9 @@ _SSL_INCONCLUSIVE = (
     ssl.SSLZeroReturnError,
     ssl.SSLEOFError,
 )
+# TLS alerts and record errors that say the exchange went wrong this time (the server's own
+# failure, a corrupted record), not what the server's TLS is: worth a retry, never a verdict.
+_SSL_PASSING = ("internal error", "bad record mac", "decryption failed", "unexpected eof")
 
 
 def describe(exc: BaseException, timeout_s: float) -> Failure:
@@ -91,7 +110,10 @@ def describe(exc: BaseException, timeout_s: float) -> Failure:
                     "connect", "connect: connection closed during the TLS handshake", True
                 )
             if isinstance(cause, ssl.SSLError):
-                return Failure("tls", _ssl_message(cause))
+                message = _ssl_message(cause)
+                if any(p in message.lower() for p in _SSL_PASSING):
+                    return Failure("connect", f"connect: TLS exchange failed ({message})", True)
+                return Failure("tls", message)
     if isinstance(exc, httpx.ConnectTimeout):
         return Failure("timeout", f"timeout: no connection within {timeout_s:g}s", True)
     if isinstance(exc, httpx.ReadTimeout):
@@ -102,6 +124,9 @@ def describe(exc: BaseException, timeout_s: float) -> Failure:
         return Failure("timeout", f"timeout: no free connection within {timeout_s:g}s", True)
     if isinstance(exc, httpx.TimeoutException | TimeoutError):
         return Failure("timeout", "timeout: the response took too long", True)
+    if isinstance(exc, httpx.ConnectError) and _refused(exc):
+        # retried too: a server restarting refuses for a moment
+        return Failure("refused", f"connect: {_network_text(exc, 'connection refused')}", True)
     if isinstance(exc, httpx.ConnectError):
         return Failure("connect", f"connect: {_network_text(exc, 'connection failed')}", True)
     if isinstance(exc, httpx.NetworkError):  # read/write errors: reset, closed
@@ -114,6 +139,8 @@ def describe(exc: BaseException, timeout_s: float) -> Failure:
         return Failure("protocol", f"protocol: {_text(exc, 'invalid HTTP exchange')}")
     if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
         return Failure("other", f"other: invalid URL: {_text(exc, type(exc).__name__)}")
+    if isinstance(exc, OSError) and _refused(exc):
+        return Failure("refused", f"connect: {_network_text(exc, 'connection refused')}", True)
     if isinstance(exc, OSError):
         return Failure("connect", f"connect: {_network_text(exc, type(exc).__name__)}", True)
     return Failure("other", f"other: {type(exc).__name__}: {_text(exc, 'unexpected error')}")

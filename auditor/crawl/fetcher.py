@@ -40,11 +40,13 @@ from auditor.models import (
     TransportProbe,
     t,
 )
+from auditor.stubs import redirect_in
 from auditor.text.encoding import charset_from_content_type, detect_encoding, meta_charset
 
 logger = logging.getLogger(__name__)
 
 MAX_REDIRECTS = 10
+MAX_SOFT_REDIRECTS = 2  # meta-refresh / script redirect pages followed in a row
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 TRANSIENT_STATUSES = frozenset({408, 429, 502, 503, 504})
 MAX_CRAWL_DELAY_S = 5.0  # a robots.txt Crawl-delay is honoured up to this
@@ -432,7 +434,36 @@ class Fetcher:
 
     async def fetch(self, url: str, depth: int = 0, scope: Scope | None = None) -> PageSnapshot:
         """Fetch ``url`` (redirects followed inside ``scope`` and recorded, body capped).
-        Never raises for network problems: those give status 0 and ``error``."""
+        A small page that only moves the browser on (a meta refresh or a script: see
+        :mod:`auditor.stubs`) is followed too, inside the scope, as a browser would, and
+        recorded as a redirect hop with its status 200. Never raises for network problems:
+        those give status 0 and ``error``."""
+        snap = await self._fetch(url, depth, scope)
+        for _ in range(MAX_SOFT_REDIRECTS):
+            if not snap.is_html or snap.truncated:
+                break
+            moved = redirect_in(snap.body, snap.final_url, snap.detected_encoding)
+            if moved is None:
+                break
+            target, how = moved
+            allowed = scope if scope is not None else Scope.around(url)
+            seen = {url, snap.final_url, *(hop.url for hop in snap.redirects)}
+            if target in seen or not allowed.probe(target):
+                break  # a loop, or outside the scope: the page stays what it is (not seen)
+            logger.debug("following the %s of %s to %s", how, snap.final_url, target)
+            hop = RedirectHop(url=snap.final_url, status=snap.status, location=target)
+            moved_to = await self._fetch(target, depth, scope)
+            snap = moved_to.model_copy(
+                update={
+                    "url": url,
+                    "redirects": (*snap.redirects, hop, *moved_to.redirects),
+                    "elapsed_s": round(snap.elapsed_s + moved_to.elapsed_s, 4),
+                }
+            )
+        return snap
+
+    async def _fetch(self, url: str, depth: int, scope: Scope | None) -> PageSnapshot:
+        """One fetch of ``url`` with its HTTP redirects (see :meth:`fetch`)."""
         started = time.monotonic()
         chain = await self._follow(url, read_body=True, scope=scope)
         last = chain.last

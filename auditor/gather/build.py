@@ -263,6 +263,7 @@ async def gather(
         robots=crawl.robots,
         dns=await dns_task if dns_task is not None else None,
         sitemap_urls=crawl.sitemap_urls,
+        sitemap_error=crawl.sitemap_error,
         home_error=home_error,
         skipped=skipped,
         retries=crawl.retries,

@@ -1,0 +1,185 @@
+"""Pages that stand in for the content without being it: a redirect page (a meta refresh, or a
+script that only moves the browser on), an error page served with HTTP 200 ("Service
+Unavailable", an ASP.NET "Runtime Error", a firewall's "Request Rejected"), and a login page
+an inner page redirected to (single sign-on). Such a page is not seen: the fetcher follows a
+redirect page inside the scope, and what is left counts as not seen
+(:attr:`auditor.page.Page.problem`), never as the portal's content.
+
+Only small documents are examined (:data:`MAX_STUB_BYTES`): real content pages are larger, and
+the test stays cheap.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
+
+from auditor.text.fold import fold
+
+MAX_STUB_BYTES = 65_536  # larger pages are content pages, not stubs
+MAX_REFRESH_DELAY_S = 10.0  # a meta refresh later than this is a page that reloads, not a redirect
+MAX_SCRIPT_STUB_TEXT = 300  # visible characters of a page whose script redirects
+MAX_ERROR_TEXT = 2_000  # visible characters of an error page
+MAX_LOGIN_TEXT = 3_000
+
+_REFRESH_HINT = re.compile(rb"refresh|location", re.I)
+_REFRESH = re.compile(r"^\s*(\d+(?:\.\d*)?)?\s*[;,]?\s*(?:url\s*=\s*)?(.*)$", re.I | re.S)
+_SCRIPT_TARGET = re.compile(
+    r"""(?:(?:window|document|top|self|parent)\s*\.\s*)?location(?:\s*\.\s*href)?\s*=\s*"""
+    r"""(["'])([^"']+)\1"""
+    r"""|location\s*\.\s*(?:replace|assign)\s*\(\s*(["'])([^"']+)\3\s*\)""",
+    re.I,
+)
+_NOT_TEXT = "script, style, noscript, template"
+
+# What error pages say in their title, heading or whole text (folded: no diacritics, lower
+# case): server and proxy errors, firewall refusals — not "page not found", which is an answer
+# about the page. These are looked for on pages up to MAX_ERROR_TEXT visible characters (an
+# ASP.NET error page carries a stack trace); the weaker ones, which an article title might
+# use, only on pages of a few lines (MAX_SCRIPT_STUB_TEXT).
+ERROR_PHRASES = (
+    "service unavailable",
+    "service temporarily unavailable",
+    "bad gateway",
+    "gateway timeout",
+    "gateway time-out",
+    "internal server error",
+    "server error in",
+    "runtime error",
+    "an error occurred while processing your request",
+    "error establishing a database connection",
+    "the requested url was rejected",
+    "request rejected",
+    "the service is unavailable",
+)
+WEAK_ERROR_PHRASES = (
+    "access denied",
+    "403 forbidden",
+    "database error",
+    "under maintenance",
+    "dang bao tri",
+    "loi he thong",
+    "loi may chu",
+    "he thong dang ban",
+    "tam ngung hoat dong",
+)
+# a path segment that names a sign-in page (``/dang-nhap``, ``/Account/Login.aspx``, ``/cas/``)
+_LOGIN_PATH = re.compile(
+    r"(^|/)(login|logon|signin|sign-in|dang-?nhap|sso|cas|adfs|auth)(/|\.[a-z]+$|$)", re.I
+)
+
+
+def _tree(html: str) -> LexborHTMLParser:
+    return LexborHTMLParser(html)
+
+
+def _visible(tree: LexborHTMLParser) -> str:
+    body = tree.body
+    if body is None:
+        return ""
+    clone = LexborHTMLParser(body.html or "")
+    for node in clone.css(_NOT_TEXT):
+        node.decompose()
+    root = clone.body
+    return " ".join((root.text(separator=" ") if root is not None else "").split())
+
+
+def _absolute(base: str, target: str) -> str | None:
+    target = target.strip().strip("'\"").strip()
+    if not target or target.lower().startswith(("javascript:", "#", "mailto:", "data:")):
+        return None
+    url = urldefrag(urljoin(base, target))[0]
+    if not url.lower().startswith(("http://", "https://")):
+        return None
+    return url
+
+
+def refresh_target(tree: LexborHTMLParser, url: str) -> tuple[str, str] | None:
+    """``(target URL, how)`` when the page at ``url`` sends the browser elsewhere at once: a
+    ``<meta http-equiv=refresh>`` with a URL and a delay up to :data:`MAX_REFRESH_DELAY_S`
+    (``how`` "meta refresh"), or a page with almost no text whose script assigns ``location``
+    a literal URL ("script"). ``None`` for a page that reloads itself or stays."""
+    for node in tree.css("meta[http-equiv]"):
+        if (node.attributes.get("http-equiv") or "").strip().lower() != "refresh":
+            continue
+        match = _REFRESH.match(node.attributes.get("content") or "")
+        if match is None or not match.group(2).strip():
+            continue
+        delay = float(match.group(1) or 0)
+        target = _absolute(url, match.group(2))
+        if delay <= MAX_REFRESH_DELAY_S and target is not None and target != url:
+            return target, "meta refresh"
+    scripts = " ".join(node.text() for node in tree.css("script"))
+    if not scripts or len(_visible(tree)) > MAX_SCRIPT_STUB_TEXT:
+        return None
+    for match in _SCRIPT_TARGET.finditer(scripts):
+        target = _absolute(url, match.group(2) or match.group(4) or "")
+        if target is not None and target != url:
+            return target, "script"
+    return None
+
+
+def redirect_in(body: bytes, url: str, encoding: str | None) -> tuple[str, str] | None:
+    """:func:`refresh_target` of a fetched body, examined only when it is small and mentions a
+    refresh or ``location`` (the fetcher's cheap test)."""
+    if len(body) > MAX_STUB_BYTES or not _REFRESH_HINT.search(body):
+        return None
+    try:
+        html = body.decode(encoding or "utf-8", errors="replace")
+    except LookupError:
+        html = body.decode("utf-8", errors="replace")
+    return refresh_target(_tree(html), url)
+
+
+def _heading(tree: LexborHTMLParser) -> str:
+    node = tree.css_first("h1, h2")
+    return node.text() if node is not None else ""
+
+
+def error_shown(tree: LexborHTMLParser) -> str | None:
+    """The error an HTML page shows instead of content (its title, first heading, or whole
+    short text naming a server error, a maintenance notice or a firewall refusal), or
+    ``None``."""
+    text = _visible(tree)
+    if len(text) > MAX_ERROR_TEXT:
+        return None
+    short = len(text) <= MAX_SCRIPT_STUB_TEXT
+    phrases = ERROR_PHRASES + WEAK_ERROR_PHRASES if short else ERROR_PHRASES
+    title = tree.css_first("title")
+    places = [title.text() if title is not None else "", _heading(tree)]
+    if short:
+        places.append(text)
+    for place in places:
+        folded = fold(place)
+        if any(phrase in folded for phrase in phrases):
+            return " ".join(place.split())[:120]
+    return None
+
+
+def login_page(tree: LexborHTMLParser, url: str) -> bool:
+    """Whether the page is a sign-in form: a password field, or a sign-in address, on a page
+    with little else."""
+    if len(_visible(tree)) > MAX_LOGIN_TEXT:
+        return False
+    if tree.css_first("input[type=password i]") is not None:
+        return True
+    return bool(_LOGIN_PATH.search(urlsplit(url).path))
+
+
+_RETURN_PARAM = re.compile(
+    r"(^|&)(service|returnurl|return_url|redirect_uri|redirect|next|continue)=", re.I
+)
+
+
+def sign_in_url(url: str) -> bool:
+    """Whether ``url`` looks like a sign-in address: a sign-in path segment (``/cas/login``,
+    ``/dang-nhap``) or a query carrying the address to return to (``?service=``,
+    ``?ReturnUrl=``, ``?redirect_uri=``) — where single sign-on sends a visitor without a
+    session."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return bool(_LOGIN_PATH.search(parts.path) or _RETURN_PARAM.search(parts.query))
