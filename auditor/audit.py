@@ -8,7 +8,7 @@ from pathlib import Path
 from auditor.capture.warc import read_agency
 from auditor.config import CrawlSettings
 from auditor.errors import UsageError
-from auditor.models import Lang, Registry
+from auditor.models import Lang, Registry, t
 from auditor.paths import rules_dir
 from auditor.registry import bundled_registries, find_agency
 from auditor.scan import ScanPlan, Target, choose_packs
@@ -33,7 +33,7 @@ def plan_audit(
     on the day they were made (all must share it).
     """
     if not files:
-        raise UsageError("give at least one CAPTURE file")
+        raise UsageError(t("cần ít nhất một tệp CAPTURE", "give at least one CAPTURE file"))
     bundled = bundled_registries(rules_dir() / "registries")
     targets: list[Target] = []
     paths: dict[str, Path] = {}
@@ -48,14 +48,23 @@ def plan_audit(
             target = Target(agency=found[0], registry=found[1])
         key = target.agency.key
         if key in paths:
-            raise UsageError(f"two captures of {agency.address}: {paths[key]}, {path}")
+            raise UsageError(
+                t(
+                    f"hai bản ghi của {agency.address}: {paths[key]}, {path}",
+                    f"two captures of {agency.address}: {paths[key]}, {path}",
+                )
+            )
         paths[key] = path
         targets.append(target)
     if as_of is None:
         if len(days) > 1:
+            listed = ", ".join(str(d) for d in sorted(days))
             raise UsageError(
-                "the captures were made on different days "
-                f"({', '.join(str(d) for d in sorted(days))}): give --as-of YYYY-MM-DD"
+                t(
+                    f"các bản ghi được thu vào những ngày khác nhau ({listed}): "
+                    "cho --as-of YYYY-MM-DD",
+                    f"the captures were made on different days ({listed}): give --as-of YYYY-MM-DD",
+                )
             )
         as_of = days.pop()
     parsed = tuple(targets)

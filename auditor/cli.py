@@ -42,17 +42,27 @@ from auditor.config import CrawlSettings
 from auditor.crawl.connect import parse_connect_to
 from auditor.crawl.fetcher import make_ssl_context
 from auditor.demo import DEMO_AS_OF
-from auditor.errors import AuditorError, InputError, UsageError
+from auditor.errors import (
+    AuditorError,
+    InputError,
+    LogText,
+    Message,
+    UsageError,
+    cat,
+    message_of,
+    say,
+)
 from auditor.gate import GatePolicy, GateResult, GateTally, load_baseline, parse_severity
 from auditor.gate import evaluate as gate_evaluate
 from auditor.gather.dns import parse_dns_server
 from auditor.interrupts import EXIT_CODES, SignalName, StopRequest, stop_on_signals
-from auditor.models import LEVELS, Interruption, Lang, Level, SummaryRow
+from auditor.models import LEVELS, Interruption, Lang, Level, LocalText, SummaryRow, t
 from auditor.paths import fixtures_dir, rules_dir
 from auditor.registry import load_registry
 from auditor.report.console import ScanProgress, summary_table
 from auditor.report.files import ReportWriteError, check_out_dir, prepare_out_dir
 from auditor.report.folder import check_rebuildable
+from auditor.report.i18n import format_number
 from auditor.report.json_report import report_json_schema, summary_json_schema
 from auditor.report.writer import KNOWN_FORMATS, build_summary_row, check_formats
 from auditor.rules.loader import list_packs
@@ -76,9 +86,24 @@ out = Console(emoji=False)
 err = Console(stderr=True, emoji=False)
 
 
-def _fail(message: str, code: int = EXIT_INPUT) -> NoReturn:
-    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
+def _s(lang: Lang, vi: str, en: str) -> str:
+    """The console text in ``lang``: every line this module prints follows ``--lang``."""
+    return vi if lang == "vi" else en
+
+
+def _fail(lang: Lang, message: Message | AuditorError, code: int = EXIT_INPUT) -> NoReturn:
+    """Print ``message`` (an error's text in ``lang``) as an error and exit ``code``."""
+    text = message.text(lang) if isinstance(message, AuditorError) else say(message, lang)
+    err.print(f"[bold red]{_s(lang, 'lỗi', 'error')}:[/] {escape(text)}", highlight=False)
     raise typer.Exit(code)
+
+
+def _lang(value: str) -> Lang:
+    """``--lang`` parsed first, so that even its own error is in one language."""
+    try:
+        return _parse_lang(value)
+    except UsageError as exc:
+        _fail("vi", exc)
 
 
 # CrawlSettings fields as the flags that set them, for errors in plain words
@@ -92,7 +117,7 @@ _SETTING_FLAGS = {
 }
 
 
-def _settings_problem(exc: ValidationError) -> str:
+def _settings_problem(exc: ValidationError) -> LocalText:
     """A flag's invalid value in plain words (``--max-pages must be at least 1, not 0``)."""
     lines = []
     for error in exc.errors():
@@ -101,14 +126,31 @@ def _settings_problem(exc: ValidationError) -> str:
         ctx = error.get("ctx") or {}
         got = error.get("input")
         if "ge" in ctx:
-            lines.append(f"{flag} must be at least {ctx['ge']}, not {got}")
+            lines.append(
+                t(
+                    f"{flag} phải từ {ctx['ge']} trở lên, không phải {got}",
+                    f"{flag} must be at least {ctx['ge']}, not {got}",
+                )
+            )
         elif "gt" in ctx:
-            lines.append(f"{flag} must be more than {ctx['gt']}, not {got}")
+            lines.append(
+                t(
+                    f"{flag} phải lớn hơn {ctx['gt']}, không phải {got}",
+                    f"{flag} must be more than {ctx['gt']}, not {got}",
+                )
+            )
         elif "le" in ctx:
-            lines.append(f"{flag} must be at most {ctx['le']}, not {got}")
+            lines.append(
+                t(
+                    f"{flag} phải từ {ctx['le']} trở xuống, không phải {got}",
+                    f"{flag} must be at most {ctx['le']}, not {got}",
+                )
+            )
         else:
-            lines.append(f"{flag}: invalid value {got!r}")
-    return "; ".join(lines)
+            lines.append(
+                t(f"{flag}: giá trị không hợp lệ {got!r}", f"{flag}: invalid value {got!r}")
+            )
+    return t("; ".join(x.vi for x in lines), "; ".join(x.en for x in lines))
 
 
 def _crawl_settings(**values: object) -> CrawlSettings:
@@ -126,7 +168,7 @@ def _out_dir(path: Path, create: bool = True) -> Path:
     try:
         return prepare_out_dir(path) if create else check_out_dir(path)
     except ReportWriteError as exc:
-        raise UsageError(f"--out {exc}") from None
+        raise UsageError(cat("--out ", message_of(exc))) from None
 
 
 def _check_folder(plan: ScanPlan) -> None:
@@ -138,11 +180,24 @@ def _known_profile(pack_id: str) -> bool:
     return any(ref.id == pack_id for ref in list_packs(rules_dir()))
 
 
-def _input_problems(exc: InputError, consequence: str = "nothing was fetched") -> NoReturn:
+NOTHING_FETCHED = t("chưa tải trang nào", "nothing was fetched")
+NOTHING_WRITTEN = t("chưa ghi tệp nào", "nothing was written")
+
+
+def _input_problems(
+    exc: InputError, lang: Lang, consequence: LocalText = NOTHING_FETCHED
+) -> NoReturn:
     """List every problem of the input files (file:line) and exit 2."""
     for problem in exc.problems:
-        err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
-    _fail(f"{len(exc.problems)} problem(s) in the input files; {consequence}")
+        err.print(problem.text(lang), highlight=False, markup=False, soft_wrap=True)
+    n = len(exc.problems)
+    _fail(
+        lang,
+        t(
+            f"{n} lỗi trong các tệp đầu vào; {consequence.vi}",
+            f"{n} problem(s) in the input files; {consequence.en}",
+        ),
+    )
 
 
 def _checked_dns_server(value: str) -> str:
@@ -247,7 +302,7 @@ SaveCaptureOpt = Annotated[
 
 def _parse_workers(value: int | None) -> int | None:
     if value is not None and not 0 <= value <= 256:
-        raise UsageError("--workers must be between 0 and 256")
+        raise UsageError(t("--workers phải từ 0 đến 256", "--workers must be between 0 and 256"))
     return value
 
 
@@ -255,14 +310,21 @@ def _parse_formats(value: str) -> frozenset[str]:
     formats = frozenset(f.strip().lower() for f in value.split(",") if f.strip())
     unknown = formats - set(FORMATS)
     if unknown or not formats:
-        raise UsageError(f"--format: unknown {sorted(unknown)}; choose from {', '.join(FORMATS)}")
+        raise UsageError(
+            t(
+                f"--format: không biết {sorted(unknown)}; chọn trong {', '.join(FORMATS)}",
+                f"--format: unknown {sorted(unknown)}; choose from {', '.join(FORMATS)}",
+            )
+        )
     check_formats(formats)
     return formats
 
 
 def _parse_lang(value: str) -> Lang:
     if value not in ("vi", "en"):
-        raise UsageError("--lang must be vi or en")
+        raise UsageError(
+            t("--lang phải là vi hoặc en / --lang must be vi or en", "--lang must be vi or en")
+        )
     return "en" if value == "en" else "vi"
 
 
@@ -272,7 +334,12 @@ def _parse_level(value: str | None) -> Level | None:
             return level
     if value is None:
         return None
-    raise UsageError(f"--level must be one of {', '.join(LEVELS)}")
+    raise UsageError(
+        t(
+            f"--level phải là một trong {', '.join(LEVELS)}",
+            f"--level must be one of {', '.join(LEVELS)}",
+        )
+    )
 
 
 def _parse_date(value: str | None, default: date) -> date:
@@ -281,12 +348,37 @@ def _parse_date(value: str | None, default: date) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise UsageError(f"--as-of: not a date YYYY-MM-DD: {value!r}") from exc
+        raise UsageError(
+            t(
+                f"--as-of: không phải ngày YYYY-MM-DD: {value!r}",
+                f"--as-of: not a date YYYY-MM-DD: {value!r}",
+            )
+        ) from exc
 
 
-def _setup_logging(verbose: bool, quiet: bool) -> None:
+class _OneLanguage(logging.Filter):
+    """Log records whose message is a :class:`LogText` are said in the run's language."""
+
+    lang: Lang = "vi"
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, LogText):
+            record.msg = record.msg.get(self.lang)
+        return True
+
+
+_LOG_LANGUAGE = _OneLanguage()
+
+
+def _setup_logging(verbose: bool, quiet: bool, lang: Lang = "vi") -> None:
     level = logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    # -v: diagnostics with the logger's name; otherwise a warning reads as the tool's own line
+    fmt = "%(levelname)s %(name)s: %(message)s" if verbose else "auditor: %(message)s"
+    logging.basicConfig(level=level, format=fmt)
+    _LOG_LANGUAGE.lang = lang
+    for handler in logging.getLogger().handlers:
+        if _LOG_LANGUAGE not in handler.filters:
+            handler.addFilter(_LOG_LANGUAGE)
     # httpx logs each request at INFO and httpcore/hpack trace the wire: the fetcher's own
     # line (status, bytes received, time) is the one request log, so theirs stay quiet.
     for noisy in ("httpcore", "httpx", "hpack"):
@@ -317,9 +409,11 @@ def _policy(fail_under: float | None, fail_on: str | None, baseline: Path | None
     try:
         severity = parse_severity(fail_on) if fail_on is not None else None
     except ValueError as exc:
-        raise UsageError(f"--fail-on: {exc}") from None
+        raise UsageError(cat("--fail-on: ", message_of(exc))) from None
     if fail_under is not None and not 0 <= fail_under <= 100:
-        raise UsageError("--fail-under must be between 0 and 100")
+        raise UsageError(
+            t("--fail-under phải từ 0 đến 100", "--fail-under must be between 0 and 100")
+        )
     keys = load_baseline(baseline) if baseline is not None else None
     return GatePolicy(fail_under=fail_under, fail_on=severity, baseline=keys)
 
@@ -347,8 +441,8 @@ def _run(
         if event.report is not None:
             s = event.report.score
             scored = s.total is not None
-            total = f"{s.total:.1f}" if scored else _not_audited(plan.lang)
-            pages = "trang" if plan.lang == "vi" else "pages"
+            total = format_number(s.total, plan.lang) if scored else _not_audited(plan.lang)
+            pages = _s(plan.lang, "trang", "pages")
             result = f"{total} {s.grade or ''} ({event.report.crawl.pages_fetched} {pages})"
             if event.resumed:
                 result += " (--resume)"
@@ -368,15 +462,16 @@ def _run(
         with stop_on_signals(stop, lambda name: _say_stopping(name, plan.lang)), live:
             result = asyncio.run(run_scan(plan, progress, stop))
     except ReportWriteError as exc:
-        _fail(f"{exc}; the scan stopped", EXIT_WRITE)
+        _fail(
+            plan.lang, cat(message_of(exc), t("; đã dừng quét", "; the scan stopped")), EXIT_WRITE
+        )
     finally:
         if recorder is not None:
             recorder.finish(result)
     if not quiet:
         out.print(summary_table(result.rows, plan.lang, out.width))
-        vi = plan.lang == "vi"
         out.print(
-            ("Báo cáo: " if vi else "Reports: ") + str(plan.out_dir.resolve()),
+            _s(plan.lang, "Báo cáo: ", "Reports: ") + str(plan.out_dir.resolve()),
             highlight=False,
             markup=False,
             soft_wrap=True,
@@ -384,7 +479,7 @@ def _run(
         index = plan.out_dir / "index.html"
         if index.exists():
             out.print(
-                ("Tổng hợp: " if vi else "Summary: ") + str(index.resolve()),
+                _s(plan.lang, "Tổng hợp: ", "Summary: ") + str(index.resolve()),
                 highlight=False,
                 markup=False,
                 soft_wrap=True,
@@ -392,7 +487,7 @@ def _run(
     interrupted = result.summary.interrupted if result.summary else None
     if interrupted is not None:
         _interrupted(interrupted, plan.lang, quiet, result.rows, plan.out_dir)
-    _conclude(result.rows, tally.result(), quiet, plan.out_dir)
+    _conclude(result.rows, tally.result(), quiet, plan.out_dir, plan.lang)
 
 
 def _say_stopping(name: SignalName, lang: Lang) -> None:
@@ -426,7 +521,7 @@ def _interrupted(
             f"interrupted ({what.signal}): {what.finished} of {what.planned} portals audited; "
             "the gates (--fail-under/--fail-on/--baseline) were not applied"
         )
-    if quiet:
+    if quiet:  # the machine-readable tokens stay the same in both languages (README)
         scores = " ".join(
             f"{r.agency.address}={'NOT-AUDITED' if r.score is None else f'{r.score:.1f}'}"
             for r in rows
@@ -440,9 +535,13 @@ def _not_audited(lang: Lang) -> str:
     return "không kiểm tra được" if lang == "vi" else "not audited"
 
 
-def _conclude(rows: Sequence[SummaryRow], verdict: GateResult, quiet: bool, out_dir: Path) -> None:
+def _conclude(
+    rows: Sequence[SummaryRow], verdict: GateResult, quiet: bool, out_dir: Path, lang: Lang
+) -> None:
     """Print the gate's reasons (or, with -q, the one summary line) and exit: 1 if a gate
-    failed, else 3 if a portal could not be audited (it has no score), else 0."""
+    failed, else 3 if a portal could not be audited (it has no score), else 0. The -q line's
+    tokens (``auditor: OK|FAIL|NOT-AUDITED``, ``domain=score``, ``exit N``) are the same in
+    both languages, for CI logs to parse; its reasons follow ``lang``."""
     unaudited = [r for r in rows if r.score is None]
     code = EXIT_GATE if not verdict.passed else EXIT_UNAUDITED if unaudited else EXIT_OK
     if quiet:
@@ -451,9 +550,16 @@ def _conclude(rows: Sequence[SummaryRow], verdict: GateResult, quiet: bool, out_
             for r in rows
         )
         status = {EXIT_OK: "OK", EXIT_GATE: "FAIL", EXIT_UNAUDITED: "NOT-AUDITED"}[code]
-        why = [f"{len(verdict.reasons)} gate reason(s)"] if not verdict.passed else []
+        n = len(verdict.reasons)
+        why = [_s(lang, f"{n} lý do không đạt ngưỡng", f"{n} gate reason(s)")] if n else []
         if unaudited:
-            why.append(f"{len(unaudited)} of {len(rows)} portal(s) could not be audited")
+            why.append(
+                _s(
+                    lang,
+                    f"{len(unaudited)}/{len(rows)} cổng không kiểm tra được",
+                    f"{len(unaudited)} of {len(rows)} portal(s) could not be audited",
+                )
+            )
         out.print(
             f"auditor: {status} {scores} → {out_dir} (exit {code}"
             + (f": {'; '.join(why)})" if why else ")"),
@@ -465,13 +571,21 @@ def _conclude(rows: Sequence[SummaryRow], verdict: GateResult, quiet: bool, out_
             raise typer.Exit(code)
         return
     if not verdict.passed:
+        word = _s(lang, "ngưỡng", "gate")
         for reason in verdict.reasons:
-            err.print(f"gate: {reason}", highlight=False, markup=False, soft_wrap=True)
-        err.print(f"[bold red]gate failed: {len(verdict.reasons)} reason(s)[/]", highlight=False)
+            err.print(f"{word}: {say(reason, lang)}", highlight=False, markup=False, soft_wrap=True)
+        n = len(verdict.reasons)
+        failed = _s(lang, f"không đạt ngưỡng: {n} lý do", f"gate failed: {n} reason(s)")
+        err.print(f"[bold red]{failed}[/]", highlight=False)
     if unaudited:
         names = ", ".join(r.agency.address for r in unaudited)
+        head = _s(
+            lang,
+            f"không kiểm tra được ({len(unaudited)}/{len(rows)}):",
+            f"not audited ({len(unaudited)} of {len(rows)}):",
+        )
         err.print(
-            f"[bold yellow]not audited ({len(unaudited)} of {len(rows)}):[/] {escape(names)}",
+            f"[bold yellow]{head}[/] {escape(names)}",
             highlight=False,
             soft_wrap=True,
         )
@@ -626,11 +740,17 @@ def scan(
     could not be audited (no score); 4 a report file could not be written; 130 (Ctrl-C) or 143
     (SIGTERM) stopped, with the reports and summary of the portals finished by then.
     """
-    _setup_logging(verbose, quiet)
+    language = _lang(lang)
+    _setup_logging(verbose, quiet, language)
     try:
         reg = load_registry(registry, _known_profile) if registry else None
         if ca_bundle is not None and not ca_bundle.is_file():
-            raise UsageError(f"--ca-bundle: no such file: {ca_bundle}")
+            raise UsageError(
+                t(
+                    f"--ca-bundle: không có tệp: {ca_bundle}",
+                    f"--ca-bundle: no such file: {ca_bundle}",
+                )
+            )
         settings = _crawl_settings(
             max_pages=max_pages,
             max_depth=max_depth,
@@ -652,7 +772,7 @@ def scan(
             profile,
             out_dir,
             _parse_formats(fmt),
-            _parse_lang(lang),
+            language,
             _parse_date(as_of, date.today()),
             settings,
             name,
@@ -661,18 +781,16 @@ def scan(
         )
         policy = _policy(fail_under, fail_on, baseline)
         plan = _with_waivers(waivers, plan)
-        plan = dataclasses.replace(
-            plan, workers=_parse_workers(workers), save_capture=save_capture
-        )
+        plan = dataclasses.replace(plan, workers=_parse_workers(workers), save_capture=save_capture)
         if ca_bundle is not None:
             make_ssl_context(ca_bundle)  # not PEM certificates: a usage error, now
         _out_dir(out_dir)
         _check_folder(plan)
         plan, recorder = prepare(plan, run_options("scan", history, no_history, resume, shard))
     except InputError as exc:
-        _input_problems(exc)
+        _input_problems(exc, language)
     except (AuditorError, ValueError) as exc:
-        _fail(str(exc))
+        _fail(language, exc if isinstance(exc, AuditorError) else message_of(exc))
     _run(plan, quiet, policy, verbose, recorder)
 
 
@@ -707,16 +825,17 @@ def demo(
     """
     from auditor.fixtureserver import FixtureServer
 
-    _setup_logging(verbose, quiet)
+    language = _lang(lang)
+    _setup_logging(verbose, quiet, language)
     try:
         reg = load_registry(fixtures_dir() / "demo" / "registry.yaml")
         as_of_date = _parse_date(as_of, DEMO_AS_OF)
         policy = _policy(fail_under, fail_on, baseline)
         _out_dir(out_dir)
     except InputError as exc:
-        _input_problems(exc)
+        _input_problems(exc, language)
     except AuditorError as exc:
-        _fail(str(exc))
+        _fail(language, exc)
     with FixtureServer(fixtures_dir() / "sites") as server:
         settings = CrawlSettings(
             connect_to=server.connect_to(),
@@ -726,11 +845,11 @@ def demo(
         )
         if not quiet:
             where = f"127.0.0.1 (HTTP {server.http_port}, HTTPS {server.https_port})"
-            banner = "Demo portals on" if lang == "en" else "Các cổng mẫu chạy tại"
+            banner = _s(language, "Các cổng mẫu chạy tại", "Demo portals on")
             err.print(f"[dim]{banner} {where}[/]", highlight=False)
         try:
             plan = build_plan(
-                [], reg, None, out_dir, _parse_formats(fmt), _parse_lang(lang), as_of_date, settings
+                [], reg, None, out_dir, _parse_formats(fmt), language, as_of_date, settings
             )
             plan = _with_waivers(waivers, plan)
             plan = dataclasses.replace(
@@ -739,9 +858,9 @@ def demo(
             _check_folder(plan)
             plan, recorder = prepare(plan, run_options("demo", history, no_history, resume, shard))
         except InputError as exc:
-            _input_problems(exc)
+            _input_problems(exc, language)
         except AuditorError as exc:
-            _fail(str(exc))
+            _fail(language, exc)
         _run(plan, quiet, policy, verbose, recorder)
 
 
@@ -777,23 +896,24 @@ def report_cmd(
     """
     from auditor.report.rerender import rerender
 
-    _setup_logging(verbose, quiet)
+    language = _lang(lang)
+    _setup_logging(verbose, quiet, language)
     try:
         policy = _policy(fail_under, fail_on, baseline)
-        formats, language = _parse_formats(fmt), _parse_lang(lang)
+        formats = _parse_formats(fmt)
         _out_dir(out_dir, create=False)
         rendered = rerender(files, out_dir, formats, language)
     except InputError as exc:
-        _input_problems(exc, "nothing was written")
+        _input_problems(exc, language, NOTHING_WRITTEN)
     except ReportWriteError as exc:
-        _fail(str(exc), EXIT_WRITE)
+        _fail(language, exc, EXIT_WRITE)
     except AuditorError as exc:
-        _fail(str(exc))
+        _fail(language, exc)
     if not quiet:
         for path in rendered.files:
             out.print(str(path), highlight=False, markup=False, soft_wrap=True)
     rows = [build_summary_row(r, None, None) for r in rendered.reports]
-    _conclude(rows, gate_evaluate(rendered.reports, policy), quiet, out_dir)
+    _conclude(rows, gate_evaluate(rendered.reports, policy), quiet, out_dir, language)
 
 
 SCHEMAS = {"report": report_json_schema, "summary": summary_json_schema}
@@ -813,7 +933,13 @@ def schema_cmd(
 
     make = SCHEMAS.get(which)
     if make is None:
-        _fail(f"unknown schema {which!r}; choose from {', '.join(SCHEMAS)}")
+        _fail(
+            "vi",
+            t(
+                f"không có lược đồ {which!r}; chọn trong {', '.join(SCHEMAS)}",
+                f"unknown schema {which!r}; choose from {', '.join(SCHEMAS)}",
+            ),
+        )
     sys.stdout.write(json.dumps(make(), indent=2, ensure_ascii=False, sort_keys=True) + "\n")
 
 
@@ -832,5 +958,5 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:
-        err.print("interrupted")
+        err.print("bị dừng / interrupted")
         sys.exit(130)

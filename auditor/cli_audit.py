@@ -28,7 +28,8 @@ from auditor.cli import (
     WorkersOpt,
 )
 from auditor.cli_history import HistoryOpt, NoHistoryOpt, run_options
-from auditor.errors import AuditorError, InputError
+from auditor.errors import AuditorError, InputError, message_of
+from auditor.models import t
 from auditor.registry import load_registry
 from auditor.runs.session import prepare
 
@@ -84,7 +85,8 @@ def audit_cmd(
     Exit codes: 0 done and every gate passed; 1 a gate failed; 2 usage error, or an invalid
     or unreadable input file (nothing is judged then).
     """
-    cli._setup_logging(verbose, quiet)
+    language = cli._lang(lang)
+    cli._setup_logging(verbose, quiet, language)
     try:
         reg = load_registry(registry) if registry else None
         plan = plan_audit(
@@ -93,7 +95,7 @@ def audit_cmd(
             profile,
             out_dir,
             cli._parse_formats(fmt),
-            cli._parse_lang(lang),
+            language,
             None if as_of is None else cli._parse_date(as_of, date.today()),
             rules_file,
             cli._parse_workers(workers),
@@ -104,7 +106,7 @@ def audit_cmd(
         cli._check_folder(plan)
         plan, recorder = prepare(plan, run_options("audit", history, no_history, False, None))
     except InputError as exc:
-        cli._input_problems(exc, "nothing was judged")
+        cli._input_problems(exc, language, t("chưa đánh giá gì", "nothing was judged"))
     except (AuditorError, ValueError) as exc:
-        cli._fail(str(exc))
+        cli._fail(language, exc if isinstance(exc, AuditorError) else message_of(exc))
     cli._run(plan, quiet, policy, verbose, recorder)

@@ -9,6 +9,7 @@ error with file:line (exit 2) before any request. Relative paths are relative to
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,6 +18,7 @@ from rich.console import Console
 
 from auditor.configfile import ConfigEntry, ConfigFile, discover, load
 from auditor.errors import InputError, Problem
+from auditor.models import Lang, LocalText, t
 
 EXIT_INPUT = 2
 _SKIP = {"help", "version", "config", "install_completion", "show_completion"}
@@ -58,38 +60,48 @@ def _value(config: ConfigFile, entry: ConfigEntry, param: Any) -> Any:
     value = entry.value
     scalar = (str, int, float)
 
-    def bad(expected: str) -> InputError:
+    def bad(expected: LocalText) -> InputError:
         got = type(value).__name__
-        return InputError([config.problem(entry, f"{entry.key}: expected {expected}, got {got}")])
+        return InputError(
+            [
+                config.problem(
+                    entry,
+                    t(
+                        f"{entry.key}: cần {expected.vi}, không phải {got}",
+                        f"{entry.key}: expected {expected.en}, got {got}",
+                    ),
+                )
+            ]
+        )
 
     if getattr(param, "is_flag", False) or desc.annotation is bool:
         if not isinstance(value, bool):
-            raise bad("true or false")
+            raise bad(t("true hoặc false", "true or false"))
         return value
     if isinstance(value, bool):
-        raise bad("a value, not true/false")
+        raise bad(t("một giá trị, không phải true/false", "a value, not true/false"))
     if desc.is_list:
         items = [value] if isinstance(value, scalar) else value
         if not isinstance(items, list) or not all(isinstance(v, scalar) for v in items):
-            raise bad("a list of strings")
+            raise bad(t("một danh sách chuỗi", "a list of strings"))
         return [str(v) for v in items]
     if desc.is_path:
         if not isinstance(value, str) or not value:
-            raise bad("a path (string)")
+            raise bad(t("một đường dẫn (chuỗi)", "a path (string)"))
         path = Path(value).expanduser()
         return str(path if path.is_absolute() else config.path.parent / path)
     if desc.annotation is int:
         if not isinstance(value, int):
-            raise bad("an integer")
+            raise bad(t("một số nguyên", "an integer"))
         return value
     if desc.annotation is float:
         if not isinstance(value, int | float):
-            raise bad("a number")
+            raise bad(t("một số", "a number"))
         return float(value)
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return ",".join(value)  # format = ["json", "html"]
     if not isinstance(value, scalar):
-        raise bad("a string")
+        raise bad(t("một chuỗi", "a string"))
     return str(value)
 
 
@@ -104,7 +116,10 @@ def defaults(config: ConfigFile, ctx: typer.Context) -> dict[str, Any]:
         other = known.get(entry.key)
         if param is None and other is None:
             choices = ", ".join(sorted(k for k in known if "_" not in k))
-            message = f"unknown key {entry.key!r}; known: {choices}"
+            message = t(
+                f"không có khóa {entry.key!r}; các khóa: {choices}",
+                f"unknown key {entry.key!r}; known: {choices}",
+            )
             problems.append(config.problem(entry, message))
             continue
         try:
@@ -126,18 +141,40 @@ def apply_config(ctx: typer.Context, value: Path | None) -> Path | None:
     path = value if value is not None else discover(Path.cwd())
     if path is None:
         return None
+    config: ConfigFile | None = None
     try:
-        ctx.default_map = {**(ctx.default_map or {}), **defaults(load(path), ctx)}
+        config = load(path)
+        ctx.default_map = {**(ctx.default_map or {}), **defaults(config, ctx)}
     except InputError as exc:
+        lang = _lang_of(ctx, config)
         for problem in exc.problems:
-            err.print(str(problem), highlight=False, markup=False)
-        err.print(
-            f"[bold red]error:[/] {len(exc.problems)} problem(s) in the configuration file; "
-            "nothing was fetched",
-            highlight=False,
+            err.print(problem.text(lang), highlight=False, markup=False)
+        n = len(exc.problems)
+        said = (
+            f"lỗi: {n} lỗi trong tệp cấu hình; chưa tải trang nào"
+            if lang == "vi"
+            else f"error: {n} problem(s) in the configuration file; nothing was fetched"
         )
+        err.print(f"[bold red]{said}[/]", highlight=False)
         raise typer.Exit(EXIT_INPUT) from None
     return path
+
+
+def _lang_of(ctx: typer.Context, config: ConfigFile | None) -> Lang:
+    """The language to report a configuration problem in, before ``--lang`` is parsed: the
+    flag if given (the command line, or the ``lang`` the file sets), else Vietnamese."""
+    args = sys.argv[1:]
+    for i, arg in enumerate(args):
+        if arg == "--lang" and i + 1 < len(args):
+            return "en" if args[i + 1] == "en" else "vi"
+        if arg.startswith("--lang="):
+            return "en" if arg.split("=", 1)[1] == "en" else "vi"
+    if ctx.params.get("lang") == "en":
+        return "en"
+    for entry in config.entries if config is not None else ():
+        if entry.key == "lang":
+            return "en" if entry.value == "en" else "vi"
+    return "vi"
 
 
 ConfigOpt = Annotated[

@@ -14,11 +14,14 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from auditor.errors import AuditorError, InputError
+from auditor.errors import AuditorError, InputError, Message, say
 from auditor.history.store import DEFAULT_NAME, open_store
 from auditor.history.views import AgencyRun, RunInfo, RunSnapshot
+from auditor.models import Lang, t
+from auditor.report.i18n import format_number, status_label, ui
 from auditor.runs.diff import RunDiff
 from auditor.runs.session import RunOptions
 
@@ -71,26 +74,49 @@ def run_options(
     )
 
 
-def _fail(message: str, code: int = EXIT_INPUT) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+def _s(lang: Lang, vi: str, en: str) -> str:
+    return vi if lang == "vi" else en
+
+
+def _fail(lang: Lang, message: Message | AuditorError, code: int = EXIT_INPUT) -> NoReturn:
+    text = message.text(lang) if isinstance(message, AuditorError) else say(message, lang)
+    err.print(f"[bold red]{_s(lang, 'lỗi', 'error')}:[/] {escape(text)}", highlight=False)
     raise typer.Exit(code)
 
 
-def _problems(exc: InputError) -> NoReturn:
+def _problems(exc: InputError, lang: Lang) -> NoReturn:
     for problem in exc.problems:
-        err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
-    _fail(f"{len(exc.problems)} problem(s) in the input files")
+        err.print(problem.text(lang), highlight=False, markup=False, soft_wrap=True)
+    n = len(exc.problems)
+    _fail(lang, t(f"{n} lỗi trong các tệp đầu vào", f"{n} problem(s) in the input files"))
 
 
-def _format(value: str, allowed: tuple[str, ...]) -> str:
+def _lang(value: str) -> Lang:
+    if value not in ("vi", "en"):
+        _fail(
+            "vi",
+            t("--lang phải là vi hoặc en / --lang must be vi or en", "--lang must be vi or en"),
+        )
+    return "en" if value == "en" else "vi"
+
+
+def _format(value: str, allowed: tuple[str, ...], lang: Lang) -> str:
     low = value.strip().lower()
     if low not in allowed:
-        _fail(f"--format must be one of {', '.join(allowed)}")
+        choices = ", ".join(allowed)
+        _fail(
+            lang, t(f"--format phải là một trong {choices}", f"--format must be one of {choices}")
+        )
     return low
 
 
-def _num(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1f}"
+LangOpt = Annotated[
+    str, typer.Option("--lang", metavar="vi|en", help="Output language: vi (default) or en.")
+]
+
+
+def _num(value: float | None, lang: Lang) -> str:
+    return "-" if value is None else format_number(value, lang)
 
 
 # --- auditor history ------------------------------------------------------------------------
@@ -115,49 +141,68 @@ def history_cmd(
     fmt: Annotated[
         str, typer.Option("--format", "-f", metavar="table|json", help="table or json.")
     ] = "table",
+    lang: LangOpt = "vi",
 ) -> None:
     """Runs over time: score, grade and failures per run, for one agency or the province.
 
     Exit codes: 0 printed; 2 the database cannot be read or holds nothing for DOMAIN.
     """
-    kind = _format(fmt, ("table", "json"))
+    language = _lang(lang)
+    kind = _format(fmt, ("table", "json"), language)
     if "://" not in history and not Path(history).is_file():
-        _fail(f"--history: no such database: {history}")
+        _fail(
+            language,
+            t(f"--history: không có CSDL: {history}", f"--history: no such database: {history}"),
+        )
     try:
         with open_store(history) as store:
             runs: list[RunInfo] | list[AgencyRun] = (
                 store.agency_runs(domain) if domain else store.runs()
             )
     except AuditorError as exc:
-        _fail(str(exc))
+        _fail(language, exc)
     if domain and not runs:
-        _fail(f"{domain}: not in the history {history}")
+        _fail(
+            language,
+            t(
+                f"{domain}: không có trong lịch sử {history}",
+                f"{domain}: not in the history {history}",
+            ),
+        )
     if kind == "json":
         data = [r.model_dump(mode="json") for r in runs]
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return
-    table = Table(title=domain or "runs", title_justify="left")
-    table.add_column("run", no_wrap=True, min_width=23)
-    for column in ("as-of", "started", "score", "grade" if domain else "agencies", "fails"):
-        table.add_column(column, justify="right" if column in ("score", "fails") else "left")
+    vi = language == "vi"
+    table = Table(title=domain or _s(language, "các lần chạy", "runs"), title_justify="left")
+    table.add_column(_s(language, "lần chạy", "run"), no_wrap=True, min_width=23)
+    columns = (
+        ("Ngày đánh giá", "Bắt đầu", "Điểm", "Xếp loại" if domain else "Số cơ quan", "Không đạt")
+        if vi
+        else ("as-of", "started", "score", "grade" if domain else "agencies", "fails")
+    )
+    for i, column in enumerate(columns):
+        table.add_column(column, justify="right" if i in (2, 4) else "left")
+    status_words = {"complete": "xong", "interrupted": "bị dừng", "running": "đang chạy"}
     for run in runs:
         if isinstance(run, AgencyRun):
             table.add_row(
                 run.run_id,
                 run.as_of.isoformat(),
                 f"{run.started_at:%Y-%m-%d %H:%M}",
-                _num(run.score),
+                _num(run.score, language),
                 run.grade or "-",
                 str(run.failures),
             )
         else:
-            shard = f" shard {run.shard}" if run.shard else ""
+            shard = f" {_s(language, 'phần', 'shard')} {run.shard}" if run.shard else ""
+            status = status_words.get(run.status, run.status) if vi else run.status
             table.add_row(
                 run.run_id,
                 run.as_of.isoformat(),
                 f"{run.started_at:%Y-%m-%d %H:%M}",
-                _num(run.mean_score),
-                f"{run.agencies}/{run.planned} {run.status}{shard}",
+                _num(run.mean_score, language),
+                f"{run.agencies}/{run.planned} {status}{shard}",
                 str(run.failures),
             )
     out.print(table)
@@ -197,7 +242,7 @@ def diff_cmd(
         Path | None,
         typer.Option("--out", "-o", metavar="FILE", help="Write to FILE instead of stdout."),
     ] = None,
-    lang: Annotated[str, typer.Option("--lang", help="vi (default) or en, for html.")] = "vi",
+    lang: LangOpt = "vi",
 ) -> None:
     """Compare two runs: per agency the score change, new failures, fixed failures, and the
     rules whose text came into or went out of force between the two audit dates.
@@ -210,9 +255,8 @@ def diff_cmd(
     from auditor.rules.loader import Pack, load_pack, load_pack_file
     from auditor.runs.diff import compare, load_side
 
-    kind = _format(fmt, ("table", "json", "html"))
-    if lang not in ("vi", "en"):
-        _fail("--lang must be vi or en")
+    language = _lang(lang)
+    kind = _format(fmt, ("table", "json", "html"), language)
     store: HistoryStore | None = None
     custom: Pack | None = None
     try:
@@ -237,9 +281,9 @@ def diff_cmd(
             pack,
         )
     except InputError as exc:
-        _problems(exc)
+        _problems(exc, language)
     except AuditorError as exc:
-        _fail(str(exc))
+        _fail(language, exc)
     finally:
         if store is not None:
             store.close()
@@ -248,7 +292,7 @@ def diff_cmd(
     elif kind == "html":
         from auditor.runs.diff_html import render_diff_html
 
-        text = render_diff_html(diff, "en" if lang == "en" else "vi")
+        text = render_diff_html(diff, language)
     else:
         text = ""
     if out_file is not None and text:
@@ -258,10 +302,10 @@ def diff_cmd(
     if text:
         sys.stdout.write(text)
         return
-    _print_diff(diff)
+    _print_diff(diff, language)
 
 
-def _print_diff(diff: RunDiff) -> None:
+def _print_diff(diff: RunDiff, lang: Lang) -> None:
     out.print(
         f"{diff.old.source} ({diff.old.as_of}) → {diff.new.source} ({diff.new.as_of})",
         highlight=False,
@@ -269,44 +313,54 @@ def _print_diff(diff: RunDiff) -> None:
         soft_wrap=True,
     )
     table = Table(title_justify="left")
-    for column in ("agency", "old", "new", "change", "new fails", "fixed"):
-        table.add_column(column, justify="left" if column == "agency" else "right")
+    columns = (
+        ("Cơ quan", "Lần trước", "Lần sau", "Thay đổi", "Lỗi mới", "Đã khắc phục")
+        if lang == "vi"
+        else ("agency", "old", "new", "change", "new fails", "fixed")
+    )
+    for i, column in enumerate(columns):
+        table.add_column(column, justify="left" if i == 0 else "right")
+    only = {"old": ui("diff_only_old", lang), "new": ui("diff_only_new", lang)}
     for a in diff.agencies:
-        change = f"only {a.only_in}" if a.only_in else "-"
+        change = only.get(a.only_in, a.only_in) if a.only_in else "-"
         if a.delta is not None:
-            change = f"{a.delta:+.1f}"
+            change = format_number(a.delta, lang)
+            change = change if change.startswith("-") else "+" + change
         table.add_row(
             a.domain,
-            f"{_num(a.old_score)} {a.old_grade or ''}".strip(),
-            f"{_num(a.new_score)} {a.new_grade or ''}".strip(),
+            f"{_num(a.old_score, lang)} {a.old_grade or ''}".strip(),
+            f"{_num(a.new_score, lang)} {a.new_grade or ''}".strip(),
             change,
             str(len(a.new_failures)),
             str(len(a.fixed_failures)),
         )
     out.print(table)
+    moved = {"came_into_force": ui("diff_came", lang), "went_out_of_force": ui("diff_went", lang)}
+    labels = (_s(lang, "lỗi mới", "new failure"), _s(lang, "đã khắc phục", "fixed"))
     for a in diff.agencies:
-        for label, items in (("new failure", a.new_failures), ("fixed", a.fixed_failures)):
+        for label, items in zip(labels, (a.new_failures, a.fixed_failures), strict=True):
             for f in items:
-                why = f" ({f.in_force_change.replace('_', ' ')})" if f.in_force_change else ""
+                why = f" ({moved[f.in_force_change]})" if f.in_force_change else ""
+                old = status_label(f.old_status, lang) if f.old_status else "-"
+                new = status_label(f.new_status, lang) if f.new_status else "-"
                 out.print(
                     f"{a.domain}: {label} {f.rule_id} ({f.citation.document} "
-                    f"{f.citation.label('en')}): {f.old_status or '-'} → {f.new_status or '-'}"
-                    + why,
+                    f"{f.citation.label(lang)}): {old} → {new}" + why,
                     highlight=False,
                     markup=False,
                     soft_wrap=True,
                 )
     for pack_id, changes in diff.packs.items():
         for r in changes:
-            word = "came into force" if r.change == "came_into_force" else "went out of force"
+            word = moved[r.change]
             out.print(
-                f"{pack_id}: {r.rule_id} ({r.citation.document} {r.citation.label('en')}) {word}",
+                f"{pack_id}: {r.rule_id} ({r.citation.document} {r.citation.label(lang)}) {word}",
                 highlight=False,
                 markup=False,
                 soft_wrap=True,
             )
     for note in diff.notes:
-        err.print(note, highlight=False, markup=False, soft_wrap=True)
+        err.print(note.get(lang), highlight=False, markup=False, soft_wrap=True)
 
 
 # --- auditor merge --------------------------------------------------------------------------
@@ -328,7 +382,7 @@ def merge_cmd(
             "--format", "-f", metavar="FORMATS", help="Summary formats: json,html,csv,xlsx,…"
         ),
     ] = "json,html,csv",
-    lang: Annotated[str, typer.Option("--lang", help="vi (default) or en.")] = "vi",
+    lang: LangOpt = "vi",
     history: HistoryOpt = None,
     no_history: NoHistoryOpt = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print one line.")] = False,
@@ -341,34 +395,49 @@ def merge_cmd(
     from auditor.report.writer import KNOWN_FORMATS
     from auditor.runs.merge import MergeError, merge
 
+    language = _lang(lang)
     formats = frozenset(f.strip().lower() for f in fmt.split(",") if f.strip())
     if not formats or formats - KNOWN_FORMATS:
-        _fail(f"--format: choose from {', '.join(sorted(KNOWN_FORMATS))}")
-    if lang not in ("vi", "en"):
-        _fail("--lang must be vi or en")
+        choices = ", ".join(sorted(KNOWN_FORMATS))
+        _fail(language, t(f"--format: chọn trong {choices}", f"--format: choose from {choices}"))
     try:
         merged = merge(
             folders,
             out_dir,
             formats,
-            "en" if lang == "en" else "vi",
+            language,
             history=history,
             record=not no_history,
         )
     except MergeError as exc:
+        word = _s(language, "gộp", "merge")
         for reason in exc.reasons:
-            err.print(f"merge: {reason}", highlight=False, markup=False, soft_wrap=True)
-        _fail(f"{len(exc.reasons)} reason(s): the folders are not one run; nothing was merged")
+            err.print(
+                f"{word}: {reason.get(language)}", highlight=False, markup=False, soft_wrap=True
+            )
+        n = len(exc.reasons)
+        _fail(
+            language,
+            t(
+                f"{n} lý do: các thư mục không cùng một lần chạy; không gộp gì",
+                f"{n} reason(s): the folders are not one run; nothing was merged",
+            ),
+        )
     except InputError as exc:
-        _problems(exc)
+        _problems(exc, language)
     except AuditorError as exc:
-        _fail(str(exc))
+        _fail(language, exc)
     rows = merged.summary.agencies
     scored = [r.score for r in rows if r.score is not None]
-    mean = f"{sum(scored) / len(scored):.1f}" if scored else "-"
+    mean = format_number(sum(scored) / len(scored), language) if scored else "-"
+    said = _s(
+        language,
+        f"đã gộp {len(folders)} thư mục: {len(rows)} cơ quan, điểm trung bình {mean} → {out_dir}",
+        f"merged {len(folders)} folder(s): {len(rows)} agencies, mean score {mean} → {out_dir}",
+    )
+    history_word = _s(language, "lịch sử", "history")
     out.print(
-        f"merged {len(folders)} folder(s): {len(rows)} agencies, mean score {mean} → {out_dir}"
-        + (f" (history {merged.history})" if merged.history and not quiet else ""),
+        said + (f" ({history_word} {merged.history})" if merged.history and not quiet else ""),
         highlight=False,
         markup=False,
         soft_wrap=True,

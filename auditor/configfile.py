@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from auditor.errors import InputError, Problem
+from auditor.errors import InputError, Message, Problem
+from auditor.models import t
 
 CONFIG_NAME = "auditor.toml"
 PYPROJECT = "pyproject.toml"
@@ -39,7 +40,7 @@ class ConfigFile:
     path: Path
     entries: tuple[ConfigEntry, ...] = field(default=())
 
-    def problem(self, entry: ConfigEntry | None, message: str) -> Problem:
+    def problem(self, entry: ConfigEntry | None, message: Message) -> Problem:
         """A problem located at ``entry`` (or at the file)."""
         return Problem(str(self.path), entry.line if entry else None, message)
 
@@ -70,26 +71,32 @@ def load(path: Path) -> ConfigFile:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError([Problem(str(path), None, "no such configuration file")]) from None
+        missing = t("không có tệp cấu hình này", "no such configuration file")
+        raise InputError([Problem(str(path), None, missing)]) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(str(path), None, f"cannot read: {exc}")]) from None
+        cannot = t(f"không đọc được: {exc}", f"cannot read: {exc}")
+        raise InputError([Problem(str(path), None, cannot)]) from None
     if len(text) > MAX_CONFIG_CHARS:
-        raise InputError([Problem(str(path), None, "file too large for a configuration file")])
+        big = t("tệp quá lớn đối với tệp cấu hình", "file too large for a configuration file")
+        raise InputError([Problem(str(path), None, big)])
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         found = _TOML_LINE.search(str(exc))
         line = int(found.group(1)) if found else None
-        raise InputError([Problem(str(path), line, f"not valid TOML: {exc}")]) from None
+        bad = t(f"không phải TOML hợp lệ: {exc}", f"not valid TOML: {exc}")
+        raise InputError([Problem(str(path), line, bad)]) from None
     except RecursionError:  # tomllib recurses once per nested array or inline table
-        raise InputError([Problem(str(path), None, "nested too deeply")]) from None
+        deep = t("lồng quá sâu", "nested too deeply")
+        raise InputError([Problem(str(path), None, deep)]) from None
     table: Any = data
     section: str | None = None
     if path.name == PYPROJECT:
         table = data.get("tool", {}).get("auditor", {})
         section = "tool.auditor"
         if not isinstance(table, dict):
-            raise InputError([Problem(str(path), None, "[tool.auditor] must be a table")])
+            table_only = t("[tool.auditor] phải là một bảng", "[tool.auditor] must be a table")
+            raise InputError([Problem(str(path), None, table_only)])
     lines = _key_lines(text, section)
     entries = tuple(ConfigEntry(key, value, lines.get(key)) for key, value in table.items())
     return ConfigFile(path, entries)

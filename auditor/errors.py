@@ -21,6 +21,47 @@ def say(message: Message, lang: Lang) -> str:
     return message if isinstance(message, str) else message.get(lang)
 
 
+def cat(*parts: Message) -> LocalText:
+    """``parts`` joined, each in its language (``cat(where, ": ", exc.message)``)."""
+    return LocalText(
+        vi="".join(say(p, "vi") for p in parts), en="".join(say(p, "en") for p in parts)
+    )
+
+
+def message_of(exc: BaseException) -> Message:
+    """What ``exc`` says: its vi+en message when it carries one (an :class:`AuditorError`, a
+    :class:`TextValueError`, also when pydantic wrapped it), else its ``str``."""
+    message = getattr(exc, "message", None)
+    if isinstance(message, LocalText):
+        return message
+    return str(exc)
+
+
+class TextValueError(ValueError):
+    """A ``ValueError`` saying what is wrong in vi and en: parsers and pydantic validators raise
+    it, and the message survives pydantic's wrapping (``ctx["error"]``)."""
+
+    def __init__(self, message: LocalText) -> None:
+        self.message = message
+        super().__init__(message.en)
+
+
+@dataclass(frozen=True)
+class LogText:
+    """A log message in vi and en (``%s`` arguments as usual): the CLI's log handler says it
+    in the run's language; ``str()`` is the English text, for any other handler."""
+
+    vi: str
+    en: str
+
+    def __str__(self) -> str:
+        return self.en
+
+    def get(self, lang: Lang) -> str:
+        """The message in ``lang``."""
+        return self.vi if lang == "vi" else self.en
+
+
 class AuditorError(Exception):
     """Base of every error the auditor raises on purpose; ``message`` in vi and en."""
 
@@ -39,12 +80,17 @@ class Problem:
 
     file: str
     line: int | None
-    message: Message
+    said: Message  # in vi and en
+
+    @property
+    def message(self) -> str:
+        """What is wrong, in English (``text`` says it in either language)."""
+        return say(self.said, "en")
 
     def text(self, lang: Lang) -> str:
         """``file:line: message`` in ``lang``."""
         where = f"{self.file}:{self.line}" if self.line is not None else self.file
-        return f"{where}: {say(self.message, lang)}"
+        return f"{where}: {say(self.said, lang)}"
 
     def __str__(self) -> str:
         return self.text("en")

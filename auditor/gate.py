@@ -13,8 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from auditor.errors import AuditorError, Problem
-from auditor.models import AuditReport, Finding, ScanSummary, Severity, address_key
+from auditor.errors import AuditorError, Problem, TextValueError, message_of
+from auditor.models import AuditReport, Finding, LocalText, ScanSummary, Severity, address_key, t
+from auditor.report.i18n import severity_label
 from auditor.report.json_report import ReportFileError, load_any, load_report
 
 # Least to most severe.
@@ -54,10 +55,10 @@ class GatePolicy:
 
 @dataclass(frozen=True)
 class GateResult:
-    """The verdict and the reasons for it (one line each, English, for CI logs)."""
+    """The verdict and the reasons for it (one line each, in vi and en)."""
 
     passed: bool
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[LocalText, ...] = ()
     gating_failures: tuple[Failure, ...] = field(default=())
 
 
@@ -72,7 +73,12 @@ def parse_severity(value: str) -> Severity:
     for severity in SEVERITIES:
         if low == severity:
             return severity
-    raise ValueError(f"unknown severity {value!r}; choose from {', '.join(SEVERITIES)}")
+    raise TextValueError(
+        t(
+            f"không có mức độ {value!r}; chọn trong {', '.join(SEVERITIES)}",
+            f"unknown severity {value!r}; choose from {', '.join(SEVERITIES)}",
+        )
+    )
 
 
 def counts_as_failure(finding: Finding) -> bool:
@@ -96,7 +102,7 @@ class GateTally:
 
     def __init__(self, policy: GatePolicy) -> None:
         self.policy = policy
-        self._low_scores: list[str] = []
+        self._low_scores: list[LocalText] = []
         self._gating: list[Failure] = []
 
     def add(self, report: AuditReport) -> None:
@@ -105,9 +111,14 @@ class GateTally:
         if policy.fail_under is not None:
             total = report.score.total
             if total is None or total < policy.fail_under:
-                shown = "no score" if total is None else f"{total:.1f}"
+                where, limit = report.agency.address, f"{policy.fail_under:g}"
+                vi = "không có điểm" if total is None else f"{total:.1f}".replace(".", ",")
+                en = "no score" if total is None else f"{total:.1f}"
                 self._low_scores.append(
-                    f"{report.agency.address}: score {shown} < --fail-under {policy.fail_under:g}"
+                    t(
+                        f"{where}: điểm {vi} < --fail-under {limit}",
+                        f"{where}: score {en} < --fail-under {limit}",
+                    )
                 )
         if policy.fail_on is None and policy.baseline is None:
             return
@@ -123,12 +134,21 @@ class GateTally:
         policy = self.policy
         reasons = list(self._low_scores)
         for failure in self._gating:
-            why = [f"severity {failure.severity}"]
+            vi = [f"mức độ {severity_label(failure.severity, 'vi').lower()}"]
+            en = [f"severity {failure.severity}"]
             if policy.fail_on is not None:
-                why.append(f">= --fail-on {policy.fail_on}")
+                vi.append(f">= --fail-on {policy.fail_on}")
+                en.append(f">= --fail-on {policy.fail_on}")
             if policy.baseline is not None:
-                why.append("new since --baseline")
-            reasons.append(f"{failure.domain}: {failure.rule_id} failed ({', '.join(why)})")
+                vi.append("mới so với --baseline")
+                en.append("new since --baseline")
+            where = f"{failure.domain}: {failure.rule_id}"
+            reasons.append(
+                t(
+                    f"{where} không đạt ({', '.join(vi)})",
+                    f"{where} failed ({', '.join(en)})",
+                )
+            )
         return GateResult(
             passed=not reasons, reasons=tuple(reasons), gating_failures=tuple(self._gating)
         )
@@ -145,10 +165,7 @@ def evaluate(reports: Iterable[AuditReport], policy: GatePolicy) -> GateResult:
 def baseline_keys(reports: Iterable[AuditReport]) -> frozenset[FailureKey]:
     """(domain, rule id) of every finding failing in the baseline reports (waived or not)."""
     return frozenset(
-        (r.agency.key, f.rule_id)
-        for r in reports
-        for f in r.findings
-        if f.status == "fail"
+        (r.agency.key, f.rule_id) for r in reports for f in r.findings if f.status == "fail"
     )
 
 
@@ -161,7 +178,8 @@ def load_baseline(path: Path) -> frozenset[FailureKey]:
     if path.is_dir():
         files = sorted(p for p in path.glob("*.json") if p.name != "summary.json")
         if not files:
-            raise ReportFileError([Problem(str(path), None, "no JSON reports in this folder")])
+            none = t("thư mục không có báo cáo JSON nào", "no JSON reports in this folder")
+            raise ReportFileError([Problem(str(path), None, none)])
         reports = (_agency_report(p) for p in files)  # one at a time
         return baseline_keys(r for r in reports if r is not None)
     item = load_any(path)
@@ -181,14 +199,23 @@ def _summary_reports(summary: ScanSummary, path: Path) -> list[AuditReport]:
     for row in summary.agencies:
         name = row.report_json
         if not name or Path(name).name != name:
-            problems.append(Problem(str(path), None, f"{row.agency.domain}: no JSON report named"))
+            problems.append(
+                Problem(
+                    str(path),
+                    None,
+                    t(
+                        f"{row.agency.domain}: không có tên báo cáo JSON",
+                        f"{row.agency.domain}: no JSON report named",
+                    ),
+                )
+            )
             continue
         try:
             reports.append(load_report(path.parent / name))
         except ReportFileError as exc:
             problems.extend(exc.problems)
         except AuditorError as exc:  # pragma: no cover - load_report raises ReportFileError
-            problems.append(Problem(str(path.parent / name), None, str(exc)))
+            problems.append(Problem(str(path.parent / name), None, message_of(exc)))
     if problems:
         raise ReportFileError(problems)
     return reports

@@ -16,7 +16,8 @@ from urllib.parse import unquote, urlsplit
 
 import idna
 
-from auditor.models import normalise_host
+from auditor.errors import TextValueError
+from auditor.models import normalise_host, t
 
 MAX_HOST = 253  # RFC 1035 §2.3.4, without the trailing dot
 MAX_LABEL = 63
@@ -35,20 +36,30 @@ def ascii_host(text: str) -> str:
     if host.endswith("."):
         host = host[:-1]
     if not host:
-        raise ValueError("empty host name")
+        raise TextValueError(t("tên máy trống", "empty host name"))
     try:
         return str(ipaddress.ip_address(host.strip("[]")))
     except ValueError:
         pass
     if any(ch.isspace() or ch in "/\\:@?#[]%" for ch in host):
-        raise ValueError(f"{text[:60]!r} is not a host name (it has spaces or URL punctuation)")
+        raise TextValueError(
+            t(
+                f"{text[:60]!r} không phải tên máy (có dấu cách hoặc dấu của URL)",
+                f"{text[:60]!r} is not a host name (it has spaces or URL punctuation)",
+            )
+        )
     shown = repr(host if len(host) <= 60 else host[:57] + "…")
     if host.isascii():
         _check_labels(host.lower(), shown)
     try:
         encoded = idna.encode(host, uts46=True).decode("ascii").lower()
     except (idna.IDNAError, UnicodeError) as exc:  # UnicodeError: a label punycode cannot take
-        raise ValueError(f"{shown} is not a valid host name: {exc}") from None
+        raise TextValueError(
+            t(
+                f"{shown} không phải tên máy hợp lệ: {exc}",
+                f"{shown} is not a valid host name: {exc}",
+            )
+        ) from None
     _check_labels(encoded, shown)
     return encoded
 
@@ -56,22 +67,45 @@ def ascii_host(text: str) -> str:
 def _check_labels(host: str, shown: str) -> None:
     """RFC 1035 lengths and letter-digit-hyphen labels of an ASCII host name."""
     if len(host) > MAX_HOST:
-        raise ValueError(f"{shown} is not a valid host name: longer than {MAX_HOST} characters")
+        raise TextValueError(
+            t(
+                f"{shown} không phải tên máy hợp lệ: dài quá {MAX_HOST} ký tự",
+                f"{shown} is not a valid host name: longer than {MAX_HOST} characters",
+            )
+        )
     labels = host.split(".")
     for label in labels:
         if not label:
-            raise ValueError(f"{shown} is not a valid host name: a label is empty")
+            raise TextValueError(
+                t(
+                    f"{shown} không phải tên máy hợp lệ: có nhãn trống",
+                    f"{shown} is not a valid host name: a label is empty",
+                )
+            )
         if len(label) > MAX_LABEL:
-            raise ValueError(
-                f"{shown} is not a valid host name: a label is longer than {MAX_LABEL} characters"
+            raise TextValueError(
+                t(
+                    f"{shown} không phải tên máy hợp lệ: có nhãn dài quá {MAX_LABEL} ký tự",
+                    f"{shown} is not a valid host name: a label is longer than {MAX_LABEL} "
+                    "characters",
+                )
             )
         if not _LDH.match(label):
-            raise ValueError(
-                f"{shown} is not a valid host name: label {label!r} may hold only letters, "
-                "digits and hyphens inside"
+            raise TextValueError(
+                t(
+                    f"{shown} không phải tên máy hợp lệ: nhãn {label!r} chỉ được có chữ cái, "
+                    "chữ số và dấu gạch nối ở giữa",
+                    f"{shown} is not a valid host name: label {label!r} may hold only letters, "
+                    "digits and hyphens inside",
+                )
             )
     if len(labels) < 2:
-        raise ValueError(f"{shown} is not a domain name (no dot)")
+        raise TextValueError(
+            t(
+                f"{shown} không phải tên miền (không có dấu chấm)",
+                f"{shown} is not a domain name (no dot)",
+            )
+        )
 
 
 def split_address(text: str) -> tuple[str, str | None]:
@@ -88,15 +122,37 @@ def split_address(text: str) -> tuple[str, str | None]:
         host = parts.hostname
         port = parts.port
     except ValueError as exc:
-        raise ValueError(f"{text!r} is not a domain name or URL: {exc}") from None
+        raise TextValueError(
+            t(
+                f"{text!r} không phải tên miền hay URL: {exc}",
+                f"{text!r} is not a domain name or URL: {exc}",
+            )
+        ) from None
     if parts.scheme not in ("http", "https"):
-        raise ValueError(f"{text!r}: only http(s) addresses can be audited")
+        raise TextValueError(
+            t(
+                f"{text!r}: chỉ đánh giá được địa chỉ http(s)",
+                f"{text!r}: only http(s) addresses can be audited",
+            )
+        )
     if not host:
-        raise ValueError(f"{text!r} is not a domain name or URL")
+        raise TextValueError(
+            t(f"{text!r} không phải tên miền hay URL", f"{text!r} is not a domain name or URL")
+        )
     if parts.query or parts.fragment or raw.endswith(("?", "#")):
-        raise ValueError(f"{text!r}: an agency address has no query or fragment")
+        raise TextValueError(
+            t(
+                f"{text!r}: địa chỉ cơ quan không có phần truy vấn (?) hay neo (#)",
+                f"{text!r}: an agency address has no query or fragment",
+            )
+        )
     if port is not None:
-        raise ValueError(f"{text!r}: an agency address has no port")
+        raise TextValueError(
+            t(
+                f"{text!r}: địa chỉ cơ quan không có cổng (port)",
+                f"{text!r}: an agency address has no port",
+            )
+        )
     ascii_host(host)
     written = parts.netloc.rsplit("@", 1)[-1]
     return written, path_prefix(parts.path)
@@ -112,7 +168,12 @@ def path_prefix(path: str) -> str | None:
     segments = path.split("/")
     inner = segments[1:-1] if path.endswith("/") else segments[1:]
     if any(unquote(s) in ("", ".", "..") for s in inner):
-        raise ValueError(f"path {path!r} has an empty, '.' or '..' segment")
+        raise TextValueError(
+            t(
+                f"đường dẫn {path!r} có đoạn trống, '.' hoặc '..'",
+                f"path {path!r} has an empty, '.' or '..' segment",
+            )
+        )
     return "/" + "/".join(inner) + "/"
 
 

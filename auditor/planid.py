@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from auditor.config import CrawlSettings
-from auditor.models import AuditReport, RunStamp, Waiver, address_key
+from auditor.models import AuditReport, LocalText, RunStamp, Waiver, address_key, t
 from auditor.rules.loader import Pack
 
 # routing and pacing: they change how a portal is reached, not what is judged
@@ -88,15 +88,20 @@ def same_plan(report: AuditReport, stamp: RunStamp, as_of: date) -> bool:
     return pack in stamp.packs and report.run.packs.get(pack) == stamp.packs[pack]
 
 
-def comparable(a: RunStamp, b: RunStamp) -> list[str]:
+def comparable(a: RunStamp, b: RunStamp) -> list[LocalText]:
     """Why two runs cannot be joined (different settings, or a pack both use differs); empty
     when they can."""
-    reasons: list[str] = []
+    reasons: list[LocalText] = []
     if a.settings_digest != b.settings_digest:
-        reasons.append("different settings (settings digest)")
+        reasons.append(t("khác thiết lập (mã thiết lập)", "different settings (settings digest)"))
     for pack in sorted(set(a.packs) & set(b.packs)):
         if a.packs[pack] != b.packs[pack]:
-            reasons.append(f"different rule pack {pack!r} (pack digest)")
+            reasons.append(
+                t(
+                    f"khác bộ tiêu chí {pack!r} (mã bộ tiêu chí)",
+                    f"different rule pack {pack!r} (pack digest)",
+                )
+            )
     return reasons
 
 

@@ -10,9 +10,10 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from auditor.errors import Problem, RegistryError
+from auditor.errors import Problem, RegistryError, TextValueError, cat, message_of
 from auditor.hostnames import path_prefix, report_stem, split_address
-from auditor.models import Agency, Registry, address_key
+from auditor.models import Agency, Registry, address_key, t
+from auditor.validation_text import pydantic_message
 from auditor.yamlsource import (
     YamlSyntaxError,
     display_name,
@@ -23,9 +24,7 @@ from auditor.yamlsource import (
 )
 
 
-def load_registry(
-    path: Path, profile_exists: Callable[[str], bool] | None = None
-) -> Registry:
+def load_registry(path: Path, profile_exists: Callable[[str], bool] | None = None) -> Registry:
     """Read ``path`` into a :class:`Registry`; raise :class:`RegistryError` listing all problems.
 
     An agency's ``domain`` may be a host, ``host/path`` or a URL: a path makes it a path-based
@@ -36,20 +35,44 @@ def load_registry(
     try:
         text = read_yaml_text(path)
     except (OSError, UnicodeDecodeError) as exc:
-        raise RegistryError([Problem(name, None, f"cannot read registry: {exc}")]) from exc
+        raise RegistryError(
+            [
+                Problem(
+                    name,
+                    None,
+                    t(f"không đọc được danh sách: {exc}", f"cannot read registry: {exc}"),
+                )
+            ]
+        ) from exc
     try:
         root, data = parse_yaml(text)
     except YamlSyntaxError as exc:
         raise RegistryError([Problem(name, exc.line, exc.message)]) from exc
     if root is None or not isinstance(data, dict):
         raise RegistryError(
-            [Problem(name, 1, "a registry is a mapping with 'province' and 'agencies'")]
+            [
+                Problem(
+                    name,
+                    1,
+                    t(
+                        "danh sách đơn vị là một ánh xạ có 'province' và 'agencies'",
+                        "a registry is a mapping with 'province' and 'agencies'",
+                    ),
+                )
+            ]
         )
     problems = [
-        Problem(name, line, f"key {key!r} is repeated") for line, key in duplicate_keys(root)
+        Problem(name, line, t(f"khóa {key!r} bị lặp", f"key {key!r} is repeated"))
+        for line, key in duplicate_keys(root)
     ]
     if "source" in data:  # set by the loader: a file cannot claim to be another
-        problems.append(Problem(name, line_of(root, ("source",)), "source: not a registry key"))
+        problems.append(
+            Problem(
+                name,
+                line_of(root, ("source",)),
+                t("source: không phải khóa của danh sách", "source: not a registry key"),
+            )
+        )
     agencies = data.get("agencies")
     if isinstance(agencies, list):
         data = {**data, "agencies": _addresses(name, root, agencies, problems)}
@@ -59,14 +82,23 @@ def load_registry(
         for error in exc.errors():
             loc = tuple(error["loc"])
             where = ".".join(str(part) for part in loc)
-            problems.append(Problem(name, line_of(root, loc), f"{where}: {error['msg']}"))
+            problems.append(
+                Problem(name, line_of(root, loc), cat(f"{where}: ", pydantic_message(error)))
+            )
     agencies = data.get("agencies")
     if isinstance(agencies, list):
         problems += _cross_problems(name, root, agencies)
     profile = data.get("profile")
     if isinstance(profile, str) and profile_exists is not None and not profile_exists(profile):
         problems.append(
-            Problem(name, line_of(root, ("profile",)), f"profile: unknown rule pack {profile!r}")
+            Problem(
+                name,
+                line_of(root, ("profile",)),
+                t(
+                    f"profile: không có bộ tiêu chí {profile!r}",
+                    f"profile: unknown rule pack {profile!r}",
+                ),
+            )
         )
     if problems:
         raise RegistryError(sorted(problems, key=lambda p: p.line or 0))
@@ -94,11 +126,16 @@ def _addresses(
                 if field == "domain" and item.get("path") is not None:
                     given = path_prefix(str(item["path"]))
                     if path is not None and given != path:
-                        raise ValueError(f"the path {item['path']!r} differs from {value!r}'s")
+                        raise TextValueError(
+                            t(
+                                f"đường dẫn {item['path']!r} khác đường dẫn của {value!r}",
+                                f"the path {item['path']!r} differs from {value!r}'s",
+                            )
+                        )
                     path = given
             except ValueError as exc:
                 line = line_of(root, ("agencies", index, field))
-                problems.append(Problem(name, line, f"{where}: {exc}"))
+                problems.append(Problem(name, line, cat(f"{where}: ", message_of(exc))))
                 continue
             if field == "domain":
                 item["domain"], item["path"] = host, path
@@ -129,7 +166,10 @@ def _cross_problems(name: str, root: yaml.Node, agencies: list[Any]) -> list[Pro
                 Problem(
                     name,
                     line_of(root, ("agencies", index)),
-                    f"agency {item.get('name')!r}: {address} is listed twice",
+                    t(
+                        f"cơ quan {item.get('name')!r}: {address} có hai lần",
+                        f"agency {item.get('name')!r}: {address} is listed twice",
+                    ),
                 )
             )
         elif stem in stems:
@@ -137,8 +177,12 @@ def _cross_problems(name: str, root: yaml.Node, agencies: list[Any]) -> list[Pro
                 Problem(
                     name,
                     line_of(root, ("agencies", index)),
-                    f"agency {item.get('name')!r}: {address} and {stems[stem]} would both "
-                    f"write reports named {stem}.*",
+                    t(
+                        f"cơ quan {item.get('name')!r}: {address} và {stems[stem]} sẽ cùng ghi "
+                        f"báo cáo tên {stem}.*",
+                        f"agency {item.get('name')!r}: {address} and {stems[stem]} would both "
+                        f"write reports named {stem}.*",
+                    ),
                 )
             )
         seen.add(key)
@@ -150,7 +194,11 @@ def _cross_problems(name: str, root: yaml.Node, agencies: list[Any]) -> list[Pro
                 Problem(
                     name,
                     line_of(root, ("agencies", index, "parent")),
-                    f"agency {item.get('name')!r}: parent {parent} is not in the registry",
+                    t(
+                        f"cơ quan {item.get('name')!r}: đơn vị cấp trên {parent} không có trong "
+                        "danh sách",
+                        f"agency {item.get('name')!r}: parent {parent} is not in the registry",
+                    ),
                 )
             )
     return problems

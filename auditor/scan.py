@@ -25,7 +25,7 @@ from auditor.config import CrawlSettings
 from auditor.crawl.crawler import crawl_site
 from auditor.crawl.fetcher import Fetcher
 from auditor.crawl.scope import Scope
-from auditor.errors import UsageError
+from auditor.errors import LogText, TextValueError, UsageError, cat, message_of
 from auditor.gather.build import gather_pages, run_probes
 from auditor.gather.plan import plan_probes
 from auditor.hostnames import ascii_host, path_prefix, split_address, url_in_prefix
@@ -38,6 +38,7 @@ from auditor.models import (
     Interruption,
     Lang,
     Level,
+    LocalText,
     Registry,
     RunStamp,
     ScanSummary,
@@ -47,6 +48,7 @@ from auditor.models import (
     Waiver,
     normalise_host,
 )
+from auditor.models import t as bilingual
 from auditor.paths import rules_dir
 from auditor.planid import make_stamp
 from auditor.pool import JudgePool, Lane, default_workers
@@ -153,17 +155,29 @@ def parse_target(
         if "://" in raw:
             parts = urlsplit(raw)
             if parts.scheme not in ("http", "https") or not parts.hostname:
-                raise ValueError("only http(s) URLs can be audited")
+                raise TextValueError(
+                    bilingual("chỉ đánh giá được URL http(s)", "only http(s) URLs can be audited")
+                )
             host = parts.hostname
             ascii_host(host)
             start_url = raw
             folder = _folder(parts.path)
         else:
             if not raw or " " in raw:
-                raise ValueError("empty or has spaces")
+                raise TextValueError(bilingual("trống hoặc có dấu cách", "empty or has spaces"))
             host, folder = split_address(raw)
     except ValueError as exc:
-        raise UsageError(f"not a domain name or URL: {text!r} ({exc})") from None
+        why = message_of(exc)
+        raise UsageError(
+            cat(
+                bilingual(
+                    f"không phải tên miền hay URL: {text!r} (",
+                    f"not a domain name or URL: {text!r} (",
+                ),
+                why,
+                ")",
+            )
+        ) from None
     registries = ((registry,) if registry else ()) + bundled
     lookup = urlsplit(start_url).path if start_url else folder
     found = find_agency(host, registries, lookup or "/")
@@ -206,7 +220,12 @@ def choose_packs(
     pack) if given, else ``profile``, else the one its domain selects."""
     if custom is not None:
         if profile is not None:
-            raise UsageError("give either --rules FILE or --profile ID, not both")
+            raise UsageError(
+                bilingual(
+                    "chỉ dùng một trong --rules FILE và --profile ID, không dùng cả hai",
+                    "give either --rules FILE or --profile ID, not both",
+                )
+            )
         pack = load_pack_file(custom, base_dir=rules_dir)
         return {target.agency.key: pack for target in targets}
     cache: dict[str, Pack] = {}
@@ -240,7 +259,12 @@ def build_plan(
     """
     if not targets:
         if registry is None:
-            raise UsageError("give at least one TARGET (domain or URL) or --registry FILE")
+            raise UsageError(
+                bilingual(
+                    "cần ít nhất một TARGET (tên miền hoặc URL) hoặc --registry FILE",
+                    "give at least one TARGET (domain or URL) or --registry FILE",
+                )
+            )
         targets = [a.address for a in registry.agencies]
     bundled = bundled_registries(rules_dir() / "registries")
     parsed = tuple(parse_target(t, registry, name, level, bundled) for t in targets)
@@ -264,7 +288,7 @@ def _refuse_collisions(targets: tuple[Target, ...]) -> None:
     """Raise :class:`UsageError` when two targets would write report files of the same name
     (the same agency twice, or addresses that differ only where a file name cannot)."""
     stems: dict[str, Agency] = {}
-    clashes: list[str] = []
+    clashes: list[LocalText] = []
     for target in targets:
         agency = target.agency
         stem = report_stem(agency.domain, agency.path)
@@ -272,12 +296,25 @@ def _refuse_collisions(targets: tuple[Target, ...]) -> None:
         stems.setdefault(stem, agency)
         if other is not None:
             same = other.key == agency.key
+            pair = f"{other.address}, {agency.address}"
             clashes.append(
-                f"{other.address} and {agency.address} "
-                + ("are the same agency" if same else f"would both write reports named {stem}.*")
+                bilingual(
+                    f"{pair}: cùng một cơ quan",
+                    f"{other.address} and {agency.address} are the same agency",
+                )
+                if same
+                else bilingual(
+                    f"{pair}: cả hai sẽ ghi báo cáo tên {stem}.*",
+                    f"{other.address} and {agency.address} would both write reports named {stem}.*",
+                )
             )
     if clashes:
-        raise UsageError("; ".join(clashes) + "; nothing was fetched")
+        raise UsageError(
+            bilingual(
+                "; ".join(c.vi for c in clashes) + "; chưa tải trang nào",
+                "; ".join(c.en for c in clashes) + "; nothing was fetched",
+            )
+        )
 
 
 def sites_at_once(settings: CrawlSettings) -> int:
@@ -522,7 +559,12 @@ async def run_scan(
             if interrupted is None:
                 result.files.extend(spool.write())
             elif combined:  # a partial SARIF upload would close the missing portals' alerts
-                logger.warning("summary.sarif/summary.junit.xml not written: scan interrupted")
+                logger.warning(
+                    LogText(
+                        "không ghi summary.sarif/summary.junit.xml: quét bị dừng",
+                        "summary.sarif/summary.junit.xml not written: scan interrupted",
+                    )
+                )
         else:  # one agency: its spreadsheet files (summary and to-do list) all the same
             result.files.extend(
                 write_tables(result.summary, plan.out_dir, plan.formats, plan.lang, findings)

@@ -24,11 +24,12 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from auditor.errors import InputError, Problem
+from auditor.errors import InputError, LogText, Problem, TextValueError, cat, message_of
 from auditor.hostnames import split_address
-from auditor.models import AuditReport, Finding, Waiver, address_key
+from auditor.models import AuditReport, Finding, Waiver, address_key, t
 from auditor.rules.schema import ScoringConfig
 from auditor.scoring import score
+from auditor.validation_text import pydantic_message
 from auditor.yamlsource import (
     YamlSyntaxError,
     display_name,
@@ -74,7 +75,8 @@ def load_waivers(path: Path, known_rules: Collection[str] | None = None) -> tupl
     try:
         text = read_yaml_text(path)
     except (OSError, UnicodeDecodeError) as exc:
-        raise WaiverError([Problem(name, None, f"cannot read waivers: {exc}")]) from exc
+        cannot = t(f"không đọc được tệp miễn trừ: {exc}", f"cannot read waivers: {exc}")
+        raise WaiverError([Problem(name, None, cannot)]) from exc
     try:
         root, data = parse_yaml(text)
     except YamlSyntaxError as exc:
@@ -87,9 +89,13 @@ def load_waivers(path: Path, known_rules: Collection[str] | None = None) -> tupl
     elif data is None:
         return ()
     else:
-        raise WaiverError([Problem(name, 1, "a waivers file is a list of waivers")])
+        shape = t(
+            "tệp miễn trừ là một danh sách các miễn trừ", "a waivers file is a list of waivers"
+        )
+        raise WaiverError([Problem(name, 1, shape)])
     problems = [
-        Problem(name, line, f"key {key!r} is repeated") for line, key in duplicate_keys(root)
+        Problem(name, line, t(f"khóa {key!r} bị lặp", f"key {key!r} is repeated"))
+        for line, key in duplicate_keys(root)
     ]
     entries: list[_Entry] = []
     try:
@@ -101,7 +107,9 @@ def load_waivers(path: Path, known_rules: Collection[str] | None = None) -> tupl
             where = "waivers" + "".join(
                 f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc[1:]
             )
-            problems.append(Problem(name, line_of(root, node_loc), f"{where}: {error['msg']}"))
+            problems.append(
+                Problem(name, line_of(root, node_loc), cat(f"{where}: ", pydantic_message(error)))
+            )
     raw = data.get("waivers")
     if isinstance(raw, list):
         problems += _cross_problems(name, root, prefix, raw, known_rules)
@@ -139,15 +147,28 @@ def _cross_problems(
             if domain != ANY_DOMAIN:
                 try:
                     if "://" in domain:
-                        raise ValueError("write the host (and path), not a URL")
+                        raise TextValueError(
+                            t(
+                                "ghi tên máy (và đường dẫn), không ghi URL",
+                                "write the host (and path), not a URL",
+                            )
+                        )
                     split_address(domain)
                 except ValueError as exc:
                     problems.append(
                         Problem(
                             name,
                             line_of(root, (*prefix, index, "domain")),
-                            f"waivers[{index}].domain: {domain!r} is neither a domain name "
-                            f"nor '*' ({exc})",
+                            cat(
+                                t(
+                                    f"waivers[{index}].domain: {domain!r} không phải tên miền "
+                                    "cũng không phải '*' (",
+                                    f"waivers[{index}].domain: {domain!r} is neither a domain "
+                                    "name nor '*' (",
+                                ),
+                                message_of(exc),
+                                ")",
+                            ),
                         )
                     )
                     domain = None
@@ -156,7 +177,10 @@ def _cross_problems(
                 Problem(
                     name,
                     line_of(root, (*prefix, index, "rule")),
-                    f"waivers[{index}].rule: unknown rule {rule.strip()!r}",
+                    t(
+                        f"waivers[{index}].rule: không có tiêu chí {rule.strip()!r}",
+                        f"waivers[{index}].rule: unknown rule {rule.strip()!r}",
+                    ),
                 )
             )
         if isinstance(rule, str) and isinstance(domain, str):
@@ -166,7 +190,11 @@ def _cross_problems(
                     Problem(
                         name,
                         line_of(root, (*prefix, index)),
-                        f"waivers[{index}]: rule {key[0]} on {key[1]} is waived twice",
+                        t(
+                            f"waivers[{index}]: tiêu chí {key[0]} tại {key[1]} được miễn trừ "
+                            "hai lần",
+                            f"waivers[{index}]: rule {key[0]} on {key[1]} is waived twice",
+                        ),
                     )
                 )
             seen.add(key)
@@ -206,7 +234,10 @@ def waive_all(
     for f in out:
         if f.waiver is not None and f.waiver.expired:
             logger.warning(
-                "%s: waiver of %s expired on %s; the finding counts",
+                LogText(
+                    "%s: miễn trừ %s đã hết hạn ngày %s; tiêu chí vẫn được tính",
+                    "%s: waiver of %s expired on %s; the finding counts",
+                ),
                 domain,
                 f.rule_id,
                 f.waiver.expires.isoformat(),

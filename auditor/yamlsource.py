@@ -15,6 +15,9 @@ from typing import Any
 
 import yaml
 
+from auditor.errors import Message
+from auditor.models import LocalText, t
+
 Loc = tuple[int | str, ...]
 
 # Limits on every YAML input (registry, packs, waivers): far above any real file, low enough that
@@ -31,7 +34,7 @@ class YamlSyntaxError(Exception):
     """The text is not valid YAML; ``line`` is 1-based when known."""
 
     line: int | None
-    message: str
+    message: Message
 
 
 def display_name(path: Path) -> str:
@@ -65,9 +68,15 @@ def parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
     except yaml.MarkedYAMLError as exc:
         raise YamlSyntaxError(_line(exc), _plain(exc)) from exc
     except yaml.YAMLError as exc:
-        raise YamlSyntaxError(None, "YAML syntax: " + " ".join(str(exc).split())) from exc
+        raise YamlSyntaxError(None, _syntax(" ".join(str(exc).split()))) from exc
     except _BadValue as exc:  # e.g. a timestamp that is not a real date
-        raise YamlSyntaxError(exc.line, f"invalid value {exc.text!r}: {exc.reason}") from exc
+        raise YamlSyntaxError(
+            exc.line,
+            t(
+                f"giá trị không hợp lệ {exc.text!r}: {exc.reason}",
+                f"invalid value {exc.text!r}: {exc.reason}",
+            ),
+        ) from exc
     finally:
         loader.dispose()
     return node, data
@@ -77,12 +86,23 @@ def _check_limits(text: str) -> None:
     """Refuse control characters, oversized text and deep nesting before composing any node
     (PyYAML's composer recurses once per level)."""
     if len(text) > MAX_YAML_CHARS:
-        raise YamlSyntaxError(None, f"file too large (over {MAX_YAML_CHARS:,} characters)")
+        raise YamlSyntaxError(
+            None,
+            t(
+                f"tệp quá lớn (hơn {MAX_YAML_CHARS:,} ký tự)",
+                f"file too large (over {MAX_YAML_CHARS:,} characters)",
+            ),
+        )
     bad = _CONTROL.search(text)
     if bad is not None:
         line = text.count("\n", 0, bad.start()) + 1
+        code = f"U+{ord(bad.group()):04X}"
         raise YamlSyntaxError(
-            line, f"control character U+{ord(bad.group()):04X} is not allowed in a YAML file"
+            line,
+            t(
+                f"ký tự điều khiển {code} không được có trong tệp YAML",
+                f"control character {code} is not allowed in a YAML file",
+            ),
         )
     depth = aliases = 0
     try:
@@ -90,19 +110,30 @@ def _check_limits(text: str) -> None:
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_YAML_DEPTH:
-                    why = f"nested deeper than {MAX_YAML_DEPTH} levels"
+                    why = t(
+                        f"lồng sâu quá {MAX_YAML_DEPTH} mức",
+                        f"nested deeper than {MAX_YAML_DEPTH} levels",
+                    )
                     raise YamlSyntaxError(_event_line(event), why)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
             elif isinstance(event, yaml.AliasEvent):
                 aliases += 1
                 if aliases > MAX_YAML_ALIASES:
-                    why = f"more than {MAX_YAML_ALIASES} aliases"
+                    why = t(
+                        f"nhiều hơn {MAX_YAML_ALIASES} bí danh (alias)",
+                        f"more than {MAX_YAML_ALIASES} aliases",
+                    )
                     raise YamlSyntaxError(_event_line(event), why)
     except yaml.MarkedYAMLError as exc:
         raise YamlSyntaxError(_line(exc), _plain(exc)) from exc
     except yaml.YAMLError as exc:
-        raise YamlSyntaxError(None, "YAML syntax: " + " ".join(str(exc).split())) from exc
+        raise YamlSyntaxError(None, _syntax(" ".join(str(exc).split()))) from exc
+
+
+def _syntax(detail: str) -> LocalText:
+    """A YAML syntax error; PyYAML's own words (English) are quoted as they are."""
+    return t(f"lỗi cú pháp YAML: {detail}", f"YAML syntax: {detail}")
 
 
 def _event_line(event: yaml.Event) -> int | None:
@@ -115,11 +146,11 @@ def _line(exc: yaml.MarkedYAMLError) -> int | None:
     return mark.line + 1 if mark is not None else None
 
 
-def _plain(exc: yaml.MarkedYAMLError) -> str:
+def _plain(exc: yaml.MarkedYAMLError) -> LocalText:
     """PyYAML's message without its position lines (the caller prints ``file:line``)."""
     parts = [exc.context, exc.problem, exc.note]
     text = "; ".join(str(p) for p in parts if p)
-    return "YAML syntax: " + (text or " ".join(str(exc).split()))
+    return _syntax(text or " ".join(str(exc).split()))
 
 
 class _BadValue(Exception):

@@ -40,7 +40,7 @@ def test_auditor_toml_in_the_working_folder_holds_every_option(
         'targets = ["soctrang.gov.vn"]\n'
         + _staging(server)
         + 'as-of = "2026-11-20"\nout = "reports"\nformat = ["json", "sarif"]\n'
-        "max-pages = 40\nfail-under = 90\nfail-on = \"critical\"\nquiet = true\n",
+        'max-pages = 40\nfail-under = 90\nfail-on = "critical"\nquiet = true\n',
         encoding="utf-8",
     )
     monkeypatch.chdir(tmp_path)
@@ -87,12 +87,15 @@ def test_pyproject_tool_auditor_and_explicit_config(
 @pytest.mark.parametrize(
     ("text", "where", "message"),
     [
-        ("out = 'r'\nmax-pages = 'ten'\n", ":2:", "max-pages: expected an integer, got str"),
-        ("\n\nbogus = 1\n", ":3:", "unknown key 'bogus'"),
-        ("quiet = 'yes'\n", ":1:", "quiet: expected true or false"),
-        ("connect-to = [{a = 1}]\n", ":1:", "connect-to: expected a list of strings"),
-        ("fail-under = true\n", ":1:", "fail-under: expected a value, not true/false"),
-        ("out = 'r'\nout = 's'\n", ":2:", "not valid TOML"),
+        # said in Vietnamese (the default; the file sets no lang)
+        ("out = 'r'\nmax-pages = 'ten'\n", ":2:", "max-pages: cần một số nguyên, không phải str"),
+        ("\n\nbogus = 1\n", ":3:", "không có khóa 'bogus'"),
+        ("quiet = 'yes'\n", ":1:", "quiet: cần true hoặc false"),
+        ("connect-to = [{a = 1}]\n", ":1:", "connect-to: cần một danh sách chuỗi"),
+        ("fail-under = true\n", ":1:", "fail-under: cần một giá trị, không phải true/false"),
+        ("out = 'r'\nout = 's'\n", ":2:", "không phải TOML hợp lệ"),
+        # in English when the file asks for it
+        ("lang = 'en'\nmax-pages = 'ten'\n", ":2:", "max-pages: expected an integer, got str"),
     ],
 )
 def test_bad_configuration_is_file_line_exit_2(
@@ -109,7 +112,7 @@ def test_bad_configuration_is_file_line_exit_2(
 def test_a_missing_config_file_is_exit_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["demo", "--config", str(tmp_path / "none.toml")])
     assert result.exit_code == 2
-    assert "no such configuration file" in result.output
+    assert "không có tệp cấu hình này" in result.output
 
 
 def test_the_readme_configuration_is_valid(tmp_path: Path) -> None:

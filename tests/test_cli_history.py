@@ -50,7 +50,9 @@ def test_history_lists_both_runs_of_an_agency(two_runs: tuple[Path, Path, Path])
         (OLD_AS_OF, 10, "complete"),
         (NEW_AS_OF, 10, "complete"),
     ]
-    unknown = runner.invoke(app, ["history", "nowhere.gov.vn", "--history", str(db)])
+    unknown = runner.invoke(
+        app, ["history", "nowhere.gov.vn", "--history", str(db), "--lang", "en"]
+    )
     assert unknown.exit_code == 2 and "not in the history" in unknown.output
 
 
@@ -70,7 +72,9 @@ def test_the_second_run_charts_the_first(two_runs: tuple[Path, Path, Path]) -> N
 
 
 def test_history_of_a_missing_database_is_a_usage_error(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["history", "--history", str(tmp_path / "none.sqlite")])
+    result = runner.invoke(
+        app, ["history", "--history", str(tmp_path / "none.sqlite"), "--lang", "en"]
+    )
     assert result.exit_code == 2 and "no such database" in result.output
 
 
@@ -99,7 +103,7 @@ def test_diff_of_the_two_report_folders(two_runs: tuple[Path, Path, Path]) -> No
     assert moved["nat.nd42.d7k2.english"] == "went_out_of_force"
     assert all(a["rules_in_force"] for a in diff["agencies"])
 
-    table = runner.invoke(app, ["diff", str(old), str(new)])
+    table = runner.invoke(app, ["diff", str(old), str(new), "--lang", "en"])
     assert table.exit_code == 0
     assert "sokhdt.soctrang.gov.vn: new failure nat.nd224.d11k4.domain-ipv6" in table.output
     assert "came into force" in table.output

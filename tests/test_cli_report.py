@@ -36,7 +36,7 @@ def test_schema_command_prints_the_published_schema() -> None:
     summary = runner.invoke(app, ["schema", "summary"])
     assert summary.exit_code == 0 and '"agencies"' in summary.stdout
     bad = runner.invoke(app, ["schema", "pdf"])
-    assert bad.exit_code == 2 and "unknown schema" in bad.output
+    assert bad.exit_code == 2 and "không có lược đồ" in bad.output  # no --lang here: vi
 
 
 def test_summary_is_re_rendered_in_english_with_its_agencies(tmp_path: Path) -> None:
@@ -97,11 +97,13 @@ def test_bad_inputs_exit_2_and_write_nothing(tmp_path: Path) -> None:
     data["findings"][0]["status"] = "failed"
     broken.write_text(json.dumps(data), encoding="utf-8")
     out = tmp_path / "o"
-    result = runner.invoke(app, ["report", str(good), str(broken), "-o", str(out)])
+    result = runner.invoke(app, ["report", str(good), str(broken), "-o", str(out), "--lang", "en"])
     assert result.exit_code == 2
     assert "findings[0].status" in result.output and "nothing was written" in result.output
     assert not out.exists()
-    missing = runner.invoke(app, ["report", str(tmp_path / "nope.json")])
+    missing = runner.invoke(app, ["report", str(tmp_path / "nope.json"), "--lang", "en"])
     assert missing.exit_code == 2 and "file not found" in missing.output
-    fmt = runner.invoke(app, ["report", str(good), "--format", "pdf", "-o", str(out)])
+    fmt = runner.invoke(
+        app, ["report", str(good), "--format", "pdf", "-o", str(out), "--lang", "en"]
+    )
     assert fmt.exit_code == 2 and "--format" in fmt.output

@@ -33,9 +33,9 @@ def test_all_five_packs_are_bundled() -> None:
 
 
 def test_list_shows_rules_with_citation_and_counts() -> None:
-    result = runner.invoke(rules_app, ["list", "--profile", "tuyenquang-2026"])
+    result = runner.invoke(rules_app, ["list", "--profile", "tuyenquang-2026", "--lang", "en"])
     assert result.exit_code == 0, result.output
-    assert "tuyenquang-2026 [DỰ THẢO / DRAFT]" in result.output
+    assert "tuyenquang-2026 [DRAFT]" in result.output
     assert "tq.d2k2.domain-province" in result.output and "manual" in result.output
 
 
@@ -52,12 +52,12 @@ def test_show_prints_citation_quote_params_and_fixtures() -> None:
 
 
 def test_show_unknown_rule_exits_2() -> None:
-    result = runner.invoke(rules_app, ["show", "st.nope", "--profile", "national"])
+    result = runner.invoke(rules_app, ["show", "st.nope", "--profile", "national", "--lang", "en"])
     assert result.exit_code == 2 and "no rule 'st.nope' in pack 'national'" in result.output
 
 
 def test_validate_every_bundled_pack() -> None:
-    result = runner.invoke(rules_app, ["validate"])
+    result = runner.invoke(rules_app, ["validate", "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert f"{len(PACKS)} pack(s) valid" in result.output
 
@@ -86,8 +86,13 @@ def test_schema_is_committed_and_not_stale() -> None:
 
 def _pack_files() -> list[Path]:
     """Every rule pack file (the section catalogue and the citation list are not packs)."""
-    candidates = [*sorted(rules_dir().glob("*.yaml")), rules_dir() / "examples" / "inspectorate.yaml"]
-    return [p for p in candidates if "pack" in (yaml.safe_load(p.read_text(encoding="utf-8")) or {})]
+    candidates = [
+        *sorted(rules_dir().glob("*.yaml")),
+        rules_dir() / "examples" / "inspectorate.yaml",
+    ]
+    return [
+        p for p in candidates if "pack" in (yaml.safe_load(p.read_text(encoding="utf-8")) or {})
+    ]
 
 
 @pytest.mark.parametrize("path", _pack_files(), ids=lambda p: p.name)
@@ -127,7 +132,8 @@ def test_coverage_fails_when_a_digest_row_has_no_rule(tmp_path: Path) -> None:
     end = text.index("  - id: st.d12k1.statistics-province")
     (tmp_path / "soctrang-2019.yaml").write_text(text[:start] + text[end:], encoding="utf-8")
     result = runner.invoke(
-        rules_app, ["coverage", "--profile", "soctrang-2019", "--rules-dir", str(tmp_path)]
+        rules_app,
+        ["coverage", "--profile", "soctrang-2019", "--rules-dir", str(tmp_path), "--lang", "en"],
     )
     assert result.exit_code == 1
     assert "| Đ11 |" in result.output and "Đ11: **none** | **NO** |" in result.output
@@ -136,7 +142,7 @@ def test_coverage_fails_when_a_digest_row_has_no_rule(tmp_path: Path) -> None:
 
 def test_rule_without_fixtures_fails_the_test_command(tmp_path: Path) -> None:
     result = runner.invoke(
-        rules_app, ["test", "--profile", "national", "--fixtures", str(tmp_path)]
+        rules_app, ["test", "--profile", "national", "--fixtures", str(tmp_path), "--lang", "en"]
     )
     assert result.exit_code == 1
     assert "MISSING nat.tt32.d20.https: no pass and no fail fixture" in result.output
@@ -148,7 +154,7 @@ def test_a_case_with_the_wrong_status_is_reported(tmp_path: Path) -> None:
     shutil.copytree(src / "pass", tmp_path / rule / "pass")
     shutil.copytree(src / "pass", tmp_path / rule / "fail")  # a compliant portal as "fail"
     result = runner.invoke(
-        rules_app, ["test", "--profile", "national", "--fixtures", str(tmp_path)]
+        rules_app, ["test", "--profile", "national", "--fixtures", str(tmp_path), "--lang", "en"]
     )
     assert result.exit_code == 1
     assert f"FAIL {rule}/fail: expected fail, got pass" in result.output
@@ -160,14 +166,14 @@ def test_validate_and_test_refuse_to_check_nothing(
 ) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
-    result = runner.invoke(rules_app, ["validate", "--rules-dir", str(empty)])
+    result = runner.invoke(rules_app, ["validate", "--rules-dir", str(empty), "--lang", "en"])
     assert result.exit_code == 2, result.output
     assert "no rule pack found" in result.output and "nothing was validated" in result.output
-    result = runner.invoke(rules_app, ["test", "--rules-dir", str(empty)])
+    result = runner.invoke(rules_app, ["test", "--rules-dir", str(empty), "--lang", "en"])
     assert result.exit_code == 2, result.output
     assert "nothing was tested" in result.output
     monkeypatch.setenv("AUDITOR_HOME", str(tmp_path / "nowhere"))
-    result = runner.invoke(rules_app, ["validate"])
+    result = runner.invoke(rules_app, ["validate", "--lang", "en"])
     assert result.exit_code == 2 and "no rule pack found" in result.output, result.output
-    result = runner.invoke(rules_app, ["test", "--fixtures", str(tmp_path / "none")])
+    result = runner.invoke(rules_app, ["test", "--fixtures", str(tmp_path / "none"), "--lang", "en"])
     assert result.exit_code == 2 and "nothing was tested" in result.output, result.output

@@ -48,9 +48,13 @@ def test_no_gate_passes_and_fail_under_counts_unscored_portals() -> None:
     assert evaluate([report], GatePolicy(fail_under=72.5)).passed
     below = evaluate([report], GatePolicy(fail_under=80))
     assert not below.passed
-    assert below.reasons == ("www.soctrang.gov.vn: score 72.5 < --fail-under 80",)
+    assert tuple(r.en for r in below.reasons) == (
+        "www.soctrang.gov.vn: score 72.5 < --fail-under 80",
+    )
     unscored = evaluate([make_report(total=None, grade=None)], GatePolicy(fail_under=0))
-    assert unscored.reasons == ("www.soctrang.gov.vn: score no score < --fail-under 0",)
+    assert tuple(r.en for r in unscored.reasons) == (
+        "www.soctrang.gov.vn: score no score < --fail-under 0",
+    )
 
 
 def test_fail_on_counts_only_failures_of_that_severity_or_worse() -> None:
@@ -58,7 +62,7 @@ def test_fail_on_counts_only_failures_of_that_severity_or_worse() -> None:
     result = evaluate([report], GatePolicy(fail_on="high"))
     assert not result.passed
     assert [f.rule_id for f in result.gating_failures] == ["st.d8.title"]
-    assert result.reasons == (
+    assert tuple(r.en for r in result.reasons) == (
         "www.soctrang.gov.vn: st.d8.title failed (severity high, >= --fail-on high)",
     )
     assert evaluate([report], GatePolicy(fail_on="critical")).passed
@@ -78,7 +82,7 @@ def test_baseline_gates_only_on_new_failures() -> None:
     assert evaluate([old], GatePolicy(baseline=keys)).passed  # nothing new
     result = evaluate([now], GatePolicy(baseline=keys))
     assert [f.rule_id for f in result.gating_failures] == ["st.d8.lang"]
-    assert result.reasons[0].endswith("failed (severity low, new since --baseline)")
+    assert result.reasons[0].en.endswith("failed (severity low, new since --baseline)")
     assert evaluate([now], GatePolicy(baseline=keys, fail_on="medium")).passed
     fixed = _with(old, "st.d8.title", "pass", "high")
     assert evaluate([fixed], GatePolicy(baseline=keys)).passed  # fixing is never a failure
@@ -127,7 +131,9 @@ def test_cli_gates_saved_reports(tmp_path: Path) -> None:
     out = str(tmp_path / "o")
 
     def run(*flags: str) -> tuple[int, str]:
-        result = runner.invoke(app, ["report", report, "-f", "json", "-o", out, "-q", *flags])
+        result = runner.invoke(
+            app, ["report", report, "-f", "json", "-o", out, "-q", "--lang", "en", *flags]
+        )
         return result.exit_code, result.output
 
     assert run()[0] == 0
@@ -145,7 +151,9 @@ def test_cli_gates_saved_reports(tmp_path: Path) -> None:
     assert code == 2 and "--fail-on" in output
     code, output = run("--fail-under", "150")
     assert code == 2 and "between 0 and 100" in output
-    loud = runner.invoke(app, ["report", report, "-f", "json", "-o", out, "--fail-on", "high"])
+    loud = runner.invoke(
+        app, ["report", report, "-f", "json", "-o", out, "--fail-on", "high", "--lang", "en"]
+    )
     assert loud.exit_code == 1
     assert "gate: www.soctrang.gov.vn: st.d6k2.https failed" in loud.output
 

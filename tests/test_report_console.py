@@ -36,7 +36,7 @@ def test_summary_fits_80_columns_and_domains_never_wrap() -> None:
     assert any(LONG in line for line in lines)  # whole, on one line
     assert any("sonnptnt.soctrang.gov.vn" in line for line in lines)
     first = next(line for line in lines if LONG in line)
-    assert first.split()[-5:] == ["97.0", "A", "2", "1", "1"]  # numbers on the domain's line
+    assert first.split()[-5:] == ["97,0", "A", "2", "1", "1"]  # numbers on the domain's line
     assert "Sở, ban, ngành" not in text  # no level column at 80
     assert "KĐ: không đạt" in text
     assert not any(line.rstrip().endswith(("Nôn", "nghi", "Phá")) for line in lines)

@@ -84,7 +84,9 @@ def test_excel_vi_dialect_semicolons_and_decimal_comma(tmp_path: Path) -> None:
 
 
 def test_csv_and_csv_vi_together_is_a_usage_error(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["demo", "--out", str(tmp_path), "-f", "csv,csv-vi", "-q"])
+    result = runner.invoke(
+        app, ["demo", "--out", str(tmp_path), "-f", "csv,csv-vi", "-q", "--lang", "en"]
+    )
     assert result.exit_code == 2 and "choose csv or csv-vi" in result.output
 
 

@@ -118,7 +118,7 @@ def _altered(
 def test_merge_refuses_another_plan_or_the_same_agency_twice(runs: Path, tmp_path: Path) -> None:
     later = _altered(runs / "s2", tmp_path / "later", as_of=date(2026, 11, 21))
     mixed = runner.invoke(
-        app, ["merge", str(runs / "s1"), str(later), "--out", str(tmp_path / "m")]
+        app, ["merge", str(runs / "s1"), str(later), "--out", str(tmp_path / "m"), "--lang", "en"]
     )
     assert mixed.exit_code == 2
     assert "audit date 2026-11-21 differs" in mixed.output
@@ -126,11 +126,20 @@ def test_merge_refuses_another_plan_or_the_same_agency_twice(runs: Path, tmp_pat
 
     other = _altered(runs / "s2", tmp_path / "other", settings_digest="0" * 64)
     settings = runner.invoke(
-        app, ["merge", str(runs / "s1"), str(other), "--out", str(tmp_path / "m1")]
+        app, ["merge", str(runs / "s1"), str(other), "--out", str(tmp_path / "m1"), "--lang", "en"]
     )
     assert settings.exit_code == 2 and "different settings" in settings.output
 
     twice = runner.invoke(
-        app, ["merge", str(runs / "s1"), str(runs / "s1"), "--out", str(tmp_path / "m2")]
+        app,
+        [
+            "merge",
+            str(runs / "s1"),
+            str(runs / "s1"),
+            "--out",
+            str(tmp_path / "m2"),
+            "--lang",
+            "en",
+        ],
     )
     assert twice.exit_code == 2 and "in both" in twice.output

@@ -214,7 +214,17 @@ def test_bad_waivers_stop_the_scan_before_any_request(tmp_path: Path) -> None:
         "- rule: st.nope\n  domain: '*'\n  reason: r\n  approved_by: a\n  expires: 2027-01-01\n",
     )
     result = runner.invoke(
-        app, ["scan", "sokhdt.soctrang.gov.vn", "--waivers", str(bad), "--out", str(tmp_path / "o")]
+        app,
+        [
+            "scan",
+            "sokhdt.soctrang.gov.vn",
+            "--waivers",
+            str(bad),
+            "--out",
+            str(tmp_path / "o"),
+            "--lang",
+            "en",
+        ],
     )
     assert result.exit_code == 2
     assert "waivers.yaml:1: waivers[0].rule: unknown rule 'st.nope'" in result.output

@@ -14,6 +14,7 @@ import httpcore
 
 from auditor.config import ConnectTo
 from auditor.errors import UsageError
+from auditor.models import t
 
 logger = logging.getLogger(__name__)
 
@@ -32,10 +33,20 @@ def _port(text: str, what: str, option: str) -> int | None:
     if not text:
         return None
     if not text.isdigit():
-        raise UsageError(f"--connect-to {option!r}: {what} {text!r} is not a number")
+        raise UsageError(
+            t(
+                f"--connect-to {option!r}: {what} {text!r} không phải là số",
+                f"--connect-to {option!r}: {what} {text!r} is not a number",
+            )
+        )
     value = int(text)
     if not 1 <= value <= 65535:
-        raise UsageError(f"--connect-to {option!r}: {what} {value} is out of range 1-65535")
+        raise UsageError(
+            t(
+                f"--connect-to {option!r}: {what} {value} nằm ngoài khoảng 1-65535",
+                f"--connect-to {option!r}: {what} {value} is out of range 1-65535",
+            )
+        )
     return value
 
 
@@ -54,13 +65,22 @@ def parse_connect_to(text: str) -> ConnectTo:
     if match is None:
         fields = len(re.sub(r"\[[^\]]*\]", "x", text).split(":"))
         raise UsageError(
-            f"--connect-to {text!r}: expected HOST:PORT:ADDR:PORT (4 fields separated by ':',"
-            f" IPv6 addresses in brackets), got {fields} field(s)"
+            t(
+                f"--connect-to {text!r}: cần HOST:PORT:ADDR:PORT (4 trường cách nhau bởi ':', "
+                f"địa chỉ IPv6 trong ngoặc vuông), nhận được {fields} trường",
+                f"--connect-to {text!r}: expected HOST:PORT:ADDR:PORT (4 fields separated by ':',"
+                f" IPv6 addresses in brackets), got {fields} field(s)",
+            )
         )
     host, port, addr, addr_port = match.groups()
     address = _unbracket(addr)
     if not address:
-        raise UsageError(f"--connect-to {text!r}: ADDR (the address to connect to) is empty")
+        raise UsageError(
+            t(
+                f"--connect-to {text!r}: ADDR (địa chỉ để kết nối) trống",
+                f"--connect-to {text!r}: ADDR (the address to connect to) is empty",
+            )
+        )
     return ConnectTo(
         host=_unbracket(host).lower().rstrip("."),
         port=_port(port, "PORT", text),

@@ -32,7 +32,14 @@ from auditor.crawl.scope import Scope, host_of_url
 from auditor.crawl.tlsinfo import response_tls
 from auditor.crawl.transport import PoolTransport
 from auditor.errors import UsageError
-from auditor.models import PageSnapshot, RedirectHop, RobotsInfo, TlsFacts, TransportProbe
+from auditor.models import (
+    PageSnapshot,
+    RedirectHop,
+    RobotsInfo,
+    TlsFacts,
+    TransportProbe,
+    t,
+)
 from auditor.stubs import redirect_in
 from auditor.text.encoding import charset_from_content_type, detect_encoding, meta_charset
 
@@ -65,7 +72,12 @@ def make_ssl_context(ca_bundle: Path | None = None) -> ssl.SSLContext:
         try:
             context.load_verify_locations(cafile=str(ca_bundle))
         except (OSError, ssl.SSLError) as exc:
-            raise UsageError(f"--ca-bundle {ca_bundle}: not a readable PEM bundle ({exc})") from exc
+            raise UsageError(
+                t(
+                    f"--ca-bundle {ca_bundle}: không phải tệp chứng thư PEM đọc được ({exc})",
+                    f"--ca-bundle {ca_bundle}: not a readable PEM bundle ({exc})",
+                )
+            ) from exc
     return context
 
 

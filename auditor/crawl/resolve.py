@@ -23,6 +23,7 @@ import httpcore
 from auditor.config import ConnectTo
 from auditor.crawl.connect import SocketOption, WrappingBackend, resolve
 from auditor.errors import UsageError
+from auditor.models import t
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +82,12 @@ def parse_dns_server(value: str) -> tuple[str, int]:
     if text.startswith("["):
         addr, sep, rest = text[1:].partition("]")
         if not sep or (rest and not rest.startswith(":")):
-            raise UsageError(f"--dns-server {value!r}: expected ADDR[:PORT] or [IPv6]:PORT")
+            raise UsageError(
+                t(
+                    f"--dns-server {value!r}: cần ADDR[:PORT] hoặc [IPv6]:PORT",
+                    f"--dns-server {value!r}: expected ADDR[:PORT] or [IPv6]:PORT",
+                )
+            )
         port_text = rest[1:] if rest else None
     elif text.count(":") == 1:
         addr, port_text = text.split(":")
@@ -91,12 +97,20 @@ def parse_dns_server(value: str) -> tuple[str, int]:
         ip = ipaddress.ip_address(addr)
     except ValueError:
         raise UsageError(
-            f"--dns-server {value!r}: {addr!r} is not an IP address (expected ADDR[:PORT])"
+            t(
+                f"--dns-server {value!r}: {addr!r} không phải địa chỉ IP (cần ADDR[:PORT])",
+                f"--dns-server {value!r}: {addr!r} is not an IP address (expected ADDR[:PORT])",
+            )
         ) from None
     port = DEFAULT_PORT
     if port_text is not None:
         if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-            raise UsageError(f"--dns-server {value!r}: port must be 1–65535")
+            raise UsageError(
+                t(
+                    f"--dns-server {value!r}: cổng phải từ 1 đến 65535",
+                    f"--dns-server {value!r}: port must be 1–65535",
+                )
+            )
         port = int(port_text)
     return str(ip), port
 

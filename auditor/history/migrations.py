@@ -20,6 +20,7 @@ from sqlalchemy.exc import DBAPIError
 
 from auditor.errors import AuditorError
 from auditor.history import schema
+from auditor.models import LocalText, t
 
 
 class HistorySchemaError(AuditorError):
@@ -66,21 +67,24 @@ def upgrade(engine: Engine) -> int:
     with engine.connect() as conn:
         version = current_version(conn)
     if version > LATEST:
-        raise HistorySchemaError(
-            f"the history database has schema version {version}; this auditor knows up to "
-            f"{LATEST}: use a newer auditor"
-        )
+        raise HistorySchemaError(_too_new(version))
     return version
+
+
+def _too_new(version: int) -> LocalText:
+    return t(
+        f"CSDL lịch sử có phiên bản lược đồ {version}; công cụ này chỉ biết đến {LATEST}: "
+        "hãy dùng auditor mới hơn",
+        f"the history database has schema version {version}; this auditor knows up to "
+        f"{LATEST}: use a newer auditor",
+    )
 
 
 def _apply(engine: Engine, step: Migration) -> None:
     with engine.begin() as conn:
         version = current_version(conn)
         if version > LATEST:
-            raise HistorySchemaError(
-                f"the history database has schema version {version}; this auditor knows "
-                f"up to {LATEST}: use a newer auditor"
-            )
+            raise HistorySchemaError(_too_new(version))
         if step.version <= version:
             return
         step.apply(conn)

@@ -37,7 +37,7 @@ from auditor.history.views import (
     RunInfo,
     RunSnapshot,
 )
-from auditor.models import AuditReport, Citation, RunStamp, TrendPoint
+from auditor.models import AuditReport, Citation, RunStamp, TrendPoint, t
 from auditor.planid import agency_key
 
 DEFAULT_NAME = "history.sqlite"
@@ -95,7 +95,10 @@ class HistoryStore:
             with self.engine.begin() as conn:
                 yield conn
         except SQLAlchemyError as exc:
-            raise HistoryError(f"history {self.where}: {_reason(exc)}") from None
+            why = _reason(exc)
+            raise HistoryError(
+                t(f"lịch sử {self.where}: {why}", f"history {self.where}: {why}")
+            ) from None
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -257,12 +260,26 @@ class HistoryStore:
         if prefix in ("latest", "previous"):
             wanted = 1 if prefix == "latest" else 2
             if len(runs) < wanted:
-                raise HistoryError(f"history {self.where}: fewer than {wanted} run(s)")
+                raise HistoryError(
+                    t(
+                        f"lịch sử {self.where}: ít hơn {wanted} lần chạy",
+                        f"history {self.where}: fewer than {wanted} run(s)",
+                    )
+                )
             return runs[-wanted].run_id
         matches = [r.run_id for r in self.runs(include_merged=True) if r.run_id.startswith(prefix)]
         if len(matches) != 1:
-            what = "no run" if not matches else f"{len(matches)} runs"
-            raise HistoryError(f"history {self.where}: {what} with id {prefix!r}")
+            n = len(matches)
+            raise HistoryError(
+                t(
+                    f"lịch sử {self.where}: "
+                    + ("không có lần chạy" if not n else f"{n} lần chạy")
+                    + f" có mã {prefix!r}",
+                    f"history {self.where}: "
+                    + ("no run" if not n else f"{n} runs")
+                    + f" with id {prefix!r}",
+                )
+            )
         return matches[0]
 
     def run_ids(self, include_merged: bool = True) -> list[str]:
@@ -366,7 +383,12 @@ class HistoryStore:
         with self._begin() as conn:
             run = conn.execute(select(r).where(r.c.run_id == run_id)).one_or_none()
             if run is None:
-                raise HistoryError(f"history {self.where}: no run {run_id!r}")
+                raise HistoryError(
+                    t(
+                        f"lịch sử {self.where}: không có lần chạy {run_id!r}",
+                        f"history {self.where}: no run {run_id!r}",
+                    )
+                )
             results = conn.execute(select(a).where(a.c.run_id == run_id).order_by(a.c.id)).all()
             found = conn.execute(
                 select(f).join(a, a.c.id == f.c.result_id).where(a.c.run_id == run_id)
@@ -441,7 +463,7 @@ def open_store(where: str | Path) -> HistoryStore:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(parsed, future=True, pool_pre_ping=True)
     except (ArgumentError, ValueError, ImportError, OSError) as exc:
-        raise HistoryError(f"--history {shown}: {exc}") from None
+        raise HistoryError(f"--history {shown}: {exc}") from None  # the driver's own words
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     store = HistoryStore(engine, shown)
@@ -449,7 +471,8 @@ def open_store(where: str | Path) -> HistoryStore:
         upgrade(engine)
     except SQLAlchemyError as exc:
         engine.dispose()
-        raise HistoryError(f"history {shown}: {_reason(exc)}") from None
+        why = _reason(exc)
+        raise HistoryError(t(f"lịch sử {shown}: {why}", f"history {shown}: {why}")) from None
     except AuditorError:
         engine.dispose()
         raise

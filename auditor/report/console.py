@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from auditor.models import Agency, Lang, SummaryRow
-from auditor.report.i18n import level_label
+from auditor.report.i18n import format_number, level_label
 
 WIDE = 100  # from this console width on, the summary also shows the agency level
 
@@ -65,7 +65,7 @@ def summary_table(rows: Sequence[SummaryRow], lang: Lang, width: int = 80) -> Ta
         cells += [
             Text(_vi(lang, "không KT được", "not audited"), style="bold yellow")
             if row.score is None
-            else f"{row.score:.1f}",
+            else format_number(row.score, lang),
             row.grade or "-",
             str(row.counts.get("fail", 0)),
             str(row.counts.get("warn", 0)),

@@ -11,7 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
-from auditor.errors import AuditorError
+from auditor.errors import AuditorError, cat
+from auditor.models import t
 
 
 class ReportWriteError(AuditorError):
@@ -29,6 +30,11 @@ def file_mode() -> int:
     return 0o666 & ~mask
 
 
+def _cannot_write(path: Path, exc: OSError) -> ReportWriteError:
+    why = exc.strerror or exc
+    return ReportWriteError(t(f"không ghi được {path}: {why}", f"cannot write {path}: {why}"))
+
+
 def check_out_dir(path: Path) -> Path:
     """Without creating anything, whether the output folder could be made and written:
     :class:`ReportWriteError` when a file is in the way or the nearest folder is read-only."""
@@ -36,10 +42,19 @@ def check_out_dir(path: Path) -> Path:
     while not existing.exists() and existing.parent != existing:
         existing = existing.parent
     if not existing.is_dir():
-        where = "exists and is not a folder" if existing == path else f"{existing} is a file"
-        raise ReportWriteError(f"{path}: {where}")
+        where = (
+            t("đã có và không phải thư mục", "exists and is not a folder")
+            if existing == path
+            else t(f"{existing} là một tệp", f"{existing} is a file")
+        )
+        raise ReportWriteError(cat(f"{path}: ", where))
     if not os.access(existing, os.W_OK | os.X_OK):
-        raise ReportWriteError(f"{path}: cannot write there: {existing} is not writable")
+        raise ReportWriteError(
+            t(
+                f"{path}: không ghi được vào đó: {existing} không cho ghi",
+                f"{path}: cannot write there: {existing} is not writable",
+            )
+        )
     return path
 
 
@@ -53,9 +68,14 @@ def prepare_out_dir(path: Path) -> Path:
         os.close(fd)
         os.unlink(probe)
     except FileExistsError:
-        raise ReportWriteError(f"{path}: exists and is not a folder") from None
+        raise ReportWriteError(
+            t(f"{path}: đã có và không phải thư mục", f"{path}: exists and is not a folder")
+        ) from None
     except OSError as exc:
-        raise ReportWriteError(f"{path}: cannot write there: {exc.strerror or exc}") from None
+        why = exc.strerror or exc
+        raise ReportWriteError(
+            t(f"{path}: không ghi được vào đó: {why}", f"{path}: cannot write there: {why}")
+        ) from None
     return path
 
 
@@ -74,7 +94,7 @@ def write_text_atomic(path: Path, text: str, encoding: str = "utf-8") -> Path:
             Path(tmp).unlink(missing_ok=True)
             raise
     except OSError as exc:
-        raise ReportWriteError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        raise _cannot_write(path, exc) from exc
     return path
 
 
@@ -86,7 +106,7 @@ def open_atomic(path: Path, encoding: str = "utf-8") -> Iterator[TextIO]:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise ReportWriteError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        raise _cannot_write(path, exc) from exc
     try:
         if hasattr(os, "fchmod"):  # mkstemp creates 0600 whatever the umask
             os.fchmod(fd, file_mode())
@@ -95,7 +115,7 @@ def open_atomic(path: Path, encoding: str = "utf-8") -> Iterator[TextIO]:
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise ReportWriteError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        raise _cannot_write(path, exc) from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -15,7 +15,7 @@ from collections.abc import Set
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from auditor.errors import AuditorError, UsageError
+from auditor.errors import AuditorError, LogText, UsageError
 from auditor.models import Lang, SummaryRow, t
 from auditor.report.combined import CombinedSpool
 from auditor.report.findings_export import FindingSpool, finding_rows
@@ -101,7 +101,14 @@ def fold_in(
         try:
             report = load_report(path)
         except AuditorError as exc:
-            logger.warning("%s: not an agency report, left out of the summary (%s)", path, exc)
+            logger.warning(
+                LogText(
+                    "%s: không phải báo cáo cơ quan, không đưa vào bảng tổng hợp (%s)",
+                    "%s: not an agency report, left out of the summary (%s)",
+                ),
+                path,
+                exc,
+            )
             continue
         if report.agency.key in scanned:
             continue  # written by this scan (or overwritten by it): the new report wins

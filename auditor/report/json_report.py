@@ -8,9 +8,10 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from auditor.errors import InputError, Problem
-from auditor.models import SCHEMA_VERSION, AuditReport, ScanSummary
+from auditor.errors import InputError, Problem, cat
+from auditor.models import SCHEMA_VERSION, AuditReport, ScanSummary, t
 from auditor.report.files import write_text_atomic
+from auditor.validation_text import pydantic_message
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -62,25 +63,36 @@ def _read(path: Path) -> dict[str, Any]:
     try:
         size = path.stat().st_size
         if size > MAX_JSON_BYTES:
-            why = f"file too large ({size:,} bytes; at most {MAX_JSON_BYTES:,})"
+            why = t(
+                f"tệp quá lớn ({size:,} byte; tối đa {MAX_JSON_BYTES:,})",
+                f"file too large ({size:,} bytes; at most {MAX_JSON_BYTES:,})",
+            )
             raise ReportFileError([Problem(name, None, why)])
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ReportFileError([Problem(name, None, "file not found")]) from None
+        missing = t("không tìm thấy tệp", "file not found")
+        raise ReportFileError([Problem(name, None, missing)]) from None
     except UnicodeDecodeError:
-        raise ReportFileError([Problem(name, None, "not UTF-8 text")]) from None
+        not_utf8 = t("không phải văn bản UTF-8", "not UTF-8 text")
+        raise ReportFileError([Problem(name, None, not_utf8)]) from None
     except OSError as exc:
-        raise ReportFileError([Problem(name, None, f"cannot read: {exc.strerror}")]) from None
+        cannot = t(f"không đọc được: {exc.strerror}", f"cannot read: {exc.strerror}")
+        raise ReportFileError([Problem(name, None, cannot)]) from None
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise ReportFileError([Problem(name, exc.lineno, f"not valid JSON: {exc.msg}")]) from None
+        bad = t(f"không phải JSON hợp lệ: {exc.msg}", f"not valid JSON: {exc.msg}")
+        raise ReportFileError([Problem(name, exc.lineno, bad)]) from None
     except RecursionError:
         data = _TOO_DEEP
     if data is _TOO_DEEP or _too_deep(data):
-        raise ReportFileError([Problem(name, None, f"nested deeper than {MAX_JSON_DEPTH} levels")])
+        deep = t(
+            f"lồng sâu quá {MAX_JSON_DEPTH} mức", f"nested deeper than {MAX_JSON_DEPTH} levels"
+        )
+        raise ReportFileError([Problem(name, None, deep)])
     if not isinstance(data, dict):
-        raise ReportFileError([Problem(name, 1, "expected a JSON object")])
+        shape = t("cần một đối tượng JSON", "expected a JSON object")
+        raise ReportFileError([Problem(name, 1, shape)])
     return data
 
 
@@ -105,8 +117,12 @@ def _validate(data: dict[str, Any], model: type[M], name: str) -> M:
                 Problem(
                     name,
                     None,
-                    f"schema_version {version!r} is not supported (this tool reads "
-                    f"{SCHEMA_VERSION.split('.')[0]}.x)",
+                    t(
+                        f"schema_version {version!r} không được hỗ trợ (công cụ này đọc "
+                        f"{SCHEMA_VERSION.split('.')[0]}.x)",
+                        f"schema_version {version!r} is not supported (this tool reads "
+                        f"{SCHEMA_VERSION.split('.')[0]}.x)",
+                    ),
                 )
             ]
         )
@@ -114,7 +130,8 @@ def _validate(data: dict[str, Any], model: type[M], name: str) -> M:
         return model.model_validate(data)
     except ValidationError as exc:
         problems = [
-            Problem(name, None, f"{_loc(err['loc'])}: {err['msg']}") for err in exc.errors()
+            Problem(name, None, cat(f"{_loc(err['loc'])}: ", pydantic_message(err)))
+            for err in exc.errors()
         ]
         raise ReportFileError(problems) from None
 

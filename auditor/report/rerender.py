@@ -10,7 +10,7 @@ from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditor.errors import AuditorError
+from auditor.errors import AuditorError, LogText
 from auditor.models import AuditReport, Lang, ScanSummary, SummaryRow
 from auditor.report.findings_export import finding_rows
 from auditor.report.json_report import load_any, load_report
@@ -97,10 +97,20 @@ def _summary(
 def _agency_report(row: SummaryRow, src_dir: Path) -> AuditReport | None:
     """The agency report a summary row names, or ``None`` (logged) when it cannot be read."""
     if not row.report_json or Path(row.report_json).name != row.report_json:
-        logger.warning("%s: no JSON report in the summary; its line is kept", row.agency.domain)
+        logger.warning(
+            LogText(
+                "%s: bảng tổng hợp không ghi báo cáo JSON; giữ nguyên dòng của cơ quan",
+                "%s: no JSON report in the summary; its line is kept",
+            ),
+            row.agency.domain,
+        )
         return None
     try:
         return load_report(src_dir / row.report_json)
     except AuditorError as exc:
-        logger.warning("%s: its line is kept as saved: %s", row.agency.domain, exc)
+        logger.warning(
+            LogText("%s: giữ nguyên dòng đã lưu: %s", "%s: its line is kept as saved: %s"),
+            row.agency.domain,
+            exc,
+        )
         return None

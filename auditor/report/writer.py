@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from pathlib import Path
 
 from auditor import __version__, hostnames
-from auditor.errors import AuditorError, UsageError
+from auditor.errors import AuditorError, LogText, UsageError
 from auditor.models import (
     AuditReport,
     Lang,
@@ -16,6 +16,7 @@ from auditor.models import (
     SummaryRow,
     ToolInfo,
 )
+from auditor.models import t as bilingual
 from auditor.report.combined import COMBINED_FORMATS
 from auditor.report.csv_report import write_summary_csv
 from auditor.report.findings_export import FindingRow, finding_rows, write_findings_csv
@@ -38,10 +39,18 @@ def check_formats(formats: Set[str]) -> None:
     unknown = set(formats) - KNOWN_FORMATS
     if unknown:
         raise UsageError(
-            f"unknown report format(s) {sorted(unknown)}; choose from {sorted(KNOWN_FORMATS)}"
+            bilingual(
+                f"không có định dạng báo cáo {sorted(unknown)}; chọn trong {sorted(KNOWN_FORMATS)}",
+                f"unknown report format(s) {sorted(unknown)}; choose from {sorted(KNOWN_FORMATS)}",
+            )
         )
     if {"csv", "csv-vi"} <= set(formats):
-        raise UsageError("choose csv or csv-vi: both write summary.csv and findings.csv")
+        raise UsageError(
+            bilingual(
+                "chọn csv hoặc csv-vi: cả hai cùng ghi summary.csv và findings.csv",
+                "choose csv or csv-vi: both write summary.csv and findings.csv",
+            )
+        )
 
 
 def report_stem(domain: str, path: str | None = None) -> str:
@@ -106,7 +115,11 @@ def write_summary(
             complete = _all_saved(summary, out_dir)
         if not complete:  # a partial SARIF upload would close the missing portals' alerts
             logger.warning(
-                "summary.sarif/summary.junit.xml not written: not every agency report is available"
+                LogText(
+                    "không ghi summary.sarif/summary.junit.xml: thiếu báo cáo của một số cơ quan",
+                    "summary.sarif/summary.junit.xml not written: not every agency report is "
+                    "available",
+                )
             )
         else:
             try:
@@ -119,7 +132,13 @@ def write_summary(
                     )
                 )
             except AuditorError as exc:
-                logger.warning("summary.sarif/summary.junit.xml not written: %s", exc)
+                logger.warning(
+                    LogText(
+                        "không ghi summary.sarif/summary.junit.xml: %s",
+                        "summary.sarif/summary.junit.xml not written: %s",
+                    ),
+                    exc,
+                )
     return files
 
 
@@ -170,7 +189,10 @@ def _all_saved(summary: ScanSummary, out_dir: Path) -> bool:
     for row in summary.agencies:
         name = row.report_json
         if not name or Path(name).name != name or not (out_dir / name).is_file():
-            logger.warning("%s: no JSON report to combine", row.agency.domain)
+            logger.warning(
+                LogText("%s: không có báo cáo JSON để gộp", "%s: no JSON report to combine"),
+                row.agency.domain,
+            )
             return False
     return True
 
@@ -190,7 +212,11 @@ def _findings_of(
                 raise AuditorError("no JSON report")
             rows.extend(finding_rows(load_report(out_dir / name), lang))
         except AuditorError as exc:
-            logger.warning("%s: left out of findings.csv: %s", row.agency.domain, exc)
+            logger.warning(
+                LogText("%s: không đưa vào findings.csv: %s", "%s: left out of findings.csv: %s"),
+                row.agency.domain,
+                exc,
+            )
     return rows
 
 

@@ -18,10 +18,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from auditor.checks.registry import CheckSpec, all_checks
-from auditor.errors import Problem, RuleError, UsageError
-from auditor.models import DocumentInfo, LocalText, normalise_host
+from auditor.errors import Message, Problem, RuleError, UsageError, cat, message_of
+from auditor.models import DocumentInfo, LocalText, normalise_host, t
 from auditor.rules.checktree import CheckCall, CheckNode, NotOf
-from auditor.rules.messages import closest, expand
+from auditor.rules.messages import closest, closest_vi, expand
 from auditor.rules.schema import (
     DEFAULT_GRADES,
     DEFAULT_WARN_CREDIT,
@@ -128,9 +128,14 @@ def pack_for_domain(domain: str, rules_dir: Path) -> str:
         return best[1]
     if any(ref.id == NATIONAL for ref in refs):
         return NATIONAL
-    known = ", ".join(ref.id for ref in refs) or "none"
+    known = ", ".join(ref.id for ref in refs)
     raise UsageError(
-        f"no rule pack covers {domain}; choose one with --profile (known packs: {known})"
+        t(
+            f"không bộ tiêu chí nào áp dụng cho {domain}; chọn một bằng --profile "
+            f"(các bộ đã có: {known or 'không có'})",
+            f"no rule pack covers {domain}; choose one with --profile "
+            f"(known packs: {known or 'none'})",
+        )
     )
 
 
@@ -165,9 +170,14 @@ def _find_pack(pack_id: str, rules_dir: Path) -> Path:
         if ref.id == pack_id:
             return ref.path
     known = [ref.id for ref in refs]
+    listed = ", ".join(known)
     raise UsageError(
-        f"unknown rule pack {pack_id!r}{closest(pack_id, known)}; "
-        f"known packs: {', '.join(known) or 'none'}"
+        t(
+            f"không có bộ tiêu chí {pack_id!r}{closest_vi(pack_id, known)}; "
+            f"các bộ đã có: {listed or 'không có'}",
+            f"unknown rule pack {pack_id!r}{closest(pack_id, known)}; "
+            f"known packs: {listed or 'none'}",
+        )
     )
 
 
@@ -182,7 +192,8 @@ def _read_ref(path: Path, mtime_ns: int, size: int) -> PackRef | None:
     header: dict[str, Any] = data["pack"]
     pack_id = header.get("id")
     if not isinstance(pack_id, str) or not pack_id:
-        raise RuleError([Problem(name, line_of(node, ("pack", "id")), "pack: missing id")])
+        missing = t("pack: thiếu id", "pack: missing id")
+        raise RuleError([Problem(name, line_of(node, ("pack", "id")), missing)])
     domains = header.get("domains") or ()
     hosts = tuple(
         str(d).strip().lower().rstrip(".").removeprefix("*.")
@@ -196,7 +207,8 @@ def _parse(path: Path) -> tuple[Any, Any]:
     try:
         text = read_yaml_text(path)
     except (OSError, UnicodeDecodeError) as exc:
-        raise RuleError([Problem(name, None, f"cannot read rule pack: {exc}")]) from exc
+        cannot = t(f"không đọc được bộ tiêu chí: {exc}", f"cannot read rule pack: {exc}")
+        raise RuleError([Problem(name, None, cannot)]) from exc
     try:
         return parse_yaml(text)
     except YamlSyntaxError as exc:
@@ -225,14 +237,19 @@ class _Loader:
         name = display_name(path)
         node, data = _parse(path)
         problems = [
-            Problem(name, line, f"duplicate key {key!r}") for line, key in duplicate_keys(node)
+            Problem(name, line, t(f"khóa {key!r} bị lặp", f"duplicate key {key!r}"))
+            for line, key in duplicate_keys(node)
         ]
 
-        def add(loc: Loc, message: str) -> None:
+        def add(loc: Loc, message: Message) -> None:
             problems.append(Problem(name, line_of(node, loc), message))
 
         if not isinstance(data, dict) or not isinstance(data.get("pack"), dict):
-            raise RuleError([Problem(name, 1, "not a rule pack: no top-level 'pack:' mapping")])
+            shape = t(
+                "không phải bộ tiêu chí: không có ánh xạ 'pack:' ở mức trên cùng",
+                "not a rule pack: no top-level 'pack:' mapping",
+            )
+            raise RuleError([Problem(name, 1, shape)])
         for key in data:
             if key not in TOP_LEVEL_KEYS:
                 add((key,), f"unknown top-level key {key!r}{closest(str(key), TOP_LEVEL_KEYS)}")
@@ -277,14 +294,32 @@ class _Loader:
         line = line_of(node, ("pack", "extends"))
         if base_id in (*chain, own_id):
             cycle = " -> ".join((*chain, own_id, base_id))
-            problems.append(Problem(name, line, f"pack: extends makes a cycle: {cycle}"))
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    t(
+                        f"pack: extends tạo vòng lặp: {cycle}",
+                        f"pack: extends makes a cycle: {cycle}",
+                    ),
+                )
+            )
             return None
         try:
             return self.load(self._find_base(base_id), (*chain, own_id))
         except UsageError as exc:
-            problems.append(Problem(name, line, f"pack: extends: {exc}"))
+            problems.append(Problem(name, line, cat("pack: extends: ", message_of(exc))))
         except RuleError as exc:
-            problems.append(Problem(name, line, f"pack: extends {base_id!r}, which is invalid"))
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    t(
+                        f"pack: extends {base_id!r}, là bộ không hợp lệ",
+                        f"pack: extends {base_id!r}, which is invalid",
+                    ),
+                )
+            )
             problems.extend(exc.problems)
         return None
 

@@ -32,6 +32,12 @@ def closest(word: str, known: Iterable[str]) -> str:
     return f" (did you mean {', '.join(repr(n) for n in names)}?)" if names else ""
 
 
+def closest_vi(word: str, known: Iterable[str]) -> str:
+    """:func:`closest` in Vietnamese: `` (có phải 'a', 'b'?)``."""
+    names = difflib.get_close_matches(word, sorted(known), n=3, cutoff=0.6)
+    return f" (có phải {', '.join(repr(n) for n in names)}?)" if names else ""
+
+
 def expand(exc: ValidationError, model: type[BaseModel] | None = None) -> list[tuple[Loc, str]]:
     """Every problem of ``exc`` as ``(loc, message)``; ``model`` helps suggest key names."""
     out: list[tuple[Loc, str]] = []

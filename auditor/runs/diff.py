@@ -13,9 +13,9 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from auditor.errors import AuditorError, Problem, UsageError
+from auditor.errors import AuditorError, Problem, UsageError, cat, message_of
 from auditor.history.views import AgencySnapshot, FindingRecord, RunSnapshot, snapshot_of
-from auditor.models import Citation, Frozen, LocalText, ScanSummary, Severity, Status
+from auditor.models import Citation, Frozen, LocalText, ScanSummary, Severity, Status, t
 from auditor.report.json_report import ReportFileError, load_any
 from auditor.rules.engine import rule_in_force
 from auditor.rules.loader import Pack
@@ -75,7 +75,7 @@ class RunDiff(Frozen):
     new: RunRef
     agencies: tuple[AgencyDiff, ...]
     packs: dict[str, tuple[RuleChange, ...]]  # pack id -> rules that came into/out of force
-    notes: tuple[str, ...] = ()
+    notes: tuple[LocalText, ...] = ()
 
 
 # --- reading a side ---------------------------------------------------------------------------
@@ -99,7 +99,16 @@ def _reports_of(path: Path) -> Iterator[Path]:
         name = row.report_json
         if not name or Path(name).name != name:
             raise ReportFileError(
-                [Problem(str(path), None, f"{row.agency.domain}: no JSON report named")]
+                [
+                    Problem(
+                        str(path),
+                        None,
+                        t(
+                            f"{row.agency.domain}: không có tên báo cáo JSON",
+                            f"{row.agency.domain}: no JSON report named",
+                        ),
+                    )
+                ]
             )
         yield path.parent / name
 
@@ -121,7 +130,15 @@ def snapshot_of_files(path: Path) -> RunSnapshot:
         if report.run:
             run_ids.add(report.run.run_id)
     if as_of is None:
-        raise ReportFileError([Problem(str(path), None, "no agency reports found")])
+        raise ReportFileError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    t("không tìm thấy báo cáo cơ quan nào", "no agency reports found"),
+                )
+            ]
+        )
     return RunSnapshot(
         source=str(path),
         run_id=next(iter(run_ids)) if len(run_ids) == 1 else None,
@@ -137,7 +154,12 @@ def load_side(text: str, run_lookup: Callable[[str], RunSnapshot] | None) -> Run
     if path.exists():
         return snapshot_of_files(path)
     if run_lookup is None:
-        raise UsageError(f"{text}: no such folder or file (give --history DB to compare run ids)")
+        raise UsageError(
+            t(
+                f"{text}: không có thư mục hay tệp này (cho --history CSDL để so sánh mã lần chạy)",
+                f"{text}: no such folder or file (give --history DB to compare run ids)",
+            )
+        )
     return run_lookup(text)
 
 
@@ -225,16 +247,24 @@ def _agency(
 
 def compare(old: RunSnapshot, new: RunSnapshot, load: Callable[[str], Pack | None]) -> RunDiff:
     """The diff of two runs; ``load`` gives the rule pack of an id (``None``: unknown)."""
-    notes: list[str] = []
+    notes: list[LocalText] = []
     changes: dict[str, tuple[RuleChange, ...]] = {}
     for pack_id in sorted({a.pack_id for a in old.agencies + new.agencies}):
         try:
             pack = load(pack_id)
         except AuditorError as exc:
-            notes.append(f"rule pack {pack_id!r}: {exc}")
+            notes.append(
+                cat(t(f"bộ tiêu chí {pack_id!r}: ", f"rule pack {pack_id!r}: "), message_of(exc))
+            )
             continue
         if pack is None:
-            notes.append(f"rule pack {pack_id!r} not found: rules in force not compared")
+            notes.append(
+                t(
+                    f"không tìm thấy bộ tiêu chí {pack_id!r}: "
+                    "không so sánh được tiêu chí có hiệu lực",
+                    f"rule pack {pack_id!r} not found: rules in force not compared",
+                )
+            )
             continue
         changes[pack_id] = rules_changed_in_force(pack, old.as_of, new.as_of)
     olds = {a.key: a for a in old.agencies}

@@ -24,11 +24,13 @@ from auditor.history.store import DEFAULT_NAME, HistoryStore, open_store
 from auditor.models import (
     AuditReport,
     Lang,
+    LocalText,
     RunStamp,
     ScanSummary,
     SummaryRow,
     ToolInfo,
     TrendPoint,
+    t,
 )
 from auditor.planid import agency_key, comparable, new_run_id
 from auditor.report.json_report import ReportFileError, load_any, load_report
@@ -40,9 +42,9 @@ REPORT_SUFFIXES = (".json", ".html", ".sarif", ".junit.xml", CAPTURE_SUFFIX)
 class MergeError(AuditorError):
     """The folders cannot be merged: different plans, the same agency twice, no reports."""
 
-    def __init__(self, reasons: Sequence[str]) -> None:
+    def __init__(self, reasons: Sequence[LocalText]) -> None:
         self.reasons = tuple(reasons)
-        super().__init__("; ".join(self.reasons))
+        super().__init__(t("; ".join(r.vi for r in reasons), "; ".join(r.en for r in reasons)))
 
 
 @dataclass
@@ -65,14 +67,21 @@ class Merged:
 
 def _shard(folder: Path) -> Shard:
     if not folder.is_dir():
-        raise ReportFileError([Problem(str(folder), None, "not a folder")])
+        raise ReportFileError([Problem(str(folder), None, t("không phải thư mục", "not a folder"))])
     summary_path = folder / "summary.json"
     if summary_path.is_file():
         item = load_any(summary_path)
         if isinstance(item, ScanSummary):
             names = [row.report_json for row in item.agencies]
             problems = [
-                Problem(str(summary_path), None, f"{row.agency.domain}: no JSON report named")
+                Problem(
+                    str(summary_path),
+                    None,
+                    t(
+                        f"{row.agency.domain}: không có tên báo cáo JSON",
+                        f"{row.agency.domain}: no JSON report named",
+                    ),
+                )
                 for row, name in zip(item.agencies, names, strict=True)
                 if not name or Path(name).name != name
             ]
@@ -101,23 +110,37 @@ def _stamps(shards: Sequence[Shard]) -> Iterator[tuple[str, RunStamp | None, dat
             yield str(path), report.run, report.as_of
 
 
-def check_mergeable(shards: Sequence[Shard]) -> list[str]:
+def check_mergeable(shards: Sequence[Shard]) -> list[LocalText]:
     """Why the shards are not one plan (empty when they are)."""
-    reasons: list[str] = []
+    reasons: list[LocalText] = []
     first: tuple[str, RunStamp, date] | None = None
     for where, stamp, as_of in _stamps(shards):
         if stamp is None:
-            reasons.append(f"{where}: no run stamp (written by an older auditor)")
+            reasons.append(
+                t(
+                    f"{where}: không có dấu lần chạy (do phiên bản auditor cũ ghi)",
+                    f"{where}: no run stamp (written by an older auditor)",
+                )
+            )
             continue
         if first is None:
             first = (where, stamp, as_of)
             continue
         if as_of != first[2]:
-            reasons.append(f"{where}: audit date {as_of} differs from {first[2]} ({first[0]})")
+            reasons.append(
+                t(
+                    f"{where}: ngày đánh giá {as_of} khác {first[2]} ({first[0]})",
+                    f"{where}: audit date {as_of} differs from {first[2]} ({first[0]})",
+                )
+            )
         for why in comparable(first[1], stamp):
-            reasons.append(f"{where}: {why} from {first[0]}")
+            reasons.append(
+                t(f"{where}: {why.vi} so với {first[0]}", f"{where}: {why.en} from {first[0]}")
+            )
     if first is None and not reasons:
-        reasons.append("no agency reports in the folders")
+        reasons.append(
+            t("các thư mục không có báo cáo cơ quan nào", "no agency reports in the folders")
+        )
     return reasons
 
 
@@ -153,7 +176,12 @@ def merge(
             report = load_report(path)
             key = agency_key(report.agency.domain, report.agency.path)
             if key in seen:
-                reasons.append(f"{key}: in both {seen[key].parent} and {path.parent}")
+                reasons.append(
+                    t(
+                        f"{key}: có ở cả {seen[key].parent} và {path.parent}",
+                        f"{key}: in both {seen[key].parent} and {path.parent}",
+                    )
+                )
             seen[key] = path
     if reasons:
         raise MergeError(reasons)

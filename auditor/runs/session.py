@@ -13,9 +13,9 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditor.errors import UsageError
+from auditor.errors import LogText, UsageError
 from auditor.history.store import DEFAULT_NAME, HistoryStore, open_store
-from auditor.models import RunStamp
+from auditor.models import RunStamp, t
 from auditor.planid import agency_key, make_stamp
 from auditor.report.writer import report_stem
 from auditor.runs.resume import finished_reports
@@ -82,11 +82,22 @@ def prepare(plan: ScanPlan, options: RunOptions) -> tuple[ScanPlan, Recorder | N
             shard_of(targets, k, n, key=lambda t: agency_key(t.agency.domain, t.agency.path))
         )
         if not targets:
-            logger.warning("--shard %s: no agency falls in this slice", options.shard)
+            logger.warning(
+                LogText(
+                    "--shard %s: không có cơ quan nào trong phần này",
+                    "--shard %s: no agency falls in this slice",
+                ),
+                options.shard,
+            )
     stamp = make_stamp(plan.packs, plan.settings, plan.waivers, shard=options.shard)
     formats = plan.formats
     if options.resume and "json" not in formats:
-        raise UsageError("--resume needs the JSON reports: add json to --format")
+        raise UsageError(
+            t(
+                "--resume cần các báo cáo JSON: thêm json vào --format",
+                "--resume needs the JSON reports: add json to --format",
+            )
+        )
     resume = (
         finished_reports(plan.out_dir, (t.agency for t in targets), stamp, plan.as_of)
         if options.resume

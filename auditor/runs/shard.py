@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from auditor.errors import UsageError
+from auditor.models import t
 
 T = TypeVar("T")
 _SPEC = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
@@ -23,10 +24,20 @@ def parse_shard(text: str) -> tuple[int, int]:
     """``"K/N"`` → (K, N) with 1 ≤ K ≤ N; :class:`UsageError` otherwise."""
     match = _SPEC.match(text)
     if not match:
-        raise UsageError(f"--shard: expected K/N such as 1/4, got {text!r}")
+        raise UsageError(
+            t(
+                f"--shard: cần dạng K/N như 1/4, không phải {text!r}",
+                f"--shard: expected K/N such as 1/4, got {text!r}",
+            )
+        )
     k, n = int(match.group(1)), int(match.group(2))
     if n < 1 or not 1 <= k <= n:
-        raise UsageError(f"--shard {text}: K must be between 1 and N (N ≥ 1)")
+        raise UsageError(
+            t(
+                f"--shard {text}: K phải từ 1 đến N (N ≥ 1)",
+                f"--shard {text}: K must be between 1 and N (N ≥ 1)",
+            )
+        )
     return k, n
 
 
