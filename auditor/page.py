@@ -13,7 +13,13 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from auditor.article_shape import shape as article_shape
 from auditor.htmlcaps import PARSES, PageTooComplex, check_caps
 from auditor.models import PageSnapshot
-from auditor.stubs import MAX_STUB_BYTES, error_shown, login_page, refresh_target
+from auditor.stubs import (
+    MAX_STUB_BYTES,
+    error_shown,
+    login_page,
+    refresh_target,
+    script_shell,
+)
 from auditor.text.fold import fold
 from auditor.text.legacy import word_counts
 
@@ -94,6 +100,8 @@ class Page:
             return f"an error page served with HTTP {snap.status} («{shown}»): not seen"
         if snap.redirects and login_page(tree, self.url):
             return f"redirected to a sign-in page ({self.url}): not seen"
+        if script_shell(tree):
+            return "no content without scripts (the page is built in the browser): not seen"
         return None
 
     @property

@@ -158,6 +158,27 @@ def error_shown(tree: LexborHTMLParser) -> str | None:
     return None
 
 
+MAX_SHELL_TEXT = 20  # visible characters of a page whose content scripts build
+
+
+# where single-page application frameworks mount the content they build (React, Vue, Next,
+# Nuxt, Angular), or a <noscript> asking for JavaScript
+_MOUNT = (
+    "#root, #app, #__next, #__nuxt, app-root, [ng-app], [ng-version], [data-reactroot], noscript"
+)
+
+
+def script_shell(tree: LexborHTMLParser) -> bool:
+    """Whether the page is an application shell: scripts, a mount point for the content they
+    build (``<div id="root">``, ``<app-root>``, a ``<noscript>``), and next to no text or links
+    of its own — its content is built in the browser."""
+    if tree.css_first("script") is None or tree.css_first(_MOUNT) is None:
+        return False
+    if len(_visible(tree)) >= MAX_SHELL_TEXT:
+        return False
+    return len(tree.css("a[href]")) < 3
+
+
 def login_page(tree: LexborHTMLParser, url: str) -> bool:
     """Whether the page is a sign-in form: a password field, or a sign-in address, on a page
     with little else."""

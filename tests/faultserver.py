@@ -390,6 +390,29 @@ def login_wall(handler: FixtureHandler, host: HostState) -> bool:
     return on_some_pages(_to_login)(handler, host)
 
 
+SHELL_PAGE = (
+    b'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>C\xe1\xbb\x95ng TT\xc4\x90T'
+    b'</title><script src="/static/app.js" defer></script></head><body><div id="root"></div>'
+    b"<noscript>B\xe1\xba\xadt JavaScript \xc4\x91\xe1\xbb\x83 xem trang.</noscript></body></html>"
+)
+
+
+def shell_home(handler: FixtureHandler, host: HostState) -> bool:
+    """The home page over HTTPS is an application shell whose content scripts build."""
+    if getattr(handler.server, "scheme", "") != "https" or _path(handler) != "/":
+        return False
+    handler.send(200, SHELL_PAGE, extra=[("Strict-Transport-Security", HSTS)])
+    return True
+
+
+def waf_everywhere(handler: FixtureHandler, host: HostState) -> bool:
+    """Every page but robots.txt answers 403 to the audit (a firewall blocking its agent)."""
+    if _path(handler) == "/robots.txt":
+        return False
+    _waf(handler, host)
+    return True
+
+
 def error_home(handler: FixtureHandler, host: HostState) -> bool:
     """The home page over HTTPS is a 200 "Service Unavailable" page."""
     if getattr(handler.server, "scheme", "") != "https" or _path(handler) != "/":
@@ -452,6 +475,8 @@ FAULTS: dict[str, Fault] = {
         Fault("error200", on_some_pages(_error_200), note="200 'Service Unavailable' pages"),
         Fault("error200home", error_home),
         Fault("loginwall", login_wall, note="some pages redirect to a sign-in form"),
+        Fault("spa", shell_home, note="the home page is built by scripts in the browser"),
+        Fault("wafall", waf_everywhere, note="403 to the audit everywhere"),
         Fault("sso", on_some_pages(_to_sso), note="some pages redirect to another host's SSO"),
         Fault(
             "httpsdowngrade",

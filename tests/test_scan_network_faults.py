@@ -38,6 +38,8 @@ CAUSES = {
     "robotsdeny": "robots",
     "robots5xx": "robots",
     "error200home": "an error page served with HTTP 200",
+    "spa": "no content without scripts",
+    "wafall": "HTTP 403",
 }
 SAME_AS_TWIN = ("flapping", "ratelimit")  # transient answers: the twin's verdicts exactly
 

@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from auditor.stubs import error_shown, login_page, redirect_in, refresh_target, sign_in_url
+from auditor.stubs import (
+    error_shown,
+    login_page,
+    redirect_in,
+    refresh_target,
+    script_shell,
+    sign_in_url,
+)
 from tests.factories import page
 
 URL = "https://soctrang.gov.vn/"
@@ -86,3 +93,14 @@ def test_a_page_standing_in_is_not_seen() -> None:
     error = page(URL + "lien-he/", "<html><head><title>Service Unavailable</title></head></html>")
     assert "error page served with HTTP 200" in (error.problem or "")
     assert page(URL, f"<html><body>{PROSE}</body></html>").problem is None
+
+
+def test_application_shells() -> None:
+    shell = '<div id="root"></div><script src="/app.js"></script><noscript>Bật JavaScript</noscript>'
+    assert script_shell(_tree(f"<html><body>{shell}</body></html>"))
+    assert page(URL, f"<html><body>{shell}</body></html>").problem is not None
+    # a page with its own text or links is content, scripts or not
+    assert not script_shell(_tree(f"<html><body>{PROSE}<script>x()</script></body></html>"))
+    links = "".join(f'<a href="/{i}">{i}</a>' for i in range(5))
+    assert not script_shell(_tree(f"<html><body>{links}<script>x()</script></body></html>"))
+    assert not script_shell(_tree("<html><body><p></p></body></html>"))  # empty: no scripts

@@ -192,11 +192,14 @@ def _home_error(crawl: SiteCrawl) -> str | None:
         )
     if crawl.timed_out:
         return "the portal's time budget (--portal-timeout) ran out before its home page"
-    home = next((s for s in crawl.failed if s.url == crawl.start_url and s.error), None)
+    home = next((s for s in crawl.failed if s.url == crawl.start_url), None)
     if home is not None:
-        return f"{home.url}: {home.error}"
+        return f"{home.url}: {home.why_not_seen}"
     probes = [p for p in (crawl.https, crawl.http) if p is not None]
-    return "; ".join(f"{p.url}: {p.error or p.off_scope or p.status}" for p in probes) or None
+    return (
+        "; ".join(f"{p.url}: {p.error or p.off_scope or f'HTTP {p.status}'}" for p in probes)
+        or None
+    )
 
 
 async def gather(
