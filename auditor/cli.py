@@ -364,6 +364,10 @@ class _OneLanguage(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.msg, LogText):
             record.msg = record.msg.get(self.lang)
+        if isinstance(record.args, tuple):  # an error given as an argument says its own text
+            record.args = tuple(
+                a.text(self.lang) if isinstance(a, AuditorError) else a for a in record.args
+            )
         return True
 
 
