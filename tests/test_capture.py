@@ -84,7 +84,7 @@ def test_an_unknown_schema_version_is_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
     junk = tmp_path / "junk.warc.gz"
     junk.write_bytes(b"not a warc")
-    result = CliRunner().invoke(app, ["audit", str(junk)])
+    result = CliRunner().invoke(app, ["audit", str(junk), "--lang", "en"])
     assert result.exit_code == 2 and "not a readable capture" in " ".join(result.output.split())
 
 
