@@ -356,29 +356,34 @@ def _parse_date(value: str | None, default: date) -> date:
         ) from exc
 
 
-class _OneLanguage(logging.Filter):
-    """Log records whose message is a :class:`LogText` are said in the run's language."""
+class _OneLanguage(logging.Formatter):
+    """Says a :class:`LogText` message, and :class:`AuditorError` arguments, in the run's
+    language, on a copy of the record (other handlers see it as it was logged)."""
 
-    lang: Lang = "vi"
+    def __init__(self, fmt: str, lang: Lang) -> None:
+        super().__init__(fmt)
+        self.lang: Lang = lang
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, LogText):
-            record.msg = record.msg.get(self.lang)
-        return True
-
-
-_LOG_LANGUAGE = _OneLanguage()
+    def format(self, record: logging.LogRecord) -> str:
+        args = record.args if isinstance(record.args, tuple) else ()
+        if isinstance(record.msg, LogText) or any(isinstance(a, AuditorError) for a in args):
+            record = logging.makeLogRecord(record.__dict__)
+            if isinstance(record.msg, LogText):
+                record.msg = record.msg.get(self.lang)
+            record.args = tuple(
+                a.text(self.lang) if isinstance(a, AuditorError) else a for a in args
+            )
+        return super().format(record)
 
 
 def _setup_logging(verbose: bool, quiet: bool, lang: Lang = "vi") -> None:
     level = logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING
     # -v: diagnostics with the logger's name; otherwise a warning reads as the tool's own line
     fmt = "%(levelname)s %(name)s: %(message)s" if verbose else "auditor: %(message)s"
-    logging.basicConfig(level=level, format=fmt)
-    _LOG_LANGUAGE.lang = lang
-    for handler in logging.getLogger().handlers:
-        if _LOG_LANGUAGE not in handler.filters:
-            handler.addFilter(_LOG_LANGUAGE)
+    root = logging.getLogger()
+    if not root.handlers:  # as logging.basicConfig: not when something else (a test) logs
+        logging.basicConfig(level=level)
+        root.handlers[0].setFormatter(_OneLanguage(fmt, lang))
     # httpx logs each request at INFO and httpcore/hpack trace the wire: the fetcher's own
     # line (status, bytes received, time) is the one request log, so theirs stay quiet.
     for noisy in ("httpcore", "httpx", "hpack"):

@@ -537,6 +537,8 @@ async def run_scan(
             )
         scanned = {r.agency.key for r in result.rows}  # the reports just written win
         tables = findings if plan.formats & TABLE_FORMATS else None
+        rewritten = {f.name for f in result.files}  # older reports this scan replaced: not read
+        earlier = [f for f in earlier if f.name not in rewritten]
         older = fold_in(earlier, scanned, plan.lang, spool, tables, len(plan.targets))
         profiles = sorted({p.id for p in plan.packs.values()} | older.profiles)
         result.summary = ScanSummary(

@@ -24,7 +24,12 @@ MAX_SCRIPT_STUB_TEXT = 300  # visible characters of a page whose script redirect
 MAX_ERROR_TEXT = 2_000  # visible characters of an error page
 MAX_LOGIN_TEXT = 3_000
 
-_REFRESH_HINT = re.compile(rb"refresh|location", re.I)
+# the fetcher's cheap test before parsing: a refresh header tag or a location assignment
+_REFRESH_HINT = re.compile(
+    rb"http-equiv\s*=\s*[\"']?refresh|location\s*(?:\.\s*href\s*)?=[^=]"
+    rb"|location\s*\.\s*(?:replace|assign)\s*\(",
+    re.I,
+)
 _REFRESH = re.compile(r"^\s*(\d+(?:\.\d*)?)?\s*[;,]?\s*(?:url\s*=\s*)?(.*)$", re.I | re.S)
 _SCRIPT_TARGET = re.compile(
     r"""(?:(?:window|document|top|self|parent)\s*\.\s*)?location(?:\s*\.\s*href)?\s*=\s*"""

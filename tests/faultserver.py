@@ -353,6 +353,17 @@ def moved_home(stub: str) -> Answer:
     return answer
 
 
+def http_moves_on(handler: FixtureHandler, host: HostState) -> bool:
+    """Plain HTTP answers every page with 200 and a meta refresh to its HTTPS address, instead
+    of a 301 (HTTPS as the twin)."""
+    if getattr(handler.server, "scheme", "") == "https" or _path(handler) == "/robots.txt":
+        return False
+    target = f"https://{host.host}{handler.path}"
+    page = f'<html><head><meta http-equiv="refresh" content="0;url={target}"></head></html>'
+    handler.send(200, page.encode())
+    return True
+
+
 def on_some_pages(send: Callable[[FixtureHandler, HostState], None]) -> Answer:
     """:data:`SOME_PAGES` answered by ``send``; the rest as the twin."""
 
@@ -469,6 +480,7 @@ FAULTS: dict[str, Fault] = {
         Fault("httpsrefused", connect="https-refused", site=_PLAIN_HTTP, may_fail=_NO_HTTPS),
         Fault("httpsplain", connect="https-plain", site=_PLAIN_HTTP, may_fail=_NO_HTTPS),
         # real-web shapes: nothing the audit could not see may turn into a fail
+        Fault("httpmeta", http_moves_on, note="HTTP leads to HTTPS by a meta refresh"),
         Fault("metarefresh", moved_home('<meta http-equiv="refresh" content="0; url=/portal/">')),
         Fault("jsredirect", moved_home('<script>window.location.href = "/portal/";</script>')),
         Fault("waf", on_some_pages(_waf), note="403 to the audit's requests on some pages"),

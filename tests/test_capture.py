@@ -75,14 +75,16 @@ def test_an_unknown_schema_version_is_refused(tmp_path: Path) -> None:
     write_capture(capture.model_copy(update={"schema_version": CAPTURE_SCHEMA_VERSION + 1}), path)
     with pytest.raises(CaptureError, match="schema version 2"):
         read_capture(path)
-    result = CliRunner().invoke(app, ["audit", str(path), "--out", str(tmp_path / "out")])
+    result = CliRunner().invoke(
+        app, ["audit", str(path), "--out", str(tmp_path / "out"), "--lang", "en"]
+    )
     assert result.exit_code == 2
     said = " ".join(result.output.split())
     assert "schema version 2" in said and "Traceback" not in said
     assert not (tmp_path / "out").exists()
     junk = tmp_path / "junk.warc.gz"
     junk.write_bytes(b"not a warc")
-    result = CliRunner().invoke(app, ["audit", str(junk)])
+    result = CliRunner().invoke(app, ["audit", str(junk), "--lang", "en"])
     assert result.exit_code == 2 and "not a readable capture" in " ".join(result.output.split())
 
 

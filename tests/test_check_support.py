@@ -108,13 +108,21 @@ def test_search_http_error_fails_and_network_error_is_error() -> None:
     out = search_works(_with(art(page(HOME, _home())), search=_probe(broken)), NoParams())
     assert out.status == "fail" and out.evidence[0].found == "404"
     # 5xx or 429 after the retries says nothing about the search: not observed
-    for status in (500, 503, 429):
+    for status in (500, 503, 429, 403, 401):
         busy = PageSnapshot(url=HOME + "tim-kiem", final_url=HOME + "tim-kiem", status=status)
         out = search_works(_with(art(page(HOME, _home())), search=_probe(busy)), NoParams())
         assert out.status == "error" and out.evidence[0].found == f"HTTP {status}"
     down = PageSnapshot(url=HOME, final_url=HOME, status=0, error="timeout: no answer in 10s")
     out = search_works(_with(art(page(HOME, _home())), search=_probe(down)), NoParams())
     assert out.status == "error" and out.evidence[0].found == "timeout: no answer in 10s"
+
+
+def test_search_results_not_seen_are_error() -> None:
+    error_page = _results("").model_copy(
+        update={"body": b"<html><head><title>Service Unavailable</title></head></html>"}
+    )
+    out = search_works(_with(art(page(HOME, _home())), search=_probe(error_page)), NoParams())
+    assert out.status == "error" and "error page served with HTTP 200" in (out.evidence[0].found or "")
 
 
 def test_no_search_form_fails_and_untried_search_is_error() -> None:

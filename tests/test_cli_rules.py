@@ -68,7 +68,7 @@ def test_validate_reports_every_problem_with_file_and_line(tmp_path: Path) -> No
     text = text.replace("severity: high", "severity: huge", 1)
     bad = tmp_path / "lamdong-2025.yaml"
     bad.write_text(text, encoding="utf-8")
-    result = runner.invoke(rules_app, ["validate", str(bad)])
+    result = runner.invoke(rules_app, ["validate", str(bad), "--lang", "en"])
     assert result.exit_code == 2
     lines = [ln for ln in result.output.splitlines() if ln.startswith(str(bad) + ":")]
     assert len(lines) == 2, result.output

@@ -49,6 +49,7 @@ def _tokens(output: str) -> Iterator[str]:
         line = re.sub(r"“[^”]*”", " ", line)  # a regulation's own words, quoted
         line = re.sub(r"\S*\[\d+\]\S*", " ", line)  # a key path in the input (agencies[0].domain)
         line = re.sub(r"\{.*\}", " ", line)  # a check tree as JSON, the pack's own data
+        line = re.sub(r"'[^']*'", " ", line)  # a quoted key or value of the input
         for token in re.split(r"[\s,;:()\[\]{}|│┃━─┏┓┗┛┳┻╇┡┩→✓✗!?=<>'\"“”·…+*]+", line):
             token = token.strip(".")
             if not token or token.startswith("-") or "/" in token or "." in token:
@@ -96,6 +97,18 @@ def runs(
     run("bad-flag", ["scan", "soctrang.gov.vn", "--max-pages", "0", "--out", str(tmp / "x")], (2,))
     run("bad-profile", ["scan", "a.gov.vn", "--profile", "nope", "--out", str(tmp / "x")], (2,))
     run("bad-target", ["scan", "x..gov.vn", "--out", str(tmp / "x")], (2,))
+    pack = tmp / "pack.yaml"  # an inspectorate's own pack with typos
+    pack.write_text(
+        "pack:\n  id: my-pack\n  title: {vi: x, en: x}\n  extends: soctrang-2019\nrules:\n"
+        "  - id: my.r1\n    title: {vi: x, en: x}\n    failure: {vi: x, en: x}\n"
+        "    citation: {document: 'QĐ 07/2019/QĐ-UBND', article: '6'}\n"
+        "    applies_to: [all]\n    category: security\n    severity: high\n"
+        "    weigth: 2\n    check: {https_availabel: {}}\n",
+        encoding="utf-8",
+    )
+    run(
+        "bad-pack", ["scan", "soctrang.gov.vn", "--rules", str(pack), "--out", str(tmp / "x")], (2,)
+    )
     run("diff", ["diff", str(out), str(tmp / "r" / "summary.json")], (0,))
     run("history", ["history", "--history", str(out / "history.sqlite")], (0,))
     run(
@@ -137,6 +150,7 @@ def test_the_commands_said_what_they_did(runs: dict[str, str]) -> None:
     assert runs["quiet"].startswith("auditor: OK ")
     assert "registry.yaml:3:" in runs["bad-registry"] and "a_b.gov.vn" in runs["bad-registry"]
     assert "--max-pages" in runs["bad-flag"]
+    assert "pack.yaml:13:" in runs["bad-pack"] and "'weight'" in runs["bad-pack"]
     assert ("Lần trước" if vi else "old") in runs["diff"]
     assert "sokhdt.soctrang.gov.vn" in runs["history-one"] or "C" in runs["history-one"]
     assert ("tên" if vi else "title") in runs["rules-show"]

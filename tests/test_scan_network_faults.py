@@ -234,6 +234,13 @@ NOT_SEEN_CAUSE = {
 }
 
 
+def test_http_that_moves_on_to_https_by_a_meta_refresh_is_a_redirect(scanned: Scanned) -> None:
+    report = scanned.report("httpmeta")
+    assert _statuses(report) == _statuses(scanned.report("twin"))
+    http = _finding(report, "st.d6k2.http-redirect")
+    assert "meta refresh" in _said(http) and "https://httpmeta." in _said(http)
+
+
 @pytest.mark.parametrize("fault", ["metarefresh", "jsredirect"])
 def test_a_home_page_that_moves_on_is_followed(scanned: Scanned, fault: str) -> None:
     report = scanned.report(fault)

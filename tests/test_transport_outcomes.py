@@ -121,6 +121,11 @@ HTTP_CASES: dict[str, tuple[TransportProbe, str, str]] = {
         "pass",
         "see the HTTPS finding",
     ),
+    "meta-refresh-to-https": (
+        _answer(H, 200, S, redirects=(RedirectHop(url=H, status=200, location=S),)),
+        "pass",
+        "meta refresh",
+    ),
     "reset": (_failed(H, "connect", "connect: connection reset by peer"), "error", "lost"),
     "timeout": (_failed(H, "timeout", "timeout: no data for 1s"), "error", "timed out"),
     "503": (_answer(H, 503), "error", "passing error"),

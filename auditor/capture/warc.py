@@ -48,7 +48,7 @@ from warcio.warcwriter import WARCWriter
 from auditor import __version__
 from auditor.capture.model import CAPTURE_SCHEMA_VERSION, SiteCapture
 from auditor.errors import AuditorError
-from auditor.models import Agency, PageSnapshot
+from auditor.models import Agency, PageSnapshot, t
 
 META_URI = "urn:auditor:capture"
 _HIDDEN = ("content-encoding", "transfer-encoding", "content-length")
@@ -229,16 +229,30 @@ def _read(path: Path, bodies: dict[str, bytes] | None) -> dict[str, Any]:
                     rid = record.rec_headers.get_header("WARC-Record-ID") or ""
                     bodies[rid] = record.raw_stream.read()
     except (OSError, ArchiveLoadFailed, ValueError, EOFError, zlib.error) as exc:
-        raise CaptureError(f"{path}: not a readable capture ({exc})") from exc
+        raise CaptureError(
+            t(
+                f"{path}: không phải bản ghi đọc được ({exc})",
+                f"{path}: not a readable capture ({exc})",
+            )
+        ) from exc
     if not isinstance(meta, dict):
         raise CaptureError(
-            f"{path}: no auditor capture record in it (written by 'auditor scan --save-capture'?)"
+            t(
+                f"{path}: không có bản ghi của auditor (có phải do 'auditor scan --save-capture' "
+                "ghi?)",
+                f"{path}: no auditor capture record in it (written by 'auditor scan "
+                "--save-capture'?)",
+            )
         )
     version = meta.get("schema_version")
     if version != CAPTURE_SCHEMA_VERSION:
         raise CaptureError(
-            f"{path}: capture schema version {version!r} is not one this auditor "
-            f"({__version__}) can judge: it reads version {CAPTURE_SCHEMA_VERSION}"
+            t(
+                f"{path}: phiên bản lược đồ bản ghi {version!r} không phải bản auditor này "
+                f"({__version__}) đánh giá được: nó đọc phiên bản {CAPTURE_SCHEMA_VERSION}",
+                f"{path}: capture schema version {version!r} is not one this auditor "
+                f"({__version__}) can judge: it reads version {CAPTURE_SCHEMA_VERSION}",
+            )
         )
     return meta
 
@@ -250,7 +264,12 @@ def read_agency(path: Path) -> tuple[Agency, datetime]:
         agency = Agency.model_validate(meta.get("agency"))
         return agency, datetime.fromisoformat(str(meta.get("captured_at")))
     except (ValidationError, ValueError) as exc:
-        raise CaptureError(f"{path}: invalid capture metadata: {exc}") from exc
+        raise CaptureError(
+            t(
+                f"{path}: siêu dữ liệu bản ghi không hợp lệ: {exc}",
+                f"{path}: invalid capture metadata: {exc}",
+            )
+        ) from exc
 
 
 def read_capture(path: Path) -> SiteCapture:
@@ -267,9 +286,20 @@ def read_capture(path: Path) -> SiteCapture:
         if rid is None:
             continue
         if rid not in bodies:
-            raise CaptureError(f"{path}: response record {rid} is missing")
+            raise CaptureError(
+                t(
+                    f"{path}: thiếu bản ghi phản hồi {rid}",
+                    f"{path}: response record {rid} is missing",
+                )
+            )
         item["body"] = bodies[rid]
     try:
         return SiteCapture.model_validate(meta)
     except ValidationError as exc:
-        raise CaptureError(f"{path}: invalid capture metadata: {exc.errors()[:3]}") from exc
+        first = exc.errors()[:3]
+        raise CaptureError(
+            t(
+                f"{path}: siêu dữ liệu bản ghi không hợp lệ: {first}",
+                f"{path}: invalid capture metadata: {first}",
+            )
+        ) from exc

@@ -94,6 +94,16 @@ def search_works(art: Artifacts, p: NoParams) -> Outcome:
             found=str(response.status),
         )
     results = art.search_page or Page(response)
+    if results.problem is not None:  # an error or sign-in page, cut, built by scripts…
+        return _one(
+            "error",
+            url=probe.action,
+            detail=t(
+                "Không xem được trang kết quả tìm kiếm.", "The search results page was not seen."
+            ),
+            expected=query,
+            found=results.problem,
+        )
     how = _headline_found(probe, results)
     if how is None:
         return _one(

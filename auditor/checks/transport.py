@@ -368,14 +368,21 @@ def http_redirects_to_https(art: Artifacts, p: NoParams) -> Outcome:
                 ),
             )
     if first_https is not None and same_host:
+        soft = any(hop.status == 200 for hop in probe.redirects)
+        detail = (
+            t(
+                "HTTP đưa người xem sang HTTPS bằng một trang tự chuyển (meta refresh hoặc "
+                "script), không bằng chuyển hướng HTTP (nên dùng 301).",
+                "HTTP leads visitors to HTTPS by a page that moves the browser on (meta refresh "
+                "or script), not by an HTTP redirect (a 301 is the usual way).",
+            )
+            if soft
+            else t("HTTP chuyển hướng sang HTTPS.", "HTTP redirects to HTTPS.")
+        )
         return Outcome(
             status="pass",
             evidence=(
-                Evidence(
-                    url=probe.url,
-                    detail=t("HTTP chuyển hướng sang HTTPS.", "HTTP redirects to HTTPS."),
-                    found=f"{first_status}: {_chain(probe)}",
-                ),
+                Evidence(url=probe.url, detail=detail, found=f"{first_status}: {_chain(probe)}"),
             ),
         )
     detail = (

@@ -500,11 +500,36 @@ class Fetcher:
             off_scope=chain.off_scope,
         )
 
+    async def _soft_probe(self, chain: _Chain, scope: Scope) -> _Chain:
+        """A probe's chain that ends in a plain-HTTP 200 page which only moves the browser on
+        (meta refresh, script: :mod:`auditor.stubs`) continued as a browser goes on, the page
+        recorded as a hop with its status 200: how plain HTTP leads visitors to HTTPS without
+        an HTTP redirect. Only then is the body read (one more request)."""
+        last = chain.last
+        if last.failure is not None or last.status != 200 or not last.url.startswith("http:"):
+            return chain
+        page = await self._request(last.url, read_body=True)
+        if page.failure is not None or page.status != 200:
+            return chain
+        charset = charset_from_content_type(page.header("content-type") or "")
+        moved = redirect_in(page.body, last.url, charset)
+        if moved is None or not scope.probe(moved[0]) or moved[0] == last.url:
+            return chain
+        hop = RedirectHop(url=last.url, status=200, location=moved[0])
+        after = await self._follow(moved[0], read_body=False, scope=scope, probe=True)
+        return _Chain(
+            (*chain.hops, hop, *after.hops),
+            after.last,
+            chain.tls or after.tls,
+            after.off_scope,
+        )
+
     async def probe(self, url: str, scope: Scope | None = None) -> TransportProbe:
         """Request a site root over one scheme, following redirects inside ``scope``: status,
         chain, TLS facts of the first HTTPS response, HSTS of the final one. Failures are
         facts in the probe."""
         chain = await self._follow(url, read_body=False, scope=scope, probe=True)
+        chain = await self._soft_probe(chain, scope if scope is not None else Scope.around(url))
         last = chain.last
         if last.failure is not None:
             return TransportProbe(

@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from auditor.models import STATUSES, Lang, ScanSummary, Status
+from auditor.models import t as bilingual
 from auditor.report.files import ReportWriteError
 from auditor.report.findings_export import COLUMNS, PAGE_COLUMN, FindingRow, headers
 from auditor.report.html_report import safe_href, safe_report_link
@@ -152,5 +153,8 @@ def write_summary_xlsx(
         tmp.replace(path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise ReportWriteError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        why = exc.strerror or exc
+        raise ReportWriteError(
+            bilingual(f"không ghi được {path}: {why}", f"cannot write {path}: {why}")
+        ) from exc
     return path

@@ -13,7 +13,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, ValidationError
 
 from auditor.checks.registry import CheckFn, CheckSpec, Params
-from auditor.rules.messages import closest, expand
+from auditor.errors import Message, cat
+from auditor.models import t
+from auditor.rules.messages import closest, closest_vi, expand
 from auditor.yamlsource import Loc
 
 OPERATORS = ("all", "any", "not")
@@ -65,26 +67,43 @@ def primitives(node: CheckNode) -> tuple[str, ...]:
 
 def compile_check(
     raw: object, checks: Mapping[str, CheckSpec]
-) -> tuple[CheckNode | None, list[tuple[Loc, str]]]:
+) -> tuple[CheckNode | None, list[tuple[Loc, Message]]]:
     """The tree written as ``raw``, or ``None`` and every problem as ``(loc below raw, msg)``."""
-    problems: list[tuple[Loc, str]] = []
+    problems: list[tuple[Loc, Message]] = []
     node = _compile(raw, checks, (), problems)
     return (node if not problems else None), problems
 
 
 def _compile(
-    raw: object, checks: Mapping[str, CheckSpec], loc: Loc, problems: list[tuple[Loc, str]]
+    raw: object, checks: Mapping[str, CheckSpec], loc: Loc, problems: list[tuple[Loc, Message]]
 ) -> CheckNode | None:
     if not isinstance(raw, dict) or len(raw) != 1:
-        found = f" (found keys {', '.join(map(repr, raw))})" if isinstance(raw, dict) else ""
-        message = "a check is a mapping with exactly one key: all, any, not or a check name"
-        problems.append((loc, message + found))
+        keys = ", ".join(map(repr, raw)) if isinstance(raw, dict) else ""
+        problems.append(
+            (
+                loc,
+                t(
+                    "một phép kiểm tra là ánh xạ có đúng một khóa: all, any, not hoặc tên phép "
+                    "kiểm tra" + (f" (đang có các khóa {keys})" if keys else ""),
+                    "a check is a mapping with exactly one key: all, any, not or a check name"
+                    + (f" (found keys {keys})" if keys else ""),
+                ),
+            )
+        )
         return None
     ((key, value),) = raw.items()
     name = str(key)
     if name in ("all", "any"):
         if not isinstance(value, list) or not value:
-            problems.append(((*loc, name), f"'{name}' takes a non-empty list of checks"))
+            problems.append(
+                (
+                    (*loc, name),
+                    t(
+                        f"'{name}' cần một danh sách phép kiểm tra không rỗng",
+                        f"'{name}' takes a non-empty list of checks",
+                    ),
+                )
+            )
             return None
         items = [_compile(v, checks, (*loc, name, i), problems) for i, v in enumerate(value)]
         done = tuple(i for i in items if i is not None)
@@ -102,21 +121,38 @@ def _call(
     value: object,
     checks: Mapping[str, CheckSpec],
     loc: Loc,
-    problems: list[tuple[Loc, str]],
+    problems: list[tuple[Loc, Message]],
 ) -> CheckCall | None:
     spec = checks.get(name)
     if spec is None:
-        problems.append((loc, f"unknown check {name!r}{closest(name, [*checks, *OPERATORS])}"))
+        names = [*checks, *OPERATORS]
+        problems.append(
+            (
+                loc,
+                t(
+                    f"không có phép kiểm tra {name!r}{closest_vi(name, names)}",
+                    f"unknown check {name!r}{closest(name, names)}",
+                ),
+            )
+        )
         return None
     raw_params: Any = {} if value is None else value
     if not isinstance(raw_params, dict):
-        problems.append(((*loc, name), f"check {name!r}: its parameters must be a mapping"))
+        problems.append(
+            (
+                (*loc, name),
+                t(
+                    f"phép kiểm tra {name!r}: tham số phải là một ánh xạ",
+                    f"check {name!r}: its parameters must be a mapping",
+                ),
+            )
+        )
         return None
     try:
         params = spec.params.model_validate(raw_params)
     except ValidationError as exc:
         problems.extend(
-            ((*loc, name, *sub), f"check {name!r}: {message}")
+            ((*loc, name, *sub), cat(t(f"phép kiểm tra {name!r}: ", f"check {name!r}: "), message))
             for sub, message in expand(exc, spec.params)
         )
         return None

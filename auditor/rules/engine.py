@@ -13,7 +13,7 @@ from datetime import date
 
 from auditor.artifacts import INPUTS, Artifacts
 from auditor.checks.registry import get_check
-from auditor.errors import CheckError
+from auditor.errors import CheckError, LogText
 from auditor.models import DocumentInfo, Evidence, Finding, Outcome, Status, t
 from auditor.rules.checktree import AllOf, CheckCall, CheckNode, NotOf
 from auditor.rules.loader import Pack
@@ -210,7 +210,10 @@ def _call(node: CheckCall, art: Artifacts, rule_id: str) -> Outcome:
         if not isinstance(outcome, Outcome):
             raise TypeError(f"returned {type(outcome).__name__}, not an Outcome")
     except CheckError as exc:
-        logger.warning("%s: check %s could not tell: %s", rule_id, node.name, exc)
+        said = LogText(
+            "%s: phép kiểm tra %s không kết luận được: %s", "%s: check %s could not tell: %s"
+        )
+        logger.warning(said, rule_id, node.name, exc)
         return _error(node.name, str(exc), art)
     except Exception as exc:  # a bug in one primitive must not end the audit
         logger.exception("%s: check %s raised", rule_id, node.name)

@@ -31,6 +31,7 @@ from auditor.rules.schema import (
     RuleOverride,
     ScoringConfig,
 )
+from auditor.validation_text import pydantic_message
 from auditor.yamlsource import (
     Loc,
     YamlSyntaxError,
@@ -252,14 +253,21 @@ class _Loader:
             raise RuleError([Problem(name, 1, shape)])
         for key in data:
             if key not in TOP_LEVEL_KEYS:
-                add((key,), f"unknown top-level key {key!r}{closest(str(key), TOP_LEVEL_KEYS)}")
+                add(
+                    (key,),
+                    t(
+                        f"không có khóa cấp trên cùng {key!r}"
+                        f"{closest_vi(str(key), TOP_LEVEL_KEYS)}",
+                        f"unknown top-level key {key!r}{closest(str(key), TOP_LEVEL_KEYS)}",
+                    ),
+                )
         raw_header: dict[str, Any] = data["pack"]
         header: PackHeader | None = None
         try:
             header = PackHeader.model_validate(raw_header)
         except ValidationError as exc:
             for loc, message in expand(exc, PackHeader):
-                add(("pack", *loc), f"pack: {message}")
+                add(("pack", *loc), cat("pack: ", message))
 
         base = self._base(raw_header, chain, node, name, problems)
         if base is not None:
@@ -269,7 +277,10 @@ class _Loader:
         ):
             add(
                 ("pack", "overrides" if raw_header.get("overrides") else "retire"),
-                "pack: overrides and retire need 'extends'",
+                t(
+                    "pack: overrides và retire cần có 'extends'",
+                    "pack: overrides and retire need 'extends'",
+                ),
             )
         context = self._context(raw_header, base)
         rules = self._rules(data.get("rules"), base, context, add, lambda loc: line_of(node, loc))
@@ -347,33 +358,51 @@ class _Loader:
         raw_rules: object,
         base: Pack | None,
         context: RuleContext,
-        add: Callable[[Loc, str], None],
+        add: Callable[[Loc, Message], None],
         line: Callable[[Loc], int | None],
     ) -> list[Rule]:
         if raw_rules is None and base is not None:
             return []
         if not isinstance(raw_rules, list):
-            add(("rules",), "rules: a list of rules is required")
+            add(
+                ("rules",),
+                t("rules: cần một danh sách tiêu chí", "rules: a list of rules is required"),
+            )
             return []
         inherited = {rule.id for rule in base.rules} if base is not None else set()
         seen: dict[str, int] = {}
         rules: list[Rule] = []
         for index, raw in enumerate(raw_rules):
             rule_id = raw.get("id") if isinstance(raw, dict) else None
-            label = f"rule {rule_id!r}" if isinstance(rule_id, str) else f"rule #{index + 1}"
+            label = (
+                t(f"tiêu chí {rule_id!r}", f"rule {rule_id!r}")
+                if isinstance(rule_id, str)
+                else t(f"tiêu chí #{index + 1}", f"rule #{index + 1}")
+            )
             try:
                 rule = Rule.model_validate(raw, context=context)
             except ValidationError as exc:
                 for loc, message in expand(exc, Rule):
-                    add(("rules", index, *loc), f"{label}: {message}")
+                    add(("rules", index, *loc), cat(label, ": ", message))
                 continue
             if rule.id in seen:
                 add(
                     ("rules", index, "id"),
-                    f"{label}: duplicate rule id (first at line {line(('rules', seen[rule.id]))})",
+                    t(
+                        f"{label.vi}: mã tiêu chí bị trùng (lần đầu ở dòng "
+                        f"{line(('rules', seen[rule.id]))})",
+                        f"{label.en}: duplicate rule id (first at line "
+                        f"{line(('rules', seen[rule.id]))})",
+                    ),
                 )
             elif base is not None and rule.id in inherited:
-                add(("rules", index, "id"), f"{label}: already defined by base pack {base.id!r}")
+                add(
+                    ("rules", index, "id"),
+                    t(
+                        f"{label.vi}: đã có trong bộ tiêu chí gốc {base.id!r}",
+                        f"{label.en}: already defined by base pack {base.id!r}",
+                    ),
+                )
             seen.setdefault(rule.id, index)
             rules.append(rule)
         return rules
@@ -439,7 +468,7 @@ def _change_base(
     raw: dict[str, Any],
     base: Pack,
     checks: Mapping[str, CheckSpec],
-    add: Callable[[Loc, str], None],
+    add: Callable[[Loc, Message], None],
 ) -> Pack:
     """``base`` with the rules that ``pack.overrides`` changes and without those that
     ``pack.retire`` leaves out; unknown rule ids and parameters are problems."""
@@ -453,8 +482,12 @@ def _change_base(
             if key not in known:
                 add(
                     ("pack", where, key),
-                    f"pack: {where}: {key!r} is not a rule of {base.id!r}"
-                    f"{closest(str(key), known)}",
+                    t(
+                        f"pack: {where}: {key!r} không phải tiêu chí của {base.id!r}"
+                        f"{closest_vi(str(key), known)}",
+                        f"pack: {where}: {key!r} is not a rule of {base.id!r}"
+                        f"{closest(str(key), known)}",
+                    ),
                 )
     rules: list[Rule] = []
     retired: list[tuple[Rule, str]] = []
@@ -472,8 +505,11 @@ def _change_base(
             continue
         rule_id = rule.id
 
-        def problem(message: str, rule_id: str = rule_id) -> None:
-            add(("pack", "overrides", rule_id, "params"), f"pack: overrides {rule_id!r}: {message}")
+        def problem(message: Message, rule_id: str = rule_id) -> None:
+            add(
+                ("pack", "overrides", rule_id, "params"),
+                cat(f"pack: overrides {rule_id!r}: ", message),
+            )
 
         rules.append(_override(rule, parsed, checks, problem))
     return replace(base, rules=tuple(rules), retired=base.retired + tuple(retired))
@@ -483,7 +519,7 @@ def _override(
     rule: Rule,
     change: RuleOverride,
     checks: Mapping[str, CheckSpec],
-    problem: Callable[[str], None],
+    problem: Callable[[Message], None],
 ) -> Rule:
     """``rule`` with ``change`` applied; parameters go to every call that accepts them."""
     update: dict[str, Any] = {
@@ -497,13 +533,19 @@ def _override(
     }
     if change.params:
         if rule.check is None:
-            problem("a manual rule has no parameters")
+            problem(t("tiêu chí thủ công không có tham số", "a manual rule has no parameters"))
         else:
             used: set[str] = set()
             node = _with_params(rule.check, change.params, checks, used, problem)
             unused = sorted(set(change.params) - used)
             if unused:
-                problem(f"no check of the rule takes {', '.join(unused)}")
+                names = ", ".join(unused)
+                problem(
+                    t(
+                        f"không phép kiểm tra nào của tiêu chí nhận {names}",
+                        f"no check of the rule takes {names}",
+                    )
+                )
             update["check"] = node
     return rule.model_copy(update=update)
 
@@ -513,7 +555,7 @@ def _with_params(
     params: dict[str, Any],
     checks: Mapping[str, CheckSpec],
     used: set[str],
-    problem: Callable[[str], None],
+    problem: Callable[[Message], None],
 ) -> CheckNode:
     if isinstance(node, CheckCall):
         model = checks[node.name].params if node.name in checks else type(node.params)
@@ -524,7 +566,7 @@ def _with_params(
         try:
             new = model.model_validate({**node.params.model_dump(), **mine})
         except ValidationError as exc:
-            problem(f"{node.name}: {exc.errors()[0]['msg']}")
+            problem(cat(f"{node.name}: ", pydantic_message(exc.errors()[0])))
             return node
         return node.model_copy(update={"params": new})
     if isinstance(node, NotOf):

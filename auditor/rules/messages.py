@@ -15,14 +15,17 @@ from typing import Any, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails, PydanticCustomError
 
+from auditor.errors import Message, cat, say
+from auditor.models import t
+from auditor.validation_text import pydantic_message
 from auditor.yamlsource import Loc
 
 LOCATED = "located_problems"
 
 
-def located(problems: Sequence[tuple[Loc, str]]) -> PydanticCustomError:
+def located(problems: Sequence[tuple[Loc, Message]]) -> PydanticCustomError:
     """An error carrying several ``(loc below the field, message)`` problems."""
-    summary = "; ".join(message for _, message in problems)
+    summary = "; ".join(say(message, "en") for _, message in problems)
     return PydanticCustomError(LOCATED, "{summary}", {"summary": summary, "problems": problems})
 
 
@@ -38,38 +41,42 @@ def closest_vi(word: str, known: Iterable[str]) -> str:
     return f" (có phải {', '.join(repr(n) for n in names)}?)" if names else ""
 
 
-def expand(exc: ValidationError, model: type[BaseModel] | None = None) -> list[tuple[Loc, str]]:
+def expand(exc: ValidationError, model: type[BaseModel] | None = None) -> list[tuple[Loc, Message]]:
     """Every problem of ``exc`` as ``(loc, message)``; ``model`` helps suggest key names."""
-    out: list[tuple[Loc, str]] = []
+    out: list[tuple[Loc, Message]] = []
     for error in exc.errors():
         loc: Loc = tuple(error["loc"])
         if error["type"] == LOCATED:
-            problems: Sequence[tuple[Loc, str]] = (error.get("ctx") or {}).get("problems", ())
+            problems: Sequence[tuple[Loc, Message]] = (error.get("ctx") or {}).get("problems", ())
             out.extend((loc + tuple(sub), message) for sub, message in problems)
         else:
             out.append((loc, describe(error, model)))
     return out
 
 
-def describe(error: ErrorDetails, model: type[BaseModel] | None = None) -> str:
+def describe(error: ErrorDetails, model: type[BaseModel] | None = None) -> Message:
     """One pydantic error as a message that names its place and, for a typo, the right key."""
     loc = tuple(error["loc"])
     kind = error["type"]
     if kind == "extra_forbidden" and loc:
         key = str(loc[-1])
         known = _fields_at(model, loc[:-1])
-        return _at(loc[:-1], f"unknown key {key!r}{closest(key, known)}")
+        return _at(
+            loc[:-1],
+            t(
+                f"không có khóa {key!r}{closest_vi(key, known)}",
+                f"unknown key {key!r}{closest(key, known)}",
+            ),
+        )
     if kind == "missing" and loc:
-        return _at(loc[:-1], f"missing key {str(loc[-1])!r}")
-    message = error["msg"]
-    if kind == "value_error":
-        message = message.removeprefix("Value error, ")
-    return _at(loc, message)
+        key = str(loc[-1])
+        return _at(loc[:-1], t(f"thiếu khóa {key!r}", f"missing key {key!r}"))
+    return _at(loc, pydantic_message(error))
 
 
-def _at(loc: Loc, message: str) -> str:
+def _at(loc: Loc, message: Message) -> Message:
     where = ".".join(str(part) for part in loc)
-    return f"{where}: {message}" if where else message
+    return cat(f"{where}: ", message) if where else message
 
 
 def _fields_at(model: type[BaseModel] | None, loc: Loc) -> tuple[str, ...]:

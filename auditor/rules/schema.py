@@ -17,9 +17,10 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, ValidationInfo, field_validator
 
 from auditor.checks.registry import CheckSpec, all_checks
-from auditor.models import Citation, DocumentInfo, Frozen, Level, LocalText, Severity
+from auditor.errors import Message
+from auditor.models import Citation, DocumentInfo, Frozen, Level, LocalText, Severity, t
 from auditor.rules.checktree import AllOf, AnyOf, CheckCall, CheckNode, NotOf, compile_check
-from auditor.rules.messages import closest, located
+from auditor.rules.messages import closest, closest_vi, located
 from auditor.yamlsource import Loc
 
 LevelOrAll = Literal[Level, "all"]
@@ -85,18 +86,32 @@ class PackHeader(Frozen):
         from auditor.sections import load_catalogue  # the catalogue is data, loaded once
 
         known = load_catalogue().sections
-        problems: list[tuple[Loc, str]] = []
+        problems: list[tuple[Loc, Message]] = []
         out: dict[str, tuple[str, ...]] = {}
         for section, hosts in value.items():
             if section not in known:
                 problems.append(
-                    ((section,), f"systems: unknown section {section!r}{closest(section, known)}")
+                    (
+                        (section,),
+                        t(
+                            f"systems: không có mục {section!r}{closest_vi(section, known)}",
+                            f"systems: unknown section {section!r}{closest(section, known)}",
+                        ),
+                    )
                 )
             clean: list[str] = []
             for index, raw in enumerate(hosts):
                 host = raw.strip().lower().rstrip(".")
                 if not host or "/" in host or ":" in host or " " in host or "." not in host:
-                    problems.append(((section, index), f"systems: not a host name: {raw!r}"))
+                    problems.append(
+                        (
+                            (section, index),
+                            t(
+                                f"systems: không phải tên máy: {raw!r}",
+                                f"systems: not a host name: {raw!r}",
+                            ),
+                        )
+                    )
                 clean.append(host)
             out[section] = tuple(clean)
         if problems:
@@ -107,7 +122,7 @@ class PackHeader(Frozen):
     @classmethod
     def _reasons(cls, value: dict[str, str]) -> dict[str, str]:
         empty = [
-            ((key,), f"retire: {key!r} needs a reason")
+            ((key,), t(f"retire: {key!r} cần có lý do", f"retire: {key!r} needs a reason"))
             for key, why in value.items()
             if not why.strip()
         ]
@@ -119,11 +134,19 @@ class PackHeader(Frozen):
     @classmethod
     def _domains(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         out: list[str] = []
-        problems: list[tuple[Loc, str]] = []
+        problems: list[tuple[Loc, Message]] = []
         for index, raw in enumerate(value):
             host = raw.strip().lower().rstrip(".").removeprefix("*.")
             if not host or "/" in host or ":" in host or " " in host or "." not in host:
-                problems.append(((index,), f"domains: not a domain name: {raw!r}"))
+                problems.append(
+                    (
+                        (index,),
+                        t(
+                            f"domains: không phải tên miền: {raw!r}",
+                            f"domains: not a domain name: {raw!r}",
+                        ),
+                    )
+                )
             out.append(host)
         if problems:
             raise located(problems)
@@ -132,20 +155,37 @@ class PackHeader(Frozen):
     @field_validator("documents")
     @classmethod
     def _documents(cls, value: tuple[DocumentInfo, ...]) -> tuple[DocumentInfo, ...]:
-        problems: list[tuple[Loc, str]] = []
+        problems: list[tuple[Loc, Message]] = []
         seen: set[str] = set()
         for index, doc in enumerate(value):
             if not doc.id.strip():
-                problems.append(((index, "id"), "documents: empty document id"))
+                problems.append(
+                    (
+                        (index, "id"),
+                        t("documents: mã văn bản trống", "documents: empty document id"),
+                    )
+                )
             if doc.id in seen:
-                problems.append(((index, "id"), f"documents: {doc.id!r} is listed twice"))
+                problems.append(
+                    (
+                        (index, "id"),
+                        t(
+                            f"documents: {doc.id!r} có hai lần",
+                            f"documents: {doc.id!r} is listed twice",
+                        ),
+                    )
+                )
             seen.add(doc.id)
             if doc.effective_from and doc.effective_to and doc.effective_to < doc.effective_from:
                 problems.append(
                     (
                         (index, "effective_to"),
-                        f"document {doc.id!r}: effective_to {doc.effective_to} is before "
-                        f"effective_from {doc.effective_from}",
+                        t(
+                            f"văn bản {doc.id!r}: effective_to {doc.effective_to} trước "
+                            f"effective_from {doc.effective_from}",
+                            f"document {doc.id!r}: effective_to {doc.effective_to} is before "
+                            f"effective_from {doc.effective_from}",
+                        ),
                     )
                 )
         if problems:
@@ -193,19 +233,31 @@ class Rule(Frozen):
     @field_validator("citation")
     @classmethod
     def _citation(cls, value: Citation, info: ValidationInfo) -> Citation:
-        problems: list[tuple[Loc, str]] = []
+        problems: list[tuple[Loc, Message]] = []
         ctx = _context(info)
         if ctx is not None and ctx.documents is not None and value.document not in ctx.documents:
-            known = ", ".join(repr(d) for d in sorted(ctx.documents)) or "none"
+            known = ", ".join(repr(d) for d in sorted(ctx.documents))
             problems.append(
                 (
                     ("document",),
-                    f"citation: document {value.document!r} is not one of the "
-                    f"pack's documents ({known})",
+                    t(
+                        f"citation: văn bản {value.document!r} không thuộc các văn bản của bộ "
+                        f"tiêu chí ({known or 'không có'})",
+                        f"citation: document {value.document!r} is not one of the "
+                        f"pack's documents ({known or 'none'})",
+                    ),
                 )
             )
         if not value.article.strip():
-            problems.append((("article",), "citation: article must not be empty"))
+            problems.append(
+                (
+                    ("article",),
+                    t(
+                        "citation: article không được để trống",
+                        "citation: article must not be empty",
+                    ),
+                )
+            )
         if problems:
             raise located(problems)
         return value
@@ -219,8 +271,12 @@ class Rule(Frozen):
                 [
                     (
                         (),
-                        f"unknown category {value!r}{closest(value, ctx.categories)}; "
-                        "declare it under pack.categories",
+                        t(
+                            f"không có nhóm {value!r}{closest_vi(value, ctx.categories)}; "
+                            "khai báo nó trong pack.categories",
+                            f"unknown category {value!r}{closest(value, ctx.categories)}; "
+                            "declare it under pack.categories",
+                        ),
                     )
                 ]
             )
@@ -231,7 +287,17 @@ class Rule(Frozen):
     def _dates(cls, value: date | None, info: ValidationInfo) -> date | None:
         start = info.data.get("effective_from")
         if value is not None and start is not None and value < start:
-            raise located([((), f"effective_to {value} is before effective_from {start}")])
+            raise located(
+                [
+                    (
+                        (),
+                        t(
+                            f"effective_to {value} trước effective_from {start}",
+                            f"effective_to {value} is before effective_from {start}",
+                        ),
+                    )
+                ]
+            )
         return value
 
     @field_validator("check", mode="before")
@@ -241,7 +307,17 @@ class Rule(Frozen):
             return value
         if value is None:
             if "manual" in info.data and not info.data["manual"]:
-                raise located([((), "missing key 'check' (required unless 'manual: true')")])
+                raise located(
+                    [
+                        (
+                            (),
+                            t(
+                                "thiếu khóa 'check' (bắt buộc trừ khi 'manual: true')",
+                                "missing key 'check' (required unless 'manual: true')",
+                            ),
+                        )
+                    ]
+                )
             return None
         ctx = _context(info)
         node, problems = compile_check(value, ctx.checks if ctx else all_checks())
