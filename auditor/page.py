@@ -19,6 +19,7 @@ from auditor.stubs import (
     login_page,
     refresh_target,
     script_shell,
+    visible_text,
 )
 from auditor.text.fold import fold
 from auditor.text.legacy import word_counts
@@ -92,16 +93,16 @@ class Page:
             tree = self.tree
         except PageTooComplex:
             return None
-        moved = refresh_target(tree, self.url)
+        moved = refresh_target(tree, self.url, self.text)
         if moved is not None:
             target, how = moved
             return f"a redirect page ({how} to {target}), not followed: not seen"
-        shown = error_shown(tree)
+        shown = error_shown(tree, self.text)
         if shown is not None:
             return f"an error page served with HTTP {snap.status} («{shown}»): not seen"
-        if snap.redirects and login_page(tree, self.url):
+        if snap.redirects and login_page(tree, self.url, self.text):
             return f"redirected to a sign-in page ({self.url}): not seen"
-        if script_shell(tree):
+        if script_shell(tree, self.text):
             return "no content without scripts (the page is built in the browser): not seen"
         return None
 
@@ -129,17 +130,10 @@ class Page:
     @cached_property
     def tree(self) -> LexborHTMLParser:
         """The parsed document (the page's one parse); :class:`PageTooComplex` when the markup
-        is beyond a DOM cap. Views that remove nodes work on a copy (:meth:`_without`)."""
+        is beyond a DOM cap. Views that remove nodes work on a copy."""
         check_caps(self.html, self.url)
         next(PARSES)
         return LexborHTMLParser(self.html)
-
-    def _without(self, selector: str) -> LexborHTMLParser:
-        """A copy of the tree without the nodes matching ``selector``."""
-        tree = self.tree.clone()
-        for node in tree.css(selector):
-            node.decompose()
-        return tree
 
     @cached_property
     def content_tree(self) -> LexborHTMLParser:
@@ -164,9 +158,7 @@ class Page:
     @cached_property
     def text(self) -> str:
         """Visible text of the body, scripts and styles removed, collapsed."""
-        tree = self._without("script, style, noscript, template")
-        body = tree.body
-        return collapse(body.text(separator=" ")) if body is not None else ""
+        return visible_text(self.tree)
 
     @cached_property
     def words(self) -> Mapping[str, int]:
@@ -224,9 +216,9 @@ class Page:
         return tuple(out)
 
 
-def _unclosed(html: str, tag: str) -> bool:
-    """Whether ``html`` has fewer ``</tag>`` end tags than ``<tag`` start tags."""
-    low = html.lower()
+def _unclosed(low: str, tag: str) -> bool:
+    """Whether ``low`` (lower-case HTML) has fewer ``</tag>`` end tags than ``<tag`` start
+    tags."""
     starts = len(re.findall(rf"<{tag}[\s>/]", low))
     return low.count(f"</{tag}") < starts
 
@@ -248,7 +240,8 @@ def remove_noise(tree: LexborHTMLParser, html: str) -> None:
     if body is not None:
         for node in body.traverse(include_text=False):
             last = node
-    swallowing = [tag for tag in _LANDMARK_TAGS if _unclosed(html, tag)]
+    low = html.lower()
+    swallowing = [tag for tag in _LANDMARK_TAGS if _unclosed(low, tag)]
     if last is not None and swallowing:
         parent = last
         while parent is not None:

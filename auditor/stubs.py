@@ -80,11 +80,10 @@ def _tree(html: str) -> LexborHTMLParser:
     return LexborHTMLParser(html)
 
 
-def _visible(tree: LexborHTMLParser) -> str:
-    body = tree.body
-    if body is None:
-        return ""
-    clone = LexborHTMLParser(body.html or "")
+def visible_text(tree: LexborHTMLParser) -> str:
+    """The text of the body without scripts, styles, ``<noscript>`` and templates, white space
+    collapsed (what :attr:`auditor.page.Page.text` holds for a fetched page)."""
+    clone = tree.clone()
     for node in clone.css(_NOT_TEXT):
         node.decompose()
     root = clone.body
@@ -101,7 +100,9 @@ def _absolute(base: str, target: str) -> str | None:
     return url
 
 
-def refresh_target(tree: LexborHTMLParser, url: str) -> tuple[str, str] | None:
+def refresh_target(
+    tree: LexborHTMLParser, url: str, visible: str | None = None
+) -> tuple[str, str] | None:
     """``(target URL, how)`` when the page at ``url`` sends the browser elsewhere at once: a
     ``<meta http-equiv=refresh>`` with a URL and a delay up to :data:`MAX_REFRESH_DELAY_S`
     (``how`` "meta refresh"), or a page with almost no text whose script assigns ``location``
@@ -117,7 +118,9 @@ def refresh_target(tree: LexborHTMLParser, url: str) -> tuple[str, str] | None:
         if delay <= MAX_REFRESH_DELAY_S and target is not None and target != url:
             return target, "meta refresh"
     scripts = " ".join(node.text() for node in tree.css("script"))
-    if not scripts or len(_visible(tree)) > MAX_SCRIPT_STUB_TEXT:
+    if not scripts:
+        return None
+    if len(visible_text(tree) if visible is None else visible) > MAX_SCRIPT_STUB_TEXT:
         return None
     for match in _SCRIPT_TARGET.finditer(scripts):
         target = _absolute(url, match.group(2) or match.group(4) or "")
@@ -129,7 +132,10 @@ def refresh_target(tree: LexborHTMLParser, url: str) -> tuple[str, str] | None:
 def redirect_in(body: bytes, url: str, encoding: str | None) -> tuple[str, str] | None:
     """:func:`refresh_target` of a fetched body, examined only when it is small and mentions a
     refresh or ``location`` (the fetcher's cheap test)."""
-    if len(body) > MAX_STUB_BYTES or not _REFRESH_HINT.search(body):
+    if len(body) > MAX_STUB_BYTES:
+        return None
+    low = body.lower()  # a substring test first: the pattern is slow over a whole page
+    if (b"refresh" not in low and b"location" not in low) or not _REFRESH_HINT.search(low):
         return None
     try:
         html = body.decode(encoding or "utf-8", errors="replace")
@@ -143,11 +149,11 @@ def _heading(tree: LexborHTMLParser) -> str:
     return node.text() if node is not None else ""
 
 
-def error_shown(tree: LexborHTMLParser) -> str | None:
+def error_shown(tree: LexborHTMLParser, visible: str | None = None) -> str | None:
     """The error an HTML page shows instead of content (its title, first heading, or whole
     short text naming a server error, a maintenance notice or a firewall refusal), or
     ``None``."""
-    text = _visible(tree)
+    text = visible_text(tree) if visible is None else visible
     if len(text) > MAX_ERROR_TEXT:
         return None
     short = len(text) <= MAX_SCRIPT_STUB_TEXT
@@ -173,21 +179,21 @@ _MOUNT = (
 )
 
 
-def script_shell(tree: LexborHTMLParser) -> bool:
+def script_shell(tree: LexborHTMLParser, visible: str | None = None) -> bool:
     """Whether the page is an application shell: scripts, a mount point for the content they
     build (``<div id="root">``, ``<app-root>``, a ``<noscript>``), and next to no text or links
     of its own — its content is built in the browser."""
     if tree.css_first("script") is None or tree.css_first(_MOUNT) is None:
         return False
-    if len(_visible(tree)) >= MAX_SHELL_TEXT:
+    if len(visible_text(tree) if visible is None else visible) >= MAX_SHELL_TEXT:
         return False
     return len(tree.css("a[href]")) < 3
 
 
-def login_page(tree: LexborHTMLParser, url: str) -> bool:
+def login_page(tree: LexborHTMLParser, url: str, visible: str | None = None) -> bool:
     """Whether the page is a sign-in form: a password field, or a sign-in address, on a page
     with little else."""
-    if len(_visible(tree)) > MAX_LOGIN_TEXT:
+    if len(visible_text(tree) if visible is None else visible) > MAX_LOGIN_TEXT:
         return False
     if tree.css_first("input[type=password i]") is not None:
         return True
