@@ -38,6 +38,8 @@ from auditor.cli_history import (
     run_options,
 )
 from auditor.cli_rules import rules_app
+from auditor.cli_usage import UsageError as ClickUsageError
+from auditor.cli_usage import argv_lang, usage_message
 from auditor.config import CrawlSettings
 from auditor.crawl.connect import parse_connect_to
 from auditor.crawl.fetcher import make_ssl_context
@@ -960,8 +962,13 @@ app.command("audit")(audit_cmd)
 
 def main() -> None:
     """Entry point of the ``auditor`` console script."""
+    lang = argv_lang(sys.argv[1:])
     try:
-        app()
-    except KeyboardInterrupt:
-        err.print("bị dừng / interrupted")
+        code = app(standalone_mode=False)
+    except ClickUsageError as exc:  # click's own parse errors, in the run's language
+        err.print(usage_message(exc, lang), markup=False, highlight=False)
+        sys.exit(getattr(exc, "exit_code", 2))
+    except (KeyboardInterrupt, typer.Abort):
+        err.print("bị dừng" if lang == "vi" else "interrupted")
         sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,68 @@
+"""Command-line usage errors that click itself raises (an unknown option, a missing argument, a
+value of the wrong type), said in the run's language like every other line of the console."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from types import ModuleType
+from typing import Any
+
+from auditor.models import Lang
+
+
+def _click_exceptions() -> ModuleType:
+    # typer 0.2x parses with its own copy of click; older typer with click itself
+    try:
+        from typer._click import exceptions as vendored
+
+        return vendored
+    except ImportError:  # pragma: no cover - older typer
+        from click import exceptions
+
+        return exceptions
+
+
+click = _click_exceptions()
+UsageError: type[Exception] = click.UsageError
+
+
+def argv_lang(args: Sequence[str]) -> Lang:
+    """The ``--lang`` given on the command line ``args`` (before click has parsed them), else
+    Vietnamese."""
+    for i, arg in enumerate(args):
+        if arg == "--lang" and i + 1 < len(args):
+            return "en" if args[i + 1] == "en" else "vi"
+        if arg.startswith("--lang="):
+            return "en" if arg.split("=", 1)[1] == "en" else "vi"
+    return "vi"
+
+
+def _hint(exc: Any) -> str:
+    param = getattr(exc, "param", None)
+    if isinstance(exc, (click.BadParameter, click.MissingParameter)) and param is not None:
+        if getattr(param, "param_type_name", "") == "argument":
+            return str(getattr(param, "metavar", None) or (param.name or "").upper())
+        return "/".join(getattr(param, "opts", ()) or ()) or (param.name or "")
+    return ""
+
+
+def usage_message(exc: Any, lang: Lang) -> str:
+    """``exc`` as one line in ``lang`` (click words its own errors in English)."""
+    if isinstance(exc, click.NoArgsIsHelpError):
+        return str(exc.format_message())  # the help text, as asked
+    if lang == "en":
+        return f"usage error: {exc.format_message()}"
+    if isinstance(exc, click.NoSuchOption):
+        said = f"không có tuỳ chọn {exc.option_name}"
+        if exc.possibilities:
+            said += f" (có phải {', '.join(sorted(exc.possibilities))}?)"
+    elif isinstance(exc, click.MissingParameter):
+        said = f"thiếu {_hint(exc) or 'tham số'}"
+    elif isinstance(exc, click.BadOptionUsage):
+        said = f"dùng sai tuỳ chọn {exc.option_name}: {exc.format_message()}"
+    elif isinstance(exc, click.BadParameter):
+        said = f"giá trị không hợp lệ cho {_hint(exc) or 'tham số'}: {exc.message}"
+    else:
+        said = exc.format_message()
+    command = exc.ctx.command_path if exc.ctx is not None else "auditor"
+    return f"lỗi cách dùng: {said} (xem: {command} --help)"
