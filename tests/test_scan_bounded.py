@@ -134,9 +134,11 @@ def test_a_deep_page_does_not_stall_other_portals(tmp_path: Path) -> None:
     assert set(reports) == {TWIN, fault.host}
     worst = max(stalls)
     print(f"event loop: {len(stalls)} probes, worst CPU stall {worst * 1000:.1f} ms")
-    # The aim is 100 ms; on this 2-core machine the worst stall measured 30–130 ms from
-    # run to run (a full garbage collection on the loop thread is enough), so the test guards at
-    # 250 ms — far from the 33–75 s stalls of judging on the loop — and prints the figure.
+    # The aim is 100 ms. Since the probes are planned in a worker (no page parsed on the
+    # loop but for its links) the worst stall measured 49–83 ms in 13 runs, idle or beside a full
+    # test run; the guard stays at 250 ms so that a loaded CI machine (a full garbage collection
+    # on the loop thread) does not fail it — far from the 33–75 s stalls of judging on the loop —
+    # and the figure is printed.
     assert worst < 0.25
     # the twin was crawled and judged whole beside it (the order of the two is up to the
     # machine's load; the stall bound above is what shows the loop kept serving both)
