@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from auditor.cli_usage import argv_lang
 from auditor.configfile import ConfigEntry, ConfigFile, discover, load
 from auditor.errors import InputError, Problem
 from auditor.models import Lang, LocalText, t
@@ -163,12 +164,8 @@ def apply_config(ctx: typer.Context, value: Path | None) -> Path | None:
 def _lang_of(ctx: typer.Context, config: ConfigFile | None) -> Lang:
     """The language to report a configuration problem in, before ``--lang`` is parsed: the
     flag if given (the command line, or the ``lang`` the file sets), else Vietnamese."""
-    args = sys.argv[1:]
-    for i, arg in enumerate(args):
-        if arg == "--lang" and i + 1 < len(args):
-            return "en" if args[i + 1] == "en" else "vi"
-        if arg.startswith("--lang="):
-            return "en" if arg.split("=", 1)[1] == "en" else "vi"
+    if any(arg == "--lang" or arg.startswith("--lang=") for arg in sys.argv[1:]):
+        return argv_lang(sys.argv[1:])
     if ctx.params.get("lang") == "en":
         return "en"
     for entry in config.entries if config is not None else ():
