@@ -147,21 +147,7 @@ def _not_observed(probe: TransportProbe, scheme: str) -> Outcome:
 def _unseen_https(probe: TransportProbe) -> Outcome | None:
     """``error`` for a check of the HTTPS answer when HTTPS was not observed (nothing to say
     "not applicable" about: it may well be there); ``None`` when it was observed."""
-    if probe_observed(probe):
-        return None
-    vi, en = _cause(probe)
-    return Outcome(
-        status="error",
-        evidence=(
-            Evidence(
-                url=probe.url,
-                detail=t(
-                    f"Không quan sát được HTTPS: {vi}.", f"HTTPS could not be observed: {en}."
-                ),
-                found=probe.error or _chain(probe),
-            ),
-        ),
-    )
+    return None if probe_observed(probe) else _not_observed(probe, "HTTPS")
 
 
 @check("https_available")
