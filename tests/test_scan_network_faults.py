@@ -16,6 +16,7 @@ import pytest
 
 from auditor.models import AuditReport
 from auditor.registry import load_registry
+from auditor.report.i18n import observed
 from auditor.scan import build_plan, run_scan
 from tests.faultserver import FAULTS, FOREIGN, NEIGHBOURS, TWIN, Fault, FaultServer, status
 
@@ -270,7 +271,8 @@ def test_pages_the_audit_cannot_see_are_error_with_the_cause(scanned: Scanned, f
 
 # "could not tell" in one language: what the tool says of a portal it could not see (error) or
 # of an item left to check by hand (manual) carries no Vietnamese in English and no English in
-# Vietnamese, apart from what it quotes (page text, addresses, markup, agency names)
+# Vietnamese (the observation recorded in English, "connect: connection refused", is shown in
+# Vietnamese too), apart from what it quotes (page text, addresses, markup, agency names)
 VIETNAMESE = re.compile(
     r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹàáèéìíòóùúýãõĩũ]", re.I
 )
@@ -303,6 +305,9 @@ def test_could_not_tell_is_said_in_one_language(scanned: Scanned) -> None:
                     problems.add(f"en {finding.rule_id}: {en}")
                 if ENGLISH.search(_plain(vi, names)):
                     problems.add(f"vi {finding.rule_id}: {vi}")
+                shown = observed(evidence.found, "vi")  # "Thực tế: …" of a Vietnamese report
+                if shown is not None and ENGLISH.search(_plain(shown, names)):
+                    problems.add(f"vi found {finding.rule_id}: {shown}")
     errors = sum(1 for r in scanned.reports.values() for f in r.findings if f.status == "error")
     assert errors > 500  # the faults' reports are full of them: the test looked at something
     assert not problems, "\n".join(sorted(problems)[:30])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from auditor.models import Lang, Level, LocalText, Severity, Status, t
+from auditor.text.reasons import reason_vi
 
 STATUS_LABELS: dict[Status, LocalText] = {
     "pass": t("Đạt", "Pass"),
@@ -178,6 +179,15 @@ UI: dict[str, LocalText] = {
 def ui(key: str, lang: Lang) -> str:
     """The UI string ``key`` in ``lang`` (``KeyError`` for an unknown key)."""
     return UI[key].get(lang)
+
+
+def observed(value: str | None, lang: Lang) -> str | None:
+    """A recorded observation (an evidence's ``found``, why robots.txt could not be read) as
+    shown in ``lang``: the crawler's English reasons ("connect: connection refused") are said
+    in Vietnamese in a Vietnamese report; whatever else it holds is shown as recorded."""
+    if value is None or lang == "en":
+        return value
+    return reason_vi(value)
 
 
 def status_label(status: Status, lang: Lang) -> str:

@@ -10,8 +10,9 @@ they are, technical detail rather than sentences).
 
 The phrases are the ones written in :mod:`auditor.crawl.failures`, :mod:`auditor.crawl.fetcher`,
 :mod:`auditor.crawl.resolve`, :mod:`auditor.page`, :class:`auditor.models.PageSnapshot`,
-:mod:`auditor.gather.build` and :meth:`auditor.artifacts.Artifacts.missing`; a test over the
-fault server's portals fails when a new one reaches a Vietnamese report untranslated.
+:mod:`auditor.gather.build`, :mod:`auditor.gather.dns` and
+:meth:`auditor.artifacts.Artifacts.missing`; a test over the fault server's portals fails when a
+new one reaches a Vietnamese report untranslated.
 """
 
 from __future__ import annotations
@@ -59,6 +60,10 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (r"(?P<host>\S+) has no address", r"\g<host> không có địa chỉ"),
         (r"name resolution failed", "không phân giải được tên miền"),
+        (
+            r"nxdomain: (?P<host>\S+) does not exist in DNS",
+            r"nxdomain: \g<host> không tồn tại trong DNS",
+        ),
         # transport failures (failures, fetcher)
         (r"timeout: the response took too long", "quá thời gian: phản hồi quá lâu"),
         (
