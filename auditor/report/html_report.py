@@ -191,7 +191,7 @@ def _evidence_view(ev: Evidence, lang: Lang) -> EvidenceView:
         detail=ev.detail.get(lang),
         url=ev.url,
         href=safe_href(ev.url),
-        expected=ev.expected,
+        expected=observed(ev.expected, lang),
         found=observed(ev.found, lang),
         snippet=ev.snippet,
     )

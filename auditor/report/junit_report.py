@@ -33,7 +33,7 @@ def _evidence(ev: Evidence, lang: Lang) -> str:
     lines = [ev.detail.get(lang)]
     for label, value in (
         ("URL", ev.url),
-        ("Yêu cầu" if lang == "vi" else "Expected", ev.expected),
+        ("Yêu cầu" if lang == "vi" else "Expected", observed(ev.expected, lang)),
         ("Thực tế" if lang == "vi" else "Found", observed(ev.found, lang)),
         ("Trích đoạn" if lang == "vi" else "Snippet", ev.snippet),
     ):

@@ -58,7 +58,8 @@ def _evidence_line(ev: Evidence, lang: Lang) -> str:
     if ev.url:
         parts.append(ev.url)
     if ev.expected is not None:
-        parts.append(("yêu cầu: " if lang == "vi" else "expected: ") + ev.expected)
+        expected = observed(ev.expected, lang) or ""
+        parts.append(("yêu cầu: " if lang == "vi" else "expected: ") + expected)
     if ev.found is not None:
         found = observed(ev.found, lang) or ""
         parts.append(("thực tế: " if lang == "vi" else "found: ") + found)
