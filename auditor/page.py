@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from urllib.parse import urldefrag, urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from auditor.article_shape import shape as article_shape
+from auditor.article_shape import is_article as shaped_as_article
 from auditor.htmlcaps import PARSES, PageTooComplex, check_caps
 from auditor.models import PageSnapshot
 from auditor.stubs import (
@@ -21,6 +22,7 @@ from auditor.stubs import (
     script_shell,
     visible_text,
 )
+from auditor.text.dates import find_dates, page_dates
 from auditor.text.fold import fold
 from auditor.text.legacy import word_counts
 
@@ -195,8 +197,19 @@ class Page:
             return True
         if len(articles) > 1:
             return False  # a listing of <article> items
-        found = article_shape(self.content_tree, self.url)
-        return found is not None and found.is_article
+        return shaped_as_article(self.content_tree, self.url)
+
+    @cached_property
+    def news_dates(self) -> tuple[date, ...]:
+        """News dates of the page. A listing or home page: every date of its main text (its
+        markup is not read: ``DC.date`` dates the page, not a news item). An article page: the
+        first date of its main text (the byline; later dates in the story may be deadlines or
+        events), else the dates of its markup (``<time datetime>``,
+        ``article:published_time``, ``DC.date``…). Read once per page."""
+        shown = find_dates(self.main_text)
+        if not self.is_article:
+            return tuple(shown)
+        return tuple(shown[:1] or page_dates(self.tree))
 
     @cached_property
     def links(self) -> tuple[Link, ...]:

@@ -6,13 +6,15 @@ import random
 import re
 import sys
 import unicodedata
+from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
 
 from auditor.a11y.document import html_lang
 from auditor.a11y.dom import Doc, snippet
+from auditor.article_shape import heading, is_article, shape
 from auditor.checks.encoding import decomposed_share
-from auditor.page import collapse
+from auditor.page import Page, collapse
 from auditor.text.legacy import (
     _TEXT_READINGS,
     LegacyScan,
@@ -25,6 +27,8 @@ from auditor.text.legacy import (
     word_counts,
     words_of,
 )
+from tests import test_article_shape as shapes
+from tests.factories import page
 
 SENTENCE = "Ủy ban nhân dân tỉnh Sóc Trăng thông báo lịch tiếp công dân tháng mười một"
 
@@ -117,3 +121,48 @@ def test_html_lang_quotes_the_start_tag_only_when_it_fails() -> None:
     assert good.applicable and not good.issues
     bad = html_lang(Doc.parse(f'<html lang="xx-123-!"><body>{body}</body></html>'))
     assert bad.issues and bad.issues[0].snippet == '<html lang="xx-123-!">'
+
+
+FIXTURES = Path(__file__).parent.parent / "auditor" / "data" / "fixtures"
+_URLS = (
+    "https://lamdong.gov.vn/",
+    "https://lamdong.gov.vn/tin-tuc/hoi-nghi-tong-ket",
+    "https://lamdong.gov.vn/ChiTietTinTuc.aspx?nid=1234",
+)
+
+
+def _article_pages() -> list[Page]:
+    """Every fixture page and article-shape case, at a home, a plain and an article address;
+    and article bodies cut to every length around the thresholds, with nested links."""
+    htmls = [
+        f.read_text(encoding="utf-8", errors="replace")
+        for f in FIXTURES.rglob("*.htm*")
+        if f.is_file()
+    ]
+    htmls += [shapes.DNN_ARTICLE, shapes.LIFERAY_ARTICLE, shapes.WP_ARTICLE, shapes.SP_ARTICLE]
+    htmls += [
+        shapes._listing(n, " ".join(shapes.BODY.split()[:k])) for n in (2, 8) for k in (0, 35)
+    ]
+    words = shapes.BODY.split()
+    for n in (0, 30, 59, 60, 61, 100, 149, 150, 151, 200):
+        body = " ".join((words * 3)[:n])
+        # nested links: a paragraph that takes words away (−3 each) after the body reached 150
+        nested = "<p><a href='/a'>một <svg><a>hai ba bốn năm</a></svg></a> sáu</p>" * 3
+        listing = f"<ul>{shapes.RELATED}</ul>"
+        for extra in ("", shapes.RELATED, nested, listing * 2, nested + listing):
+            htmls.append(
+                f"<main><h1>{shapes.TITLE}</h1><p>20/11/2026</p><p>{body}</p>{extra}</main>"
+            )
+    return [page(url, html) for html in htmls for url in _URLS]
+
+
+def test_article_test_and_heading_equal_the_whole_shape() -> None:
+    pages = _article_pages()
+    assert len(pages) > 1500
+    seen = set()
+    for p in pages:
+        found = shape(p.content_tree, p.url)
+        assert is_article(p.content_tree, p.url) == (found is not None and found.is_article)
+        assert heading(p.content_tree, p.url) == (found.heading if found is not None else "")
+        seen.add(found.is_article if found is not None else None)
+    assert seen == {None, True, False}
