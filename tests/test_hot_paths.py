@@ -166,3 +166,15 @@ def test_article_test_and_heading_equal_the_whole_shape() -> None:
         assert heading(p.content_tree, p.url) == (found.heading if found is not None else "")
         seen.add(found.is_article if found is not None else None)
     assert seen == {None, True, False}
+
+
+def test_word_counts_are_the_words_in_order_of_first_occurrence() -> None:
+    rng = random.Random(11)
+    alphabet = [" ", "  ", "\t", "\n", "\u00a0", "\u2003", ",", ".", "-", "“", "”", "–", "…", "|"]
+    alphabet += ["‘", "’", "«", "¸", "ạ", "Ư", "x", "12", "Thông", "báo", "c¸c"]
+    for _ in range(2000):
+        text = "".join(rng.choices(alphabet, k=rng.randint(0, 30)))
+        expected: dict[str, int] = {}
+        for word in words_of(text):
+            expected[word] = expected.get(word, 0) + 1
+        assert list(word_counts(text).items()) == list(expected.items())
