@@ -11,7 +11,7 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser
 
 from auditor.a11y.document import html_lang
-from auditor.a11y.dom import Doc, snippet
+from auditor.a11y.dom import Doc, is_hidden, select, snippet
 from auditor.article_shape import heading, is_article, shape
 from auditor.checks.encoding import decomposed_share
 from auditor.page import Page, collapse
@@ -178,3 +178,32 @@ def test_word_counts_are_the_words_in_order_of_first_occurrence() -> None:
         for word in words_of(text):
             expected[word] = expected.get(word, 0) + 1
         assert list(word_counts(text).items()) == list(expected.items())
+
+
+HIDING = """<html><body><div style="visibility:hidden"><p>a<span style="visibility: visible">b
+<i hidden>c</i></span></p><input type=HIDDEN><b aria-hidden=" TRUE ">d</b></div>
+<section style="display:none !important;"><h2>e</h2></section><h3 style="color:red">f</h3>
+<ul style="visibility:collapse;visibility:visible"><li role=heading>g</li></ul>
+<template><h4>h</h4></template><noscript><h5>i</h5></noscript><img alt="" aria-hidden>
+</body></html>"""
+
+
+def test_hidden_state_per_document_equals_the_walk_of_every_ancestor() -> None:
+    rng = random.Random(5)
+    htmls = [
+        f.read_text(encoding="utf-8", errors="replace")
+        for f in FIXTURES.rglob("*.htm*")
+        if f.is_file()
+    ]
+    hidden = 0
+    for html in [HIDING, *htmls]:
+        doc = Doc.parse(html)
+        nodes = doc.elements()
+        rng.shuffle(nodes)  # the cache must not depend on the order of the questions
+        for node in nodes:
+            assert doc.hidden(node) == is_hidden(node)
+            hidden += is_hidden(node)
+        for selector in ("h1, h2, h3, h4, h5, h6, [role]", "img, [role]", "a, area, [role]"):
+            expected = [n.mem_id for n in select(doc.tree, selector) if not is_hidden(n)]
+            assert [n.mem_id for n in doc.visible(selector)] == expected
+    assert hidden > 100
