@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from auditor.text.dates import find_dates
+from auditor.text.dates import find_dates, first_date
 
 _WORD = re.compile(r"\w+")
 # Addresses of single items on the CMSs Vietnamese portals run.
@@ -158,6 +158,21 @@ def _top(text: str, heading: str) -> str:
     return text[max(start - _BEFORE_CHARS, 0) : start + len(heading) + _AFTER_CHARS]
 
 
+def _top_of(main: LexborNode, heading: str) -> str:
+    """``_top`` of the collapsed text of ``main``, collapsing only as much of the text as
+    the heading's first occurrence needs (the collapse of a prefix of a text is a prefix of
+    its collapse)."""
+    raw = main.text(separator=" ")
+    size = 4096
+    while size < len(raw):
+        text = " ".join(raw[:size].split())
+        start = text.find(heading)
+        if start >= 0 and start + len(heading) + _AFTER_CHARS <= len(text):
+            return _top(text, heading)
+        size *= 4
+    return _top(" ".join(raw.split()), heading)
+
+
 def _dated_items(main: LexborNode) -> int:
     return sum(1 for item in main.css("li, tr") if find_dates(item.text(separator=" ", deep=True)))
 
@@ -204,15 +219,14 @@ def is_article(content: LexborHTMLParser, url: str) -> bool:
     title = _heading(main)
     if not title:
         return False
-    text = "" if url_shape else " ".join(main.text(separator=" ").split())
-    if not url_shape and not find_dates(_top(text, title)):
+    if not url_shape and first_date(_top_of(main, title)) is None:
         return False
     prose = _prose(main, enough=_LONG_PROSE)
     if prose < _MIN_PROSE:
         return False
     if prose >= _LONG_PROSE:
         return True
-    text = text or " ".join(main.text(separator=" ").split())
+    text = " ".join(main.text(separator=" ").split())
     listing = (
         _headline_links(main) >= _LISTING_LINKS and len(find_dates(text)) >= _LISTING_DATES
     ) or _dated_items(main) >= _LISTING_ITEMS

@@ -22,7 +22,7 @@ from auditor.stubs import (
     script_shell,
     visible_text,
 )
-from auditor.text.dates import find_dates, page_dates
+from auditor.text.dates import find_dates, first_date, page_dates
 from auditor.text.fold import fold
 from auditor.text.legacy import word_counts
 
@@ -142,8 +142,13 @@ class Page:
         """The tree without navigation, header, footer, asides and scripts (do not modify);
         landmarks that hold the ``<main>`` or swallowed the page stay (:func:`remove_noise`)."""
         tree = self.tree.clone()
-        remove_noise(tree, self.html)
+        remove_noise(tree, self.html, self._unclosed_landmarks)
         return tree
+
+    @cached_property
+    def _unclosed_landmarks(self) -> tuple[str, ...]:
+        """:func:`unclosed_landmarks` of the page (kept when its trees are shed)."""
+        return unclosed_landmarks(self.html)
 
     @cached_property
     def title(self) -> str:
@@ -206,10 +211,10 @@ class Page:
         first date of its main text (the byline; later dates in the story may be deadlines or
         events), else the dates of its markup (``<time datetime>``,
         ``article:published_time``, ``DC.date``…). Read once per page."""
-        shown = find_dates(self.main_text)
         if not self.is_article:
-            return tuple(shown)
-        return tuple(shown[:1] or page_dates(self.tree))
+            return tuple(find_dates(self.main_text))
+        byline = first_date(self.main_text)
+        return (byline,) if byline is not None else tuple(page_dates(self.tree))
 
     @cached_property
     def links(self) -> tuple[Link, ...]:
@@ -236,11 +241,21 @@ def _unclosed(low: str, tag: str) -> bool:
     return low.count(f"</{tag}") < starts
 
 
-def remove_noise(tree: LexborHTMLParser, html: str) -> None:
+def unclosed_landmarks(html: str) -> tuple[str, ...]:
+    """The landmark tags (header, nav, footer, aside) of ``html`` with fewer end tags than
+    start tags."""
+    low = html.lower()
+    return tuple(tag for tag in _LANDMARK_TAGS if _unclosed(low, tag))
+
+
+def remove_noise(
+    tree: LexborHTMLParser, html: str, unclosed: tuple[str, ...] | None = None
+) -> None:
     """Remove scripts, navigation, header, footer and asides from ``tree`` in place, as a
     reader's view of the page, but as the HTML parser built it: a landmark that holds the
     ``<main>`` is not removed, nor one whose end tag is missing and that swallowed the rest of
-    the page (it holds the body's last element) — a browser shows that content."""
+    the page (it holds the body's last element) — a browser shows that content
+    (``unclosed``: :func:`unclosed_landmarks` of ``html``, when known)."""
     main = tree.css_first("main, [role=main]")
     keep: set[int] = set()
     if main is not None:
@@ -253,8 +268,7 @@ def remove_noise(tree: LexborHTMLParser, html: str) -> None:
     if body is not None:
         for node in body.traverse(include_text=False):
             last = node
-    low = html.lower()
-    swallowing = [tag for tag in _LANDMARK_TAGS if _unclosed(low, tag)]
+    swallowing = unclosed_landmarks(html) if unclosed is None else unclosed
     if last is not None and swallowing:
         parent = last
         while parent is not None:

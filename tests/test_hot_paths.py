@@ -15,6 +15,7 @@ from auditor.a11y.dom import Doc, is_hidden, select, snippet
 from auditor.article_shape import heading, is_article, shape
 from auditor.checks.encoding import decomposed_share
 from auditor.page import Page, collapse
+from auditor.text.dates import find_dates, first_date
 from auditor.text.legacy import (
     _TEXT_READINGS,
     LegacyScan,
@@ -153,6 +154,23 @@ def _article_pages() -> list[Page]:
             htmls.append(
                 f"<main><h1>{shapes.TITLE}</h1><p>20/11/2026</p><p>{body}</p>{extra}</main>"
             )
+    # a heading after a long preamble, found only in a longer prefix of the text; one that
+    # straddles a prefix's end; one never found as written (its words across elements)
+    preamble = " ".join((words * 40)[:4000])
+    for cut in (0, 5, 1000, *range(3980, 4100, 3), 16380):
+        intro = preamble[:cut]
+        htmls.append(
+            f"<main><p>{intro}</p><h1>{shapes.TITLE}</h1><p>20/11/2026</p>"
+            f"<p>{' '.join(words)}</p></main>"
+        )
+        # the heading's words written before it, far from the date: the first occurrence counts
+        htmls.append(
+            f"<main><p>{shapes.TITLE}</p><p>{intro}</p><h1>{shapes.TITLE}</h1><p>20/11/2026</p>"
+            f"<p>{' '.join(words)}</p></main>"
+        )
+    htmls.append(
+        f"<main><p>{preamble}</p><h1>Hội nghị <b>tổng</b>kết năm</h1><p>20/11/2026</p></main>"
+    )
     return [page(url, html) for html in htmls for url in _URLS]
 
 
@@ -207,3 +225,13 @@ def test_hidden_state_per_document_equals_the_walk_of_every_ancestor() -> None:
             expected = [n.mem_id for n in select(doc.tree, selector) if not is_hidden(n)]
             assert [n.mem_id for n in doc.visible(selector)] == expected
     assert hidden > 100
+
+
+def test_first_date_is_the_first_of_all_dates() -> None:
+    rng = random.Random(3)
+    parts = ["22/11/2026", "31/02/2026", "ngày 5 tháng 3 năm 2026", "24/2026/QĐ-UBND", "văn bản"]
+    parts += ["2026-11-22T08:30", "Thứ Hai, 22 tháng 11 năm 2026", "0299 3821 000", "1.2.2026.3"]
+    for _ in range(500):
+        text = " ".join(rng.choices(parts, k=rng.randint(0, 6)))
+        found = find_dates(text)
+        assert first_date(text) == (found[0] if found else None)
