@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import venv
 from pathlib import Path
 
@@ -45,17 +46,47 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
     )
     dist = base / "dist"
     _run(
-        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
-         "--no-index", "-w", str(dist), str(src)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "-w",
+            str(dist),
+            str(src),
+        ],
         base,
     )
     wheel = next(dist.glob("auditor-*.whl"))
     env_dir = base / "venv"
     venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
     py = env_dir / "bin" / "python"
+    # system_site_packages shows the base interpreter's packages; when this environment is
+    # itself a venv, its packages (the dependencies) are put after the new venv's own: a path
+    # line in a .pth, so this checkout's editable install (a .pth there) is not read
+    purelib = _run(
+        [str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], base
+    )
+    ours = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    Path(purelib.strip(), "_dependencies.pth").write_text("\n".join(sorted(ours)) + "\n")
     _run(
-        [sys.executable, "-m", "pip", "--python", str(py), "install", "-q", "--no-deps",
-         "--no-index", "--force-reinstall", str(wheel)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(py),
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-index",
+            "--force-reinstall",
+            str(wheel),
+        ],
         base,
     )
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "AUDITOR_HOME")}
@@ -80,8 +111,11 @@ def test_rules_list_shows_every_pack(
 ) -> None:
     env_dir, env = installed
     text = _run([str(env_dir / "bin" / "auditor"), "rules", "list"], tmp_path, env)
-    listed = {line.split(":")[0].split(" ")[0] for line in text.splitlines() if ":" in line
-              and not line.startswith(" ")}
+    listed = {
+        line.split(":")[0].split(" ")[0]
+        for line in text.splitlines()
+        if ":" in line and not line.startswith(" ")
+    }
     assert set(PACKS) <= listed, text
     _run([str(env_dir / "bin" / "auditor"), "rules", "validate"], tmp_path, env)
 
