@@ -1,6 +1,12 @@
 """Whether two report folders say the same: per portal, every rule's status, score and
-evidence (URLs, found, expected, snippet; in any order) — what the speed work must never
-change.
+evidence (URLs, found, expected, snippet, detail; in order) — what the speed work must never
+change. The same site must give the same report: a capture keeps its pages in a canonical
+order (:mod:`auditor.capture.order`), so the examples an evidence cites, and their order, do
+not depend on which response came first.
+
+Ports of loopback addresses (``127.0.0.1:PORT``, ``[::1]:PORT``, ``localhost:PORT``) are
+masked: the demo's and the bench farm's servers (web, DNS) listen on ports picked afresh each
+run, and the DNS checks name the resolver they asked.
 
     python -m bench.compare_findings BEFORE_DIR AFTER_DIR
 
@@ -11,28 +17,33 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
 
+_LOOPBACK_PORT = re.compile(r"(127\.0\.0\.1|\[::1\]|localhost):\d+")
+
+
+def _masked(text: str) -> str:
+    return _LOOPBACK_PORT.sub(r"\1:PORT", text)
+
 
 def _verdicts(path: Path) -> dict[str, Any]:
-    report = json.loads(path.read_text(encoding="utf-8"))
+    report = json.loads(_masked(path.read_text(encoding="utf-8")))
     return {
         "score": report["score"],
         "findings": {
             f["rule_id"]: {
                 "status": f["status"],
-                # as a sorted list: pages are listed in the order the crawl got them, which
-                # varies from run to run with more than one request per host
-                "evidence": sorted(
+                "evidence": [
                     json.dumps(
                         {k: e.get(k) for k in ("url", "found", "expected", "snippet", "detail")},
                         sort_keys=True,
                         ensure_ascii=False,
                     )
                     for e in f["evidence"]
-                ),
+                ],
             }
             for f in report["findings"]
         },

@@ -6,8 +6,9 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator
 
+from auditor.capture.order import canonical_pages, canonical_snapshots
 from auditor.models import (
     Agency,
     DnsFacts,
@@ -61,6 +62,10 @@ class SiteCapture(Frozen):
 
     No audit date, registry or rule pack: those are given to evaluation, so the same capture
     can be judged again under other texts (:meth:`auditor.artifacts.Artifacts.from_capture`).
+
+    ``pages`` and ``failed`` are kept in canonical order (:mod:`auditor.capture.order`: the
+    home page first, then by URL), whatever order they were fetched or given in, so that
+    checks walking them cite the same examples from run to run.
     """
 
     model_config = ConfigDict(
@@ -74,8 +79,9 @@ class SiteCapture(Frozen):
     tool_version: str
     settings_digest: str  # SHA-256 of the crawl settings used (see :func:`settings_digest`)
     duration_s: float = 0.0  # wall time of the crawl
-    pages: tuple[PageSnapshot, ...] = ()  # HTML pages fetched with status 200, home page first
-    failed: tuple[PageSnapshot, ...] = ()  # fetches that gave no usable page
+    # HTML pages fetched with status 200: the home page first, then in canonical order
+    pages: tuple[PageSnapshot, ...] = ()
+    failed: tuple[PageSnapshot, ...] = ()  # fetches that gave no usable page, canonical order
     https: TransportProbe | None = None
     http: TransportProbe | None = None
     robots: RobotsInfo | None = None
@@ -90,6 +96,16 @@ class SiteCapture(Frozen):
     retries: int = 0  # requests repeated after transient answers (408/429/5xx, reset, timeout)
     off_scope: str | None = None  # where the root redirects, when that is outside the scope
     timed_out: bool = False  # the portal's time budget (--portal-timeout) ended the capture
+
+    @field_validator("pages")
+    @classmethod
+    def _pages_in_order(cls, pages: tuple[PageSnapshot, ...]) -> tuple[PageSnapshot, ...]:
+        return canonical_pages(pages)
+
+    @field_validator("failed")
+    @classmethod
+    def _failed_in_order(cls, failed: tuple[PageSnapshot, ...]) -> tuple[PageSnapshot, ...]:
+        return canonical_snapshots(failed)
 
 
 def settings_digest(settings: Frozen) -> str:

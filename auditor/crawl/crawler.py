@@ -33,7 +33,7 @@ class SiteCrawl:
     """What the crawl of one portal saw."""
 
     start_url: str
-    pages: tuple[PageSnapshot, ...]  # HTML pages fetched with status 200, home page first
+    pages: tuple[PageSnapshot, ...]  # HTML 200 pages, home first, then as fetched (capture.order)
     failed: tuple[PageSnapshot, ...]  # fetches that gave no usable page (status 0 or >= 400)
     https: TransportProbe | None
     http: TransportProbe | None
