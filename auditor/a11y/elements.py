@@ -318,9 +318,7 @@ def tables(doc: Doc) -> RuleResult:
         rows = _rows(table)
         text_rows = []
         for row in rows:
-            texts = [
-                c for c in row if collapse(c.text(deep=True)) and c.css_first(_BLOCKY) is None
-            ]
+            texts = [c for c in row if collapse(c.text(deep=True)) and c.css_first(_BLOCKY) is None]
             if len(texts) >= 2:
                 text_rows.append(len(texts))
         if len(text_rows) < 2:
@@ -337,7 +335,7 @@ def tables(doc: Doc) -> RuleResult:
         else:
             message = t(
                 "Bảng có dạng dữ liệu nhưng không có ô tiêu đề (th/scope); nếu là bảng dàn "
-                "trang, thêm role=\"presentation\".",
+                'trang, thêm role="presentation".',
                 "The table looks like data but has no header cells (th/scope); if it is a "
                 'layout table, add role="presentation".',
             )
