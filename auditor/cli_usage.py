@@ -17,9 +17,9 @@ def _click_exceptions() -> ModuleType:
 
         return vendored
     except ImportError:  # pragma: no cover - older typer
-        from click import exceptions
+        from click import exceptions  # type: ignore[import-not-found,unused-ignore]
 
-        return exceptions
+        return exceptions  # type: ignore[no-any-return,unused-ignore]
 
 
 click = _click_exceptions()

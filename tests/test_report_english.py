@@ -31,7 +31,9 @@ def _foreign(text: str, names: set[str]) -> str | None:
 @pytest.fixture(scope="module")
 def english_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("demo-en")
-    result = CliRunner().invoke(app, ["demo", "--lang", "en", "-f", "json", "-q", "--out", str(out)])
+    result = CliRunner().invoke(
+        app, ["demo", "--lang", "en", "-f", "json", "-q", "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     return out
 

@@ -118,7 +118,9 @@ def test_a_portal_that_cannot_be_seen_is_error_with_the_cause(scanned: Scanned, 
     errors = [f for f in report.findings if f.status == "error"]
     assert len(errors) > 20
     text = " ".join(
-        " ".join(filter(None, (e.found, e.detail.vi, e.detail.en))) for f in errors for e in f.evidence
+        " ".join(filter(None, (e.found, e.detail.vi, e.detail.en)))
+        for f in errors
+        for e in f.evidence
     )
     text += " ".join(
         str(p.error or p.off_scope or "") for p in (report.crawl.https, report.crawl.http) if p

@@ -45,8 +45,19 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
     )
     dist = base / "dist"
     _run(
-        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
-         "--no-index", "-w", str(dist), str(src)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "-w",
+            str(dist),
+            str(src),
+        ],
         base,
     )
     wheel = next(dist.glob("auditor-*.whl"))
@@ -54,8 +65,19 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
     venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
     py = env_dir / "bin" / "python"
     _run(
-        [sys.executable, "-m", "pip", "--python", str(py), "install", "-q", "--no-deps",
-         "--no-index", "--force-reinstall", str(wheel)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(py),
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-index",
+            "--force-reinstall",
+            str(wheel),
+        ],
         base,
     )
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "AUDITOR_HOME")}
@@ -80,8 +102,11 @@ def test_rules_list_shows_every_pack(
 ) -> None:
     env_dir, env = installed
     text = _run([str(env_dir / "bin" / "auditor"), "rules", "list"], tmp_path, env)
-    listed = {line.split(":")[0].split(" ")[0] for line in text.splitlines() if ":" in line
-              and not line.startswith(" ")}
+    listed = {
+        line.split(":")[0].split(" ")[0]
+        for line in text.splitlines()
+        if ":" in line and not line.startswith(" ")
+    }
     assert set(PACKS) <= listed, text
     _run([str(env_dir / "bin" / "auditor"), "rules", "validate"], tmp_path, env)
 
