@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from auditor.text.dates import find_dates
+from auditor.text.dates import find_dates, first_date
 
 _WORD = re.compile(r"\w+")
 # Addresses of single items on the CMSs Vietnamese portals run.
@@ -92,16 +92,24 @@ def _link_words(node: LexborNode) -> int:
     return sum(_words(a.text(separator=" ")) for a in node.css("a"))
 
 
-def _prose(main: LexborNode) -> int:
+def _prose(main: LexborNode, enough: int | None = None) -> int:
     """Words of the largest block of prose under ``main``: an element's own text and its
-    paragraph children, without link text."""
+    paragraph children, without link text. With ``enough``, counting may stop once a block
+    has that many words (the result is then at least ``enough``, not the largest)."""
+    # A paragraph adds its words less its links' words, never fewer than none unless links
+    # are nested (their words counted twice): only without them may a block stop early.
+    growing = enough is not None and main.css_first("a a") is None
     best = 0
     for node in (main, *main.css("div, section, td, article, span, font")):
         own = _words(node.text(deep=False))
         for child in node.iter():
             if child.tag == "p":
                 own += _words(child.text(separator=" ")) - _link_words(child)
+                if growing and enough is not None and own >= enough:
+                    return own
         best = max(best, own)
+        if enough is not None and best >= enough:
+            return best
     return best
 
 
@@ -133,33 +141,93 @@ def _heading(main: LexborNode) -> str:
     return ""
 
 
-def shape(content: LexborHTMLParser, url: str) -> ArticleShape | None:
-    """The article signals of a page (``content``: its tree without navigation, header,
-    footer, asides), or ``None`` for a home page."""
-    path = urlsplit(url).path.rstrip("/").lower()
+def _main(content: LexborHTMLParser, url: str) -> tuple[LexborNode, bool] | None:
+    """The element holding the page's content and whether the address is an article's;
+    ``None`` for a home page."""
     url_shape = bool(ARTICLE_URL.search(url))
+    path = urlsplit(url).path.rstrip("/").lower()
     if path in _ROOTS and not url_shape:  # "/?p=123" is a WordPress article, "/" the home
         return None
     main = content.css_first("main, [role=main]") or content.body
-    if main is None:
+    return None if main is None else (main, url_shape)
+
+
+def _top(text: str, heading: str) -> str:
+    """The text around the heading, where a byline date sits."""
+    start = max(text.find(heading), 0) if heading else 0
+    return text[max(start - _BEFORE_CHARS, 0) : start + len(heading) + _AFTER_CHARS]
+
+
+def _top_of(main: LexborNode, heading: str) -> str:
+    """``_top`` of the collapsed text of ``main``, collapsing only as much of the text as
+    the heading's first occurrence needs (the collapse of a prefix of a text is a prefix of
+    its collapse)."""
+    raw = main.text(separator=" ")
+    size = 4096
+    while size < len(raw):
+        text = " ".join(raw[:size].split())
+        start = text.find(heading)
+        if start >= 0 and start + len(heading) + _AFTER_CHARS <= len(text):
+            return _top(text, heading)
+        size *= 4
+    return _top(" ".join(raw.split()), heading)
+
+
+def _dated_items(main: LexborNode) -> int:
+    return sum(1 for item in main.css("li, tr") if find_dates(item.text(separator=" ", deep=True)))
+
+
+def _headline_links(main: LexborNode) -> int:
+    return sum(1 for a in main.css("a[href]") if _words(a.text(separator=" ")) >= _HEADLINE_WORDS)
+
+
+def shape(content: LexborHTMLParser, url: str) -> ArticleShape | None:
+    """The article signals of a page (``content``: its tree without navigation, header,
+    footer, asides), or ``None`` for a home page."""
+    found = _main(content, url)
+    if found is None:
         return None
+    main, url_shape = found
     text = " ".join(main.text(separator=" ").split())
     heading = _heading(main)
-    start = max(text.find(heading), 0) if heading else 0
-    top = text[max(start - _BEFORE_CHARS, 0) : start + len(heading) + _AFTER_CHARS]
-    dates = find_dates(text)
-    dated_items = sum(
-        1 for item in main.css("li, tr") if find_dates(item.text(separator=" ", deep=True))
-    )
-    headline_links = sum(
-        1 for a in main.css("a[href]") if _words(a.text(separator=" ")) >= _HEADLINE_WORDS
-    )
     return ArticleShape(
         heading=heading,
         prose=_prose(main),
-        dated_top=bool(find_dates(top)),
+        dated_top=bool(find_dates(_top(text, heading))),
         url_shape=url_shape,
-        headline_links=headline_links,
-        dates=len(dates),
-        dated_items=dated_items,
+        headline_links=_headline_links(main),
+        dates=len(find_dates(text)),
+        dated_items=_dated_items(main),
     )
+
+
+def heading(content: LexborHTMLParser, url: str) -> str:
+    """``shape(content, url).heading`` ('' for a home page), without reading the rest."""
+    found = _main(content, url)
+    return _heading(found[0]) if found is not None else ""
+
+
+def is_article(content: LexborHTMLParser, url: str) -> bool:
+    """``shape(content, url).is_article`` (``False`` for a home page), reading only what
+    decides it: no body is measured without a heading and a date or an article address, and
+    the listing signals are read only for a body of between :data:`_MIN_PROSE` and
+    :data:`_LONG_PROSE` words."""
+    found = _main(content, url)
+    if found is None:
+        return False
+    main, url_shape = found
+    title = _heading(main)
+    if not title:
+        return False
+    if not url_shape and first_date(_top_of(main, title)) is None:
+        return False
+    prose = _prose(main, enough=_LONG_PROSE)
+    if prose < _MIN_PROSE:
+        return False
+    if prose >= _LONG_PROSE:
+        return True
+    text = " ".join(main.text(separator=" ").split())
+    listing = (
+        _headline_links(main) >= _LISTING_LINKS and len(find_dates(text)) >= _LISTING_DATES
+    ) or _dated_items(main) >= _LISTING_ITEMS
+    return not listing

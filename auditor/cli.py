@@ -17,17 +17,21 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
+import typer.core
 from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
 from auditor import __version__
 from auditor.cli_config import ConfigOpt
-from auditor.cli_help import HELP_OPTIONS, install
+from auditor.cli_help import HELP_OPTIONS, h, install
 from auditor.cli_history import (
+    DIFF_HELP,
+    HISTORY_HELP,
+    MERGE_HELP,
     HistoryOpt,
     NoHistoryOpt,
     ResumeOpt,
@@ -39,7 +43,7 @@ from auditor.cli_history import (
 )
 from auditor.cli_rules import rules_app
 from auditor.cli_usage import UsageError as ClickUsageError
-from auditor.cli_usage import argv_lang, usage_message
+from auditor.cli_usage import run_lang, usage_message
 from auditor.config import CrawlSettings
 from auditor.crawl.connect import parse_connect_to
 from auditor.crawl.fetcher import make_ssl_context
@@ -75,14 +79,18 @@ from auditor.waivers import load_waivers
 EXIT_OK, EXIT_GATE, EXIT_INPUT, EXIT_UNAUDITED, EXIT_WRITE = 0, 1, 2, 3, 4
 FORMATS = tuple(sorted(KNOWN_FORMATS))
 
+install()  # help in the run's language, readable metavars: before any h() text is shown
 app = typer.Typer(
-    help="Kiểm tra cổng thông tin điện tử cơ quan nhà nước (*.gov.vn) theo quy chế của tỉnh "
-    "và văn bản trung ương. / Audit Vietnamese state portals against their regulations.",
+    help=h(
+        "Kiểm tra cổng thông tin điện tử của cơ quan nhà nước (*.gov.vn) theo quy chế của tỉnh "
+        "và văn bản của Trung ương.",
+        "Audit Vietnamese state portals (*.gov.vn) against the province's regulation and the "
+        "national texts.",
+    ),
     no_args_is_help=True,
     context_settings=HELP_OPTIONS,
     pretty_exceptions_enable=False,
 )
-install()
 # no ":name:" emoji codes: user text (hosts, --connect-to values, agency names) is printed as is
 out = Console(emoji=False)
 err = Console(stderr=True, emoji=False)
@@ -213,52 +221,119 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _forward_lang(command: typer.core.TyperGroup, lang: str) -> dict[str, Any]:
+    """A ``default_map`` giving ``lang`` to every subcommand of ``command`` that takes
+    ``--lang`` (``auditor --lang en scan …`` is ``auditor scan --lang en …``)."""
+    found: dict[str, Any] = {}
+    for name, sub in command.commands.items():
+        if isinstance(sub, typer.core.TyperGroup):
+            found[name] = _forward_lang(sub, lang)
+        elif any(p.name == "lang" for p in sub.params):
+            found[name] = {"lang": lang}
+    return found
+
+
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: Annotated[
         bool,
         typer.Option(
-            "--version", "-V", callback=_version, is_eager=True, help="Print the version."
+            "--version",
+            "-V",
+            callback=_version,
+            is_eager=True,
+            help=h("In số phiên bản rồi thoát.", "Print the version and exit."),
         ),
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            metavar="vi|en",
+            help=h(
+                "Ngôn ngữ của phần trợ giúp và của lệnh chạy sau: vi (mặc định) hoặc en.",
+                "Language of this help and of the command that follows: vi (default) or en.",
+            ),
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """auditor."""
+    """The options before the command: ``--version``, and ``--lang`` handed to the command."""
+    if lang is not None and isinstance(ctx.command, typer.core.TyperGroup):
+        ctx.default_map = {**(ctx.default_map or {}), **_forward_lang(ctx.command, _lang(lang))}
 
 
 # --- shared options -----------------------------------------------------------------------
 
-OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Folder for the reports.")]
+OutOpt = Annotated[
+    Path,
+    typer.Option("--out", "-o", help=h("Thư mục ghi các báo cáo.", "Folder for the reports.")),
+]
 FormatOpt = Annotated[
     str,
     typer.Option(
         "--format",
         "-f",
         metavar="FORMAT,…",
-        help="Report formats, comma-separated, from: " + ",".join(sorted(KNOWN_FORMATS)) + ".",
+        help=h(
+            "Định dạng báo cáo, cách nhau bằng dấu phẩy, chọn trong: "
+            + ", ".join(sorted(KNOWN_FORMATS))
+            + ".",
+            "Report formats, comma-separated, from: " + ", ".join(sorted(KNOWN_FORMATS)) + ".",
+        ),
     ),
 ]
 LangOpt = Annotated[
-    str, typer.Option("--lang", metavar="vi|en", help="Report language: vi (default) or en.")
+    str,
+    typer.Option(
+        "--lang",
+        metavar="vi|en",
+        help=h(
+            "Ngôn ngữ của báo cáo và màn hình: vi hoặc en.",
+            "Language of the reports and the console: vi or en.",
+        ),
+    ),
 ]
 AsOfOpt = Annotated[
     str | None,
     typer.Option(
         "--as-of",
         metavar="YYYY-MM-DD",
-        help="Audit date YYYY-MM-DD: picks the texts in force and judges deadlines "
-        "(default: today).",
+        help=h(
+            "Ngày đánh giá YYYY-MM-DD: chọn các văn bản đang có hiệu lực và tính các thời hạn "
+            "theo ngày này (mặc định: hôm nay).",
+            "Audit date YYYY-MM-DD: picks the texts in force and judges deadlines "
+            "(default: today).",
+        ),
     ),
 ]
 QuietOpt = Annotated[
-    bool, typer.Option("--quiet", "-q", help="Print only the summary line (for CI logs).")
+    bool,
+    typer.Option(
+        "--quiet",
+        "-q",
+        help=h(
+            "Chỉ in một dòng tóm tắt (cho nhật ký CI).",
+            "Print only the summary line (for CI logs).",
+        ),
+    ),
 ]
-VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log every request.")]
+VerboseOpt = Annotated[
+    bool,
+    typer.Option(
+        "--verbose", "-v", help=h("Ghi nhật ký từng yêu cầu gửi đi.", "Log every request.")
+    ),
+]
 FailUnderOpt = Annotated[
     float | None,
     typer.Option(
         "--fail-under",
         metavar="SCORE",
-        help="Exit 1 if any audited portal scores below this (0-100).",
+        help=h(
+            "Thoát với mã 1 nếu có cổng đã đánh giá bị chấm dưới mức điểm này (0-100).",
+            "Exit 1 if any audited portal scores below this (0-100).",
+        ),
     ),
 ]
 FailOnOpt = Annotated[
@@ -266,8 +341,12 @@ FailOnOpt = Annotated[
     typer.Option(
         "--fail-on",
         metavar="SEVERITY",
-        help="Exit 1 if any failed finding has this severity or worse: "
-        "info, low, medium, high, critical. With --baseline: only new failures count.",
+        help=h(
+            "Thoát với mã 1 nếu có tiêu chí không đạt ở mức nghiêm trọng này trở lên: "
+            "info, low, medium, high, critical. Khi có --baseline: chỉ tính các lỗi mới.",
+            "Exit 1 if any failed finding has this severity or worse: "
+            "info, low, medium, high, critical. With --baseline: only new failures count.",
+        ),
     ),
 ]
 BaselineOpt = Annotated[
@@ -275,9 +354,15 @@ BaselineOpt = Annotated[
     typer.Option(
         "--baseline",
         metavar="PATH",
-        help="An older run (an agency's JSON report, a summary.json or a report folder): "
-        "gate only on failures that are new since it, i.e. a (domain, rule) failing now but "
-        "not then. Alone, any new failure exits 1.",
+        help=h(
+            "Một lần chạy trước (báo cáo JSON của một cơ quan, một tệp summary.json hoặc một "
+            "thư mục báo cáo): ngưỡng chỉ xét các lỗi mới phát sinh so với lần đó, tức là cặp "
+            "(tên miền, tiêu chí) nay không đạt mà khi đó đạt. Dùng riêng: có lỗi mới là thoát "
+            "với mã 1.",
+            "An older run (an agency's JSON report, a summary.json or a report folder): "
+            "gate only on failures that are new since it, i.e. a (domain, rule) failing now but "
+            "not then. Alone, any new failure exits 1.",
+        ),
     ),
 ]
 
@@ -287,17 +372,28 @@ WorkersOpt = Annotated[
     typer.Option(
         "--workers",
         metavar="N",
-        help="Processes that parse pages and judge rules while crawling goes on "
-        "(default: one per core; 0: judge in the main process).",
+        help=h(
+            "Số tiến trình phân tích trang và đánh giá tiêu chí trong khi vẫn đang thu thập "
+            "trang (mặc định: mỗi lõi CPU một tiến trình; 0: đánh giá ngay trong tiến trình "
+            "chính).",
+            "Processes that parse pages and judge rules while crawling goes on "
+            "(default: one per core; 0: judge in the main process).",
+        ),
     ),
 ]
 SaveCaptureOpt = Annotated[
     bool,
     typer.Option(
         "--save-capture",
-        help="Also write what was observed of each portal as <domain>.capture.warc.gz (WARC, "
-        "opens in replay tools) beside its report, with its SHA-256 in the report; judge it "
-        "again offline with 'auditor audit'.",
+        help=h(
+            "Ghi thêm những gì quan sát được của mỗi cổng thành tệp <domain>.capture.warc.gz "
+            "(định dạng WARC, mở được bằng các công cụ phát lại) bên cạnh báo cáo, kèm mã "
+            "SHA-256 của tệp trong báo cáo; có thể đánh giá lại không cần mạng bằng "
+            "'auditor audit'.",
+            "Also write what was observed of each portal as <domain>.capture.warc.gz (WARC, "
+            "opens in replay tools) beside its report, with its SHA-256 in the report; judge it "
+            "again offline with 'auditor audit'.",
+        ),
     ),
 ]
 
@@ -396,9 +492,15 @@ WaiversOpt = Annotated[
     Path | None,
     typer.Option(
         "--waivers",
-        help="YAML list of waivers ('comply or explain'): rule, domain (or *), reason, "
-        "approved_by, expires (YYYY-MM-DD). A waived failure keeps its status, shows its reason "
-        "and leaves the score and the gates; an expired waiver is ignored and noted.",
+        help=h(
+            "Danh sách miễn trừ dạng YAML ('tuân thủ hoặc giải trình'): rule, domain (hoặc *), "
+            "reason, approved_by, expires (YYYY-MM-DD). Lỗi được miễn trừ giữ nguyên trạng "
+            "thái, hiện lý do miễn trừ và không bị tính vào điểm lẫn các ngưỡng; miễn trừ đã "
+            "hết hạn thì bỏ qua và có ghi chú.",
+            "YAML list of waivers ('comply or explain'): rule, domain (or *), reason, "
+            "approved_by, expires (YYYY-MM-DD). A waived failure keeps its status, shows its "
+            "reason and leaves the score and the gates; an expired waiver is ignored and noted.",
+        ),
     ),
 ]
 
@@ -600,19 +702,49 @@ def _conclude(
         raise typer.Exit(code)
 
 
-@app.command()
+@app.command(
+    help=h(
+        "Thu thập trang của các cổng thông tin, kiểm tra theo quy chế áp dụng và ghi báo cáo "
+        "có chấm điểm.\n\n"
+        "Mã thoát: 0 mọi cổng đều đánh giá được và đạt mọi ngưỡng; 1 không đạt một ngưỡng "
+        "(--fail-under, --fail-on, --baseline); 2 dùng sai lệnh hoặc tệp đầu vào không hợp lệ "
+        "(gói quy tắc, danh mục cơ quan, baseline, miễn trừ, --ca-bundle, --out), báo trước khi "
+        "gửi yêu cầu nào; 3 đạt mọi ngưỡng nhưng có cổng không đánh giá được (không có điểm); "
+        "4 không ghi được một tệp báo cáo; 130 (Ctrl-C) hoặc 143 (SIGTERM) bị dừng, vẫn có báo "
+        "cáo và bảng tổng hợp của các cổng đã xong đến lúc đó.",
+        "Crawl portals, check them against their regulation and write scored reports.\n\n"
+        "Exit codes: 0 every portal audited and every gate passed; 1 a gate failed "
+        "(--fail-under, --fail-on, --baseline); 2 usage error or invalid input file (rule pack, "
+        "registry, baseline, waivers, --ca-bundle, --out), reported before any request; 3 no "
+        "gate failed but a portal could not be audited (no score); 4 a report file could not "
+        "be written; 130 (Ctrl-C) or 143 (SIGTERM) stopped, with the reports and summary of the "
+        "portals finished by then.",
+    )
+)
 def scan(
     targets: Annotated[
         list[str] | None,
         typer.Argument(
             metavar="DOMAIN",
-            help="Domains (soctrang.gov.vn), URLs, or domain/path for an agency served at a path "
-            "(lamdong.gov.vn/sites/stp); default: every agency in --registry.",
+            help=h(
+                "Tên miền (soctrang.gov.vn), địa chỉ URL, hoặc tên miền/đường dẫn cho cơ quan có "
+                "trang đặt tại một đường dẫn (lamdong.gov.vn/sites/stp); mặc định: mọi cơ quan "
+                "trong --registry.",
+                "Domains (soctrang.gov.vn), URLs, or domain/path for an agency served at a path "
+                "(lamdong.gov.vn/sites/stp); default: every agency in --registry.",
+            ),
         ),
     ] = None,
     registry: Annotated[
         Path | None,
-        typer.Option("--registry", "-r", help="Registry YAML of a province's agencies."),
+        typer.Option(
+            "--registry",
+            "-r",
+            help=h(
+                "Tệp danh mục cơ quan (YAML) của tỉnh.",
+                "Registry YAML of a province's agencies.",
+            ),
+        ),
     ] = None,
     profile: Annotated[
         str | None,
@@ -620,57 +752,110 @@ def scan(
             "--profile",
             "-p",
             metavar="PACK",
-            help="Rule pack id (default: chosen from the domain).",
+            help=h(
+                "Mã gói quy tắc (mặc định: chọn theo tên miền).",
+                "Rule pack id (default: chosen from the domain).",
+            ),
         ),
     ] = None,
     rules_file: Annotated[
         Path | None,
         typer.Option(
             "--rules",
-            help="Your own rule pack (YAML) instead of a bundled one; it may extend a bundled "
-            "pack, override weights and parameters, retire rules and add rules "
-            "(see rules/examples/inspectorate.yaml).",
+            help=h(
+                "Gói quy tắc riêng (YAML) thay cho gói có sẵn; gói này có thể kế thừa một gói có "
+                "sẵn, đổi trọng số và tham số, bỏ bớt hoặc thêm tiêu chí "
+                "(xem rules/examples/inspectorate.yaml).",
+                "Your own rule pack (YAML) instead of a bundled one; it may extend a bundled "
+                "pack, override weights and parameters, retire rules and add rules "
+                "(see rules/examples/inspectorate.yaml).",
+            ),
         ),
     ] = None,
     name: Annotated[
-        str | None, typer.Option("--name", help="Agency name, for a target not in a registry.")
+        str | None,
+        typer.Option(
+            "--name",
+            help=h(
+                "Tên cơ quan, cho địa chỉ không có trong danh mục.",
+                "Agency name, for a target not in a registry.",
+            ),
+        ),
     ] = None,
     level: Annotated[
         str | None,
         typer.Option(
             "--level",
             metavar="LEVEL",
-            help=f"Agency level for a target not in a registry: {', '.join(LEVELS)}.",
+            help=h(
+                f"Cấp của cơ quan, cho địa chỉ không có trong danh mục: {', '.join(LEVELS)}.",
+                f"Agency level for a target not in a registry: {', '.join(LEVELS)}.",
+            ),
         ),
     ] = None,
     out_dir: OutOpt = Path("reports_out"),
     fmt: FormatOpt = "json,html,csv",
     max_pages: Annotated[
-        int, typer.Option("--max-pages", help="Pages to fetch per portal at most.")
+        int,
+        typer.Option(
+            "--max-pages",
+            help=h("Số trang tải tối đa của mỗi cổng.", "Pages to fetch per portal at most."),
+        ),
     ] = 60,
     max_depth: Annotated[
-        int, typer.Option("--max-depth", help="Link depth from the home page.")
+        int,
+        typer.Option(
+            "--max-depth",
+            help=h("Độ sâu liên kết tối đa tính từ trang chủ.", "Link depth from the home page."),
+        ),
     ] = 3,
     concurrency: Annotated[
-        int, typer.Option("--concurrency", help="Requests in flight over the whole scan.")
+        int,
+        typer.Option(
+            "--concurrency",
+            help=h(
+                "Số yêu cầu gửi đồng thời trong toàn bộ lượt quét.",
+                "Requests in flight over the whole scan.",
+            ),
+        ),
     ] = 8,
-    per_host: Annotated[int, typer.Option("--per-host", help="Requests in flight per host.")] = 4,
+    per_host: Annotated[
+        int,
+        typer.Option(
+            "--per-host",
+            help=h("Số yêu cầu gửi đồng thời tới một máy chủ.", "Requests in flight per host."),
+        ),
+    ] = 4,
     delay: Annotated[
         float,
         typer.Option(
-            "--delay", metavar="SECONDS", help="Seconds between requests to one host (politeness)."
+            "--delay",
+            metavar="SECONDS",
+            help=h(
+                "Số giây chờ giữa hai yêu cầu tới cùng một máy chủ (để không gây tải).",
+                "Seconds between requests to one host (politeness).",
+            ),
         ),
     ] = 0.0,
     timeout: Annotated[
-        float, typer.Option("--timeout", metavar="SECONDS", help="Seconds per request.")
+        float,
+        typer.Option(
+            "--timeout",
+            metavar="SECONDS",
+            help=h("Số giây chờ tối đa cho mỗi yêu cầu.", "Seconds per request."),
+        ),
     ] = 15.0,
     portal_timeout: Annotated[
         float,
         typer.Option(
             "--portal-timeout",
             metavar="SECONDS",
-            help="Seconds for one portal's crawl and probes; after them what was fetched is "
-            "judged and the rest is error.",
+            help=h(
+                "Số giây tối đa cho việc thu thập và thăm dò một cổng; hết thời gian thì đánh "
+                "giá những gì đã tải được, phần còn lại ghi là lỗi.",
+                "Seconds for one portal's crawl and probes; after them what was fetched is "
+                "judged and the rest is error.",
+            ),
         ),
     ] = 600.0,
     retries: Annotated[
@@ -678,24 +863,36 @@ def scan(
         typer.Option(
             "--retries",
             metavar="N",
-            help="Extra tries after a transient answer (408, 429, 502-504, reset, timeout), "
-            "with backoff; Retry-After is honoured up to 30 s.",
+            help=h(
+                "Số lần thử lại sau một lỗi tạm thời (408, 429, 502-504, mất kết nối, quá thời "
+                "gian), có giãn cách tăng dần; tôn trọng Retry-After đến tối đa 30 giây.",
+                "Extra tries after a transient answer (408, 429, 502-504, reset, timeout), "
+                "with backoff; Retry-After is honoured up to 30 s.",
+            ),
         ),
     ] = 3,
     ignore_robots: Annotated[
         bool,
         typer.Option(
             "--ignore-robots",
-            help="Do not obey robots.txt (an inspectorate acting under its legal mandate); "
-            "stated in every report.",
+            help=h(
+                "Không tuân theo robots.txt (khi cơ quan thanh tra thực hiện theo thẩm quyền "
+                "luật định); việc này được ghi rõ trong mọi báo cáo.",
+                "Do not obey robots.txt (an inspectorate acting under its legal mandate); "
+                "stated in every report.",
+            ),
         ),
     ] = False,
     allow_private: Annotated[
         bool,
         typer.Option(
             "--allow-private",
-            help="Allow requests to private, loopback and link-local addresses (a staging "
-            "network). Addresses given by --connect-to are always allowed.",
+            help=h(
+                "Cho phép gửi yêu cầu tới địa chỉ nội bộ, loopback và link-local (mạng thử "
+                "nghiệm). Địa chỉ chỉ định bằng --connect-to luôn được phép.",
+                "Allow requests to private, loopback and link-local addresses (a staging "
+                "network). Addresses given by --connect-to are always allowed.",
+            ),
         ),
     ] = False,
     as_of: AsOfOpt = None,
@@ -704,14 +901,23 @@ def scan(
         typer.Option(
             "--connect-to",
             metavar="HOST:PORT:ADDR:PORT",
-            help="HOST:PORT:ADDR:PORT like curl: connect to ADDR:PORT but keep HOST for the Host "
-            "header, TLS SNI and certificate checks (staging servers). Repeatable.",
+            help=h(
+                "HOST:PORT:ADDR:PORT như ở curl: kết nối tới ADDR:PORT nhưng vẫn dùng HOST cho "
+                "tiêu đề Host, TLS SNI và kiểm tra chứng thư số (máy chủ thử nghiệm). Dùng được "
+                "nhiều lần.",
+                "HOST:PORT:ADDR:PORT like curl: connect to ADDR:PORT but keep HOST for the Host "
+                "header, TLS SNI and certificate checks (staging servers). Repeatable.",
+            ),
         ),
     ] = None,
     ca_bundle: Annotated[
         Path | None,
         typer.Option(
-            "--ca-bundle", help="Extra CA certificates (PEM) to trust, e.g. a staging CA."
+            "--ca-bundle",
+            help=h(
+                "Thêm chứng thư CA (PEM) được tin cậy, ví dụ CA của môi trường thử nghiệm.",
+                "Extra CA certificates (PEM) to trust, e.g. a staging CA.",
+            ),
         ),
     ] = None,
     dns_server: Annotated[
@@ -719,9 +925,15 @@ def scan(
         typer.Option(
             "--dns-server",
             metavar="ADDR[:PORT]",
-            help="DNS resolver for the IPv6 (AAAA) and DNSSEC checks, e.g. 1.1.1.1 or "
-            "[2001:db8::53]:5353. Default: the system's resolvers; a host routed by --connect-to "
-            "is then not looked up (its DNS checks say error).",
+            help=h(
+                "Máy chủ phân giải DNS cho các kiểm tra IPv6 (AAAA) và DNSSEC, ví dụ 1.1.1.1 hoặc "
+                "[2001:db8::53]:5353. Mặc định: máy chủ DNS của hệ thống; khi đó máy chủ được "
+                "chuyển hướng bằng --connect-to không được tra cứu (các kiểm tra DNS của nó ghi "
+                "là lỗi).",
+                "DNS resolver for the IPv6 (AAAA) and DNSSEC checks, e.g. 1.1.1.1 or "
+                "[2001:db8::53]:5353. Default: the system's resolvers; a host routed by "
+                "--connect-to is then not looked up (its DNS checks say error).",
+            ),
         ),
     ] = None,
     lang: LangOpt = "vi",
@@ -739,14 +951,7 @@ def scan(
     quiet: QuietOpt = False,
     config: ConfigOpt = None,
 ) -> None:
-    """Crawl portals, check them against their regulation and write scored reports.
-
-    Exit codes: 0 every portal audited and every gate passed; 1 a gate failed (--fail-under,
-    --fail-on, --baseline); 2 usage error or invalid input file (rule pack, registry, baseline,
-    waivers, --ca-bundle, --out), reported before any request; 3 no gate failed but a portal
-    could not be audited (no score); 4 a report file could not be written; 130 (Ctrl-C) or 143
-    (SIGTERM) stopped, with the reports and summary of the portals finished by then.
-    """
+    """``auditor scan`` (its help, with the exit codes, is in the decorator)."""
     language = _lang(lang)
     _setup_logging(verbose, quiet, language)
     try:
@@ -801,14 +1006,33 @@ def scan(
     _run(plan, quiet, policy, verbose, recorder)
 
 
-@app.command()
+@app.command(
+    help=h(
+        "Chạy các cổng mẫu của Sóc Trăng đi kèm gói trên địa chỉ loopback và đánh giá chúng "
+        "(không cần Internet).\n\n"
+        "Mã thoát: 0 mọi cổng đều đánh giá được và đạt mọi ngưỡng; 1 không đạt một ngưỡng; "
+        "2 dùng sai lệnh hoặc lỗi đầu vào; 3 có cổng không đánh giá được; 4 không ghi được một "
+        "tệp báo cáo; 130/143 bị dừng bằng Ctrl-C/SIGTERM.",
+        "Serve the bundled Sóc Trăng demo portals on loopback and audit them (no internet).\n\n"
+        "Exit codes: 0 every portal audited and every gate passed; 1 a gate failed; 2 usage or "
+        "input error; 3 a portal could not be audited; 4 a report file could not be written; "
+        "130/143 stopped by Ctrl-C/SIGTERM.",
+    )
+)
 def demo(
     out_dir: OutOpt = Path("reports_out"),
     fmt: FormatOpt = "json,html,csv",
     lang: LangOpt = "vi",
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="Audit date (default 2026-11-20, the demo portals' date)."),
+        typer.Option(
+            "--as-of",
+            metavar="YYYY-MM-DD",
+            help=h(
+                "Ngày đánh giá (mặc định 2026-11-20, ngày của nội dung các cổng mẫu).",
+                "Audit date (default 2026-11-20, the demo portals' date).",
+            ),
+        ),
     ] = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
@@ -824,12 +1048,7 @@ def demo(
     shard: ShardOpt = None,
     config: ConfigOpt = None,
 ) -> None:
-    """Serve the bundled Sóc Trăng demo portals on loopback and audit them (no internet).
-
-    Exit codes: 0 every portal audited and every gate passed; 1 a gate failed; 2 usage or
-    input error; 3 a portal could not be audited; 4 a report file could not be written;
-    130/143 stopped by Ctrl-C/SIGTERM.
-    """
+    """``auditor demo`` (its help is in the decorator)."""
     from auditor.fixtureserver import FixtureServer
 
     language = _lang(lang)
@@ -871,13 +1090,37 @@ def demo(
         _run(plan, quiet, policy, verbose, recorder)
 
 
-@app.command("report")
+@app.command(
+    "report",
+    help=h(
+        "Kết xuất lại các báo cáo đã lưu sang định dạng hoặc ngôn ngữ khác, không cần quét "
+        "lại.\n\n"
+        "Tệp summary.json kéo theo các báo cáo cơ quan mà nó liệt kê (đọc từ thư mục của nó); "
+        "từ hai báo cáo cơ quan trở lên thì có thêm bảng tổng hợp (index.html, summary.csv…). "
+        "Không chấm điểm lại. Các ngưỡng áp dụng cho báo cáo đã lưu như với một lượt quét.\n\n"
+        "Mã thoát: 0 đã ghi và đạt mọi ngưỡng; 1 không đạt một ngưỡng; 2 tệp đầu vào không đọc "
+        "được hoặc không hợp lệ, hoặc tuỳ chọn sai (khi đó không ghi gì); 3 đạt mọi ngưỡng "
+        "nhưng có báo cáo không có điểm (cổng của nó không đánh giá được); 4 không ghi được "
+        "một tệp.",
+        "Re-render saved reports in other formats or languages, without rescanning.\n\n"
+        "A summary.json brings the agency reports it names (read from its folder); two or more "
+        "agency reports get a summary (index.html, summary.csv…) too. Nothing is re-scored. The "
+        "gates apply to the saved reports as they would to a scan.\n\n"
+        "Exit codes: 0 written and every gate passed; 1 a gate failed; 2 unreadable or invalid "
+        "input file, or a bad option (nothing is written then); 3 no gate failed but a report "
+        "has no score (its portal could not be audited); 4 a file could not be written.",
+    ),
+)
 def report_cmd(
     files: Annotated[
         list[Path],
         typer.Argument(
             metavar="FILE",
-            help="Saved JSON reports (<domain>.json) and/or summary.json files to re-render.",
+            help=h(
+                "Các báo cáo JSON đã lưu (<domain>.json) và/hoặc tệp summary.json cần kết xuất "
+                "lại.",
+                "Saved JSON reports (<domain>.json) and/or summary.json files to re-render.",
+            ),
             show_default=False,
         ),
     ],
@@ -891,16 +1134,7 @@ def report_cmd(
     verbose: VerboseOpt = False,
     config: ConfigOpt = None,
 ) -> None:
-    """Re-render saved reports in other formats or languages, without rescanning.
-
-    A summary.json brings the agency reports it names (read from its folder); two or more
-    agency reports get a summary (index.html, summary.csv…) too. Nothing is re-scored. The
-    gates apply to the saved reports as they would to a scan.
-
-    Exit codes: 0 written and every gate passed; 1 a gate failed; 2 unreadable or invalid
-    input file, or a bad option (nothing is written then); 3 no gate failed but a report has
-    no score (its portal could not be audited); 4 a file could not be written.
-    """
+    """``auditor report`` (its help is in the decorator)."""
     from auditor.report.rerender import rerender
 
     language = _lang(lang)
@@ -926,22 +1160,35 @@ def report_cmd(
 SCHEMAS = {"report": report_json_schema, "summary": summary_json_schema}
 
 
-@app.command("schema")
+@app.command(
+    "schema",
+    help=h(
+        "In lược đồ JSON Schema (draft 2020-12) của báo cáo JSON hoặc của summary.json.\n\n"
+        'Tệp docs/report-schema.json là kết quả của lệnh này với "report".',
+        "Print the JSON Schema (draft 2020-12) of the JSON report or of summary.json.\n\n"
+        'docs/report-schema.json is this command\'s output for "report".',
+    ),
+)
 def schema_cmd(
     which: Annotated[
-        str, typer.Argument(help="report (an agency's <domain>.json) or summary (summary.json).")
+        str,
+        typer.Argument(
+            help=h(
+                "report (báo cáo <domain>.json của một cơ quan) hoặc summary (summary.json).",
+                "report (an agency's <domain>.json) or summary (summary.json).",
+            )
+        ),
     ] = "report",
+    lang: LangOpt = "vi",
 ) -> None:
-    """Print the JSON Schema (draft 2020-12) of the JSON report or of summary.json.
-
-    docs/report-schema.json is this command's output for "report".
-    """
+    """``auditor schema`` (its help is in the decorator)."""
     import json
 
+    language = _lang(lang)
     make = SCHEMAS.get(which)
     if make is None:
         _fail(
-            "vi",
+            language,
             t(
                 f"không có lược đồ {which!r}; chọn trong {', '.join(SCHEMAS)}",
                 f"unknown schema {which!r}; choose from {', '.join(SCHEMAS)}",
@@ -951,18 +1198,18 @@ def schema_cmd(
 
 
 app.add_typer(rules_app, name="rules")
-app.command("history")(history_cmd)
-app.command("diff")(diff_cmd)
-app.command("merge")(merge_cmd)
+app.command("history", help=HISTORY_HELP)(history_cmd)
+app.command("diff", help=DIFF_HELP)(diff_cmd)
+app.command("merge", help=MERGE_HELP)(merge_cmd)
 
-from auditor.cli_audit import audit_cmd  # noqa: E402  (uses the shared options above)
+from auditor.cli_audit import AUDIT_HELP, audit_cmd  # noqa: E402  (uses the shared options above)
 
-app.command("audit")(audit_cmd)
+app.command("audit", help=AUDIT_HELP)(audit_cmd)
 
 
 def main() -> None:
     """Entry point of the ``auditor`` console script."""
-    lang = argv_lang(sys.argv[1:])
+    lang = run_lang(sys.argv[1:])  # as the command would take it: flag, else config file
     try:
         code = app(standalone_mode=False)
     except ClickUsageError as exc:  # click's own parse errors, in the run's language

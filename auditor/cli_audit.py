@@ -27,11 +27,27 @@ from auditor.cli import (
     WaiversOpt,
     WorkersOpt,
 )
+from auditor.cli_help import h
 from auditor.cli_history import HistoryOpt, NoHistoryOpt, run_options
 from auditor.errors import AuditorError, InputError, message_of
 from auditor.models import t
 from auditor.registry import load_registry
 from auditor.runs.session import prepare
+
+AUDIT_HELP = h(
+    "Đánh giá lại các bản lưu trang đã ghi — theo gói quy tắc, danh mục cơ quan hoặc ngày "
+    "đánh giá khác — và ghi ra các báo cáo như một lượt quét, không gửi yêu cầu nào.\n\n"
+    "Không có --as-of thì bản lưu được đánh giá theo ngày ghi bản lưu. Bản lưu có phiên bản "
+    "lược đồ mà công cụ này không biết sẽ bị từ chối.\n\n"
+    "Mã thoát: 0 đã xong và đạt mọi ngưỡng; 1 không đạt một ngưỡng; 2 dùng sai lệnh, hoặc "
+    "tệp đầu vào không hợp lệ hay không đọc được (khi đó không đánh giá gì).",
+    "Judge saved site captures again — under another pack, registry or audit date — and "
+    "write the same reports a scan would, without any request.\n\n"
+    "Without --as-of the captures are judged on the day they were made. A capture of a schema "
+    "version this auditor does not know is refused.\n\n"
+    "Exit codes: 0 done and every gate passed; 1 a gate failed; 2 usage error, or an invalid "
+    "or unreadable input file (nothing is judged then).",
+)
 
 
 def audit_cmd(
@@ -39,27 +55,46 @@ def audit_cmd(
         list[Path],
         typer.Argument(
             metavar="CAPTURE",
-            help="Site captures written by 'scan --save-capture' (<domain>.capture.warc.gz).",
+            help=h(
+                "Các bản lưu trang do 'scan --save-capture' ghi ra (<domain>.capture.warc.gz).",
+                "Site captures written by 'scan --save-capture' (<domain>.capture.warc.gz).",
+            ),
             show_default=False,
         ),
     ],
     profile: Annotated[
         str | None,
         typer.Option(
-            "--profile", "-p", metavar="PACK", help="Rule pack id (default: from the domain)."
+            "--profile",
+            "-p",
+            metavar="PACK",
+            help=h(
+                "Mã gói quy tắc (mặc định: theo tên miền).",
+                "Rule pack id (default: from the domain).",
+            ),
         ),
     ] = None,
     rules_file: Annotated[
         Path | None,
-        typer.Option("--rules", help="Your own rule pack (YAML) instead of a bundled one."),
+        typer.Option(
+            "--rules",
+            help=h(
+                "Gói quy tắc riêng (YAML) thay cho gói có sẵn.",
+                "Your own rule pack (YAML) instead of a bundled one.",
+            ),
+        ),
     ] = None,
     registry: Annotated[
         Path | None,
         typer.Option(
             "--registry",
             "-r",
-            help="Registry YAML: the agencies' names and levels, and the context of "
-            "cross-portal rules (links to subordinate portals).",
+            help=h(
+                "Tệp danh mục cơ quan (YAML): tên và cấp của các cơ quan, và bối cảnh cho các "
+                "tiêu chí liên cổng (liên kết tới cổng của đơn vị trực thuộc).",
+                "Registry YAML: the agencies' names and levels, and the context of "
+                "cross-portal rules (links to subordinate portals).",
+            ),
         ),
     ] = None,
     as_of: AsOfOpt = None,
@@ -76,15 +111,7 @@ def audit_cmd(
     verbose: VerboseOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
-    """Judge saved site captures again — under another pack, registry or audit date — and
-    write the same reports a scan would, without any request.
-
-    Without --as-of the captures are judged on the day they were made. A capture of a schema
-    version this auditor does not know is refused.
-
-    Exit codes: 0 done and every gate passed; 1 a gate failed; 2 usage error, or an invalid
-    or unreadable input file (nothing is judged then).
-    """
+    """``auditor audit`` (its help is :data:`AUDIT_HELP`)."""
     language = cli._lang(lang)
     cli._setup_logging(verbose, quiet, language)
     try:

@@ -9,14 +9,14 @@ error with file:line (exit 2) before any request. Relative paths are relative to
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
-from auditor.cli_usage import argv_lang
+from auditor.cli_help import h
+from auditor.cli_usage import command_args, lang_of
 from auditor.configfile import ConfigEntry, ConfigFile, discover, load
 from auditor.errors import InputError, Problem
 from auditor.models import Lang, LocalText, t
@@ -145,7 +145,9 @@ def apply_config(ctx: typer.Context, value: Path | None) -> Path | None:
     config: ConfigFile | None = None
     try:
         config = load(path)
-        ctx.default_map = {**(ctx.default_map or {}), **defaults(config, ctx)}
+        # values the parent command was given (``auditor --lang en scan``) are flags too:
+        # they override the file
+        ctx.default_map = {**defaults(config, ctx), **(ctx.default_map or {})}
     except InputError as exc:
         lang = _lang_of(ctx, config)
         for problem in exc.problems:
@@ -163,15 +165,8 @@ def apply_config(ctx: typer.Context, value: Path | None) -> Path | None:
 
 def _lang_of(ctx: typer.Context, config: ConfigFile | None) -> Lang:
     """The language to report a configuration problem in, before ``--lang`` is parsed: the
-    flag if given (the command line, or the ``lang`` the file sets), else Vietnamese."""
-    if any(arg == "--lang" or arg.startswith("--lang=") for arg in sys.argv[1:]):
-        return argv_lang(sys.argv[1:])
-    if ctx.params.get("lang") == "en":
-        return "en"
-    for entry in config.entries if config is not None else ():
-        if entry.key == "lang":
-            return "en" if entry.value == "en" else "vi"
-    return "vi"
+    flag if given, else the ``lang`` the file sets, else Vietnamese."""
+    return lang_of(command_args(ctx), config)
 
 
 ConfigOpt = Annotated[
@@ -181,8 +176,13 @@ ConfigOpt = Annotated[
         metavar="FILE",
         is_eager=True,
         callback=apply_config,
-        help="Options from a TOML file (keys are the long flags: max-pages = 60, "
-        "connect-to = [...]); default: ./auditor.toml, else [tool.auditor] of ./pyproject.toml. "
-        "Flags given here override it.",
+        help=h(
+            "Lấy các tuỳ chọn từ một tệp TOML (khoá là tên dài của tuỳ chọn: max-pages = 60, "
+            "connect-to = [...]); mặc định: ./auditor.toml, nếu không có thì mục [tool.auditor] "
+            "của ./pyproject.toml. Tuỳ chọn ghi trên dòng lệnh được ưu tiên hơn tệp.",
+            "Options from a TOML file (keys are the long flags: max-pages = 60, "
+            "connect-to = [...]); default: ./auditor.toml, else [tool.auditor] of "
+            "./pyproject.toml. Flags given on the command line override it.",
+        ),
     ),
 ]

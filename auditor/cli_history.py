@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from auditor.cli_help import h
 from auditor.errors import AuditorError, InputError, Message, say
 from auditor.history.store import DEFAULT_NAME, open_store
 from auditor.history.views import AgencyRun, RunInfo, RunSnapshot
@@ -37,21 +38,40 @@ HistoryOpt = Annotated[
     typer.Option(
         "--history",
         metavar="PATH|URL",
-        help="History database recording this run: a SQLite file (default OUT/"
-        + DEFAULT_NAME
-        + ") or a SQLAlchemy URL such as postgresql://user@host/db (needs the psycopg driver: "
-        "pip install 'auditor[postgres]').",
+        help=h(
+            "Cơ sở dữ liệu lịch sử ghi lại lượt chạy này: một tệp SQLite (mặc định OUT/"
+            + DEFAULT_NAME
+            + ") hoặc một URL SQLAlchemy như postgresql://user@host/db (cần trình điều khiển "
+            "psycopg: pip install 'auditor[postgres]').",
+            "History database recording this run: a SQLite file (default OUT/"
+            + DEFAULT_NAME
+            + ") or a SQLAlchemy URL such as postgresql://user@host/db (needs the psycopg "
+            "driver: pip install 'auditor[postgres]').",
+        ),
     ),
 ]
 NoHistoryOpt = Annotated[
-    bool, typer.Option("--no-history", help="Do not record the run in a history database.")
+    bool,
+    typer.Option(
+        "--no-history",
+        help=h(
+            "Không ghi lượt chạy vào cơ sở dữ liệu lịch sử.",
+            "Do not record the run in a history database.",
+        ),
+    ),
 ]
 ResumeOpt = Annotated[
     bool,
     typer.Option(
         "--resume",
-        help="Reuse the finished reports in --out audited under the same plan (same rule packs, "
-        "--as-of and settings): those portals are not fetched again; the summary covers all.",
+        help=h(
+            "Dùng lại các báo cáo đã xong trong --out được đánh giá theo cùng kế hoạch (cùng "
+            "gói quy tắc, --as-of và thiết lập): các cổng đó không tải lại; bảng tổng hợp gồm "
+            "tất cả.",
+            "Reuse the finished reports in --out audited under the same plan (same rule packs, "
+            "--as-of and settings): those portals are not fetched again; the summary covers "
+            "all.",
+        ),
     ),
 ]
 ShardOpt = Annotated[
@@ -59,8 +79,12 @@ ShardOpt = Annotated[
     typer.Option(
         "--shard",
         metavar="K/N",
-        help="Audit only slice K of N of the targets (deterministic and balanced: the same on "
-        "every machine); join the N outputs with 'auditor merge'.",
+        help=h(
+            "Chỉ đánh giá phần thứ K trong N phần của danh sách cổng (chia cố định và cân "
+            "bằng: như nhau trên mọi máy); ghép N kết quả bằng 'auditor merge'.",
+            "Audit only slice K of N of the targets (deterministic and balanced: the same on "
+            "every machine); join the N outputs with 'auditor merge'.",
+        ),
     ),
 ]
 
@@ -111,7 +135,12 @@ def _format(value: str, allowed: tuple[str, ...], lang: Lang) -> str:
 
 
 LangOpt = Annotated[
-    str, typer.Option("--lang", metavar="vi|en", help="Output language: vi (default) or en.")
+    str,
+    typer.Option(
+        "--lang",
+        metavar="vi|en",
+        help=h("Ngôn ngữ của kết quả in ra: vi hoặc en.", "Output language: vi or en."),
+    ),
 ]
 
 
@@ -122,12 +151,25 @@ def _num(value: float | None, lang: Lang) -> str:
 # --- auditor history ------------------------------------------------------------------------
 
 
+HISTORY_HELP = h(
+    "Các lượt chạy theo thời gian: điểm, xếp loại và số lỗi của từng lượt, cho một cơ quan "
+    "hoặc cả tỉnh.\n\n"
+    "Mã thoát: 0 đã in; 2 không đọc được cơ sở dữ liệu hoặc không có gì về DOMAIN.",
+    "Runs over time: score, grade and failures per run, for one agency or the province.\n\n"
+    "Exit codes: 0 printed; 2 the database cannot be read or holds nothing for DOMAIN.",
+)
+
+
 def history_cmd(
     domain: Annotated[
         str | None,
         typer.Argument(
             metavar="[DOMAIN]",
-            help="An agency's domain: its runs; without it, the runs of the whole scan.",
+            help=h(
+                "Tên miền của một cơ quan: các lượt chạy của cơ quan đó; bỏ trống: các lượt "
+                "chạy của cả lượt quét.",
+                "An agency's domain: its runs; without it, the runs of the whole scan.",
+            ),
         ),
     ] = None,
     history: Annotated[
@@ -135,18 +177,24 @@ def history_cmd(
         typer.Option(
             "--history",
             metavar="PATH|URL",
-            help="History database: a SQLite file or a SQLAlchemy URL.",
+            help=h(
+                "Cơ sở dữ liệu lịch sử: một tệp SQLite hoặc một URL SQLAlchemy.",
+                "History database: a SQLite file or a SQLAlchemy URL.",
+            ),
         ),
     ] = str(Path("reports_out") / DEFAULT_NAME),
     fmt: Annotated[
-        str, typer.Option("--format", "-f", metavar="table|json", help="table or json.")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="table|json",
+            help=h("table (bảng) hoặc json.", "table or json."),
+        ),
     ] = "table",
     lang: LangOpt = "vi",
 ) -> None:
-    """Runs over time: score, grade and failures per run, for one agency or the province.
-
-    Exit codes: 0 printed; 2 the database cannot be read or holds nothing for DOMAIN.
-    """
+    """``auditor history`` (its help is :data:`HISTORY_HELP`)."""
     language = _lang(lang)
     kind = _format(fmt, ("table", "json"), language)
     if "://" not in history and not Path(history).is_file():
@@ -211,45 +259,83 @@ def history_cmd(
 # --- auditor diff ---------------------------------------------------------------------------
 
 
+DIFF_HELP = h(
+    "So sánh hai lượt chạy: với từng cơ quan, điểm thay đổi, các lỗi mới, các lỗi đã khắc "
+    "phục, và các tiêu chí có văn bản bắt đầu hoặc hết hiệu lực giữa hai ngày đánh giá.\n\n"
+    "Việc chặn theo lỗi mới vẫn dùng 'scan --baseline'. Mã thoát: 0 đã in; 2 không đọc được "
+    "một đầu vào.",
+    "Compare two runs: per agency the score change, new failures, fixed failures, and the "
+    "rules whose text came into or went out of force between the two audit dates.\n\n"
+    "Gating on new failures stays with 'scan --baseline'. Exit codes: 0 printed; 2 an input "
+    "cannot be read.",
+)
+
+
 def diff_cmd(
     old: Annotated[
         str,
         typer.Argument(
             metavar="OLD",
-            help="The earlier run: a report folder, a summary.json, an agency's JSON report or "
-            "a run id (with --history; 'latest' and 'previous' work too).",
+            help=h(
+                "Lượt chạy trước: một thư mục báo cáo, một tệp summary.json, báo cáo JSON của "
+                "một cơ quan hoặc mã lượt chạy (với --history; dùng được cả 'latest' và "
+                "'previous').",
+                "The earlier run: a report folder, a summary.json, an agency's JSON report or "
+                "a run id (with --history; 'latest' and 'previous' work too).",
+            ),
             show_default=False,
         ),
     ],
-    new: Annotated[str, typer.Argument(metavar="NEW", help="The later run, given the same way.")],
+    new: Annotated[
+        str,
+        typer.Argument(
+            metavar="NEW",
+            help=h("Lượt chạy sau, chỉ định theo cùng cách.", "The later run, given the same way."),
+        ),
+    ],
     history: Annotated[
         str | None,
-        typer.Option("--history", metavar="PATH|URL", help="History database, to compare run ids."),
+        typer.Option(
+            "--history",
+            metavar="PATH|URL",
+            help=h(
+                "Cơ sở dữ liệu lịch sử, để so sánh theo mã lượt chạy.",
+                "History database, to compare run ids.",
+            ),
+        ),
     ] = None,
     rules_file: Annotated[
         Path | None,
         typer.Option(
             "--rules",
             metavar="FILE",
-            help="The rule pack file the runs used, when it is not a bundled pack.",
+            help=h(
+                "Tệp gói quy tắc mà các lượt chạy đã dùng, nếu không phải gói có sẵn.",
+                "The rule pack file the runs used, when it is not a bundled pack.",
+            ),
         ),
     ] = None,
     fmt: Annotated[
         str,
-        typer.Option("--format", "-f", metavar="table|json|html", help="table, json or html."),
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="table|json|html",
+            help=h("table (bảng), json hoặc html.", "table, json or html."),
+        ),
     ] = "table",
     out_file: Annotated[
         Path | None,
-        typer.Option("--out", "-o", metavar="FILE", help="Write to FILE instead of stdout."),
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="FILE",
+            help=h("Ghi vào tệp FILE thay vì in ra màn hình.", "Write to FILE instead of stdout."),
+        ),
     ] = None,
     lang: LangOpt = "vi",
 ) -> None:
-    """Compare two runs: per agency the score change, new failures, fixed failures, and the
-    rules whose text came into or went out of force between the two audit dates.
-
-    Gating on new failures stays with 'scan --baseline'. Exit codes: 0 printed; 2 an input
-    cannot be read.
-    """
+    """``auditor diff`` (its help is :data:`DIFF_HELP`)."""
     from auditor.history.store import HistoryStore
     from auditor.paths import rules_dir
     from auditor.rules.loader import Pack, load_pack, load_pack_file
@@ -366,32 +452,58 @@ def _print_diff(diff: RunDiff, lang: Lang) -> None:
 # --- auditor merge --------------------------------------------------------------------------
 
 
+MERGE_HELP = h(
+    "Ghép kết quả của các lượt 'scan --shard K/N' thành một bảng tổng hợp, một trang chỉ mục "
+    "và một lịch sử.\n\n"
+    "Từ chối (mã thoát 2, không ghi gì) các thư mục thuộc kế hoạch khác nhau: ngày đánh giá "
+    "khác, thiết lập khác hoặc gói quy tắc khác, hoặc cùng một cơ quan hai lần.",
+    "Join the outputs of 'scan --shard K/N' runs into one summary, index and history.\n\n"
+    "Refuses (exit 2, nothing written) folders of different plans: another audit date, other "
+    "settings or other rule packs, or the same agency twice.",
+)
+
+
 def merge_cmd(
     folders: Annotated[
         list[Path],
         typer.Argument(
-            metavar="DIR...", help="The shard output folders to join.", show_default=False
+            metavar="DIR...",
+            help=h(
+                "Các thư mục kết quả của từng phần cần ghép.",
+                "The shard output folders to join.",
+            ),
+            show_default=False,
         ),
     ],
     out_dir: Annotated[
-        Path, typer.Option("--out", "-o", metavar="DIR", help="Folder for the merged output.")
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="DIR",
+            help=h("Thư mục ghi kết quả đã ghép.", "Folder for the merged output."),
+        ),
     ] = Path("reports_out"),
     fmt: Annotated[
         str,
         typer.Option(
-            "--format", "-f", metavar="FORMATS", help="Summary formats: json,html,csv,xlsx,…"
+            "--format",
+            "-f",
+            metavar="FORMATS",
+            help=h(
+                "Định dạng của bảng tổng hợp: json,html,csv,xlsx,…",
+                "Summary formats: json,html,csv,xlsx,…",
+            ),
         ),
     ] = "json,html,csv",
     lang: LangOpt = "vi",
     history: HistoryOpt = None,
     no_history: NoHistoryOpt = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print one line.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help=h("Chỉ in một dòng.", "Print one line."))
+    ] = False,
 ) -> None:
-    """Join the outputs of 'scan --shard K/N' runs into one summary, index and history.
-
-    Refuses (exit 2, nothing written) folders of different plans: another audit date, other
-    settings or other rule packs, or the same agency twice.
-    """
+    """``auditor merge`` (its help is :data:`MERGE_HELP`)."""
     from auditor.report.writer import KNOWN_FORMATS
     from auditor.runs.merge import MergeError, merge
 

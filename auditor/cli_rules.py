@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from auditor.cli_help import h
 from auditor.errors import AuditorError, InputError, Message, RuleError, say
 from auditor.models import Lang, LocalText, t
 from auditor.paths import fixtures_dir, rules_dir
@@ -27,8 +28,10 @@ from auditor.rules.schema import Rule
 EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
 
 rules_app = typer.Typer(
-    help="Gói quy tắc: liệt kê, xem, kiểm tra, thử nghiệm, độ phủ. / Rule packs: list, show, "
-    "validate, test, coverage, schema.",
+    help=h(
+        "Gói quy tắc: liệt kê, xem, kiểm tra tính hợp lệ, chạy thử, độ phủ, lược đồ.",
+        "Rule packs: list, show, validate, test, coverage, schema.",
+    ),
     no_args_is_help=True,
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -38,15 +41,32 @@ out = Console(soft_wrap=True, emoji=False)
 err = Console(stderr=True, soft_wrap=True, emoji=False)
 
 ProfileOpt = Annotated[
-    str | None, typer.Option("--profile", "-p", help="Rule pack id (default: every pack).")
+    str | None,
+    typer.Option(
+        "--profile",
+        "-p",
+        help=h("Mã gói quy tắc (mặc định: mọi gói).", "Rule pack id (default: every pack)."),
+    ),
 ]
 RulesDirOpt = Annotated[
-    Path | None, typer.Option("--rules-dir", help="Folder of rule packs (default: rules/).")
+    Path | None,
+    typer.Option(
+        "--rules-dir",
+        help=h(
+            "Thư mục chứa các gói quy tắc (mặc định: các gói đi kèm).",
+            "Folder of rule packs (default: the bundled packs).",
+        ),
+    ),
 ]
 
 
 LangOpt = Annotated[
-    str, typer.Option("--lang", metavar="vi|en", help="Output language: vi (default) or en.")
+    str,
+    typer.Option(
+        "--lang",
+        metavar="vi|en",
+        help=h("Ngôn ngữ của kết quả in ra: vi hoặc en.", "Output language: vi or en."),
+    ),
 ]
 
 
@@ -105,11 +125,16 @@ def _find_rule(packs: list[Pack], rule_id: str) -> tuple[Pack, Rule] | None:
     return None
 
 
-@rules_app.command("list")
+@rules_app.command(
+    "list",
+    help=h(
+        "Liệt kê các tiêu chí của một gói (hoặc của mọi gói) cùng căn cứ, cấp áp dụng và trọng số.",
+        "List the rules of one pack (or of every pack) with citation, levels and weight.",
+    ),
+)
 def list_rules(
     profile: ProfileOpt = None, rules_dir_opt: RulesDirOpt = None, lang: LangOpt = "vi"
 ) -> None:
-    """List the rules of one pack (or of every pack) with citation, levels and weight."""
     language = _lang(lang)
     by_hand = _s(language, "thủ công", "manual")
     for pack in _packs(_dir(rules_dir_opt), profile, language):
@@ -131,14 +156,23 @@ def list_rules(
             )
 
 
-@rules_app.command("show")
+@rules_app.command(
+    "show",
+    help=h(
+        "Xem một tiêu chí: căn cứ, trích dẫn văn bản, cấp áp dụng, thời gian hiệu lực, tham số "
+        "kiểm tra và dữ liệu thử.",
+        "Show one rule: citation, quoted text, levels, dates, check parameters and fixtures.",
+    ),
+)
 def show(
-    rule_id: Annotated[str, typer.Argument(help="Rule id, e.g. st.d6k2.https.")],
+    rule_id: Annotated[
+        str,
+        typer.Argument(help=h("Mã tiêu chí, ví dụ st.d6k2.https.", "Rule id, e.g. st.d6k2.https.")),
+    ],
     profile: ProfileOpt = None,
     rules_dir_opt: RulesDirOpt = None,
     lang: LangOpt = "vi",
 ) -> None:
-    """Show one rule: citation, quoted text, levels, dates, check parameters and fixtures."""
     language = _lang(lang)
     found = _find_rule(_packs(_dir(rules_dir_opt), profile, language), rule_id)
     if found is None:
@@ -246,15 +280,26 @@ def show(
     out.print("\n".join(lines), highlight=False, markup=False)
 
 
-@rules_app.command("validate")
+@rules_app.command(
+    "validate",
+    help=h(
+        "Kiểm tra tính hợp lệ của các gói; in mọi lỗi kèm tệp:dòng và thoát với mã 2 nếu có lỗi.",
+        "Validate packs; print every problem with file:line and exit 2 if there is any.",
+    ),
+)
 def validate(
     files: Annotated[
-        list[Path] | None, typer.Argument(help="Pack files (default: every pack in rules/).")
+        list[Path] | None,
+        typer.Argument(
+            help=h(
+                "Các tệp gói quy tắc (mặc định: mọi gói trong thư mục gói).",
+                "Pack files (default: every pack in the rules folder).",
+            )
+        ),
     ] = None,
     rules_dir_opt: RulesDirOpt = None,
     lang: LangOpt = "vi",
 ) -> None:
-    """Validate packs; print every problem with file:line and exit 2 if there is any."""
     language = _lang(lang)
     problems: list[str] = []
     count = 0
@@ -299,18 +344,34 @@ def validate(
     )
 
 
-@rules_app.command("test")
+@rules_app.command(
+    "test",
+    help=h(
+        "Chạy thử mọi tiêu chí có kiểm tra tự động với dữ liệu thử đạt và không đạt của nó "
+        "(thoát với mã 1 nếu có ca sai hoặc tiêu chí thiếu một trong hai loại).",
+        "Run every checked rule against its pass and fail fixtures (exit 1 on any failure or a "
+        "rule without both).",
+    ),
+)
 def test(
     profile: ProfileOpt = None,
     rules_dir_opt: RulesDirOpt = None,
     fixtures: Annotated[
-        Path | None, typer.Option("--fixtures", help="Rule fixtures (default fixtures/rules/).")
+        Path | None,
+        typer.Option(
+            "--fixtures",
+            help=h(
+                "Thư mục dữ liệu thử của tiêu chí (mặc định: dữ liệu thử đi kèm).",
+                "Rule fixtures (default: the bundled fixtures).",
+            ),
+        ),
     ] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every case.")] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", "-v", help=h("Liệt kê từng ca thử.", "List every case.")),
+    ] = False,
     lang: LangOpt = "vi",
 ) -> None:
-    """Run every checked rule against its pass and fail fixtures (exit 1 on any failure or a
-    rule without both)."""
     language = _lang(lang)
     packs = _packs(_dir(rules_dir_opt), profile, language)
     root = fixtures if fixtures is not None else fixtures_dir() / "rules"
@@ -380,17 +441,35 @@ def test(
         )
 
 
-@rules_app.command("coverage")
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", metavar="FILE", help=h("Ghi vào tệp FILE.", "Write to FILE.")),
+]
+
+
+@rules_app.command(
+    "coverage",
+    help=h(
+        "In bảng đối chiếu các dòng của bản tóm lược văn bản với các tiêu chí của một gói "
+        "(thoát với mã 1 khi có dòng chưa có tiêu chí).\n\n"
+        "Bảng là một tài liệu tiếng Anh (docs/coverage/*.md); --lang quy định ngôn ngữ của "
+        "các thông báo.",
+        "Print the digest rows → rules table of a pack (exit 1 when a row has no rule).\n\n"
+        "The table is a document in English (docs/coverage/*.md); --lang sets the messages.",
+    ),
+)
 def coverage_cmd(
-    profile: Annotated[str, typer.Option("--profile", "-p", help="Rule pack id.")],
-    fmt: Annotated[str, typer.Option("--format", help="md (default) or csv.")] = "md",
+    profile: Annotated[
+        str, typer.Option("--profile", "-p", help=h("Mã gói quy tắc.", "Rule pack id."))
+    ],
+    fmt: Annotated[
+        str, typer.Option("--format", help=h("md (mặc định) hoặc csv.", "md (default) or csv."))
+    ] = "md",
     rules_dir_opt: RulesDirOpt = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE.")] = None,
+    output: OutputOpt = None,
     lang: LangOpt = "vi",
 ) -> None:
-    """Print the digest rows → rules table of a pack (exit 1 when a row has no rule).
-
-    The table is a document in English (docs/coverage/*.md); ``--lang`` sets the messages."""
+    """``auditor rules coverage`` (its help is in the decorator)."""
     language = _lang(lang)
     if fmt not in ("md", "csv"):
         _fail(
@@ -412,11 +491,16 @@ def coverage_cmd(
         raise typer.Exit(EXIT_FAILED)
 
 
-@rules_app.command("schema")
-def schema(
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE.")] = None,
-) -> None:
-    """Print the JSON Schema of a rule-pack file (committed as docs/rule-schema.json)."""
+@rules_app.command(
+    "schema",
+    help=h(
+        "In lược đồ JSON Schema của tệp gói quy tắc (lưu trong docs/rule-schema.json).",
+        "Print the JSON Schema of a rule-pack file (committed as docs/rule-schema.json).",
+    ),
+)
+def schema(output: OutputOpt = None, lang: LangOpt = "vi") -> None:
+    """``auditor rules schema`` (its help is in the decorator)."""
+    _lang(lang)  # an invalid value is refused as by every command
     text = schema_text()
     if output is not None:
         output.write_text(text, encoding="utf-8")

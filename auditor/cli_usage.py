@@ -3,10 +3,14 @@ value of the wrong type), said in the run's language like every other line of th
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
+from auditor.configfile import ConfigFile, discover, load
+from auditor.errors import InputError
 from auditor.models import Lang
 
 
@@ -19,7 +23,7 @@ def _click_exceptions() -> ModuleType:
     except ImportError:  # pragma: no cover - older typer
         from click import exceptions  # type: ignore[import-not-found,unused-ignore]
 
-        return exceptions  # type: ignore[no-any-return,unused-ignore]
+        return cast(ModuleType, exceptions)
 
 
 click = _click_exceptions()
@@ -35,6 +39,51 @@ def argv_lang(args: Sequence[str]) -> Lang:
         if arg.startswith("--lang="):
             return "en" if arg.split("=", 1)[1] == "en" else "vi"
     return "vi"
+
+
+ARGV_KEY = "auditor.argv"  # ctx.meta: the command line as the root command received it
+
+
+def command_args(ctx: Any) -> list[str]:
+    """The whole command line of the run ``ctx`` belongs to (``sys.argv`` if not recorded)."""
+    args = ctx.find_root().meta.get(ARGV_KEY) if ctx is not None else None
+    return list(args) if args is not None else sys.argv[1:]
+
+
+def _option_value(args: Sequence[str], flag: str) -> str | None:
+    for i, arg in enumerate(args):
+        if arg == flag and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith(flag + "="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def lang_of(args: Sequence[str], config: ConfigFile | None) -> Lang:
+    """The run's language: ``--lang`` in ``args``, else the ``lang`` of ``config``, else
+    Vietnamese (the order in which a command's ``--lang`` takes its value)."""
+    if _option_value(args, "--lang") is not None:
+        return argv_lang(args)
+    for entry in config.entries if config is not None else ():
+        if entry.key == "lang":
+            return "en" if entry.value == "en" else "vi"
+    return "vi"
+
+
+def run_lang(args: Sequence[str]) -> Lang:
+    """The run's language before click has parsed ``args``, for what is said before a command
+    runs (its ``--help``, a usage error): :func:`lang_of` with the configuration file the
+    command would read (``--config FILE``, else the one found in the working folder). A
+    configuration file that cannot be read is the command's to report: here it is skipped."""
+    named = _option_value(args, "--config")
+    path = Path(named) if named is not None else discover(Path.cwd())
+    config = None
+    if path is not None:
+        try:
+            config = load(path)
+        except InputError:
+            config = None
+    return lang_of(args, config)
 
 
 def _hint(exc: Any) -> str:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from urllib.parse import urldefrag, urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from auditor.article_shape import shape as article_shape
+from auditor.article_shape import is_article as shaped_as_article
 from auditor.htmlcaps import PARSES, PageTooComplex, check_caps
 from auditor.models import PageSnapshot
 from auditor.stubs import (
@@ -21,6 +22,7 @@ from auditor.stubs import (
     script_shell,
     visible_text,
 )
+from auditor.text.dates import find_dates, first_date, page_dates
 from auditor.text.fold import fold
 from auditor.text.legacy import word_counts
 
@@ -142,8 +144,13 @@ class Page:
         """The tree without navigation, header, footer, asides and scripts (do not modify);
         landmarks that hold the ``<main>`` or swallowed the page stay (:func:`remove_noise`)."""
         tree = self.tree.clone()
-        remove_noise(tree, self.html)
+        remove_noise(tree, self.html, self._unclosed_landmarks)
         return tree
+
+    @cached_property
+    def _unclosed_landmarks(self) -> tuple[str, ...]:
+        """:func:`unclosed_landmarks` of the page (kept when its trees are shed)."""
+        return unclosed_landmarks(self.html)
 
     @cached_property
     def title(self) -> str:
@@ -197,8 +204,19 @@ class Page:
             return True
         if len(articles) > 1:
             return False  # a listing of <article> items
-        found = article_shape(self.content_tree, self.url)
-        return found is not None and found.is_article
+        return shaped_as_article(self.content_tree, self.url)
+
+    @cached_property
+    def news_dates(self) -> tuple[date, ...]:
+        """News dates of the page. A listing or home page: every date of its main text (its
+        markup is not read: ``DC.date`` dates the page, not a news item). An article page: the
+        first date of its main text (the byline; later dates in the story may be deadlines or
+        events), else the dates of its markup (``<time datetime>``,
+        ``article:published_time``, ``DC.date``…). Read once per page."""
+        if not self.is_article:
+            return tuple(find_dates(self.main_text))
+        byline = first_date(self.main_text)
+        return (byline,) if byline is not None else tuple(page_dates(self.tree))
 
     @cached_property
     def links(self) -> tuple[Link, ...]:
@@ -225,11 +243,21 @@ def _unclosed(low: str, tag: str) -> bool:
     return low.count(f"</{tag}") < starts
 
 
-def remove_noise(tree: LexborHTMLParser, html: str) -> None:
+def unclosed_landmarks(html: str) -> tuple[str, ...]:
+    """The landmark tags (header, nav, footer, aside) of ``html`` with fewer end tags than
+    start tags."""
+    low = html.lower()
+    return tuple(tag for tag in _LANDMARK_TAGS if _unclosed(low, tag))
+
+
+def remove_noise(
+    tree: LexborHTMLParser, html: str, unclosed: tuple[str, ...] | None = None
+) -> None:
     """Remove scripts, navigation, header, footer and asides from ``tree`` in place, as a
     reader's view of the page, but as the HTML parser built it: a landmark that holds the
     ``<main>`` is not removed, nor one whose end tag is missing and that swallowed the rest of
-    the page (it holds the body's last element) — a browser shows that content."""
+    the page (it holds the body's last element) — a browser shows that content
+    (``unclosed``: :func:`unclosed_landmarks` of ``html``, when known)."""
     main = tree.css_first("main, [role=main]")
     keep: set[int] = set()
     if main is not None:
@@ -242,8 +270,7 @@ def remove_noise(tree: LexborHTMLParser, html: str) -> None:
     if body is not None:
         for node in body.traverse(include_text=False):
             last = node
-    low = html.lower()
-    swallowing = [tag for tag in _LANDMARK_TAGS if _unclosed(low, tag)]
+    swallowing = unclosed_landmarks(html) if unclosed is None else unclosed
     if last is not None and swallowing:
         parent = last
         while parent is not None:

@@ -160,7 +160,10 @@ def test_cli_gates_saved_reports(tmp_path: Path) -> None:
 
 def test_help_documents_the_exit_codes() -> None:
     for command in ("scan", "demo", "report"):
-        result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+        result = runner.invoke(app, [command, "--help", "--lang", "en"], env={"COLUMNS": "200"})
         assert result.exit_code == 0
         assert "Exit codes: 0" in result.output and "1 a gate failed" in result.output
         assert "--fail-on" in result.output and "--baseline" in result.output
+        result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+        assert result.exit_code == 0
+        assert "Mã thoát: 0" in result.output and "1 không đạt một ngưỡng" in result.output

@@ -6,13 +6,16 @@ import random
 import re
 import sys
 import unicodedata
+from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
 
 from auditor.a11y.document import html_lang
-from auditor.a11y.dom import Doc, snippet
+from auditor.a11y.dom import Doc, is_hidden, select, snippet
+from auditor.article_shape import heading, is_article, shape
 from auditor.checks.encoding import decomposed_share
-from auditor.page import collapse
+from auditor.page import Page, collapse
+from auditor.text.dates import find_dates, first_date
 from auditor.text.legacy import (
     _TEXT_READINGS,
     LegacyScan,
@@ -25,6 +28,8 @@ from auditor.text.legacy import (
     word_counts,
     words_of,
 )
+from tests import test_article_shape as shapes
+from tests.factories import page
 
 SENTENCE = "Ủy ban nhân dân tỉnh Sóc Trăng thông báo lịch tiếp công dân tháng mười một"
 
@@ -117,3 +122,116 @@ def test_html_lang_quotes_the_start_tag_only_when_it_fails() -> None:
     assert good.applicable and not good.issues
     bad = html_lang(Doc.parse(f'<html lang="xx-123-!"><body>{body}</body></html>'))
     assert bad.issues and bad.issues[0].snippet == '<html lang="xx-123-!">'
+
+
+FIXTURES = Path(__file__).parent.parent / "auditor" / "data" / "fixtures"
+_URLS = (
+    "https://lamdong.gov.vn/",
+    "https://lamdong.gov.vn/tin-tuc/hoi-nghi-tong-ket",
+    "https://lamdong.gov.vn/ChiTietTinTuc.aspx?nid=1234",
+)
+
+
+def _article_pages() -> list[Page]:
+    """Every fixture page and article-shape case, at a home, a plain and an article address;
+    and article bodies cut to every length around the thresholds, with nested links."""
+    htmls = [
+        f.read_text(encoding="utf-8", errors="replace")
+        for f in FIXTURES.rglob("*.htm*")
+        if f.is_file()
+    ]
+    htmls += [shapes.DNN_ARTICLE, shapes.LIFERAY_ARTICLE, shapes.WP_ARTICLE, shapes.SP_ARTICLE]
+    htmls += [
+        shapes._listing(n, " ".join(shapes.BODY.split()[:k])) for n in (2, 8) for k in (0, 35)
+    ]
+    words = shapes.BODY.split()
+    for n in (0, 30, 59, 60, 61, 100, 149, 150, 151, 200):
+        body = " ".join((words * 3)[:n])
+        # nested links: a paragraph that takes words away (−3 each) after the body reached 150
+        nested = "<p><a href='/a'>một <svg><a>hai ba bốn năm</a></svg></a> sáu</p>" * 3
+        listing = f"<ul>{shapes.RELATED}</ul>"
+        for extra in ("", shapes.RELATED, nested, listing * 2, nested + listing):
+            htmls.append(
+                f"<main><h1>{shapes.TITLE}</h1><p>20/11/2026</p><p>{body}</p>{extra}</main>"
+            )
+    # a heading after a long preamble, found only in a longer prefix of the text; one that
+    # straddles a prefix's end; one never found as written (its words across elements)
+    preamble = " ".join((words * 40)[:4000])
+    for cut in (0, 5, 1000, *range(3980, 4100, 3), 16380):
+        intro = preamble[:cut]
+        htmls.append(
+            f"<main><p>{intro}</p><h1>{shapes.TITLE}</h1><p>20/11/2026</p>"
+            f"<p>{' '.join(words)}</p></main>"
+        )
+        # the heading's words written before it, far from the date: the first occurrence counts
+        htmls.append(
+            f"<main><p>{shapes.TITLE}</p><p>{intro}</p><h1>{shapes.TITLE}</h1><p>20/11/2026</p>"
+            f"<p>{' '.join(words)}</p></main>"
+        )
+    htmls.append(
+        f"<main><p>{preamble}</p><h1>Hội nghị <b>tổng</b>kết năm</h1><p>20/11/2026</p></main>"
+    )
+    return [page(url, html) for html in htmls for url in _URLS]
+
+
+def test_article_test_and_heading_equal_the_whole_shape() -> None:
+    pages = _article_pages()
+    assert len(pages) > 1500
+    seen = set()
+    for p in pages:
+        found = shape(p.content_tree, p.url)
+        assert is_article(p.content_tree, p.url) == (found is not None and found.is_article)
+        assert heading(p.content_tree, p.url) == (found.heading if found is not None else "")
+        seen.add(found.is_article if found is not None else None)
+    assert seen == {None, True, False}
+
+
+def test_word_counts_are_the_words_in_order_of_first_occurrence() -> None:
+    rng = random.Random(11)
+    alphabet = [" ", "  ", "\t", "\n", "\u00a0", "\u2003", ",", ".", "-", "“", "”", "–", "…", "|"]
+    alphabet += ["‘", "’", "«", "¸", "ạ", "Ư", "x", "12", "Thông", "báo", "c¸c"]
+    for _ in range(2000):
+        text = "".join(rng.choices(alphabet, k=rng.randint(0, 30)))
+        expected: dict[str, int] = {}
+        for word in words_of(text):
+            expected[word] = expected.get(word, 0) + 1
+        assert list(word_counts(text).items()) == list(expected.items())
+
+
+HIDING = """<html><body><div style="visibility:hidden"><p>a<span style="visibility: visible">b
+<i hidden>c</i></span></p><input type=HIDDEN><b aria-hidden=" TRUE ">d</b></div>
+<section style="display:none !important;"><h2>e</h2></section><h3 style="color:red">f</h3>
+<ul style="visibility:collapse;visibility:visible"><li role=heading>g</li></ul>
+<template><h4>h</h4></template><noscript><h5>i</h5></noscript><img alt="" aria-hidden>
+</body></html>"""
+
+
+def test_hidden_state_per_document_equals_the_walk_of_every_ancestor() -> None:
+    rng = random.Random(5)
+    htmls = [
+        f.read_text(encoding="utf-8", errors="replace")
+        for f in FIXTURES.rglob("*.htm*")
+        if f.is_file()
+    ]
+    hidden = 0
+    for html in [HIDING, *htmls]:
+        doc = Doc.parse(html)
+        nodes = doc.elements()
+        rng.shuffle(nodes)  # the cache must not depend on the order of the questions
+        for node in nodes:
+            assert doc.hidden(node) == is_hidden(node)
+            hidden += is_hidden(node)
+        for selector in ("h1, h2, h3, h4, h5, h6, [role]", "img, [role]", "a, area, [role]"):
+            expected = [n.mem_id for n in select(doc.tree, selector) if not is_hidden(n)]
+            assert [n.mem_id for n in doc.visible(selector)] == expected
+    assert hidden > 100
+
+
+def test_first_date_is_the_first_of_all_dates() -> None:
+    rng = random.Random(3)
+    parts = ["22/11/2026", "31/02/2026", "ngày 5 tháng 3 năm 2026", "24/2026/QĐ-UBND", "văn bản"]
+    parts += ["2026-11-22T08:30", "Thứ Hai, 22 tháng 11 năm 2026", "0299 3821 000", "1.2.2026.3"]
+    for _ in range(500):
+        text = " ".join(rng.choices(parts, k=rng.randint(0, 6)))
+        found = find_dates(text)
+        assert first_date(text) == (found[0] if found else None)

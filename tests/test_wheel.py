@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import venv
 from pathlib import Path
 
@@ -64,6 +65,14 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
     env_dir = base / "venv"
     venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
     py = env_dir / "bin" / "python"
+    # system_site_packages shows the base interpreter's packages; when this environment is
+    # itself a venv, its packages (the dependencies) are put after the new venv's own: a path
+    # line in a .pth, so this checkout's editable install (a .pth there) is not read
+    purelib = _run(
+        [str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], base
+    )
+    ours = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    Path(purelib.strip(), "_dependencies.pth").write_text("\n".join(sorted(ours)) + "\n")
     _run(
         [
             sys.executable,

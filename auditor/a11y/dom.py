@@ -123,27 +123,35 @@ def children(node: LexborNode) -> Iterator[LexborNode]:
         child = child.next
 
 
-def self_hidden(node: LexborNode) -> bool:
-    """Whether ``node`` itself is hidden: ``hidden``, ``aria-hidden=true``, inline
-    ``display:none``, or a tag that is never rendered."""
-    if node.tag in _NEVER_RENDERED:
+def _hidden_by(tag: str | None, attrs: dict[str, str | None]) -> bool:
+    """:func:`self_hidden` of an element with tag ``tag`` and attributes ``attrs``."""
+    if tag in _NEVER_RENDERED or "hidden" in attrs:
         return True
-    if attr(node, "hidden") is not None:
+    if (attrs.get("aria-hidden") or "").strip().lower() == "true":
         return True
-    if (attr(node, "aria-hidden") or "").strip().lower() == "true":
+    if tag == "input" and (attrs.get("type") or "").strip().lower() == "hidden":
         return True
-    if node.tag == "input" and (attr(node, "type") or "").strip().lower() == "hidden":
-        return True
-    style = attr(node, "style")
+    style = attrs.get("style")
     return bool(style and _DISPLAY_NONE.search(style))
 
 
-def _visibility(node: LexborNode) -> str | None:
-    style = attr(node, "style")
+def _visibility_in(attrs: dict[str, str | None]) -> str | None:
+    """The last ``visibility`` of the inline style in ``attrs``, lower case, or ``None``."""
+    style = attrs.get("style")
     if not style:
         return None
     found = _VISIBILITY.findall(style)
     return found[-1].lower() if found else None
+
+
+def self_hidden(node: LexborNode) -> bool:
+    """Whether ``node`` itself is hidden: ``hidden``, ``aria-hidden=true``, inline
+    ``display:none``, or a tag that is never rendered."""
+    return _hidden_by(node.tag, node.attributes)  # attributes read once: a dict each time
+
+
+def _visibility(node: LexborNode) -> str | None:
+    return _visibility_in(node.attributes)
 
 
 def is_hidden(node: LexborNode) -> bool:
@@ -301,6 +309,8 @@ class Doc:
 
     def __init__(self, tree: LexborHTMLParser) -> None:
         self.tree = tree
+        self._visible: dict[str, list[LexborNode]] = {}
+        self._states: dict[int, tuple[bool, str | None]] = {}
 
     @classmethod
     def parse(cls, html: str) -> Doc:
@@ -310,6 +320,44 @@ class Doc:
     def elements(self, selector: str = "*") -> list[LexborNode]:
         """Elements matching ``selector`` in document order (template content excluded)."""
         return select(self.tree, selector)
+
+    def visible(self, selector: str) -> list[LexborNode]:
+        """:meth:`elements` matching ``selector`` that are not hidden (:func:`is_hidden`),
+        found once per selector (do not modify the list)."""
+        found = self._visible.get(selector)
+        if found is None:
+            found = [n for n in select(self.tree, selector) if not self.hidden(n)]
+            self._visible[selector] = found
+        return found
+
+    def hidden(self, node: LexborNode) -> bool:
+        """:func:`is_hidden`, reading each element's attributes once per document: an
+        element's state is its own (hidden, visibility) over its parent's."""
+        hidden, visibility = self._state(node)
+        return hidden or (visibility is not None and visibility != "visible")
+
+    def _state(self, node: LexborNode) -> tuple[bool, str | None]:
+        """(whether the element or an ancestor is :func:`self_hidden`, the nearest
+        ``visibility`` declared on it or an ancestor)."""
+        pending: list[LexborNode] = []
+        current: LexborNode | None = node
+        state: tuple[bool, str | None] = (False, None)
+        while current is not None and current.is_element_node:
+            known = self._states.get(current.mem_id)
+            if known is not None:
+                state = known
+                break
+            pending.append(current)
+            current = current.parent
+        for element in reversed(pending):  # outermost first
+            attrs = element.attributes
+            visibility = _visibility_in(attrs)
+            state = (
+                state[0] or _hidden_by(element.tag, attrs),
+                visibility if visibility is not None else state[1],
+            )
+            self._states[element.mem_id] = state
+        return state
 
     @cached_property
     def ids(self) -> dict[str, LexborNode]:

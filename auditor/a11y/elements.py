@@ -15,7 +15,6 @@ from auditor.a11y.dom import (
     collapse,
     explicit_role,
     input_type,
-    is_hidden,
     is_rendered_hidden,
     role_of,
     same,
@@ -58,7 +57,7 @@ GENERIC_LINK_TEXTS = frozenset(
 
 
 def _visible(selector: str, doc: Doc) -> list[LexborNode]:
-    return [n for n in select(doc.tree, selector) if not is_hidden(n)]
+    return doc.visible(selector)
 
 
 def images(doc: Doc) -> RuleResult:

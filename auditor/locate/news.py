@@ -8,7 +8,6 @@ from auditor.artifacts import Artifacts
 from auditor.locate.sections import section_links
 from auditor.page import Page
 from auditor.sections import load_catalogue
-from auditor.text.dates import find_dates, page_dates
 
 
 def news_pages(art: Artifacts, section_id: str) -> list[Page]:
@@ -32,11 +31,6 @@ def news_pages(art: Artifacts, section_id: str) -> list[Page]:
 
 
 def page_news_dates(page: Page) -> list[date]:
-    """News dates of a page. A listing or home page: every date of its main text (its markup
-    is not read: ``DC.date`` dates the page, not a news item). An article page: the first date
-    of its main text (the byline; later dates in the story may be deadlines or events), else
-    the dates of its markup (``<time datetime>``, ``article:published_time``, ``DC.date``…)."""
-    shown = find_dates(page.main_text)
-    if not page.is_article:
-        return shown
-    return shown[:1] or page_dates(page.tree)
+    """News dates of a page (:attr:`Page.news_dates`: a listing's every date, an article's
+    byline date)."""
+    return list(page.news_dates)

@@ -10,7 +10,7 @@ from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborNode
 
-from auditor.article_shape import shape as article_shape
+from auditor.article_shape import heading as shaped_heading
 from auditor.artifacts import Artifacts
 from auditor.locate.news import news_pages, page_news_dates
 from auditor.page import Page, collapse
@@ -125,9 +125,9 @@ def _article_title(page: Page) -> str:
     in the logo), else the first ``<h1>``."""
     node = page.tree.css_first("article h1")
     if node is None:
-        found = article_shape(page.content_tree, page.url)
-        if found is not None and found.heading:
-            return found.heading
+        heading = shaped_heading(page.content_tree, page.url)
+        if heading:
+            return heading
         node = page.tree.css_first("h1")
     return collapse(node.text(separator=" ")) if node is not None else ""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 
 from selectolax.lexbor import LexborHTMLParser
@@ -75,8 +76,16 @@ def find_dates(text: str) -> list[date]:
     >>> find_dates("Ngày 5 tháng 3 năm 2026; cập nhật 22/11/2026 - 08:30")
     [datetime.date(2026, 3, 5), datetime.date(2026, 11, 22)]
     """
+    return list(_dates(text))
+
+
+def first_date(text: str) -> date | None:
+    """The first of :func:`find_dates` (``None`` when there is none), without reading on."""
+    return next(_dates(text), None)
+
+
+def _dates(text: str) -> Iterator[date]:
     folded = fold(text) if _WORD_HINT.search(text) else text.lower()
-    out: list[date] = []
     for m in _DATE.finditer(folded):
         if m.group("wy") is not None:
             found = _valid(m.group("wy"), m.group("wm"), m.group("wd"))
@@ -87,8 +96,7 @@ def find_dates(text: str) -> list[date]:
         else:
             found = _valid(m.group("iy"), m.group("im"), m.group("id"))
         if found is not None:
-            out.append(found)
-    return out
+            yield found
 
 
 def parse_iso_date(value: str) -> date | None:
