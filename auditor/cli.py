@@ -260,6 +260,8 @@ def _root(
     ] = None,
 ) -> None:
     """The options before the command: ``--version``, and ``--lang`` handed to the command."""
+    if ctx.resilient_parsing:  # shell completion: nothing is run
+        return
     if lang is not None and isinstance(ctx.command, typer.core.TyperGroup):
         ctx.default_map = {**(ctx.default_map or {}), **_forward_lang(ctx.command, _lang(lang))}
 

@@ -33,6 +33,7 @@ from auditor.report.i18n import (
     format_date,
     format_number,
     level_label,
+    observed,
     severity_label,
     status_label,
     ui,
@@ -190,8 +191,8 @@ def _evidence_view(ev: Evidence, lang: Lang) -> EvidenceView:
         detail=ev.detail.get(lang),
         url=ev.url,
         href=safe_href(ev.url),
-        expected=ev.expected,
-        found=ev.found,
+        expected=observed(ev.expected, lang),
+        found=observed(ev.found, lang),
         snippet=ev.snippet,
     )
 
@@ -389,6 +390,7 @@ def render_agency_html(report: AuditReport, lang: Lang = "vi") -> str:
             documents=documents,
             as_of=format_date(report.as_of, lang),
             start_href=safe_href(report.crawl.start_url),
+            robots_error=observed(report.crawl.robots_error, lang),
             duration=format_number(report.crawl.duration_s, lang),
             score=format_number(report.score.total, lang),
             grade=report.score.grade,

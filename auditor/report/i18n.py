@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from auditor.models import Lang, Level, LocalText, Severity, Status, t
+from auditor.text.observed import observed_text
 
 STATUS_LABELS: dict[Status, LocalText] = {
     "pass": t("Đạt", "Pass"),
@@ -178,6 +179,15 @@ UI: dict[str, LocalText] = {
 def ui(key: str, lang: Lang) -> str:
     """The UI string ``key`` in ``lang`` (``KeyError`` for an unknown key)."""
     return UI[key].get(lang)
+
+
+def observed(value: str | None, lang: Lang) -> str | None:
+    """A recorded observation (an evidence's ``expected`` or ``found``, why robots.txt could
+    not be read) as shown in ``lang``: the crawler's English reasons ("connect: connection
+    refused") in Vietnamese in a Vietnamese report, the few tool words checks record in
+    Vietnamese in English in an English one (:mod:`auditor.text.observed`); whatever else it
+    holds is shown as recorded."""
+    return None if value is None else observed_text(value, lang)
 
 
 def status_label(status: Status, lang: Lang) -> str:

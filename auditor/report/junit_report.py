@@ -18,7 +18,7 @@ from pathlib import Path
 
 from auditor.models import AuditReport, Evidence, Finding, Lang
 from auditor.report.files import open_atomic, write_text_atomic
-from auditor.report.i18n import severity_label, status_label
+from auditor.report.i18n import observed, severity_label, status_label
 
 # Characters outside XML 1.0's Char production (C0 controls but tab/LF/CR, surrogates, FFFE/F)
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -33,8 +33,8 @@ def _evidence(ev: Evidence, lang: Lang) -> str:
     lines = [ev.detail.get(lang)]
     for label, value in (
         ("URL", ev.url),
-        ("Yêu cầu" if lang == "vi" else "Expected", ev.expected),
-        ("Thực tế" if lang == "vi" else "Found", ev.found),
+        ("Yêu cầu" if lang == "vi" else "Expected", observed(ev.expected, lang)),
+        ("Thực tế" if lang == "vi" else "Found", observed(ev.found, lang)),
         ("Trích đoạn" if lang == "vi" else "Snippet", ev.snippet),
     ):
         if value is not None:

@@ -24,7 +24,7 @@ from auditor import __version__
 from auditor.models import AuditReport, Evidence, Finding, Lang, Severity
 from auditor.report.files import open_atomic, write_text_atomic
 from auditor.report.html_report import safe_href
-from auditor.report.i18n import severity_label, status_label
+from auditor.report.i18n import observed, severity_label, status_label
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -58,9 +58,11 @@ def _evidence_line(ev: Evidence, lang: Lang) -> str:
     if ev.url:
         parts.append(ev.url)
     if ev.expected is not None:
-        parts.append(("yêu cầu: " if lang == "vi" else "expected: ") + ev.expected)
+        expected = observed(ev.expected, lang) or ""
+        parts.append(("yêu cầu: " if lang == "vi" else "expected: ") + expected)
     if ev.found is not None:
-        parts.append(("thực tế: " if lang == "vi" else "found: ") + ev.found)
+        found = observed(ev.found, lang) or ""
+        parts.append(("thực tế: " if lang == "vi" else "found: ") + found)
     if ev.snippet:
         parts.append(("trích: " if lang == "vi" else "snippet: ") + ev.snippet)
     return " — ".join(parts)

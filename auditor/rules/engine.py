@@ -18,6 +18,7 @@ from auditor.models import DocumentInfo, Evidence, Finding, Outcome, Status, t
 from auditor.rules.checktree import AllOf, CheckCall, CheckNode, NotOf
 from auditor.rules.loader import Pack
 from auditor.rules.schema import Rule, in_force
+from auditor.text.reasons import reason_vi
 
 logger = logging.getLogger(__name__)
 
@@ -230,7 +231,7 @@ def not_fetched(name: str, reason: str, art: Artifacts) -> Outcome:
             Evidence(
                 url=art.start_url,
                 detail=t(
-                    f"Không đánh giá được: chưa tải được {vi} ({reason}).",
+                    f"Không đánh giá được: chưa tải được {vi} ({reason_vi(reason)}).",
                     f"Could not be judged: {en} was not fetched ({reason}).",
                 ),
                 found=reason,
@@ -245,7 +246,7 @@ def _error(name: str, text: str, art: Artifacts) -> Outcome:
         evidence=(
             Evidence(
                 detail=t(
-                    f"Không kiểm tra được ({name}): {text}",
+                    f"Không kiểm tra được ({name}): {reason_vi(text)}",
                     f"Could not check ({name}): {text}",
                 ),
                 url=art.home.url if art.home is not None else art.start_url,
