@@ -396,12 +396,12 @@ def nfc_text(art: Artifacts, p: NoParams) -> Outcome:
     evidence: list[Evidence] = []
     affected_total = words_total = 0
     for page in art.pages:
-        text = f"{page.title} {page.text}"
         affected, words = decomposed_share(page.words)
         affected_total += affected
         words_total += words
         if not affected:
             continue
+        text = f"{page.title} {page.text}"  # the words' order of appearance, for a sample
         sample = next(w for w in words_of(text) if not unicodedata.is_normalized("NFC", w))
         codes = " ".join(f"U+{ord(c):04X}" for c in sample)
         evidence.append(
