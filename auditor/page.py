@@ -16,13 +16,15 @@ from auditor.htmlcaps import PARSES, PageTooComplex, check_caps
 from auditor.models import PageSnapshot
 from auditor.stubs import (
     MAX_STUB_BYTES,
+    MAX_TEXT_READ,
     error_shown,
     login_page,
     refresh_target,
     script_shell,
+    visible_raw,
     visible_text,
 )
-from auditor.text.dates import find_dates, first_date, page_dates
+from auditor.text.dates import find_dates, first_date_in, page_dates
 from auditor.text.fold import fold
 from auditor.text.legacy import word_counts
 
@@ -60,6 +62,8 @@ class Page:
     """A successfully fetched HTML page. Parsing happens once, lazily."""
 
     def __init__(self, snapshot: PageSnapshot) -> None:
+        if snapshot.spooled is not None:  # judging an empty body would invent absences
+            raise ValueError(f"{snapshot.final_url}: body still spooled (capture.spool.unspooled)")
         self.snapshot = snapshot
 
     @property
@@ -95,18 +99,33 @@ class Page:
             tree = self.tree
         except PageTooComplex:
             return None
-        moved = refresh_target(tree, self.url, self.text)
+        text = self._text_read_by_stubs()
+        moved = refresh_target(tree, self.url, text)
         if moved is not None:
             target, how = moved
             return f"a redirect page ({how} to {target}), not followed: not seen"
-        shown = error_shown(tree, self.text)
+        shown = error_shown(tree, text)
         if shown is not None:
             return f"an error page served with HTTP {snap.status} («{shown}»): not seen"
-        if snap.redirects and login_page(tree, self.url, self.text):
+        if snap.redirects and login_page(tree, self.url, text):
             return f"redirected to a sign-in page ({self.url}): not seen"
-        if script_shell(tree, self.text):
+        if script_shell(tree, text):
             return "no content without scripts (the page is built in the browser): not seen"
         return None
+
+    def _text_read_by_stubs(self) -> str:
+        """:attr:`text` when it is at most :data:`~auditor.stubs.MAX_TEXT_READ` characters
+        long, else a longer prefix of it: all the stub tests read (most pages are longer, and
+        their whole text need not be collapsed to tell)."""
+        known = self.__dict__.get("text")
+        if isinstance(known, str):
+            return known
+        raw = visible_raw(self.tree)
+        head = collapse(raw[: 4 * MAX_TEXT_READ])  # the collapse of a prefix is a prefix
+        if len(head) > MAX_TEXT_READ:
+            return head
+        text = self.__dict__["text"] = collapse(raw)  # as the cached property would
+        return text
 
     @property
     def complete(self) -> bool:
@@ -171,15 +190,21 @@ class Page:
     def words(self) -> Mapping[str, int]:
         """Distinct words of the title and text with their counts (what the encoding checks
         judge, each distinct word once), computed once per page."""
-        return word_counts(f"{self.title} {self.text}")
+        known = self.__dict__.get("text")  # else the words of the text before its collapse
+        text = known if isinstance(known, str) else visible_raw(self.tree)
+        return word_counts(f"{self.title} {text}")
 
     @cached_property
     def main_text(self) -> str:
         """Text of the main content: ``<main>``/``[role=main]``/``<article>`` when present,
         else the body without navigation, header, footer and asides."""
+        return collapse(self._main_raw())
+
+    def _main_raw(self) -> str:
+        """:attr:`main_text` before its white space is collapsed."""
         tree = self.content_tree
         main = tree.css_first("main, [role=main]") or tree.css_first("article") or tree.body
-        return collapse(main.text(separator=" ")) if main is not None else ""
+        return main.text(separator=" ") if main is not None else ""
 
     @cached_property
     def is_article(self) -> bool:
@@ -213,7 +238,7 @@ class Page:
         ``article:published_time``, ``DC.date``…). Read once per page."""
         if not self.is_article:
             return tuple(find_dates(self.main_text))
-        byline = first_date(self.main_text)
+        byline = first_date_in(self._main_raw())  # first_date(self.main_text), read from a prefix
         return (byline,) if byline is not None else tuple(page_dates(self.tree))
 
     @cached_property

@@ -23,6 +23,9 @@ MAX_REFRESH_DELAY_S = 10.0  # a meta refresh later than this is a page that relo
 MAX_SCRIPT_STUB_TEXT = 300  # visible characters of a page whose script redirects
 MAX_ERROR_TEXT = 2_000  # visible characters of an error page
 MAX_LOGIN_TEXT = 3_000
+# The tests below read the visible text only up to this length: given a longer text, they
+# decide as they would given any other text longer than this.
+MAX_TEXT_READ = max(MAX_SCRIPT_STUB_TEXT, MAX_ERROR_TEXT, MAX_LOGIN_TEXT)
 
 # the fetcher's cheap test before parsing: a refresh header tag or a location assignment
 _REFRESH_HINT = re.compile(
@@ -83,11 +86,16 @@ def _tree(html: str) -> LexborHTMLParser:
 def visible_text(tree: LexborHTMLParser) -> str:
     """The text of the body without scripts, styles, ``<noscript>`` and templates, white space
     collapsed (what :attr:`auditor.page.Page.text` holds for a fetched page)."""
+    return " ".join(visible_raw(tree).split())
+
+
+def visible_raw(tree: LexborHTMLParser) -> str:
+    """:func:`visible_text` before its white space is collapsed."""
     clone = tree.clone()
     for node in clone.css(_NOT_TEXT):
         node.decompose()
     root = clone.body
-    return " ".join((root.text(separator=" ") if root is not None else "").split())
+    return root.text(separator=" ") if root is not None else ""
 
 
 def _absolute(base: str, target: str) -> str | None:

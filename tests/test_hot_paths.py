@@ -15,7 +15,8 @@ from auditor.a11y.dom import Doc, is_hidden, select, snippet
 from auditor.article_shape import heading, is_article, shape
 from auditor.checks.encoding import decomposed_share
 from auditor.page import Page, collapse
-from auditor.text.dates import find_dates, first_date
+from auditor.stubs import error_shown, login_page, refresh_target, script_shell, visible_text
+from auditor.text.dates import _WORD_HINT, find_dates, first_date, first_date_in
 from auditor.text.legacy import (
     _TEXT_READINGS,
     LegacyScan,
@@ -29,6 +30,7 @@ from auditor.text.legacy import (
     words_of,
 )
 from tests import test_article_shape as shapes
+from tests import test_stubs as stubs_cases
 from tests.factories import page
 
 SENTENCE = "Ủy ban nhân dân tỉnh Sóc Trăng thông báo lịch tiếp công dân tháng mười một"
@@ -235,3 +237,90 @@ def test_first_date_is_the_first_of_all_dates() -> None:
         text = " ".join(rng.choices(parts, k=rng.randint(0, 6)))
         found = find_dates(text)
         assert first_date(text) == (found[0] if found else None)
+
+
+def test_first_date_of_a_prefix_is_the_first_date_of_the_collapsed_text() -> None:
+    rng = random.Random(17)
+    dates = ["22/11/2026", "31/02/2026", "ngày 5 tháng 3 năm 2026", "24/2026/QĐ-UBND"]
+    dates += ["2026-11-22T08:30", "Thứ Hai , 22  tháng\n11 năm 2026", "1.2.2026.3", "22-11-2026-5"]
+    filler = ["văn", "bản", "  ", "\n\t", "\u00a0", "tháng", "12", ",", "Σ", "İ", "e\u0301"]
+    hinted = 0
+    for date_text in dates:  # every date across the end of the first prefix read
+        for pad in range(2000, 2060):
+            raw = "a" * pad + " " + date_text + " 22/11/2025 b"
+            assert first_date_in(raw) == first_date(raw), raw
+    for _ in range(200):
+        size = rng.choice((50, 2000, 2040, 8100, 9000))
+        words: list[str] = []
+        length = 0
+        while length < size:
+            words.append(rng.choice(filler))
+            length += len(words[-1])
+        for _ in range(rng.randint(0, 3)):
+            words.insert(rng.randint(0, len(words)), rng.choice(dates))
+        raw = " ".join(words) if rng.random() < 0.5 else "".join(words)
+        text = " ".join(raw.split())
+        assert first_date_in(raw) == first_date(text), raw
+        assert bool(_WORD_HINT.search(raw)) == bool(_WORD_HINT.search(text))
+        hinted += bool(_WORD_HINT.search(raw))
+    assert 0 < hinted < 200
+
+
+def _stand_in_of_the_whole_text(p: Page) -> tuple[object, ...]:
+    """What each stub test says of a page given its whole visible text (the reference)."""
+    text = visible_text(p.tree)
+    return (
+        refresh_target(p.tree, p.url, text),
+        error_shown(p.tree, text),
+        login_page(p.tree, p.url, text),
+        script_shell(p.tree, text),
+    )
+
+
+def test_stub_tests_read_a_prefix_as_they_read_the_whole_text() -> None:
+    prose, url = stubs_cases.PROSE, stubs_cases.URL
+    shell = '<div id="root"></div><script>location.href="/x"</script><noscript>JS</noscript>'
+    bodies = [
+        "<title>Service Unavailable</title><h1>Service Unavailable</h1>",
+        '<form><input type="password"></form>',
+        shell,
+        '<meta http-equiv="refresh" content="0; url=/portal/">',
+    ]
+    htmls = [
+        f"<html><body>{b}{'x ' * n}{prose * k}</body></html>"
+        for b in bodies
+        for n in (0, 140, 149, 150, 151, 990, 1000, 1001, 1499, 1500, 1501, 6000)
+        for k in (0, 1)
+    ]
+    htmls += ["<html><body>" + " \n " * 20000 + "Lỗi hệ thống" + "</body></html>"]
+    htmls += [
+        f.read_text(encoding="utf-8", errors="replace")
+        for f in FIXTURES.rglob("*.htm*")
+        if f.is_file()
+    ]
+    for html in htmls:
+        for where in (url, url + "Account/Login.aspx"):
+            reference = _stand_in_of_the_whole_text(page(where, html))
+            p = page(where, html)
+            text = p._text_read_by_stubs()
+            assert text == visible_text(p.tree) or len(text) > 3000
+            assert (
+                refresh_target(p.tree, p.url, text),
+                error_shown(p.tree, text),
+                login_page(p.tree, p.url, text),
+                script_shell(p.tree, text),
+            ) == reference
+
+
+def test_page_words_are_the_words_of_the_collapsed_text() -> None:
+    htmls = [
+        f.read_text(encoding="utf-8", errors="replace")
+        for f in FIXTURES.rglob("*.htm*")
+        if f.is_file()
+    ]
+    htmls.append("<title>Tin\ttức</title><p>Ủy  ban\n\nnhân\u00a0dân</p><p>tỉnh.\r\nSóc</p>")
+    for html in htmls:
+        fresh = page("https://soctrang.gov.vn/", html)
+        expected = word_counts(f"{fresh.title} {fresh.text}")
+        assert list(page("https://soctrang.gov.vn/", html).words.items()) == list(expected.items())
+        assert list(fresh.words.items()) == list(expected.items())  # text already known

@@ -396,12 +396,12 @@ def nfc_text(art: Artifacts, p: NoParams) -> Outcome:
     evidence: list[Evidence] = []
     affected_total = words_total = 0
     for page in art.pages:
-        text = f"{page.title} {page.text}"
         affected, words = decomposed_share(page.words)
         affected_total += affected
         words_total += words
         if not affected:
             continue
+        text = f"{page.title} {page.text}"  # the words' order of appearance, for a sample
         sample = next(w for w in words_of(text) if not unicodedata.is_normalized("NFC", w))
         codes = " ".join(f"U+{ord(c):04X}" for c in sample)
         evidence.append(
@@ -518,8 +518,10 @@ def documents_unicode(art: Artifacts, p: NoParams) -> Outcome:
     for probe in art.doc_files:
         found = read_document(probe.body, probe.truncated) if probe in files else None
         if found is None or found.error is not None:
-            cause = (found.error if found is not None else None) or probe.error or (
-                f"HTTP {probe.status}, {probe.content_type or '?'}"
+            cause = (
+                (found.error if found is not None else None)
+                or probe.error
+                or (f"HTTP {probe.status}, {probe.content_type or '?'}")
             )
             unread.append(
                 Evidence(

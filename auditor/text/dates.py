@@ -84,8 +84,42 @@ def first_date(text: str) -> date | None:
     return next(_dates(text), None)
 
 
+def first_date_in(raw: str) -> date | None:
+    r"""``first_date`` of ``raw`` with its white space collapsed (``" ".join(raw.split())``),
+    collapsing and reading only a prefix of it when the first date lies well inside: the
+    collapse of a prefix is a prefix of the collapse, a date and the characters its pattern
+    looks at after it span fewer than :data:`_READ_AHEAD` characters, and the pattern that
+    decides whether to fold (:data:`_WORD_HINT`, white space only as ``\s*``/``\s+``) finds
+    the same in a text and in its collapse."""
+    fold_all = _WORD_HINT.search(raw) is not None
+    size = 2048
+    while size < len(raw):
+        text = " ".join(raw[:size].split())
+        folded = fold(text) if fold_all else text.lower()
+        for found, end in _matches(folded):
+            if end + _READ_AHEAD > len(folded):
+                break
+            if found is not None:
+                return found
+        size *= 4
+    text = " ".join(raw.split())
+    folded = fold(text) if fold_all else text.lower()
+    return next((found for found, _ in _matches(folded) if found is not None), None)
+
+
+_READ_AHEAD = 64
+
+
 def _dates(text: str) -> Iterator[date]:
     folded = fold(text) if _WORD_HINT.search(text) else text.lower()
+    for found, _ in _matches(folded):
+        if found is not None:
+            yield found
+
+
+def _matches(folded: str) -> Iterator[tuple[date | None, int]]:
+    """Each match of :data:`_DATE` in ``folded``: its date (``None``: not a valid date) and
+    where it ends."""
     for m in _DATE.finditer(folded):
         if m.group("wy") is not None:
             found = _valid(m.group("wy"), m.group("wm"), m.group("wd"))
@@ -95,8 +129,7 @@ def _dates(text: str) -> Iterator[date]:
             found = _valid(m.group("ny"), m.group("nm"), m.group("nd"))
         else:
             found = _valid(m.group("iy"), m.group("im"), m.group("id"))
-        if found is not None:
-            yield found
+        yield found, m.end()
 
 
 def parse_iso_date(value: str) -> date | None:
