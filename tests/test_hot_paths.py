@@ -194,6 +194,7 @@ def test_word_counts_are_the_words_in_order_of_first_occurrence() -> None:
     rng = random.Random(11)
     alphabet = [" ", "  ", "\t", "\n", "\u00a0", "\u2003", ",", ".", "-", "“", "”", "–", "…", "|"]
     alphabet += ["‘", "’", "«", "¸", "ạ", "Ư", "x", "12", "Thông", "báo", "c¸c"]
+    alphabet += ["_", "e\u0301", "²", "ǅ", "Ⅻ"]
     for _ in range(2000):
         text = "".join(rng.choices(alphabet, k=rng.randint(0, 30)))
         expected: dict[str, int] = {}
