@@ -19,7 +19,6 @@ from auditor.errors import AuditorError, InputError, Message, RuleError, say
 from auditor.models import Lang, LocalText, t
 from auditor.paths import fixtures_dir, rules_dir
 from auditor.report.i18n import level_label, severity_label
-from auditor.rule_fixtures import case_folders, run_pack_fixtures
 from auditor.rules.checktree import primitives
 from auditor.rules.coverage import coverage, load_digest, render_csv, render_markdown
 from auditor.rules.jsonschema import rule_pack_schema
@@ -268,6 +267,8 @@ def show(
         lines.append(
             line("check", json.dumps(rule.check.model_dump(mode="json"), ensure_ascii=False))
         )
+        from auditor.rule_fixtures import case_folders  # loads the fixture server: see below
+
         root = fixtures_dir() / "rules" / rule.id
         for kind in ("pass", "fail"):
             folders = case_folders(root, kind)
@@ -385,6 +386,10 @@ def test(
                 f"no rule fixtures in {root}: {untested.en}",
             ),
         )
+    # imported here, not at the top: the fixture server it loads brings trustme and
+    # cryptography (~10 MB), which every other command (a scan above all) does without
+    from auditor.rule_fixtures import run_pack_fixtures
+
     try:
         reports = run_pack_fixtures(packs, root, fixtures_dir() / "sites")
     except RuleError as exc:

@@ -159,6 +159,9 @@ class PageSnapshot(Frozen):
     truncated: bool = False  # body cut at the byte cap
     error: str | None = None  # transport error when status == 0
     off_scope: str | None = None  # a redirect target not followed: outside the audit's scope
+    # (offset, length) of the body in the capture's spool file while the capture is in flight
+    # (``body`` is empty until :func:`auditor.capture.spool.unspooled` puts it back)
+    spooled: tuple[int, int] | None = None
 
     def header(self, name: str) -> str | None:
         """First value of header ``name`` (case-insensitive), or ``None``."""

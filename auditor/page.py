@@ -62,6 +62,8 @@ class Page:
     """A successfully fetched HTML page. Parsing happens once, lazily."""
 
     def __init__(self, snapshot: PageSnapshot) -> None:
+        if snapshot.spooled is not None:  # judging an empty body would invent absences
+            raise ValueError(f"{snapshot.final_url}: body still spooled (capture.spool.unspooled)")
         self.snapshot = snapshot
 
     @property

@@ -16,29 +16,34 @@ normally, on an error or on cancellation — shuts every worker down.
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import dataclasses
 import itertools
 import multiprocessing
 import os
 import signal
 from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from auditor.capture.model import SiteCapture
+from auditor.capture.spool import unspooled
 from auditor.crawl.scope import Scope
 from auditor.gather.plan import ProbePlan, plan_probes
 from auditor.judge import JudgeTask, judge
-from auditor.models import AuditReport
+from auditor.models import AuditReport, PageSnapshot
 from auditor.page import Page
 
 T = TypeVar("T")
 
 KEPT_PER_WORKER = 3  # portals whose parsed pages a worker keeps between planning and judging
 
-# In each worker (or in the scan process when judging in place): parsed pages by ticket.
-_KEPT: OrderedDict[int, tuple[Page, ...]] = OrderedDict()
+# In each worker (or in the scan process when judging in place), by ticket: the capture's
+# pages as sent (bodies spooled) and as parsed (bodies read back).
+_KEPT: OrderedDict[int, tuple[tuple[PageSnapshot, ...], tuple[Page, ...]]] = OrderedDict()
 
 
 def default_workers() -> int:
@@ -53,27 +58,54 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        return cast(Callable[[int], int], ctypes.CDLL(None).malloc_trim)  # glibc only
+    except (AttributeError, OSError):
+        return None
+
+
+_TRIM = _malloc_trim()
+
+
+def give_back_memory() -> None:
+    """Return the heap the last portal's parse trees freed to the system: glibc keeps freed
+    memory for reuse, so a worker's RSS would stay at the largest portal it ever judged plus
+    fragmentation (~2× after a few portals)."""
+    if _TRIM is not None:
+        _TRIM(0)
+
+
 def plan_and_keep(
     ticket: int, capture: SiteCapture, scope: Scope, needs: frozenset[str] | None
 ) -> ProbePlan:
     """:func:`plan_probes`, keeping the pages it parsed for :func:`judge_kept`."""
-    pages = tuple(Page(s) for s in capture.pages)
-    plan = plan_probes(capture, scope, needs, pages)
+    whole = unspooled(capture)
+    pages = tuple(Page(s) for s in whole.pages)
+    plan = plan_probes(whole, scope, needs, pages)
     for page in pages:  # what planning read of them stays; their trees are parsed again
         page.shed()
-    _KEPT[ticket] = pages
+    _KEPT[ticket] = (capture.pages, pages)
     while len(_KEPT) > KEPT_PER_WORKER:
         _KEPT.popitem(last=False)
+    give_back_memory()
     return plan
 
 
 def judge_kept(ticket: int | None, task: JudgeTask) -> AuditReport:
     """:func:`judge` with the pages :func:`plan_and_keep` parsed for ``ticket`` when this
     process still has them and they are the capture's."""
-    pages = _KEPT.pop(ticket, None) if ticket is not None else None
-    if pages is not None and tuple(p.snapshot for p in pages) != task.capture.pages:
-        pages = None
-    return judge(task, pages)
+    kept = _KEPT.pop(ticket, None) if ticket is not None else None
+    if kept is not None and kept[0] == task.capture.pages:
+        pages = kept[1]
+        capture = task.capture.model_copy(
+            update={"pages": tuple(p.snapshot for p in pages), "spool": None}
+        )
+        report = judge(dataclasses.replace(task, capture=capture), pages)
+    else:
+        report = judge(dataclasses.replace(task, capture=unspooled(task.capture)))
+    give_back_memory()
+    return report
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import tempfile
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit
 from auditor import __version__
 from auditor.artifacts import host_of
 from auditor.capture.model import SiteCapture, settings_digest
+from auditor.capture.spool import BodySpool, unspooled
 from auditor.capture.warc import SUFFIX as CAPTURE_SUFFIX
 from auditor.capture.warc import file_sha256, read_capture, write_capture
 from auditor.config import CrawlSettings
@@ -347,15 +349,21 @@ def _failed_capture(target: Target, plan: ScanPlan, exc: Exception) -> SiteCaptu
 
 
 async def capture_pages(
-    fetcher: Fetcher, target: Target, plan: ScanPlan, deadline: float
+    fetcher: Fetcher,
+    target: Target,
+    plan: ScanPlan,
+    deadline: float,
+    spool: BodySpool | None = None,
 ) -> SiteCapture:
     """The portal's capture without its probes: the crawl and the missing pages, within the
-    loop time ``deadline``. An unexpected failure leaves an empty capture, so the rest of the
-    scan goes on."""
+    loop time ``deadline`` (the bodies of its pages in ``spool`` when given). An unexpected
+    failure leaves an empty capture, so the rest of the scan goes on."""
     agency = target.agency
     scope = site_scope(target, plan)
     try:
-        crawl = await crawl_site(fetcher, agency, plan.settings, target.start_url, scope, deadline)
+        crawl = await crawl_site(
+            fetcher, agency, plan.settings, target.start_url, scope, deadline, spool
+        )
         return await gather_pages(fetcher, crawl, agency, plan.needs, deadline)
     except Exception as exc:  # a bug or an unforeseen network state must not end the scan
         return _failed_capture(target, plan, exc)
@@ -380,7 +388,7 @@ async def complete_capture(
         if pool is not None:
             probes, lane = await pool.plan(capture, scope, plan.needs)
         else:
-            probes = plan_probes(capture, scope, plan.needs)
+            probes = plan_probes(unspooled(capture), scope, plan.needs)
         return await run_probes(fetcher, capture, probes, scope, deadline), lane
     except Exception as exc:  # a bug or an unforeseen network state must not end the scan
         return _failed_capture(target, plan, exc), lane
@@ -451,39 +459,44 @@ async def run_scan(
         """The portal captured (or its saved capture read) and judged; ``None`` if stopped."""
         agency = target.agency
         saved = plan.capture_files.get(agency.key) if plan.capture_files else None
-        async with crawling:
-            if stop is not None and stop.requested:
-                return None
-            if on_event:
-                on_event(ScanEvent("start", agency))
-            begun = datetime.now(UTC)
-            deadline = asyncio.get_running_loop().time() + plan.settings.portal_timeout_s
-            if saved is not None:
-                capture = await asyncio.to_thread(read_capture, saved)
-            else:
-                assert fetcher is not None
-                capture = await capture_pages(fetcher, target, plan, deadline)
-            await judging.acquire()  # hold the crawl slot until a worker can take the capture
+        spool = None if saved else BodySpool(bodies / f"{order.get(agency.key, 0)}.body")
         try:
-            lane = None
-            if saved is None:  # the probes, planned by the worker that will judge the portal
-                assert fetcher is not None
-                capture, lane = await complete_capture(
-                    fetcher, target, plan, capture, deadline, pool
+            async with crawling:
+                if stop is not None and stop.requested:
+                    return None
+                if on_event:
+                    on_event(ScanEvent("start", agency))
+                begun = datetime.now(UTC)
+                deadline = asyncio.get_running_loop().time() + plan.settings.portal_timeout_s
+                if saved is not None:
+                    capture = await asyncio.to_thread(read_capture, saved)
+                else:
+                    assert fetcher is not None
+                    capture = await capture_pages(fetcher, target, plan, deadline, spool)
+                await judging.acquire()  # hold the crawl slot until a worker can take the capture
+            try:
+                lane = None
+                if saved is None:  # the probes, planned by the worker that will judge the portal
+                    assert fetcher is not None
+                    capture, lane = await complete_capture(
+                        fetcher, target, plan, capture, deadline, pool
+                    )
+                report = await pool.judge(judge_task(target, plan, capture, begun), lane)
+            finally:
+                judging.release()
+            if saved is not None:
+                ref = CaptureRef(
+                    file=str(saved), sha256=file_sha256(saved), captured_at=capture.captured_at
                 )
-            report = await pool.judge(judge_task(target, plan, capture, begun), lane)
+                report = report.model_copy(update={"capture": ref})
+            elif plan.save_capture:
+                stem = report_stem(agency.domain, agency.path)
+                ref = await asyncio.to_thread(save_capture, capture, plan.out_dir, stem)
+                report = report.model_copy(update={"capture": ref})
+            del capture
         finally:
-            judging.release()
-        if saved is not None:
-            ref = CaptureRef(
-                file=str(saved), sha256=file_sha256(saved), captured_at=capture.captured_at
-            )
-            report = report.model_copy(update={"capture": ref})
-        elif plan.save_capture:
-            stem = report_stem(agency.domain, agency.path)
-            ref = await asyncio.to_thread(save_capture, capture, plan.out_dir, stem)
-            report = report.model_copy(update={"capture": ref})
-        del capture
+            if spool is not None:
+                spool.remove()
         return report.model_copy(update={"run": plan.run, "trend": plan.trends.get(agency.key, ())})
 
     async def one(fetcher: Fetcher | None, pool: JudgePool, target: Target) -> None:
@@ -521,7 +534,10 @@ async def run_scan(
         if on_event is not None and agency is not None:
             on_event(ScanEvent("request", agency, url=url, status=status))
 
-    with spool, findings:
+    # the bodies of the pages of the portals in flight (auditor/capture/spool.py)
+    spooled = tempfile.TemporaryDirectory(prefix="auditor-bodies-", ignore_cleanup_errors=True)
+    bodies = Path(spooled.name)
+    with spool, findings, spooled:
         async with JudgePool(workers) as pool:
             if plan.capture_files is not None:  # judging saved captures: no network at all
                 await _until_done_or_stopped([one(None, pool, t) for t in plan.targets], stop)

@@ -72,9 +72,10 @@ def make_docx(paragraphs: list[str], font: str, table_fonts: tuple[str, ...] = (
 def make_pdf(lines: list[bytes], font: str) -> bytes:
     """A one-page PDF showing ``lines`` (bytes as the font encodes them) in ``font``
     (``/BaseFont``, as Word's PDF export names a TrueType font)."""
-    text = b" ".join(b"(" + line.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(
-        b")", b"\\)"
-    ) + b") '" for line in lines)
+    text = b" ".join(
+        b"(" + line.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b") '"
+        for line in lines
+    )
     stream = b"BT /F1 12 Tf 72 760 Td 16 TL " + text + b" ET"
     name = font.replace(" ", "#20").encode()
     objects = [
@@ -93,7 +94,9 @@ def make_pdf(lines: list[bytes], font: str) -> bytes:
     xref = len(out)
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
     return out
 
 

@@ -129,9 +129,7 @@ def _reset(handler: FixtureHandler) -> None:
     handler.close_connection = True
     with contextlib.suppress(OSError):
         handler.wfile.flush()
-        handler.connection.setsockopt(
-            socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
-        )
+        handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         handler.connection.close()
 
 
@@ -390,7 +388,9 @@ def _to_login(handler: FixtureHandler, host: HostState) -> None:
 
 def _to_sso(handler: FixtureHandler, host: HostState) -> None:
     # an identity provider outside the audit's scope: recorded, never requested
-    redirect(handler, f"https://sso.{FOREIGN}/cas/login?service=https://{host.host}{_path(handler)}")
+    redirect(
+        handler, f"https://sso.{FOREIGN}/cas/login?service=https://{host.host}{_path(handler)}"
+    )
 
 
 def login_wall(handler: FixtureHandler, host: HostState) -> bool:

@@ -47,7 +47,11 @@ from tests.factories import art, judged, page
 ROOT = Path(__file__).resolve().parents[1]
 SITES = ROOT / "auditor" / "data" / "fixtures" / "sites"
 REGISTRY = Registry.model_validate(
-    yaml.safe_load((ROOT / "auditor" / "data" / "fixtures" / "demo" / "registry.yaml").read_text(encoding="utf-8"))
+    yaml.safe_load(
+        (ROOT / "auditor" / "data" / "fixtures" / "demo" / "registry.yaml").read_text(
+            encoding="utf-8"
+        )
+    )
 )
 DEMO_HOSTS = tuple(a.domain for a in REGISTRY.agencies)
 HOME = "https://soctrang.gov.vn/"
@@ -95,9 +99,7 @@ def demo_site(host: str) -> Artifacts:
     scheme = "https" if config.get("tls", True) else "http"
     pages = []
     for file in sorted(folder.rglob("*.html")):
-        url = f"{scheme}://{host}/" + file.relative_to(folder).as_posix().removesuffix(
-            "index.html"
-        )
+        url = f"{scheme}://{host}/" + file.relative_to(folder).as_posix().removesuffix("index.html")
         snapshot = PageSnapshot(
             url=url,
             final_url=url,
@@ -211,7 +213,9 @@ def test_evidence_is_bounded_and_counts_the_rest() -> None:
     out = run("a11y_html_lang", demo_site("thanhpho.soctrang.gov.vn"))
     per_page = [e for e in out.evidence if e.found == "html"]
     assert len(per_page) == 5  # 5 pages × 1 element
-    assert out.evidence[-1].detail.en.startswith("… and 18 more pages (18 issues)")  # 23 pages - 5 shown
+    assert out.evidence[-1].detail.en.startswith(
+        "… and 18 more pages (18 issues)"
+    )  # 23 pages - 5 shown
     images = run("a11y_images_alt", demo_site("thanhpho.soctrang.gov.vn"))
     assert len(images.evidence) <= 1 + 5 * 4 + 1
     assert "… and 4 more on this page." in [e.detail.en for e in images.evidence]

@@ -17,7 +17,9 @@ from tests.factories import art
 
 P = DomainParams(zone="soctrang.gov.vn", scheme="soctrang-2019")
 DEMO = load_registry(fixtures_dir() / "demo" / "registry.yaml")
-BUNDLED = load_registry(Path(__file__).resolve().parent.parent / "auditor/data/rules/registries/soctrang.yaml")
+BUNDLED = load_registry(
+    Path(__file__).resolve().parent.parent / "auditor/data/rules/registries/soctrang.yaml"
+)
 
 # fixtures/demo/EXPECTED.md, column "Đ5 k1 domain"
 DEMO_VERDICTS = {
@@ -185,9 +187,7 @@ def test_unit_label_is_free_but_position_is_not() -> None:
 def test_parent_of_unexpected_level_is_a_note_not_a_failure() -> None:
     registry = Registry(
         province="Sóc Trăng",
-        agencies=(
-            Agency(name="Sở Nội vụ", level="department", domain="snv.soctrang.gov.vn"),
-        ),
+        agencies=(Agency(name="Sở Nội vụ", level="department", domain="snv.soctrang.gov.vn"),),
     )
     out = judge(
         "Xã Nhơn Mỹ", "commune", "nhonmy.snv.soctrang.gov.vn", "snv.soctrang.gov.vn", registry
@@ -205,12 +205,14 @@ def test_other_organisations_are_only_encouraged() -> None:
 
 
 def test_guessed_facts_are_not_judged() -> None:
-    level = judge("sotttt.soctrang.gov.vn", "department", "sotttt.soctrang.gov.vn",
-                  guessed=("name", "level"))
+    level = judge(
+        "sotttt.soctrang.gov.vn", "department", "sotttt.soctrang.gov.vn", guessed=("name", "level")
+    )
     assert level.status == "manual"
     assert "guessed" in details(level)
-    name = judge("sotttt.soctrang.gov.vn", "department", "sotttt.soctrang.gov.vn",
-                 guessed=("name",))
+    name = judge(
+        "sotttt.soctrang.gov.vn", "department", "sotttt.soctrang.gov.vn", guessed=("name",)
+    )
     assert name.status == "manual"
     assert "label was not checked" in details(name)
     # a domain outside the zone is wrong whatever the agency is
@@ -251,9 +253,7 @@ QN = DomainParams(zone="quangninh.gov.vn", scheme="quangninh-2023")
 def judge_in(
     params: DomainParams, name: str, level: Level, host: str, parent: str | None = None
 ) -> Outcome:
-    agency = Agency.model_validate(
-        {"name": name, "level": level, "domain": host, "parent": parent}
-    )
+    agency = Agency.model_validate({"name": name, "level": level, "domain": host, "parent": parent})
     return domain_name(art(agency=agency), params)
 
 
@@ -300,8 +300,13 @@ def normalise(host: str) -> str:
 
 
 def test_lamdong_commune_under_a_former_district_fails_at_depth_5() -> None:
-    out = judge_in(LD, "Phường Xuân Hương - Đà Lạt", "commune", "xuanhuongdalat.dalat.lamdong.gov.vn",
-                   "dalat.lamdong.gov.vn")
+    out = judge_in(
+        LD,
+        "Phường Xuân Hương - Đà Lạt",
+        "commune",
+        "xuanhuongdalat.dalat.lamdong.gov.vn",
+        "dalat.lamdong.gov.vn",
+    )
     assert out.status == "fail"
     assert out.evidence[0].expected == "xuanhuongdalat.lamdong.gov.vn"
     assert "level 5" in details(out) and "level 4" in details(out)
@@ -348,23 +353,35 @@ def test_department_label_partial_abbreviation_warns_and_other_words_need_a_huma
 
 
 def test_quangninh_wrong_depth_zone_and_parent_fail() -> None:
-    deep = judge_in(QN, "Sở Thông tin và Truyền thông", "department",
-                    "sttvtt.ubnd.quangninh.gov.vn")
+    deep = judge_in(
+        QN, "Sở Thông tin và Truyền thông", "department", "sttvtt.ubnd.quangninh.gov.vn"
+    )
     assert deep.status == "fail" and "level 5" in details(deep)
     assert deep.evidence[0].expected == "sttvtt.quangninh.gov.vn"
     zone = judge_in(QN, "Thành phố Cẩm Phả", "district", "campha.gov.vn")
     assert zone.status == "fail" and "not under quangninh.gov.vn" in details(zone)
     # a commune at the 4th level, not under its district
-    flat = judge_in(QN, "Phường Quang Trung", "commune", "quangtrung.quangninh.gov.vn",
-                    "uongbi.quangninh.gov.vn")
+    flat = judge_in(
+        QN,
+        "Phường Quang Trung",
+        "commune",
+        "quangtrung.quangninh.gov.vn",
+        "uongbi.quangninh.gov.vn",
+    )
     assert flat.status == "fail"
     assert flat.evidence[0].expected == "quangtrung.uongbi.quangninh.gov.vn"
-    elsewhere = judge_in(QN, "Phường Quang Trung", "commune",
-                         "quangtrung.campha.quangninh.gov.vn", "uongbi.quangninh.gov.vn")
+    elsewhere = judge_in(
+        QN,
+        "Phường Quang Trung",
+        "commune",
+        "quangtrung.campha.quangninh.gov.vn",
+        "uongbi.quangninh.gov.vn",
+    )
     assert elsewhere.status == "fail"
     assert "not directly under its parent's domain uongbi.quangninh.gov.vn" in details(elsewhere)
-    portal = judge_in(QN, "Ủy ban nhân dân tỉnh Quảng Ninh", "province",
-                      "congthongtin.quangninh.gov.vn")
+    portal = judge_in(
+        QN, "Ủy ban nhân dân tỉnh Quảng Ninh", "province", "congthongtin.quangninh.gov.vn"
+    )
     assert portal.status == "fail" and portal.evidence[0].expected == "quangninh.gov.vn"
 
 
@@ -402,7 +419,9 @@ def test_all_four_schemes_are_registered() -> None:
         ("Phường Minh Xuân", "commune", "minhxuan.tp.tuyenquang.gov.vn"),
     ],
 )
-def test_tuyenquang_draft_sets_no_form_for_component_sites(name: str, level: Level, host: str) -> None:
+def test_tuyenquang_draft_sets_no_form_for_component_sites(
+    name: str, level: Level, host: str
+) -> None:
     out = judge_in(TQ, name, level, host)
     assert out.status == "not_applicable"
     assert "sets no naming form" in out.evidence[0].detail.en

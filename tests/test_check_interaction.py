@@ -130,7 +130,9 @@ def test_poll_without_a_form_passes() -> None:
 
 
 def test_liferay_star_rating_passes() -> None:
-    out = rating_form_present(art(page(HOME, "<html><body></body></html>"), _page(ART, _LIFERAY_STARS)), P)
+    out = rating_form_present(
+        art(page(HOME, "<html><body></body></html>"), _page(ART, _LIFERAY_STARS)), P
+    )
     assert out.status == "pass"
     assert out.evidence[0].url == ART
     assert "taglib-ratings" in (out.evidence[0].found or "")

@@ -209,23 +209,34 @@ def test_dublin_core_recommended_elements_are_hints_only() -> None:
     assert out.status == "pass"
     assert "DC.language (1/1)" in out.evidence[1].detail.en
     complete = DC + "".join(
-        f'<meta name="DC.{n}" content="x">' for n in ("language", "source", "contributor", "subject")
+        f'<meta name="DC.{n}" content="x">'
+        for n in ("language", "source", "contributor", "subject")
     )
-    out = dublin_core(art(page("https://soctrang.gov.vn/", f"<head>{complete}</head>")), DublinCoreParams())
+    out = dublin_core(
+        art(page("https://soctrang.gov.vn/", f"<head>{complete}</head>")), DublinCoreParams()
+    )
     assert out.status == "pass" and len(out.evidence) == 1
 
 
-ZH_TEXT = "广宁省是越南东北部的一个省份。省人民委员会负责全省的行政管理工作，欢迎各位投资者和游客。" * 3
+ZH_TEXT = (
+    "广宁省是越南东北部的一个省份。省人民委员会负责全省的行政管理工作，欢迎各位投资者和游客。" * 3
+)
 
 
 def test_chinese_version_with_its_topics() -> None:
     home = page("https://quangninh.gov.vn/", '<a href="/zh/">中文</a>')
     menu = '<a href="/zh/org">组织机构</a><a href="/zh/duty">职能任务</a><a href="/zh/contact">联系我们</a>'
-    zh = page("https://quangninh.gov.vn/zh/", f'<html lang="zh"><body>{menu}<main><p>{ZH_TEXT}</p></main></body></html>')
+    zh = page(
+        "https://quangninh.gov.vn/zh/",
+        f'<html lang="zh"><body>{menu}<main><p>{ZH_TEXT}</p></main></body></html>',
+    )
     out = foreign_version(art(home, zh), ForeignVersionParams(lang="zh", paths=("/zh/",)))
     assert out.status == "pass"
     assert out.evidence[-1].found == "organisation, functions, contact"
-    bare = page("https://quangninh.gov.vn/zh/", f'<html lang="zh"><body><main><p>{ZH_TEXT}</p></main></body></html>')
+    bare = page(
+        "https://quangninh.gov.vn/zh/",
+        f'<html lang="zh"><body><main><p>{ZH_TEXT}</p></main></body></html>',
+    )
     out = foreign_version(art(home, bare), ForeignVersionParams(lang="zh", paths=("/zh/",)))
     assert out.status == "fail" and out.evidence[-1].found == "-"
 
@@ -235,7 +246,9 @@ _REST = (
     "Điện thoại: (0299) 3822 345. Email: sotp@soctrang.gov.vn"
 )
 _DEPT = Agency(
-    name="Sở Tư pháp tỉnh Sóc Trăng", level="department", domain="sotp.soctrang.gov.vn",
+    name="Sở Tư pháp tỉnh Sóc Trăng",
+    level="department",
+    domain="sotp.soctrang.gov.vn",
     parent="soctrang.gov.vn",
 )
 
@@ -244,7 +257,10 @@ _DEPT = Agency(
     ("footer", "owner"),
     [
         # WordPress theme: copyright line
-        (f"<footer><p>© 2025 Sở Tư pháp tỉnh Sóc Trăng. {_REST}</p></footer>", "Sở Tư pháp tỉnh Sóc Trăng"),
+        (
+            f"<footer><p>© 2025 Sở Tư pháp tỉnh Sóc Trăng. {_REST}</p></footer>",
+            "Sở Tư pháp tỉnh Sóc Trăng",
+        ),
         # home-grown: "Bản quyền thuộc về …"
         (
             f"<div id='footer'>Bản quyền thuộc về Ủy ban nhân dân tỉnh Sóc Trăng<br>{_REST}</div>",
@@ -263,7 +279,9 @@ _DEPT = Agency(
     ],
 )
 def test_footer_owner_named_without_the_label(footer: str, owner: str) -> None:
-    other = Agency(name="Sở Nội vụ tỉnh Sóc Trăng", level="department", domain="snv.soctrang.gov.vn")
+    other = Agency(
+        name="Sở Nội vụ tỉnh Sóc Trăng", level="department", domain="snv.soctrang.gov.vn"
+    )
     home = page("https://sotp.soctrang.gov.vn/", f"<body><main>Tin</main>{footer}</body>")
     out = footer_contacts(art(home, agency=other), NoParams())
     assert out.status == "pass", out.evidence[0].detail.en
@@ -272,7 +290,9 @@ def test_footer_owner_named_without_the_label(footer: str, owner: str) -> None:
 
 
 def test_footer_owner_is_the_registered_agency_name() -> None:
-    footer = f"<footer><p>Trang thông tin điện tử Sở Tư pháp tỉnh Sóc Trăng</p><p>{_REST}</p></footer>"
+    footer = (
+        f"<footer><p>Trang thông tin điện tử Sở Tư pháp tỉnh Sóc Trăng</p><p>{_REST}</p></footer>"
+    )
     home = page("https://sotp.soctrang.gov.vn/", f"<body>{footer}</body>")
     out = footer_contacts(art(home, agency=_DEPT), NoParams())
     assert out.status == "pass"
@@ -288,7 +308,9 @@ def test_footer_owner_is_the_registered_agency_name() -> None:
     ],
 )
 def test_footer_without_an_owner_name_still_fails(footer: str) -> None:
-    other = Agency(name="Sở Nội vụ tỉnh Sóc Trăng", level="department", domain="snv.soctrang.gov.vn")
+    other = Agency(
+        name="Sở Nội vụ tỉnh Sóc Trăng", level="department", domain="snv.soctrang.gov.vn"
+    )
     home = page("https://sotp.soctrang.gov.vn/", f"<body>{footer}</body>")
     out = footer_contacts(art(home, agency=other), NoParams())
     assert out.status == "fail"

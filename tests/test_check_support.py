@@ -122,7 +122,9 @@ def test_search_results_not_seen_are_error() -> None:
         update={"body": b"<html><head><title>Service Unavailable</title></head></html>"}
     )
     out = search_works(_with(art(page(HOME, _home())), search=_probe(error_page)), NoParams())
-    assert out.status == "error" and "error page served with HTTP 200" in (out.evidence[0].found or "")
+    assert out.status == "error" and "error page served with HTTP 200" in (
+        out.evidence[0].found or ""
+    )
 
 
 def test_no_search_form_fails_and_untried_search_is_error() -> None:

@@ -126,7 +126,9 @@ def test_mixed_content_lists_each_resource_once_with_its_page_count() -> None:
     out = no_mixed_content(art(*pages), NoParams())
     assert out.status == "fail"
     first, summary = out.evidence
-    assert first.found == "http://cdn.example/s.css" and first.url == "https://soctrang.gov.vn/0.html"
+    assert (
+        first.found == "http://cdn.example/s.css" and first.url == "https://soctrang.gov.vn/0.html"
+    )
     assert "and 2 other pages" in first.detail.en and first.snippet is not None
     assert "on 3/3 HTTPS pages" in summary.detail.en
 

@@ -209,8 +209,18 @@ def test_custom_pack_extends_ours(server: FixtureServer, tmp_path: Path) -> None
     example = rules_dir() / "examples" / "inspectorate.yaml"
     result = runner.invoke(
         app,
-        ["scan", "phuong2.thanhpho.soctrang.gov.vn", *_staging_flags(server), "--as-of",
-         "2026-11-20", "--rules", str(example), "--out", str(tmp_path), "-q"],
+        [
+            "scan",
+            "phuong2.thanhpho.soctrang.gov.vn",
+            *_staging_flags(server),
+            "--as-of",
+            "2026-11-20",
+            "--rules",
+            str(example),
+            "--out",
+            str(tmp_path),
+            "-q",
+        ],
     )
     assert result.exit_code == 0, result.output
     data = json.loads((tmp_path / "phuong2.thanhpho.soctrang.gov.vn.json").read_text("utf-8"))

@@ -175,5 +175,7 @@ def test_validate_and_test_refuse_to_check_nothing(
     monkeypatch.setenv("AUDITOR_HOME", str(tmp_path / "nowhere"))
     result = runner.invoke(rules_app, ["validate", "--lang", "en"])
     assert result.exit_code == 2 and "no rule pack found" in result.output, result.output
-    result = runner.invoke(rules_app, ["test", "--fixtures", str(tmp_path / "none"), "--lang", "en"])
+    result = runner.invoke(
+        rules_app, ["test", "--fixtures", str(tmp_path / "none"), "--lang", "en"]
+    )
     assert result.exit_code == 2 and "nothing was tested" in result.output, result.output

@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from auditor.capture.spool import BodySpool
 from auditor.config import ConnectTo, CrawlSettings
 from auditor.crawl.crawler import SiteCrawl, crawl_site
 from auditor.crawl.fetcher import Fetcher
@@ -281,3 +283,29 @@ def test_unreachable_portal_is_not_fetched_again() -> None:
 def test_fetcher_outside_async_with_is_a_programming_error() -> None:
     with pytest.raises(RuntimeError, match="outside 'async with'"):
         asyncio.run(Fetcher(CrawlSettings()).fetch("https://soctrang.gov.vn/"))
+
+
+def test_the_crawl_spools_every_page_after_the_home_page(sites: Sites, tmp_path: Path) -> None:
+    settings = sites.settings(per_host=1)
+    agency = Agency(name="UBND", level="province", domain=ST)
+    spool = BodySpool(tmp_path / "site.body")
+
+    async def go() -> tuple[SiteCrawl, SiteCrawl]:
+        async with Fetcher(settings) as fetcher:
+            plain = await crawl_site(fetcher, agency, settings)
+            return plain, await crawl_site(fetcher, agency, settings, spool=spool)
+
+    plain, spooled = asyncio.run(go())
+    assert spooled.spool == str(spool.path)
+    home, *rest = spooled.pages
+    assert home.spooled is None and home.body  # read next, for the section links
+    assert rest and all(p.spooled is not None and p.body == b"" for p in rest)
+    assert [p.final_url for p in spooled.pages] == [p.final_url for p in plain.pages]
+    bodies = {p.final_url: p.body for p in plain.pages}
+    with open(spool.path, "rb") as file:
+        for page in rest:
+            assert page.spooled is not None
+            offset, length = page.spooled
+            file.seek(offset)
+            assert file.read(length) == bodies[page.final_url]
+    spool.remove()

@@ -32,7 +32,10 @@ from tests.test_crawl_support import (
     serve,
 )
 
-KESACH = Path(__file__).resolve().parents[1] / "auditor/data/fixtures/sites/kesach.soctrang.gov.vn/index.html"
+KESACH = (
+    Path(__file__).resolve().parents[1]
+    / "auditor/data/fixtures/sites/kesach.soctrang.gov.vn/index.html"
+)
 HSTS = "max-age=31536000; includeSubDomains"
 
 
@@ -388,7 +391,9 @@ def test_handshake_timeout_and_cut_off_handshake_are_not_tls_facts() -> None:
     failure = describe(cut, 1.0)
     assert failure.kind == "connect" and failure.transient
     refused = httpx.ConnectError("alert")
-    refused.__cause__ = ssl.SSLError(1, "[SSL: SSLV3_ALERT_HANDSHAKE_FAILURE] sslv3 alert handshake failure")
+    refused.__cause__ = ssl.SSLError(
+        1, "[SSL: SSLV3_ALERT_HANDSHAKE_FAILURE] sslv3 alert handshake failure"
+    )
     assert describe(refused, 1.0).kind == "tls"
 
 

@@ -120,9 +120,12 @@ def test_image_and_video_locs_are_not_pages() -> None:
 </urlset>"""
     assert sitemap_urls(data) == ("https://soctrang.gov.vn/tin-tuc/a.html",)
     # a prefixed sitemap namespace keeps its own prefix
-    prefixed = data.replace(b"<urlset xmlns=", b"<sm:urlset xmlns:sm=").replace(
-        b"</urlset>", b"</sm:urlset>"
-    ).replace(b"<url><loc>", b"<sm:url><sm:loc>").replace(b"</loc>\n", b"</sm:loc>\n")
+    prefixed = (
+        data.replace(b"<urlset xmlns=", b"<sm:urlset xmlns:sm=")
+        .replace(b"</urlset>", b"</sm:urlset>")
+        .replace(b"<url><loc>", b"<sm:url><sm:loc>")
+        .replace(b"</loc>\n", b"</sm:loc>\n")
+    )
     assert sitemap_urls(prefixed) == ("https://soctrang.gov.vn/tin-tuc/a.html",)
 
 

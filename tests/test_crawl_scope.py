@@ -16,7 +16,9 @@ from auditor.models import Agency, status_broken, status_observed
 
 
 def test_host_boundaries_are_matched_on_dots() -> None:
-    assert host_under("vpcp.chinhphu.vn", "chinhphu.vn") and host_under("chinhphu.vn", "chinhphu.vn")
+    assert host_under("vpcp.chinhphu.vn", "chinhphu.vn") and host_under(
+        "chinhphu.vn", "chinhphu.vn"
+    )
     assert not host_under("attacker-chinhphu.vn", "chinhphu.vn")
     assert not host_under("chinhphu.vn.attacker.com", "chinhphu.vn")
     assert is_state_host("soctrang.gov.vn") and is_state_host("chinhphu.vn")
@@ -25,7 +27,9 @@ def test_host_boundaries_are_matched_on_dots() -> None:
 
 def test_scope_of_an_agency_and_its_www_twin() -> None:
     scope = Scope.of(Agency(name="UBND", level="province", domain="soctrang.gov.vn"), ("vbpl.vn",))
-    assert scope.site("https://soctrang.gov.vn/tin-tuc/") and scope.site("http://www.soctrang.gov.vn/")
+    assert scope.site("https://soctrang.gov.vn/tin-tuc/") and scope.site(
+        "http://www.soctrang.gov.vn/"
+    )
     assert not scope.site("https://sotttt.soctrang.gov.vn/")  # a sub-domain is another portal
     assert not scope.site("https://soctrang.gov.vn.evil.com/")
     assert scope.probe("https://vbpl.vn/van-ban/1") and scope.probe("https://www.vbpl.vn/")
@@ -34,9 +38,13 @@ def test_scope_of_an_agency_and_its_www_twin() -> None:
 
 
 def test_scope_of_a_path_based_agency() -> None:
-    agency = Agency(name="Sở Tư pháp", level="department", domain="lamdong.gov.vn", path="/sites/stp/")
+    agency = Agency(
+        name="Sở Tư pháp", level="department", domain="lamdong.gov.vn", path="/sites/stp/"
+    )
     scope = Scope.of(agency)
-    assert scope.site("https://lamdong.gov.vn/sites/stp/") and scope.site("https://lamdong.gov.vn/sites/stp")
+    assert scope.site("https://lamdong.gov.vn/sites/stp/") and scope.site(
+        "https://lamdong.gov.vn/sites/stp"
+    )
     assert scope.site("https://www.lamdong.gov.vn/sites/stp/tin-tuc/a.html")
     assert not scope.site("https://lamdong.gov.vn/sites/sxd/")
     assert not scope.site("https://lamdong.gov.vn/")
@@ -64,7 +72,9 @@ class _Recorder(httpcore.AsyncNetworkBackend):
     def __init__(self) -> None:
         self.calls: list[tuple[str, int]] = []
 
-    async def connect_tcp(self, host: str, port: int, *args: object, **kw: object) -> httpcore.AsyncNetworkStream:  # type: ignore[override]
+    async def connect_tcp(
+        self, host: str, port: int, *args: object, **kw: object
+    ) -> httpcore.AsyncNetworkStream:  # type: ignore[override]
         self.calls.append((host, port))
         raise httpcore.ConnectError("recorded")
 

@@ -62,7 +62,9 @@ class ZoneResolver:
         for rdata in records.get(qtype, []):
             reply.add_answer(RR(qname, QTYPE.reverse[qtype], rdata=rdata, ttl=300))
         if qname in SIGNED and records.get(qtype):
-            reply.add_answer(RR(qname, QTYPE.RRSIG, rdata=SIG, ttl=300))  # covers A only: enough for a sign
+            reply.add_answer(
+                RR(qname, QTYPE.RRSIG, rdata=SIG, ttl=300)
+            )  # covers A only: enough for a sign
         return reply
 
 
@@ -101,7 +103,9 @@ def look(host: str, server: str | None, timeout: float = 2.0) -> DnsFacts:
 
 def art(facts: DnsFacts | None, domain: str = "soctrang.gov.vn") -> Artifacts:
     agency = Agency(name="Cơ quan", level="province", domain=domain)
-    return Artifacts(agency=agency, as_of=date(2026, 11, 20), start_url=f"https://{domain}/", dns=facts)
+    return Artifacts(
+        agency=agency, as_of=date(2026, 11, 20), start_url=f"https://{domain}/", dns=facts
+    )
 
 
 NP = NoParams()
@@ -146,7 +150,9 @@ def test_no_aaaa_is_an_empty_answer_not_an_error(dns_server: tuple[str, ZoneReso
 def test_nxdomain_and_servfail_are_recorded(dns_server: tuple[str, ZoneResolver]) -> None:
     server = dns_server[0]
     missing = look("missing.lamdong.gov.vn", server)
-    assert missing.aaaa_error == f"nxdomain: missing.lamdong.gov.vn does not exist in DNS ({server})"
+    assert (
+        missing.aaaa_error == f"nxdomain: missing.lamdong.gov.vn does not exist in DNS ({server})"
+    )
     assert missing.dnssec_error is not None
     broken = look("broken.lamdong.gov.vn", server)
     assert broken.aaaa_error is not None and broken.aaaa_error.startswith("servfail:")
@@ -161,7 +167,9 @@ def test_silent_server_times_out_quickly(silent: str) -> None:
     assert facts.a_error is not None and facts.dnssec_error is not None
 
 
-def test_addresses_and_bad_names_are_facts_not_exceptions(dns_server: tuple[str, ZoneResolver]) -> None:
+def test_addresses_and_bad_names_are_facts_not_exceptions(
+    dns_server: tuple[str, ZoneResolver],
+) -> None:
     assert look("127.0.0.1", dns_server[0]).error == "other: 127.0.0.1 is an address, not a name"
     bad = look("a..b.gov.vn", dns_server[0])
     assert bad.error is not None and bad.error.startswith("other:")
@@ -263,7 +271,10 @@ def test_lookup_error_field_makes_both_primitives_error() -> None:
     for primitive in (ipv6_aaaa, dnssec_hint):
         out = primitive(art(facts), NP)
         assert out.status == "error"
-        assert out.evidence[0].found == "no-resolver: this machine has no DNS resolver [system resolver]"
+        assert (
+            out.evidence[0].found
+            == "no-resolver: this machine has no DNS resolver [system resolver]"
+        )
 
 
 # --- the scan's policy ---------------------------------------------------------------------------

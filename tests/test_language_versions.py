@@ -70,11 +70,23 @@ SELECT = (
         (DNN, "https://lamdong.gov.vn/en-us/home.aspx", "«en-US»"),
         (ENG_HOST, "https://eng.lamdong.gov.vn/", "flag fi-gb"),
         (POLYLANG, "https://lamdong.gov.vn/en/", 'hreflang="en-GB"'),
-        (LIFERAY_QUERY, "https://lamdong.gov.vn/c/portal/update_language?p_l_id=20143&redirect=%2F&languageId=en_US", "flag img title «English (United States)»"),
+        (
+            LIFERAY_QUERY,
+            "https://lamdong.gov.vn/c/portal/update_language?p_l_id=20143&redirect=%2F&languageId=en_US",
+            "flag img title «English (United States)»",
+        ),
         (SELECT, "https://lamdong.gov.vn/en/", "<select> «English»"),
         ('<a href="https://eng.lamdong.gov.vn/">ENG</a>', "https://eng.lamdong.gov.vn/", "«ENG»"),
-        ('<a href="/english.aspx"><img src="/i/b.png" alt="" title="English"></a>', "https://lamdong.gov.vn/english.aspx", "flag img title «English»"),
-        ('<a href="/en-US/Pages/default.aspx"><span></span></a>', "https://lamdong.gov.vn/en-US/Pages/default.aspx", "URL /en-US/Pages/default.aspx"),
+        (
+            '<a href="/english.aspx"><img src="/i/b.png" alt="" title="English"></a>',
+            "https://lamdong.gov.vn/english.aspx",
+            "flag img title «English»",
+        ),
+        (
+            '<a href="/en-US/Pages/default.aspx"><span></span></a>',
+            "https://lamdong.gov.vn/en-US/Pages/default.aspx",
+            "URL /en-US/Pages/default.aspx",
+        ),
     ],
 )
 def test_switch_shapes_are_found(switch: str, url: str, how: str) -> None:
@@ -163,7 +175,9 @@ def test_english_topics_found_on_the_version_pages_under_its_root() -> None:
     )
     about = page(
         "https://lamdong.gov.vn/en-US/Pages/about.aspx",
-        _en("<h2>Organizational chart</h2><h2>Functions and duties</h2><p>Address: 36 Tran Phu, Da Lat</p>"),
+        _en(
+            "<h2>Organizational chart</h2><h2>Functions and duties</h2><p>Address: 36 Tran Phu, Da Lat</p>"
+        ),
     )
     out = foreign_version(art(home, en, about, agency=LD), ForeignVersionParams())
     assert out.status == "pass", [e.detail.en for e in out.evidence]
@@ -171,7 +185,10 @@ def test_english_topics_found_on_the_version_pages_under_its_root() -> None:
 
 def test_english_home_without_the_topics_fails_naming_them() -> None:
     home = page(HOME, _home(LIFERAY))
-    en = page("https://lamdong.gov.vn/web/en", _en('<a href="/web/en/news">News</a><a href="/web/en/invest">Investment</a>'))
+    en = page(
+        "https://lamdong.gov.vn/web/en",
+        _en('<a href="/web/en/news">News</a><a href="/web/en/invest">Investment</a>'),
+    )
     out = foreign_version(art(home, en, agency=LD), ForeignVersionParams())
     assert out.status == "fail"
     assert out.evidence[1].found == "-"

@@ -98,10 +98,17 @@ def test_systems_name_known_sections_and_host_names(tmp_path: Path) -> None:
 def test_tuyenquang_component_names_are_left_to_a_person_with_the_reason() -> None:
     pack = load_pack("tuyenquang-2026", rules_dir())
     dept = Agency(
-        name="Sở Khoa học và Công nghệ", level="department",
-        domain="sokhcn.tuyenquang.gov.vn", parent="tuyenquang.gov.vn",
+        name="Sở Khoa học và Công nghệ",
+        level="department",
+        domain="sokhcn.tuyenquang.gov.vn",
+        parent="tuyenquang.gov.vn",
     )
-    findings = {f.rule_id: f for f in evaluate(pack, art(page("https://sokhcn.tuyenquang.gov.vn/", "<p>x</p>"), agency=dept))}
+    findings = {
+        f.rule_id: f
+        for f in evaluate(
+            pack, art(page("https://sokhcn.tuyenquang.gov.vn/", "<p>x</p>"), agency=dept)
+        )
+    }
     out = findings["tq.d2k1.domain-department"]
     assert out.status == "manual" and out.weight == 0
     assert "sets no naming form" in out.evidence[0].detail.en

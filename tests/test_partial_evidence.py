@@ -63,7 +63,9 @@ def test_a_page_not_seen_whole_moves_to_failed() -> None:
 def test_absence_is_not_concluded_while_pages_were_not_seen() -> None:
     plain = page(HOME, ARTICLE)
     assert share_buttons(art(plain), NoParams()).status == "fail"
-    timed_out = PageSnapshot(url=HOME + "tin/2", final_url=HOME + "tin/2", status=0, error="timeout")
+    timed_out = PageSnapshot(
+        url=HOME + "tin/2", final_url=HOME + "tin/2", status=0, error="timeout"
+    )
     limited = PageSnapshot(url=HOME + "tin/3", final_url=HOME + "tin/3", status=429)
     gone = PageSnapshot(url=HOME + "tin/4", final_url=HOME + "tin/4", status=404)
     out = share_buttons(art(plain, failed=(timed_out, limited, gone)), NoParams())
@@ -75,7 +77,9 @@ def test_absence_is_not_concluded_while_pages_were_not_seen() -> None:
     assert "2 page(s) could not be seen whole" in head.detail.en
     # the engine calls the same guarded function
     spec = get_check("share_buttons")
-    assert spec is not None and spec.fn(art(plain, failed=(timed_out,)), NoParams()).status == "error"
+    assert (
+        spec is not None and spec.fn(art(plain, failed=(timed_out,)), NoParams()).status == "error"
+    )
     # a 404 alone does not stop the verdict
     assert share_buttons(art(plain, failed=(gone,)), NoParams()).status == "fail"
 

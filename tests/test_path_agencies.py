@@ -163,7 +163,13 @@ def test_a_registry_with_path_agencies_plans_each_once(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     plan = build_plan(
-        [], load_registry(reg), None, tmp_path, frozenset({"json"}), "vi", date(2026, 11, 20),
+        [],
+        load_registry(reg),
+        None,
+        tmp_path,
+        frozenset({"json"}),
+        "vi",
+        date(2026, 11, 20),
         CrawlSettings(),
     )
     assert [(t.agency.name, t.agency.path) for t in plan.targets] == [

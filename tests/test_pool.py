@@ -28,7 +28,7 @@ def test_judging_with_the_planned_pages_gives_the_same_report() -> None:
         scope = Scope.of(capture.agency)
         planned = pool.plan_and_keep(ticket, capture, scope, None)
         assert planned == plan_probes(capture, scope, None)
-        assert all("tree" not in page.__dict__ for page in pool._KEPT[ticket])  # trees shed
+        assert all("tree" not in page.__dict__ for page in pool._KEPT[ticket][1])  # trees shed
         task = JudgeTask(capture, pack, AS_OF, registry)
         kept = pool.judge_kept(ticket, task)
         assert ticket not in pool._KEPT  # judged: nothing kept

@@ -47,7 +47,9 @@ def test_path_agencies_get_their_own_report_names() -> None:
     stp = report_stem("lamdong.gov.vn", "/sites/stp/")
     sxd = report_stem("www.quangninh.gov.vn", "/So/soxaydung/")
     assert stp == "lamdong.gov.vn_sites_stp" and sxd == "quangninh.gov.vn_so_soxaydung"
-    assert report_stem("lamdong.gov.vn", "/sites/sở/") != report_stem("lamdong.gov.vn", "/sites/sợ/")
+    assert report_stem("lamdong.gov.vn", "/sites/sở/") != report_stem(
+        "lamdong.gov.vn", "/sites/sợ/"
+    )
     long = report_stem("a.gov.vn", "/" + "x" * 300 + "/")
     assert len(long) <= 180 and len(long + ".junit.xml") < 255
 
@@ -92,7 +94,13 @@ def test_registry_refuses_addresses_twice_and_colliding_names(tmp_path: Path) ->
 
 def _plan(targets: list[str], out: Path) -> None:
     build_plan(
-        targets, None, "national", out, frozenset({"json"}), "en", date(2026, 11, 20),
+        targets,
+        None,
+        "national",
+        out,
+        frozenset({"json"}),
+        "en",
+        date(2026, 11, 20),
         CrawlSettings(),
     )
 

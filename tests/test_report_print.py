@@ -47,9 +47,18 @@ def test_index_prints_every_grid_column(tmp_path: Path) -> None:
     page.write_text(render_index_html(summary, "en"), encoding="utf-8")
     pdf = tmp_path / "index.pdf"
     subprocess.run(
-        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
-         f"--print-to-pdf={pdf}", "--no-pdf-header-footer", page.as_uri()],
-        check=True, capture_output=True, timeout=120,
+        [
+            str(CHROMIUM),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            f"--print-to-pdf={pdf}",
+            "--no-pdf-header-footer",
+            page.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
     reader = pypdf.PdfReader(str(pdf))
     assert 1 <= len(reader.pages) <= 4

@@ -14,8 +14,7 @@ def _case(root: Path, portal: str) -> Path:
     folder = root / "x.rule" / "pass"
     (folder / "site").mkdir(parents=True)
     (folder / "fixture.yaml").write_text(
-        "agency: {name: Sở X, level: department, domain: x.soctrang.gov.vn}\n"
-        f"portal: {portal}\n",
+        f"agency: {{name: Sở X, level: department, domain: x.soctrang.gov.vn}}\nportal: {portal}\n",
         encoding="utf-8",
     )
     (folder / "site" / "index.html").write_text("own home", encoding="utf-8")

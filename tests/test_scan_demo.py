@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+import tempfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from auditor.capture.spool import BodySpool
 from auditor.config import CrawlSettings
 from auditor.fixtureserver import FixtureServer
-from auditor.models import AuditReport, Finding, ScanSummary, Status
+from auditor.models import AuditReport, Finding, PageSnapshot, ScanSummary, Status
 from auditor.paths import fixtures_dir, rules_dir
 from auditor.registry import load_registry
 from auditor.rules.engine import rule_in_force
@@ -87,11 +89,27 @@ PARENTS = {
 }
 
 
+SPOOLED: list[str] = []  # pages whose bodies waited on disk during the demo scan
+TEMP: list[Path] = []  # the temporary folder of the demo scan
+
+
 @pytest.fixture(scope="module")
 def demo_scan(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ScanResult, Path]]:
     out = tmp_path_factory.mktemp("reports")
     registry = load_registry(fixtures_dir() / "demo" / "registry.yaml")
-    with FixtureServer(fixtures_dir() / "sites") as server:
+    shelve = BodySpool.shelve
+
+    def counted(spool: BodySpool, snap: PageSnapshot) -> PageSnapshot:
+        SPOOLED.append(snap.final_url)
+        return shelve(spool, snap)
+
+    with (
+        FixtureServer(fixtures_dir() / "sites") as server,
+        pytest.MonkeyPatch.context() as patch,
+    ):
+        TEMP.append(tmp_path_factory.mktemp("tmp"))
+        patch.setattr(tempfile, "tempdir", str(TEMP[0]))
+        patch.setattr(BodySpool, "shelve", counted)
         settings = CrawlSettings(
             connect_to=server.connect_to(),
             ca_bundle=server.ca_pem_path,
@@ -224,6 +242,13 @@ def test_evidence_names_what_is_wrong(demo_scan: tuple[ScanResult, Path]) -> Non
     )
     https = _findings(out, "sokhdt.soctrang.gov.vn")["st.d6k2.https"]
     assert https.evidence and https.evidence[0].url == "https://sokhdt.soctrang.gov.vn/"
+
+
+def test_page_bodies_waited_on_disk_and_were_removed(
+    demo_scan: tuple[ScanResult, Path],
+) -> None:
+    assert len(SPOOLED) > 20  # every page after each home page, judged as they were fetched
+    assert list(TEMP[0].iterdir()) == []  # the spool files and their folder are gone
 
 
 def test_reports_and_summary_are_written(demo_scan: tuple[ScanResult, Path]) -> None:

@@ -72,7 +72,9 @@ def test_faulty_portal_is_error_not_fail(scanned: tuple[ScanResult, Path], label
     judged = {f.rule_id for f in report.findings if f.citation.article == "5"}
     if label == "notls":
         judged.add("st.d6k2.https")
-    wrongly_failed = [f.rule_id for f in report.findings if f.status == "fail" and f.rule_id not in judged]
+    wrongly_failed = [
+        f.rule_id for f in report.findings if f.status == "fail" and f.rule_id not in judged
+    ]
     assert wrongly_failed == []
     assert report.score.errors > 30
     assert report.score.total is None and report.score.grade is None

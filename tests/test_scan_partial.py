@@ -106,7 +106,12 @@ FAULTS = (
     Fault("unclosed", unclosed),
     Fault("emptyhome", empty_home),
 )
-NOT_SEEN = {"pastcap": "byte cap", "gzipbomb": "byte cap", "binary": "not HTML", "emptyhome": "empty"}
+NOT_SEEN = {
+    "pastcap": "byte cap",
+    "gzipbomb": "byte cap",
+    "binary": "not HTML",
+    "emptyhome": "empty",
+}
 
 
 @pytest.fixture(scope="module")

@@ -34,8 +34,13 @@ def test_unknown_host_is_guessed_and_says_so() -> None:
     target = parse_target("stnmt.soctrang.gov.vn", None, bundled=BUNDLED)
     assert target.agency.level == "department"
     assert target.agency.guessed == ("name", "level")
-    named = parse_target("stnmt.soctrang.gov.vn", None, name="Sở Tài nguyên và Môi trường",
-                         level="department", bundled=BUNDLED)
+    named = parse_target(
+        "stnmt.soctrang.gov.vn",
+        None,
+        name="Sở Tài nguyên và Môi trường",
+        level="department",
+        bundled=BUNDLED,
+    )
     assert named.agency.guessed == () and named.agency.name == "Sở Tài nguyên và Môi trường"
 
 

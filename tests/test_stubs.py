@@ -96,7 +96,9 @@ def test_a_page_standing_in_is_not_seen() -> None:
 
 
 def test_application_shells() -> None:
-    shell = '<div id="root"></div><script src="/app.js"></script><noscript>Bật JavaScript</noscript>'
+    shell = (
+        '<div id="root"></div><script src="/app.js"></script><noscript>Bật JavaScript</noscript>'
+    )
     assert script_shell(_tree(f"<html><body>{shell}</body></html>"))
     assert page(URL, f"<html><body>{shell}</body></html>").problem is not None
     # a page with its own text or links is content, scripts or not

@@ -16,7 +16,10 @@ from auditor.text.encoding import (
     meta_charset,
 )
 
-KESACH = Path(__file__).resolve().parents[1] / "auditor/data/fixtures/sites/kesach.soctrang.gov.vn/index.html"
+KESACH = (
+    Path(__file__).resolve().parents[1]
+    / "auditor/data/fixtures/sites/kesach.soctrang.gov.vn/index.html"
+)
 VIET = "Cổng thông tin điện tử huyện Kế Sách: Ủy ban nhân dân, đường Nguyễn Huệ"
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 

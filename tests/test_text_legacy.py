@@ -46,11 +46,14 @@ ENCODERS: list[tuple[str, Callable[[str], bytes]]] = [
     ("viscii", encode_viscii),
     ("cp1258", encode_cp1258),
 ]
-ALL_LETTERS = "".join(
-    unicodedata.normalize("NFC", base + tone)
-    for base in "aăâeêioôơuưy"
-    for tone in ("", "\u0301", "\u0300", "\u0309", "\u0303", "\u0323")
-) + "đ"
+ALL_LETTERS = (
+    "".join(
+        unicodedata.normalize("NFC", base + tone)
+        for base in "aăâeêioôơuưy"
+        for tone in ("", "\u0301", "\u0300", "\u0309", "\u0303", "\u0323")
+    )
+    + "đ"
+)
 
 
 def _iconv(encoding: str, data: bytes) -> str | None:

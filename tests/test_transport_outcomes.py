@@ -165,14 +165,34 @@ def _wrapped(cause: BaseException, outer: type[httpx.TransportError]) -> BaseExc
 @pytest.mark.parametrize(
     ("exc", "kind"),
     [
-        (_wrapped(ConnectionRefusedError(errno.ECONNREFUSED, "refused"), httpx.ConnectError), "refused"),
+        (
+            _wrapped(ConnectionRefusedError(errno.ECONNREFUSED, "refused"), httpx.ConnectError),
+            "refused",
+        ),
         (_wrapped(_os(errno.ECONNREFUSED), httpx.ConnectError), "refused"),
         (_wrapped(ConnectionResetError(errno.ECONNRESET, "reset"), httpx.ConnectError), "connect"),
         (_wrapped(ConnectionResetError(errno.ECONNRESET, "reset"), httpx.ReadError), "connect"),
         (_wrapped(_os(errno.EHOSTUNREACH), httpx.ConnectError), "connect"),
-        (_wrapped(ssl.SSLEOFError(8, "EOF occurred in violation of protocol"), httpx.ConnectError), "connect"),
-        (_wrapped(ssl.SSLError(1, "[SSL: WRONG_VERSION_NUMBER] wrong version number"), httpx.ConnectError), "tls"),
-        (_wrapped(ssl.SSLError(1, "[SSL: TLSV1_ALERT_INTERNAL_ERROR] tlsv1 alert internal error"), httpx.ConnectError), "connect"),
+        (
+            _wrapped(
+                ssl.SSLEOFError(8, "EOF occurred in violation of protocol"), httpx.ConnectError
+            ),
+            "connect",
+        ),
+        (
+            _wrapped(
+                ssl.SSLError(1, "[SSL: WRONG_VERSION_NUMBER] wrong version number"),
+                httpx.ConnectError,
+            ),
+            "tls",
+        ),
+        (
+            _wrapped(
+                ssl.SSLError(1, "[SSL: TLSV1_ALERT_INTERNAL_ERROR] tlsv1 alert internal error"),
+                httpx.ConnectError,
+            ),
+            "connect",
+        ),
         (httpx.ConnectTimeout("slow"), "timeout"),
         (httpx.RemoteProtocolError("Server disconnected without sending a response."), "protocol"),
     ],

@@ -9,6 +9,7 @@ def words(text: str) -> frozenset[str]:
     """The white-space separated words of ``text`` as a set."""
     return frozenset(text.split())
 
+
 # ISO 639-1 two-letter codes (all are valid primary language subtags; "iw", "in", "ji" and
 # "mo" are deprecated but still registered).
 ISO_639_1: frozenset[str] = words(

@@ -90,6 +90,7 @@ class SiteCapture(Frozen):
     retries: int = 0  # requests repeated after transient answers (408/429/5xx, reset, timeout)
     off_scope: str | None = None  # where the root redirects, when that is outside the scope
     timed_out: bool = False  # the portal's time budget (--portal-timeout) ended the capture
+    spool: str | None = None  # the file holding the bodies of ``spooled`` pages (in flight)
 
 
 def settings_digest(settings: Frozen) -> str:

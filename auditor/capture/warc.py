@@ -47,6 +47,7 @@ from warcio.warcwriter import WARCWriter
 
 from auditor import __version__
 from auditor.capture.model import CAPTURE_SCHEMA_VERSION, SiteCapture
+from auditor.capture.spool import unspooled
 from auditor.errors import AuditorError
 from auditor.models import Agency, PageSnapshot, t
 
@@ -158,7 +159,9 @@ def _snapshots(meta: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 
 def write_capture(capture: SiteCapture, path: Path) -> str:
-    """Write ``capture`` to ``path`` as a gzipped WARC; return the file's SHA-256 (hex)."""
+    """Write ``capture`` to ``path`` as a gzipped WARC (bodies still in its spool read back);
+    return the file's SHA-256 (hex)."""
+    capture = unspooled(capture)
     buffer = io.BytesIO()
     writer = _Writer(buffer, capture)
     writer.warc.write_record(

@@ -518,8 +518,10 @@ def documents_unicode(art: Artifacts, p: NoParams) -> Outcome:
     for probe in art.doc_files:
         found = read_document(probe.body, probe.truncated) if probe in files else None
         if found is None or found.error is not None:
-            cause = (found.error if found is not None else None) or probe.error or (
-                f"HTTP {probe.status}, {probe.content_type or '?'}"
+            cause = (
+                (found.error if found is not None else None)
+                or probe.error
+                or (f"HTTP {probe.status}, {probe.content_type or '?'}")
             )
             unread.append(
                 Evidence(

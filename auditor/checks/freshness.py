@@ -76,10 +76,8 @@ def no_dated_items(pages: list[Page]) -> Outcome:
             Evidence(
                 url=pages[-1].url,
                 detail=t(
-                    f"Không tìm thấy tin nào có ngày đăng để đánh giá "
-                    f"(đã xem {len(pages)} trang).",
-                    f"No dated news item found to judge timeliness "
-                    f"({len(pages)} pages examined).",
+                    f"Không tìm thấy tin nào có ngày đăng để đánh giá (đã xem {len(pages)} trang).",
+                    f"No dated news item found to judge timeliness ({len(pages)} pages examined).",
                 ),
             ),
         ),

@@ -272,9 +272,7 @@ def links_to_hosts(art: Artifacts, p: LinksToHostsParams) -> Outcome:
             evidence=tuple(
                 Evidence(
                     url=lk.url,
-                    detail=t(
-                        f"Có liên kết tới {host_of(lk.url)}.", f"Links to {host_of(lk.url)}."
-                    ),
+                    detail=t(f"Có liên kết tới {host_of(lk.url)}.", f"Links to {host_of(lk.url)}."),
                     found=lk.text or lk.url,
                 )
                 for lk in found[:5]

@@ -13,6 +13,7 @@ from collections import deque
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from auditor.capture.spool import BodySpool
 from auditor.config import CrawlSettings
 from auditor.crawl.fetcher import Fetcher, RobotsPolicy
 from auditor.crawl.frontier import dedupe_key, looks_like_html, normalise_url
@@ -45,6 +46,7 @@ class SiteCrawl:
     retries: int = 0  # requests repeated after transient answers
     off_scope: str | None = None  # where the root redirects, when that is outside the scope
     timed_out: bool = False  # the portal's time budget ended the crawl
+    spool: str | None = None  # the file holding the bodies of spooled pages
 
 
 def _works(probe: TransportProbe) -> bool:
@@ -141,8 +143,9 @@ class _Frontier:
 class _Collector:
     """Sorts fetch results into pages and failures, and feeds links to the frontier."""
 
-    def __init__(self, frontier: _Frontier) -> None:
+    def __init__(self, frontier: _Frontier, spool: BodySpool | None = None) -> None:
         self.frontier = frontier
+        self.spool = spool
         self.pages: list[PageSnapshot] = []
         self.failed: list[PageSnapshot] = []
         self._page_keys: set[str] = set()
@@ -156,7 +159,6 @@ class _Collector:
             if key in self._page_keys or not self.frontier.scope.site(snap.final_url):
                 return  # reached twice via redirects, or redirected off the site
             self._page_keys.add(key)
-            self.pages.append(snap)
             if snap.depth < self.frontier.max_depth:
                 try:
                     links = Page(snap).links
@@ -165,6 +167,9 @@ class _Collector:
                     links = ()
                 for link in links:
                     self.frontier.add(link.url, snap.depth + 1)
+            if self.spool is not None and self.pages:  # the home page stays: it is read next
+                snap = self.spool.shelve(snap)
+            self.pages.append(snap)
         elif snap.status == 0 or snap.status >= 400 or snap.off_scope:
             self.failed.append(snap)
 
@@ -214,11 +219,13 @@ async def crawl_site(
     start_url: str | None = None,
     scope: Scope | None = None,
     deadline: float | None = None,
+    spool: BodySpool | None = None,
 ) -> SiteCrawl:
     """Crawl ``agency``'s portal: probes, home page (``start_url`` when given), robots.txt,
     sitemap, then in-site HTML pages breadth-first within ``settings``' caps, requesting only
     what ``scope`` (default: the agency's own) allows, until the loop time ``deadline``
-    (default: ``settings.portal_timeout_s`` from now)."""
+    (default: ``settings.portal_timeout_s`` from now). With a ``spool``, the bodies of the
+    pages after the home page wait on disk (:mod:`auditor.capture.spool`)."""
     loop = asyncio.get_running_loop()
     started = time.monotonic()
     if deadline is None:
@@ -258,6 +265,7 @@ async def crawl_site(
             retries=sum(fetcher.retries[h] for h in scope.hosts) - retried_before,
             off_scope=home.off_scope if home is not None else None,
             timed_out=timed_out,
+            spool=str(spool.path) if spool is not None else None,
         )
 
     try:
@@ -290,7 +298,7 @@ async def crawl_site(
 
     assert home is not None
     frontier = _Frontier(scope, policy if settings.respect_robots else None, settings.max_depth)
-    collector = _Collector(frontier)
+    collector = _Collector(frontier, spool)
     frontier.mark(home_url)
     collector.take(home)
     if collector.pages:  # without a home page there is no site to crawl (and no "home")

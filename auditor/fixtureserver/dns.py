@@ -112,9 +112,7 @@ class FixtureDns:
             udp = DNSServer(resolver, address=self.host, port=0, logger=quiet)
             self._servers = [udp]
             try:
-                tcp = DNSServer(
-                    resolver, address=self.host, port=self.port, logger=quiet, tcp=True
-                )
+                tcp = DNSServer(resolver, address=self.host, port=self.port, logger=quiet, tcp=True)
             except OSError as exc:
                 logger.debug("fixture DNS: no TCP on port %d: %s", self.port, exc)
                 if attempt < BIND_ATTEMPTS - 1:

@@ -232,6 +232,7 @@ async def gather_pages(
         retries=crawl.retries,
         off_scope=crawl.off_scope,
         timed_out=crawl.timed_out,
+        spool=crawl.spool,
     )
 
 

@@ -175,8 +175,10 @@ def scripted_switch(home: Page, lang: str) -> str | None:
     for option in home.tree.css("select option"):
         value = (option.attributes.get("value") or "").strip()
         text = collapse(option.text())
-        if _label_hit(text, lang) or value.lower() in _codes(lang) or (
-            value.lower().split("_")[0].split("-")[0] in _codes(lang)
+        if (
+            _label_hit(text, lang)
+            or value.lower() in _codes(lang)
+            or (value.lower().split("_")[0].split("-")[0] in _codes(lang))
         ):
             return f'<option value="{value}">{text}</option>'
     for node in home.tree.css("button, [onclick], a[href^='javascript' i], a[href='#']"):
@@ -206,4 +208,3 @@ def version_root(url: str) -> str:
         keep = keep[:-1]
     root = "/".join(keep)
     return f"{parts.scheme}://{parts.netloc}/{root + '/' if root else ''}"
-

@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -38,6 +37,7 @@ from auditor.report.i18n import (
     status_label,
     ui,
 )
+from auditor.report.links import safe_href, safe_report_link
 from auditor.report.ordering import (
     article_key_sort,
     natural_key,
@@ -48,25 +48,6 @@ from auditor.report.trend import trend_chart
 from auditor.text.fold import fold_words
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-
-_SAFE_URL = re.compile(r"^https?://[^\s\x00-\x1f\x7f\"'<>\\`]+$", re.IGNORECASE)
-_SAFE_FILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.html$")
-
-
-def safe_href(url: str | None) -> str | None:
-    """``url`` when it is an absolute http(s) URL with a host, else ``None`` (shown as text)."""
-    if not url or not _SAFE_URL.match(url):
-        return None
-    try:
-        host = urlsplit(url).hostname
-    except ValueError:
-        return None
-    return url if host else None
-
-
-def safe_report_link(name: str | None) -> str | None:
-    """A link to a report file in the same folder: a plain ``*.html`` file name, else ``None``."""
-    return name if name and _SAFE_FILE.match(name) and ".." not in name else None
 
 
 def anchor_for(citation: Citation) -> str:

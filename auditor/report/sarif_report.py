@@ -23,8 +23,8 @@ from urllib.parse import quote, urlsplit
 from auditor import __version__
 from auditor.models import AuditReport, Evidence, Finding, Lang, Severity
 from auditor.report.files import open_atomic, write_text_atomic
-from auditor.report.html_report import safe_href
 from auditor.report.i18n import observed, severity_label, status_label
+from auditor.report.links import safe_href
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"

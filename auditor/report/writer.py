@@ -25,7 +25,6 @@ from auditor.report.json_report import load_report, write_json, write_summary_js
 from auditor.report.junit_report import write_junit, write_junit_stream
 from auditor.report.ordering import article_key, worst_status
 from auditor.report.sarif_report import write_sarif, write_sarif_stream
-from auditor.report.xlsx_report import write_summary_xlsx
 
 logger = logging.getLogger(__name__)
 
@@ -160,6 +159,9 @@ def write_tables(
             files.append(write_summary_csv(summary, out_dir / "summary.csv", lang, excel_vi))
             files.append(write_findings_csv(findings, out_dir / "findings.csv", lang, excel_vi))
     if "xlsx" in formats:
+        # imported here: openpyxl costs ~10 MB in the scan process, and most runs write no XLSX
+        from auditor.report.xlsx_report import write_summary_xlsx
+
         files.append(write_summary_xlsx(summary, out_dir / "summary.xlsx", lang, findings))
     return files
 

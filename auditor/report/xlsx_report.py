@@ -18,8 +18,8 @@ from auditor.models import STATUSES, Lang, ScanSummary, Status
 from auditor.models import t as bilingual
 from auditor.report.files import ReportWriteError
 from auditor.report.findings_export import COLUMNS, PAGE_COLUMN, FindingRow, headers
-from auditor.report.html_report import safe_href, safe_report_link
 from auditor.report.i18n import STATUS_MARKS, level_label, status_label, ui
+from auditor.report.links import safe_href, safe_report_link
 from auditor.report.ordering import article_key_sort, rank_rows
 
 # Soft fills per status (never the only cue: each cell also has its mark and label).

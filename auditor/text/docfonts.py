@@ -19,8 +19,6 @@ from typing import Literal
 from xml.etree import ElementTree
 
 import olefile
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
 
 from auditor.text.legacy import LegacyScan, legacy_fonts_in_face, scan_text
 
@@ -78,6 +76,11 @@ def _pdf_font_name(raw: object) -> str:
 
 def read_pdf(data: bytes) -> DocumentFonts:
     """The fonts of the first pages of a PDF (``/BaseFont`` of each page's font resources)."""
+    # imported here: pypdf (and the cryptography it loads) costs ~15 MB in every process,
+    # and most scans read no PDF at all
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         fonts: list[str] = []

@@ -174,8 +174,10 @@ def letter_initials(name: str) -> tuple[str, ...]:
     tokens = _tokens(_SPACE.sub(" ", _nfc(name)).strip())
 
     def first(token: str) -> str:
-        return slug(token) if token.isdigit() or (len(token) > 1 and token.isupper()) else (
-            slug(token)[:1]
+        return (
+            slug(token)
+            if token.isdigit() or (len(token) > 1 and token.isupper())
+            else (slug(token)[:1])
         )
 
     without = "".join(first(t) for t in tokens if t.lower() not in _AND)
