@@ -152,9 +152,17 @@ class Page:
     def tree(self) -> LexborHTMLParser:
         """The parsed document (the page's one parse); :class:`PageTooComplex` when the markup
         is beyond a DOM cap. Views that remove nodes work on a copy."""
-        check_caps(self.html, self.url)
+        self._within_caps  # noqa: B018 (raises PageTooComplex)
         next(PARSES)
         return LexborHTMLParser(self.html)
+
+    @cached_property
+    def _within_caps(self) -> bool:
+        """``True`` once :func:`check_caps` passed the markup (it raises otherwise): kept when
+        the trees are shed, so a page parsed again is not measured again (the estimate walks
+        every tag of the page in Python)."""
+        check_caps(self.html, self.url)
+        return True
 
     @cached_property
     def content_tree(self) -> LexborHTMLParser:

@@ -8,12 +8,14 @@ import sys
 import unicodedata
 from pathlib import Path
 
+import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from auditor.a11y.document import html_lang
 from auditor.a11y.dom import Doc, is_hidden, select, snippet
 from auditor.article_shape import heading, is_article, shape
 from auditor.checks.encoding import decomposed_share
+from auditor.htmlcaps import MAX_DEPTH, PageTooComplex
 from auditor.page import Page, collapse
 from auditor.stubs import error_shown, login_page, refresh_target, script_shell, visible_text
 from auditor.text.dates import _WORD_HINT, find_dates, first_date, first_date_in
@@ -192,6 +194,7 @@ def test_word_counts_are_the_words_in_order_of_first_occurrence() -> None:
     rng = random.Random(11)
     alphabet = [" ", "  ", "\t", "\n", "\u00a0", "\u2003", ",", ".", "-", "“", "”", "–", "…", "|"]
     alphabet += ["‘", "’", "«", "¸", "ạ", "Ư", "x", "12", "Thông", "báo", "c¸c"]
+    alphabet += ["_", "e\u0301", "²", "ǅ", "Ⅻ"]
     for _ in range(2000):
         text = "".join(rng.choices(alphabet, k=rng.randint(0, 30)))
         expected: dict[str, int] = {}
@@ -324,3 +327,15 @@ def test_page_words_are_the_words_of_the_collapsed_text() -> None:
         expected = word_counts(f"{fresh.title} {fresh.text}")
         assert list(page("https://soctrang.gov.vn/", html).words.items()) == list(expected.items())
         assert list(fresh.words.items()) == list(expected.items())  # text already known
+
+
+def test_a_page_beyond_a_cap_stays_beyond_it_once_shed() -> None:
+    deep = page("https://soctrang.gov.vn/", "<div>" * (MAX_DEPTH + 1))
+    for _ in range(2):
+        with pytest.raises(PageTooComplex, match="nesting depth"):
+            deep.tree  # noqa: B018
+        deep.shed()
+    fine = page("https://soctrang.gov.vn/", "<p>nội dung</p>" * 600)
+    first = fine.tree
+    fine.shed()
+    assert fine.tree is not first and fine.tree.css_first("p") is not None

@@ -280,6 +280,9 @@ def word_counts(text: str) -> Mapping[str, int]:
     counts: dict[str, int] = {}
     split = _SPLIT.split
     for token, n in Counter(text.split(" ")).items():
+        if token.isalnum():  # no separator and no edge mark in it: a word as it is
+            counts[token] = counts.get(token, 0) + n
+            continue
         for piece in split(token):
             word = piece.strip(_EDGE)
             if word:
