@@ -337,7 +337,9 @@ def site_scope(target: Target, plan: ScanPlan) -> Scope:
 def _failed_capture(target: Target, plan: ScanPlan, exc: Exception) -> SiteCapture:
     """An empty capture whose checks say ``error``: the auditor could not tell."""
     agency = target.agency
-    logger.error("crawl of %s failed", agency.address, exc_info=exc)
+    logger.error(
+        LogText("thu thập %s thất bại", "crawl of %s failed"), agency.address, exc_info=exc
+    )
     return SiteCapture(
         agency=agency,
         start_url=target.start_url or f"https://{agency.domain}{agency.path or '/'}",

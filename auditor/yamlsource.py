@@ -105,16 +105,15 @@ def _check_limits(text: str) -> None:
             ),
         )
     depth = aliases = 0
+    too_deep = t(
+        f"lồng sâu quá {MAX_YAML_DEPTH} mức", f"nested deeper than {MAX_YAML_DEPTH} levels"
+    )
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=_SAFE):
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_YAML_DEPTH:
-                    why = t(
-                        f"lồng sâu quá {MAX_YAML_DEPTH} mức",
-                        f"nested deeper than {MAX_YAML_DEPTH} levels",
-                    )
-                    raise YamlSyntaxError(_event_line(event), why)
+                    raise YamlSyntaxError(_event_line(event), too_deep)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
             elif isinstance(event, yaml.AliasEvent):
@@ -126,6 +125,8 @@ def _check_limits(text: str) -> None:
                     )
                     raise YamlSyntaxError(_event_line(event), why)
     except yaml.MarkedYAMLError as exc:
+        if "maximum nesting depth" in str(exc.problem):  # libyaml's own cap (1,000) came first
+            raise YamlSyntaxError(_line(exc), too_deep) from exc
         raise YamlSyntaxError(_line(exc), _plain(exc)) from exc
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(None, _syntax(" ".join(str(exc).split()))) from exc
@@ -161,7 +162,12 @@ class _BadValue(Exception):
         self.line, self.text, self.reason = line, text, reason
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (it is, in the wheels on PyPI): the same
+# events, nodes and marks as the pure-Python one, ten times faster on the rule packs
+_SAFE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_SAFE):  # type: ignore[valid-type,misc]
     """The safe loader, naming the scalar whose value cannot exist (``2026-02-30``)."""
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:

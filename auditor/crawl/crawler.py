@@ -19,6 +19,7 @@ from auditor.crawl.fetcher import Fetcher, RobotsPolicy
 from auditor.crawl.frontier import dedupe_key, looks_like_html, normalise_url
 from auditor.crawl.robots import sitemap_children, sitemap_urls
 from auditor.crawl.scope import Scope
+from auditor.errors import LogText
 from auditor.htmlcaps import PageTooComplex
 from auditor.models import Agency, PageSnapshot, RobotsInfo, TransportProbe, status_observed
 from auditor.page import Page
@@ -128,7 +129,7 @@ class _Frontier:
             return
         self.seen.add(key)
         if self.robots is not None and not self.robots.allows(target):
-            logger.debug("robots.txt disallows %s", target)
+            logger.debug(LogText("robots.txt không cho phép %s", "robots.txt disallows %s"), target)
             return
         heapq.heappush(self._heap, (depth, next(self._order), target))
 
@@ -293,7 +294,13 @@ async def crawl_site(
                 sitemap, sitemap_error = await _sitemap(fetcher, first, scope)
     except TimeoutError:
         timed_out = True
-        logger.info("%s: portal time budget spent before the home page", domain)
+        logger.info(
+            LogText(
+                "%s: hết thời gian dành cho cổng trước khi tải được trang chủ",
+                "%s: portal time budget spent before the home page",
+            ),
+            domain,
+        )
         return result()
 
     assert home is not None
@@ -308,7 +315,13 @@ async def crawl_site(
             fetcher, frontier, collector, settings.max_pages - 1, settings.per_host, deadline
         )
         if timed_out:
-            logger.info("%s: portal time budget spent; judging what was fetched", domain)
+            logger.info(
+                LogText(
+                    "%s: hết thời gian dành cho cổng; đánh giá những gì đã tải",
+                    "%s: portal time budget spent; judging what was fetched",
+                ),
+                domain,
+            )
     return result()
 
 

@@ -31,7 +31,7 @@ from auditor.crawl.robots import RobotsRules
 from auditor.crawl.scope import Scope, host_of_url
 from auditor.crawl.tlsinfo import response_tls
 from auditor.crawl.transport import PoolTransport
-from auditor.errors import UsageError
+from auditor.errors import LogText, UsageError
 from auditor.models import (
     PageSnapshot,
     RedirectHop,
@@ -309,7 +309,7 @@ class Fetcher:
         if state.outcome is not None and not state.outcome.failed:
             result: _Response = state.outcome.result()
             why = result.failure.message if result.failure else f"HTTP {result.status}"
-            logger.debug("retrying %s after %s", url, why)
+            logger.debug(LogText("thử lại %s sau %s", "retrying %s after %s"), url, why)
 
     async def _slot_once(self, url: str, read_body: bool) -> _Response:
         try:
@@ -350,7 +350,14 @@ class Fetcher:
                 policy="ignored" if ignored else "disallow",
                 error=error,
             )
-            logger.info("robots.txt of %s unreadable (%s): nothing crawled there", origin, error)
+            logger.info(
+                LogText(
+                    "không đọc được robots.txt của %s (%s): không thu thập gì ở đó",
+                    "robots.txt of %s unreadable (%s): nothing crawled there",
+                ),
+                origin,
+                error,
+            )
             return RobotsPolicy(info, RobotsRules.disallow_all(agent), last.failure)
         if last.status != 200:  # 4xx (and a redirect to nowhere): no robots.txt, all allowed
             info = RobotsInfo(url=url, status=last.status, policy="ignored" if ignored else "allow")
@@ -423,7 +430,14 @@ class Fetcher:
             if target is None:  # nowhere (or nowhere HTTP) to go: the redirect is the answer
                 return _Chain(tuple(hops), result, tls)
             if not allowed.probe(target):  # outside the scope: reported, never requested
-                logger.info("not following %s -> %s: outside the scope", current, target)
+                logger.info(
+                    LogText(
+                        "không theo %s -> %s: ngoài phạm vi kiểm tra",
+                        "not following %s -> %s: outside the scope",
+                    ),
+                    current,
+                    target,
+                )
                 return _Chain(tuple(hops), result, tls, off_scope=target)
             hops.append(RedirectHop(url=current, status=result.status, location=location))
             current = target
@@ -450,7 +464,12 @@ class Fetcher:
             seen = {url, snap.final_url, *(hop.url for hop in snap.redirects)}
             if target in seen or not allowed.probe(target):
                 break  # a loop, or outside the scope: the page stays what it is (not seen)
-            logger.debug("following the %s of %s to %s", how, snap.final_url, target)
+            logger.debug(
+                LogText("theo %s của %s tới %s", "following the %s of %s to %s"),
+                how,
+                snap.final_url,
+                target,
+            )
             hop = RedirectHop(url=snap.final_url, status=snap.status, location=target)
             moved_to = await self._fetch(target, depth, scope)
             snap = moved_to.model_copy(

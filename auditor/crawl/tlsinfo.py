@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 
+from auditor.errors import LogText
 from auditor.models import TlsFacts
 
 logger = logging.getLogger(__name__)
@@ -70,7 +71,11 @@ def response_tls(response: httpx.Response) -> TlsFacts | None:
     try:
         ssl_object = stream.get_extra_info("ssl_object")
     except Exception:  # a backend without this extra; facts are optional
-        logger.debug("no ssl_object on %s", response.url, exc_info=True)
+        logger.debug(
+            LogText("không có ssl_object cho %s", "no ssl_object on %s"),
+            response.url,
+            exc_info=True,
+        )
         return None
     if not isinstance(ssl_object, ssl.SSLObject | ssl.SSLSocket):
         return None

@@ -15,6 +15,7 @@ from auditor.capture.model import FileProbe, SearchProbe, SiteCapture, settings_
 from auditor.crawl.crawler import SiteCrawl
 from auditor.crawl.fetcher import Fetcher
 from auditor.crawl.scope import Scope
+from auditor.errors import LogText
 from auditor.gather.dns import site_dns
 from auditor.gather.plan import (
     OPTIONAL_INPUTS,
@@ -80,7 +81,11 @@ async def send_search(
         return planned
     if not await _robots_allow(fetcher, planned.action):
         return dataclasses.replace(planned, note="robots.txt disallows the search page")
-    logger.debug("search probe %s (headline %r)", planned.action, planned.headline)
+    logger.debug(
+        LogText("thử tìm kiếm %s (tiêu đề %r)", "search probe %s (headline %r)"),
+        planned.action,
+        planned.headline,
+    )
     response = await fetcher.fetch(planned.action, depth=1, scope=scope)
     return dataclasses.replace(planned, response=response)
 
@@ -289,5 +294,10 @@ async def _until(deadline: float, work: Awaitable[T]) -> T | None:
         async with asyncio.timeout_at(deadline):
             return await work
     except TimeoutError:
-        logger.info("portal time budget spent: probes left out")
+        logger.info(
+            LogText(
+                "hết thời gian dành cho cổng: bỏ qua các phép thử",
+                "portal time budget spent: probes left out",
+            )
+        )
         return None

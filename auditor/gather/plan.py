@@ -14,6 +14,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from auditor.artifacts import Artifacts
 from auditor.capture.model import SearchProbe, SiteCapture
 from auditor.crawl.scope import Scope
+from auditor.errors import LogText
 from auditor.htmlcaps import PageTooComplex
 from auditor.locate.documents import file_links, find_listing
 from auditor.locate.portals import state_portal_links
@@ -145,17 +146,19 @@ def plan_probes(
             search, fetch = plan_search(art, scope)
             plan = dataclasses.replace(plan, search=search, fetch_search=fetch)
     except PageTooComplex as exc:
-        logger.info("search probe left out: %s", exc)
+        logger.info(LogText("bỏ qua thử tìm kiếm: %s", "search probe left out: %s"), exc)
     try:
         if wanted("doc_files"):
             listing, links = plan_document_files(art, scope)
             plan = dataclasses.replace(plan, doc_listing=listing, doc_links=links)
     except PageTooComplex as exc:
-        logger.info("document-file probe left out: %s", exc)
+        logger.info(LogText("bỏ qua thử tệp văn bản: %s", "document-file probe left out: %s"), exc)
     try:
         if wanted("state_links"):
             urls = tuple(link.url for link in state_portal_links(art))
             plan = dataclasses.replace(plan, state_links=urls)
     except PageTooComplex as exc:
-        logger.info("state-link probe left out: %s", exc)
+        logger.info(
+            LogText("bỏ qua thử liên kết cổng nhà nước: %s", "state-link probe left out: %s"), exc
+        )
     return plan

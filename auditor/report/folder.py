@@ -122,5 +122,11 @@ def fold_in(
             findings.add(finding_rows(report, lang))
         del report
     if found.rows:
-        logger.info("%d earlier report(s) in the folder join the summary", len(found.rows))
+        logger.info(
+            LogText(
+                "%d báo cáo có sẵn trong thư mục được đưa vào bảng tổng hợp",
+                "%d earlier report(s) in the folder join the summary",
+            ),
+            len(found.rows),
+        )
     return found

@@ -217,7 +217,9 @@ def _call(node: CheckCall, art: Artifacts, rule_id: str) -> Outcome:
         logger.warning(said, rule_id, node.name, exc)
         return _error(node.name, str(exc), art)
     except Exception as exc:  # a bug in one primitive must not end the audit
-        logger.exception("%s: check %s raised", rule_id, node.name)
+        logger.exception(
+            LogText("%s: phép kiểm tra %s gặp lỗi", "%s: check %s raised"), rule_id, node.name
+        )
         return _error(node.name, f"{type(exc).__name__}: {exc}", art)
     return outcome
 

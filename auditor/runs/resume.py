@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from auditor.errors import AuditorError
+from auditor.errors import AuditorError, LogText
 from auditor.models import Agency, RunStamp
 from auditor.planid import agency_key, same_plan
 from auditor.report.json_report import load_report
@@ -35,13 +35,25 @@ def finished_reports(
         try:
             report = load_report(path)
         except AuditorError:
-            logger.info("--resume: %s is not a finished report; ignored", path)
+            logger.info(
+                LogText(
+                    "--resume: %s không phải báo cáo đã hoàn tất; bỏ qua",
+                    "--resume: %s is not a finished report; ignored",
+                ),
+                path,
+            )
             continue
         key = agency_key(report.agency.domain, report.agency.path)
         if key not in wanted:
             continue
         if not same_plan(report, stamp, as_of):
-            logger.info("--resume: %s was audited under another plan; audited again", path)
+            logger.info(
+                LogText(
+                    "--resume: %s được kiểm tra theo kế hoạch khác; kiểm tra lại",
+                    "--resume: %s was audited under another plan; audited again",
+                ),
+                path,
+            )
             continue
         found[key] = path
     return found
