@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from auditor.config import ConnectTo, CrawlSettings
+from auditor.crawl import fetcher as fetcher_module
 from auditor.crawl.failures import describe
 from auditor.crawl.fetcher import MAX_REDIRECTS, Fetcher
 from auditor.models import PageSnapshot, RedirectHop, TransportProbe
@@ -415,3 +416,27 @@ def test_a_page_that_moves_the_browser_on_is_followed_in_scope(sites: Sites) -> 
     # a loop of refresh pages ends
     ping = fetch(sites.settings(), "https://soctrang.gov.vn/ping")
     assert ping.final_url.endswith(("/ping", "/pong")) and len(ping.redirects) <= 2
+
+
+def test_robots_policies_kept_are_bounded_the_least_recently_asked_dropped(
+    sites: Sites, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fetcher_module, "MAX_ROBOTS_KEPT", 2)
+    first, second, third = (
+        "https://soctrang.gov.vn/",
+        "http://soctrang.gov.vn/",
+        "https://kesach.soctrang.gov.vn/",
+    )
+
+    async def go() -> None:
+        async with Fetcher(sites.settings(), backoff_s=0.01) as fetcher:
+            for url in (first, second, first, third, first, second):
+                await fetcher.robots(url)
+
+    before = len(sites.routes.seen)
+    asyncio.run(go())
+    read = [
+        f"{s.scheme}://{s.host}/" for s in sites.routes.seen[before:] if s.path == "/robots.txt"
+    ]
+    # first asked again before third came, so second was the one dropped, and read again
+    assert read == [first, second, third, second]

@@ -9,7 +9,7 @@ import email.utils
 import logging
 import ssl
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -50,6 +50,9 @@ MAX_SOFT_REDIRECTS = 2  # meta-refresh / script redirect pages followed in a row
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 TRANSIENT_STATUSES = frozenset({408, 429, 502, 503, 504})
 MAX_CRAWL_DELAY_S = 5.0  # a robots.txt Crawl-delay is honoured up to this
+# robots.txt policies kept for the scan, the least recently asked dropped first: far more than
+# the origins of the portals crawled at once, so memory stays flat over a ministry's registry
+MAX_ROBOTS_KEPT = 1024
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 ACCEPT_LANGUAGE = "vi,en;q=0.8"
@@ -180,7 +183,7 @@ class Fetcher:
         # a slow drip must not hold a request for ever: a bound on one whole request
         self._deadline_s = settings.timeout_s * 4
         self.retries: Counter[str] = Counter()  # retried requests by normalised host
-        self._robots: dict[str, asyncio.Task[RobotsPolicy]] = {}
+        self._robots: OrderedDict[str, asyncio.Task[RobotsPolicy]] = OrderedDict()
         self._backoff = wait_exponential_jitter(
             multiplier=backoff_s, max=max(backoff_s, settings.retry_wait_max_s), jitter=backoff_s
         )
@@ -378,13 +381,26 @@ class Fetcher:
         return RobotsPolicy(info, rules)
 
     async def robots(self, url: str) -> RobotsPolicy:
-        """The robots.txt policy of ``url``'s origin, read once per origin."""
+        """The robots.txt policy of ``url``'s origin, read once per origin (of the
+        :data:`MAX_ROBOTS_KEPT` origins asked most recently)."""
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}".lower()
         task = self._robots.get(origin)
         if task is None:
             task = self._robots[origin] = asyncio.ensure_future(self._read_robots(origin))
+            self._forget_robots()
+        else:
+            self._robots.move_to_end(origin)
         return await asyncio.shield(task)
+
+    def _forget_robots(self) -> None:
+        """Drop the least recently asked policies beyond :data:`MAX_ROBOTS_KEPT` (read ones
+        only: a policy still being read is awaited by someone)."""
+        excess = len(self._robots) - MAX_ROBOTS_KEPT
+        if excess > 0:
+            read = [origin for origin, task in self._robots.items() if task.done()]
+            for origin in read[:excess]:
+                del self._robots[origin]
 
     async def _refused(self, url: str, probe: bool = False) -> Failure | None:
         """Why robots.txt forbids ``url`` (``None`` when it may be requested). A ``probe``
