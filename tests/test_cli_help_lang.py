@@ -78,14 +78,23 @@ ENGLISH_WORDS = ("Usage:", "Options", "Arguments", "[default:", "Show this messa
 VIETNAMESE_WORDS = ("Cách dùng:", "Tuỳ chọn", "Tham số", "[mặc định:", "Hiện phần trợ giúp")
 
 
-def test_scan_help_is_vietnamese_by_default() -> None:
-    text = _shown("scan", "--help")
+WORDS = {"vi": VIETNAMESE_WORDS, "en": ENGLISH_WORDS}
+EXIT_CODES = {"vi": "Mã thoát", "en": "Exit codes"}
+
+
+def _assert_scan_help_in(text: str, lang: str) -> None:
+    """Every scan help text, typer's own words and the exit codes in ``lang``, none in the other."""
+    other = "en" if lang == "vi" else "vi"
     for pair in _scan_pairs():
-        assert pair.vi.replace("\n\n", " ") in text, pair.vi
-        assert pair.en.split("\n\n")[0] not in text, pair.en
-    assert "Mã thoát: 0" in text and "Exit codes" not in text
-    assert all(w in text for w in VIETNAMESE_WORDS)
-    assert not any(w in text for w in ENGLISH_WORDS)
+        assert getattr(pair, lang).replace("\n\n", " ") in text, getattr(pair, lang)
+        assert getattr(pair, other).split("\n\n")[0] not in text, getattr(pair, other)
+    assert f"{EXIT_CODES[lang]}: 0" in text and EXIT_CODES[other] not in text
+    assert all(w in text for w in WORDS[lang])
+    assert not any(w in text for w in WORDS[other])
+
+
+def test_scan_help_is_vietnamese_by_default() -> None:
+    _assert_scan_help_in(_shown("scan", "--help"), "vi")
 
 
 @pytest.mark.parametrize(
@@ -97,13 +106,7 @@ def test_scan_help_is_vietnamese_by_default() -> None:
     ],
 )
 def test_scan_help_is_english_with_lang_en(args: tuple[str, ...]) -> None:
-    text = _shown(*args)
-    for pair in _scan_pairs():
-        assert pair.en.replace("\n\n", " ") in text, pair.en
-        assert pair.vi.split("\n\n")[0] not in text, pair.vi
-    assert "Exit codes: 0" in text and "Mã thoát" not in text
-    assert all(w in text for w in ENGLISH_WORDS)
-    assert not any(w in text for w in VIETNAMESE_WORDS)
+    _assert_scan_help_in(_shown(*args), "en")
 
 
 @pytest.mark.parametrize(
