@@ -196,8 +196,10 @@ class Fetcher:
                 allow_private=self.settings.allow_private,
                 dns_server=self.settings.dns_server,
             ),
-            max_connections=self.settings.concurrency * 2,
-            max_keepalive=self.settings.concurrency,
+            # politeness holds a host to per_host requests in flight; the pools follow it
+            max_connections=self.settings.per_host * 2,
+            max_keepalive=self.settings.per_host,
+            max_origins=self.settings.concurrency,
         )
         self._client = httpx.AsyncClient(
             transport=transport,
