@@ -16,24 +16,23 @@ normally, on an error or on cancellation — shuts every worker down.
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import dataclasses
 import itertools
 import multiprocessing
 import os
 import signal
 from collections import OrderedDict
-from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from auditor.capture.model import SiteCapture
 from auditor.capture.spool import unspooled
 from auditor.crawl.scope import Scope
 from auditor.gather.plan import ProbePlan, plan_probes
 from auditor.judge import JudgeTask, judge
+from auditor.memory import give_back_memory
 from auditor.models import AuditReport, PageSnapshot
 from auditor.page import Page
 
@@ -56,24 +55,6 @@ def _ignore_interrupts() -> None:
     # sent to the whole process group must not kill the judges under it
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-
-
-def _malloc_trim() -> Callable[[int], int] | None:
-    try:
-        return cast(Callable[[int], int], ctypes.CDLL(None).malloc_trim)  # glibc only
-    except (AttributeError, OSError):
-        return None
-
-
-_TRIM = _malloc_trim()
-
-
-def give_back_memory() -> None:
-    """Return the heap the last portal's parse trees freed to the system: glibc keeps freed
-    memory for reuse, so a worker's RSS would stay at the largest portal it ever judged plus
-    fragmentation (~2× after a few portals)."""
-    if _TRIM is not None:
-        _TRIM(0)
 
 
 def plan_and_keep(

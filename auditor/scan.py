@@ -33,6 +33,7 @@ from auditor.gather.plan import plan_probes
 from auditor.hostnames import ascii_host, path_prefix, split_address, url_in_prefix
 from auditor.interrupts import StopRequest
 from auditor.judge import JudgeTask
+from auditor.memory import give_back_memory
 from auditor.models import (
     Agency,
     AuditReport,
@@ -71,6 +72,8 @@ from auditor.rules.engine import required_inputs
 from auditor.rules.loader import Pack, load_pack, load_pack_file, pack_for_domain
 
 logger = logging.getLogger(__name__)
+
+TRIM_EVERY = 25  # portals written between two returns of freed heap to the system
 
 
 @dataclass(frozen=True)
@@ -519,6 +522,8 @@ async def run_scan(
         result.files.extend(files)
         names = {p.suffix: p.name for p in files}
         result.rows.append(build_summary_row(report, names.get(".json"), names.get(".html")))
+        if len(result.rows) % TRIM_EVERY == 0:
+            give_back_memory()  # the heap the finished portals' captures and reports freed
         spool.add(order.get(agency.key, 0), report)
         if plan.formats & TABLE_FORMATS:
             findings.add(finding_rows(report, plan.lang))

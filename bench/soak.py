@@ -4,7 +4,8 @@ Serves bench/farm.py with ``--faulty`` (one fault per faulty portal: 503 always,
 Retry-After, reset mid-body, body stalled past the timeout, binary body, root redirecting off
 scope) and scans every portal in one run, sampling the RSS of the scan process and its children
 every second with psutil. Prints reports written, crashes (portals with no report, tracebacks
-in stderr), the exit code, peak RSS and RSS over time.
+in stderr), the exit code, peak RSS and RSS over time, of the whole tree and of the scan process
+alone (the workers are the difference).
 
     python -m bench.soak                                  # 1,000 portals × 5 pages, 10 % faulty
     python -m bench.soak --portals 100 --faulty 0.1 --seed 7
@@ -30,14 +31,18 @@ from bench.farm import Farm
 from bench.province import ROOT, FarmProcess, _env, auditor_args
 
 
-def _tree_rss(parent: psutil.Process) -> int:
-    rss = 0
+def _tree_rss(parent: psutil.Process) -> tuple[int, int]:
+    """The RSS of ``parent`` and its children together, and of ``parent`` alone."""
+    rss = own = 0
     for proc in [parent, *parent.children(recursive=True)]:
         try:
-            rss += proc.memory_info().rss
+            used = proc.memory_info().rss
         except psutil.NoSuchProcess:
             continue
-    return rss
+        rss += used
+        if proc.pid == parent.pid:
+            own = used
+    return rss, own
 
 
 def soak(args: argparse.Namespace) -> None:
@@ -54,7 +59,7 @@ def soak(args: argparse.Namespace) -> None:
         out = Path(tmp) / "out"
         cmd = auditor_args(served, out, args.concurrency, args.per_host)
         cmd[cmd.index("--timeout") + 1] = str(args.timeout)
-        samples: list[tuple[float, int]] = []
+        samples: list[tuple[float, int, int]] = []
         started = time.monotonic()
         try:
             with open(Path(tmp) / "stderr", "w+b") as err:
@@ -64,7 +69,7 @@ def soak(args: argparse.Namespace) -> None:
                 parent = psutil.Process(proc.pid)
                 while proc.poll() is None:
                     try:
-                        samples.append((time.monotonic() - started, _tree_rss(parent)))
+                        samples.append((time.monotonic() - started, *_tree_rss(parent)))
                     except psutil.NoSuchProcess:
                         break
                     threading.Event().wait(1.0)
@@ -77,16 +82,20 @@ def soak(args: argparse.Namespace) -> None:
         written = {p.stem for p in out.glob("p*.json")}
     missing = [h for h in farm.hosts if h not in written]
     tracebacks = stderr.count("Traceback (most recent call last)")
-    peak = max((rss for _, rss in samples), default=0) / 2**20
+    peak = max((rss for _, rss, _ in samples), default=0) / 2**20
+    own_peak = max((own for _, _, own in samples), default=0) / 2**20
     print(f"wall {wall:.0f} s, exit code {code}")
     print(f"reports written: {len(written)} of {farm.portals}")
     print(f"crashes: {len(missing)} portals without a report, {tracebacks} tracebacks in stderr")
     for host in missing[:10]:
         print(f"  no report: {host} ({faults.get(host, 'healthy')})")
     print(f"peak RSS: {peak:.0f} MB (scan process and children, sampled every 1 s)")
+    print(f"peak RSS of the scan process alone: {own_peak:.0f} MB")
     step = max(1, len(samples) // args.points)
-    series = " ".join(f"{t:.0f}s:{rss / 2**20:.0f}" for t, rss in samples[::step])
+    series = " ".join(f"{t:.0f}s:{rss / 2**20:.0f}" for t, rss, _ in samples[::step])
     print(f"RSS over time (s:MB): {series}")
+    series = " ".join(f"{t:.0f}s:{own / 2**20:.0f}" for t, _, own in samples[::step])
+    print(f"scan process alone (s:MB): {series}")
     if tracebacks:
         sys.stdout.write(stderr[-3000:])
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from pathlib import Path
 
@@ -237,7 +238,7 @@ def article_statuses(report: AuditReport) -> dict[str, Status]:
     for key, statuses in grouped.items():
         worst = worst_status(statuses)
         if worst is not None:
-            out[key] = worst
+            out[sys.intern(key)] = worst  # the same few keys in every row a scan keeps
     return out
 
 
