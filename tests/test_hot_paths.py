@@ -19,6 +19,7 @@ from auditor.htmlcaps import MAX_DEPTH, PageTooComplex
 from auditor.page import Page, collapse
 from auditor.stubs import error_shown, login_page, refresh_target, script_shell, visible_text
 from auditor.text.dates import _WORD_HINT, find_dates, first_date, first_date_in
+from auditor.text.fold import fold_words, fold_words_slow
 from auditor.text.legacy import (
     _TEXT_READINGS,
     LegacyScan,
@@ -339,3 +340,22 @@ def test_a_page_beyond_a_cap_stays_beyond_it_once_shed() -> None:
     first = fine.tree
     fine.shed()
     assert fine.tree is not first and fine.tree.css_first("p") is not None
+
+
+def test_fold_words_token_by_token_equals_folding_the_whole_text() -> None:
+    white = [c for c in map(chr, range(0x3000 + 1)) if c.isspace()]
+    tcvn3 = _garbled(encode_tcvn3, SENTENCE.lower())
+    nfd = unicodedata.normalize("NFD", SENTENCE)
+    words = [SENTENCE, nfd, tcvn3, "ΟΔΟΣ ΣΑΣ Σ", "İstanbul", "ǅ Ⅻ ² ½", "naïve-café", "a.b,c;d"]
+    words += ["Đà Lạt–Huế", "ﬁ ß ẞ", "‘Th«ng’ c¸c", "123/UBND-VP", "", "x"]
+    rng = random.Random(17)
+    for _ in range(400):
+        parts = rng.choices(words + white, k=rng.randint(0, 120))
+        text = "".join(p + rng.choice(["", " ", *white]) for p in parts)
+        assert fold_words(text) == fold_words_slow(text)
+        assert fold_words(text) == fold_words(text)  # from the tokens seen
+    for start in range(0, 0x30000, 512):  # every character, alone and next to others
+        chars = [chr(c) for c in range(start, start + 512)]
+        for glue in ("", " ", "a", "Σ", "\u0301 "):
+            text = glue.join(chars) + " " * 300
+            assert fold_words(text) == fold_words_slow(text)

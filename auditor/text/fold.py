@@ -55,6 +55,32 @@ def fold(text: str) -> str:
     return text.translate(_TABLE).lower()
 
 
-def fold_words(text: str) -> str:
-    """Fold ``text`` and reduce it to ASCII words separated by single spaces."""
+def fold_words_slow(text: str) -> str:
+    """The definition of :func:`fold_words`: fold, then every run of characters other than
+    ``a-z0-9`` becomes one space, stripped."""
     return _NON_ALNUM.sub(" ", fold(text)).strip()
+
+
+# fold_words of each distinct white-space-separated token seen (cleared when full)
+_TOKENS: dict[str, str] = {}
+_TOKENS_MAX = 16384
+
+
+def fold_words(text: str) -> str:
+    """Fold ``text`` and reduce it to ASCII words separated by single spaces.
+
+    A long text is folded token by token (split on white space), each distinct token once:
+    folding maps each character on its own (only Greek final sigma looks at its neighbours,
+    and no sigma survives as ``a-z0-9``) and no white space folds to a letter or digit, so the
+    words of the tokens, in order, are the words of the text (:func:`fold_words_slow`).
+    """
+    if len(text) <= _CACHED_MAX:
+        return fold_words_slow(text)
+    tokens = text.split()
+    missing = set(tokens).difference(_TOKENS)
+    if len(_TOKENS) + len(missing) > _TOKENS_MAX:
+        _TOKENS.clear()
+        missing = set(tokens)
+    for token in missing:
+        _TOKENS[token] = fold_words_slow(token)
+    return " ".join(filter(None, map(_TOKENS.__getitem__, tokens)))
