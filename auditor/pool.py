@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 
 from auditor.capture.model import SiteCapture
 from auditor.capture.spool import unspooled
+from auditor.checks.registry import load_all
 from auditor.crawl.scope import Scope
 from auditor.gather.plan import ProbePlan, plan_probes
 from auditor.judge import JudgeTask, judge
@@ -55,6 +56,12 @@ def _ignore_interrupts() -> None:
     # sent to the whole process group must not kill the judges under it
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def warm_up() -> None:
+    """Import what judging needs (the rule primitives; this module brought the rest), so that
+    a worker started with the pool is ready when the first capture arrives."""
+    load_all()
 
 
 def plan_and_keep(
@@ -113,6 +120,8 @@ class JudgePool:
             ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_ignore_interrupts)
             for _ in range(self.workers)
         ]
+        for executor in self._executors:  # start them now: they import while the crawl begins
+            executor.submit(warm_up)
         self._busy = [0] * max(self.workers, 1)
         return self
 
