@@ -121,11 +121,15 @@ class Page:
         if isinstance(known, str):
             return known
         raw = visible_raw(self.tree)
-        head = collapse(raw[: 4 * MAX_TEXT_READ])  # the collapse of a prefix is a prefix
+        size = 2 * MAX_TEXT_READ  # the collapse of a prefix is a prefix: the shortest will do
+        head = collapse(raw[:size])
+        while len(head) <= MAX_TEXT_READ and size < len(raw):
+            size *= 4  # white space collapsed away: a longer prefix, up to the whole text
+            head = collapse(raw[:size])
         if len(head) > MAX_TEXT_READ:
             return head
-        text = self.__dict__["text"] = collapse(raw)  # as the cached property would
-        return text
+        self.__dict__["text"] = head  # the whole text, as the cached property would
+        return head
 
     @property
     def complete(self) -> bool:
@@ -297,12 +301,12 @@ def remove_noise(
             keep.add(parent.mem_id)
             parent = parent.parent
     body = tree.body
+    swallowing = unclosed_landmarks(html) if unclosed is None else unclosed
     last = None
-    if body is not None:
+    if body is not None and swallowing:  # the body's last element, only when it matters
         for node in body.traverse(include_text=False):
             last = node
-    swallowing = unclosed_landmarks(html) if unclosed is None else unclosed
-    if last is not None and swallowing:
+    if last is not None:
         parent = last
         while parent is not None:
             if parent.tag in swallowing:

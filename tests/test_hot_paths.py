@@ -16,7 +16,8 @@ from auditor.a11y.dom import Doc, is_hidden, select, snippet
 from auditor.article_shape import heading, is_article, shape
 from auditor.checks.encoding import decomposed_share
 from auditor.htmlcaps import MAX_DEPTH, PageTooComplex
-from auditor.page import Page, collapse
+from auditor.page import _NOISE as NOISE
+from auditor.page import Page, collapse, remove_noise, unclosed_landmarks
 from auditor.stubs import error_shown, login_page, refresh_target, script_shell, visible_text
 from auditor.text.dates import _WORD_HINT, find_dates, first_date, first_date_in
 from auditor.text.fold import fold_words, fold_words_slow
@@ -359,3 +360,48 @@ def test_fold_words_token_by_token_equals_folding_the_whole_text() -> None:
         for glue in ("", " ", "a", "Σ", "\u0301 "):
             text = glue.join(chars) + " " * 300
             assert fold_words(text) == fold_words_slow(text)
+
+
+def _remove_noise_walking_the_body(tree: LexborHTMLParser, html: str) -> None:
+    """The former :func:`remove_noise`: the body's last element found on every page."""
+    main = tree.css_first("main, [role=main]")
+    keep: set[int] = set()
+    if main is not None:
+        parent = main.parent
+        while parent is not None:
+            keep.add(parent.mem_id)
+            parent = parent.parent
+    body = tree.body
+    last = None
+    if body is not None:
+        for node in body.traverse(include_text=False):
+            last = node
+    swallowing = unclosed_landmarks(html)
+    if last is not None and swallowing:
+        parent = last
+        while parent is not None:
+            if parent.tag in swallowing:
+                keep.add(parent.mem_id)
+            parent = parent.parent
+    for node in tree.css(NOISE):
+        if node.mem_id not in keep:
+            node.decompose()
+
+
+def test_remove_noise_walks_the_body_only_for_an_unclosed_landmark() -> None:
+    htmls = [
+        f.read_text(encoding="utf-8", errors="replace")
+        for f in FIXTURES.rglob("*.htm*")
+        if f.is_file()
+    ]
+    story = "<h1>Tin tức</h1><p>Ủy ban nhân dân tỉnh</p><script>x()</script>"
+    for tag in ("header", "nav", "footer", "aside"):
+        htmls.append(f"<body><{tag}><a href=/>Trang chủ</a><div>{story}</div></body>")
+        htmls.append(f"<body><{tag}>menu</{tag}><main>{story}</main><footer>f</footer></body>")
+        htmls.append(f"<body><{tag}><main>{story}</main></{tag}><aside>a</aside></body>")
+    htmls += ["", "<p>chỉ một đoạn</p>", "<body><nav>a<nav>b</nav></body>"]
+    for html in htmls:
+        fast, plain = LexborHTMLParser(html), LexborHTMLParser(html)
+        remove_noise(fast, html)
+        _remove_noise_walking_the_body(plain, html)
+        assert fast.html == plain.html
