@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from auditor.stubs import (
     visible_text,
 )
 from auditor.text.dates import find_dates, first_date_in, page_dates
+from auditor.text.encoding import first_invalid_utf8
 from auditor.text.fold import fold
 from auditor.text.legacy import word_counts
 
@@ -144,6 +146,16 @@ class Page:
             return self.snapshot.body.decode(encoding, errors="replace")
         except LookupError:
             return self.snapshot.body.decode("utf-8", errors="replace")
+
+    @cached_property
+    def invalid_utf8_at(self) -> int | None:
+        """:func:`~auditor.text.encoding.first_invalid_utf8` of the body, read once per page:
+        a body :attr:`html` decoded as UTF-8 without a replacement character (U+FFFD) is
+        valid UTF-8, and is not decoded again to tell."""
+        snap = self.snapshot
+        if _decoded_as_utf8(snap.detected_encoding) and "\ufffd" not in self.html:
+            return None
+        return first_invalid_utf8(snap.body, snap.truncated)
 
     def shed(self) -> None:
         """Drop the parsed trees and the decoded HTML, keeping what was read from them (text,
@@ -269,6 +281,15 @@ class Page:
             text = link_text(node)
             out.append(Link(url, href, text, fold(text), node.attributes.get("hreflang")))
         return tuple(out)
+
+
+def _decoded_as_utf8(encoding: str | None) -> bool:
+    """Whether :attr:`Page.html` decodes a body detected as ``encoding`` with the UTF-8 codec
+    (an unknown label falls back to it)."""
+    try:
+        return codecs.lookup(encoding or "utf-8").name == "utf-8"
+    except LookupError:
+        return True
 
 
 def _unclosed(low: str, tag: str) -> bool:

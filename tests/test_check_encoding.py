@@ -11,7 +11,6 @@ import pytest
 from auditor.artifacts import Artifacts
 from auditor.checks.encoding import (
     LegacyParams,
-    first_invalid_utf8,
     nfc_text,
     no_legacy_bytes,
     no_legacy_fonts,
@@ -22,7 +21,7 @@ from auditor.checks.registry import NoParams
 from auditor.models import Outcome, PageSnapshot
 from auditor.page import Page
 from auditor.paths import fixtures_dir
-from auditor.text.encoding import detect_encoding, meta_charset
+from auditor.text.encoding import detect_encoding, first_invalid_utf8, meta_charset
 from auditor.text.legacy import encode_tcvn3, encode_viscii, encode_vni
 from tests.factories import art, judged, page
 

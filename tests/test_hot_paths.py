@@ -16,10 +16,12 @@ from auditor.a11y.dom import Doc, is_hidden, select, snippet
 from auditor.article_shape import heading, is_article, shape
 from auditor.checks.encoding import decomposed_share
 from auditor.htmlcaps import MAX_DEPTH, PageTooComplex
+from auditor.models import PageSnapshot
 from auditor.page import _NOISE as NOISE
 from auditor.page import Page, collapse, remove_noise, unclosed_landmarks
 from auditor.stubs import error_shown, login_page, refresh_target, script_shell, visible_text
 from auditor.text.dates import _WORD_HINT, find_dates, first_date, first_date_in
+from auditor.text.encoding import first_invalid_utf8
 from auditor.text.fold import fold_words, fold_words_slow
 from auditor.text.legacy import (
     _TEXT_READINGS,
@@ -37,6 +39,7 @@ from tests import test_article_shape as shapes
 from tests import test_stubs as stubs_cases
 from tests.factories import page
 
+URL = "https://soctrang.gov.vn/tin-tuc/"
 SENTENCE = "Ủy ban nhân dân tỉnh Sóc Trăng thông báo lịch tiếp công dân tháng mười một"
 
 
@@ -405,3 +408,25 @@ def test_remove_noise_walks_the_body_only_for_an_unclosed_landmark() -> None:
         remove_noise(fast, html)
         _remove_noise_walking_the_body(plain, html)
         assert fast.html == plain.html
+
+
+def test_invalid_utf8_of_a_page_equals_decoding_its_body() -> None:
+    text = f"<p>{SENTENCE}</p>"
+    nfd = unicodedata.normalize("NFD", text)
+    bodies = [text.encode(), nfd.encode(), b"", b"<p>ascii</p>", "<p>\ufffd ok</p>".encode()]
+    bodies += [text.encode()[:-6] + b"\xe1\xbb", b"<p>a\xffb</p>", b"\xef\xbb\xbf" + text.encode()]
+    bodies += [encode_tcvn3(text.lower()), encode_vni(text.lower()), text.encode()[:7]]
+    labels = [None, "utf-8", "UTF8", "utf_8", "utf-8-sig", "windows-1258", "latin-1", "no-such"]
+    for body in bodies:
+        for truncated in (False, True):
+            for label in labels:
+                snap = PageSnapshot(
+                    url=URL,
+                    final_url=URL,
+                    status=200,
+                    body=body,
+                    truncated=truncated,
+                    detected_encoding=label,
+                )
+                expected = first_invalid_utf8(body, truncated)
+                assert Page(snap).invalid_utf8_at == expected

@@ -7,7 +7,6 @@ decomposed (NFD) form. No page fetched means the auditor cannot tell: ``error``.
 
 from __future__ import annotations
 
-import codecs
 import logging
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -148,20 +147,9 @@ def utf8_declared(art: Artifacts, p: NoParams) -> Outcome:
 # --- utf8_decodes ----------------------------------------------------------------------------
 
 
-def first_invalid_utf8(body: bytes, truncated: bool = False) -> int | None:
-    """Offset of the first byte that is not valid UTF-8 (``None`` when the body is valid;
-    a sequence cut at the end of a ``truncated`` body is not an error)."""
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
-    try:
-        decoder.decode(body, final=not truncated)
-    except UnicodeDecodeError as exc:
-        return exc.start
-    return None
-
-
 def _decode_problem(page: Page) -> Evidence | None:
     snap = page.snapshot
-    offset = first_invalid_utf8(snap.body, snap.truncated)
+    offset = page.invalid_utf8_at
     if offset is None:
         return None
     bad = snap.body[offset : offset + 4].hex(" ").upper()
@@ -262,7 +250,7 @@ def _unicode_text(page: Page) -> str:
     valid UTF-8 that the crawler decoded otherwise (then as UTF-8)."""
     snap = page.snapshot
     detected = _label(snap.detected_encoding)
-    if detected in (None, "utf-8") or first_invalid_utf8(snap.body, snap.truncated) is not None:
+    if detected in (None, "utf-8") or page.invalid_utf8_at is not None:
         return f"{page.title} {page.text}"
     tree = LexborHTMLParser(snap.body.decode("utf-8", errors="replace"))
     for node in tree.css("script, style, noscript, template"):
@@ -278,7 +266,7 @@ def _unicode_words(page: Page) -> Mapping[str, int]:
     once per page, unless the text had to be decoded again)."""
     snap = page.snapshot
     detected = _label(snap.detected_encoding)
-    if detected in (None, "utf-8") or first_invalid_utf8(snap.body, snap.truncated) is not None:
+    if detected in (None, "utf-8") or page.invalid_utf8_at is not None:
         return page.words
     return word_counts(_unicode_text(page))
 
@@ -311,7 +299,7 @@ def _legacy_evidence(page: Page, scan: LegacyScan, stored: bool) -> Evidence:
 def _legacy_in_page(page: Page) -> tuple[LegacyScan, bool] | None:
     """The legacy encoding found on ``page`` and whether its bytes are stored in it."""
     snap = page.snapshot
-    if first_invalid_utf8(snap.body, snap.truncated) is not None:
+    if page.invalid_utf8_at is not None:
         guess = guess_legacy_encoding(snap.body)
         detected = _LEGACY_LABELS.get(_label(snap.detected_encoding) or "")
         if detected is not None:

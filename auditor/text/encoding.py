@@ -158,3 +158,14 @@ def detect_encoding(body: bytes, declared: str | None, meta: str | None) -> str:
     if _mostly_utf8(body):
         return "utf-8"
     return candidates[0] if candidates[0] != "utf-8" else "windows-1252"
+
+
+def first_invalid_utf8(body: bytes, truncated: bool = False) -> int | None:
+    """Offset of the first byte that is not valid UTF-8 (``None`` when the body is valid;
+    a sequence cut at the end of a ``truncated`` body is not an error)."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
+    try:
+        decoder.decode(body, final=not truncated)
+    except UnicodeDecodeError as exc:
+        return exc.start
+    return None
