@@ -16,9 +16,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import tldextract
 from pydantic import field_validator
 
 from auditor.artifacts import Artifacts
@@ -33,6 +32,9 @@ from auditor.text.names import (
     named_labels,
     strip_level_words,
 )
+
+if TYPE_CHECKING:
+    import tldextract
 
 logger = logging.getLogger(__name__)
 
@@ -182,7 +184,11 @@ class DomainParams(Params):
 
 @cache
 def _extractor() -> tldextract.TLDExtract:
-    """tldextract on the bundled PSL snapshot: no fetch (no URLs), no disk cache."""
+    """tldextract on the bundled PSL snapshot: no fetch (no URLs), no disk cache. Imported
+    here: tldextract brings requests (17 MB), which a scan process that never splits a host
+    need not hold."""
+    import tldextract
+
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
