@@ -58,6 +58,35 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
+# In each worker: the rule packs and registries sent to it, by the key the pool gave them.
+_SHARED: dict[int, Any] = {}
+
+
+class SharedMissing(Exception):
+    """A worker was sent a task whose pack or registry it does not hold (the parcel that
+    carried it was cancelled before it ran); the pool sends them again."""
+
+
+@dataclass(frozen=True)
+class Parcel:
+    """A :class:`JudgeTask` as sent to a worker: its pack and registry by key, each sent to a
+    worker once (``new``), not with every portal — a registry of 1,000 agencies takes 15 ms
+    to pickle and as long to read back, for every portal of the scan."""
+
+    fields: dict[str, Any]  # the task's other fields
+    pack: int
+    registry: int | None
+    new: dict[int, Any]  # the shared objects this worker has not been sent yet, by key
+
+    def task(self) -> JudgeTask:
+        """The task, with the worker's copies of its pack and registry."""
+        _SHARED.update(self.new)
+        if self.pack not in _SHARED or (self.registry is not None and self.registry not in _SHARED):
+            raise SharedMissing(self.pack, self.registry)
+        registry = _SHARED[self.registry] if self.registry is not None else None
+        return JudgeTask(**self.fields, pack=_SHARED[self.pack], registry=registry)
+
+
 def warm_up() -> None:
     """Import what judging needs (the rule primitives; this module brought the rest), so that
     a worker started with the pool is ready when the first capture arrives."""
@@ -96,6 +125,11 @@ def judge_kept(ticket: int | None, task: JudgeTask) -> AuditReport:
     return report
 
 
+def judge_parcel(ticket: int | None, parcel: Parcel) -> AuditReport:
+    """:func:`judge_kept` of the task ``parcel`` carries."""
+    return judge_kept(ticket, parcel.task())
+
+
 @dataclass(frozen=True)
 class Lane:
     """One portal's place in the pool: its worker and its ticket there."""
@@ -113,6 +147,9 @@ class JudgePool:
         self._executors: list[Executor] = []
         self._busy: list[int] = []  # portals assigned to each worker and not yet judged
         self._tickets = itertools.count(1)
+        # packs and registries by id, with their keys (holding them keeps their ids unique)
+        self._shared: dict[int, tuple[int, Any]] = {}
+        self._sent: list[set[int]] = []  # keys each worker holds
 
     async def __aenter__(self) -> JudgePool:
         context = multiprocessing.get_context("spawn")
@@ -123,6 +160,7 @@ class JudgePool:
         for executor in self._executors:  # start them now: they import while the crawl begins
             executor.submit(warm_up)
         self._busy = [0] * max(self.workers, 1)
+        self._sent = [set() for _ in self._executors]
         return self
 
     async def __aexit__(
@@ -164,6 +202,29 @@ class JudgePool:
             raise
         return plan, lane
 
+    def _key(self, shared: object) -> int:
+        known = self._shared.get(id(shared))
+        if known is None:
+            known = self._shared[id(shared)] = (len(self._shared), shared)
+        return known[0]
+
+    def _parcel(self, worker: int, task: JudgeTask) -> Parcel:
+        """``task`` for ``worker``: its pack and registry by key, sent when new to it."""
+        sent = self._sent[worker]
+        pack = self._key(task.pack)
+        registry = self._key(task.registry) if task.registry is not None else None
+        new: dict[int, Any] = {}
+        for key, value in ((pack, task.pack), (registry, task.registry)):
+            if key is not None and key not in sent:
+                new[key] = value
+                sent.add(key)
+        fields = {
+            f.name: getattr(task, f.name)
+            for f in dataclasses.fields(task)
+            if f.name not in ("pack", "registry")
+        }
+        return Parcel(fields, pack, registry, new)
+
     async def judge(self, task: JudgeTask, lane: Lane | None = None) -> AuditReport:
         """The report of ``task``'s capture, judged in a worker (``lane``'s, when planned)."""
         if lane is None:
@@ -171,10 +232,17 @@ class JudgePool:
             self._busy[worker] += 1
         else:
             worker = lane.worker
+        ticket = lane.ticket if lane else None
         try:
-            report: AuditReport = await self._call(
-                worker, judge_kept, lane.ticket if lane else None, task
-            )
+            if not self._executors:
+                return judge_kept(ticket, task)
+            try:
+                report: AuditReport = await self._call(
+                    worker, judge_parcel, ticket, self._parcel(worker, task)
+                )
+            except SharedMissing:
+                self._sent[worker].clear()
+                report = await self._call(worker, judge_parcel, ticket, self._parcel(worker, task))
             return report
         finally:
             self._busy[worker] -= 1

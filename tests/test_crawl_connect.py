@@ -16,7 +16,7 @@ from auditor.crawl.connect import ConnectToBackend, parse_connect_to, resolve
 from auditor.crawl.fetcher import make_ssl_context
 from auditor.crawl.transport import PoolTransport
 from auditor.errors import UsageError
-from tests.test_crawl_support import Routes, html, make_pki, serve
+from tests.test_crawl_support import RecordingBackend, Routes, html, make_pki, serve
 
 
 @pytest.mark.parametrize(
@@ -74,25 +74,6 @@ def test_resolve_first_matching_rule_wins() -> None:
     assert resolve((), "b.gov.vn", 80) == ("b.gov.vn", 80)
 
 
-class _Recorder(httpcore.AsyncNetworkBackend):
-    """A backend that records where it was asked to connect, then delegates."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, int]] = []
-        self.inner = httpcore.AnyIOBackend()
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: object = None,
-    ) -> httpcore.AsyncNetworkStream:
-        self.calls.append((host, port))
-        return await self.inner.connect_tcp(host, port, timeout=timeout)
-
-
 async def _get(url: str, backend: httpcore.AsyncNetworkBackend, ca: Path) -> httpx.Response:
     transport = PoolTransport(make_ssl_context(ca), backend)
     async with httpx.AsyncClient(transport=transport) as client:
@@ -103,7 +84,7 @@ def test_backend_keeps_sni_host_header_and_certificate_check(tmp_path: Path) -> 
     pki = make_pki(tmp_path, ["soctrang.gov.vn"])
     routes = Routes({"soctrang.gov.vn/": html("Sóc Trăng")})
     with serve(routes, pki) as sites:
-        recorder = _Recorder()
+        recorder = RecordingBackend()
         rule = parse_connect_to(f"soctrang.gov.vn:443:127.0.0.1:{sites.https_port}")
         backend = ConnectToBackend([rule], backend=recorder)
         response = asyncio.run(_get("https://soctrang.gov.vn:443/", backend, pki.ca_path))
@@ -144,7 +125,7 @@ def test_backend_untrusted_ca_fails(tmp_path: Path) -> None:
 
 def test_backend_without_matching_rule_connects_to_the_url_host() -> None:
     with serve(Routes({"127.0.0.1/": html("direct")})) as sites:
-        recorder = _Recorder()
+        recorder = RecordingBackend()
         backend = ConnectToBackend([ConnectTo(host="elsewhere.vn", addr="192.0.2.1")], recorder)
         response = asyncio.run(_get_plain(f"http://127.0.0.1:{sites.http_port}/", backend))
     assert response.status_code == 200

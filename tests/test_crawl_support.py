@@ -16,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import httpcore
 import httpx
 import trustme
 
@@ -297,3 +298,22 @@ def test_servers_dispatch_on_host_and_sni(tmp_path: Path) -> None:
         ("http", "b.gov.vn", "/"),
         ("https", "a.gov.vn", "/"),
     ]
+
+
+class RecordingBackend(httpcore.AsyncNetworkBackend):
+    """A network backend that records where it was asked to connect, then connects there."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int]] = []
+        self.inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: object = None,
+    ) -> httpcore.AsyncNetworkStream:
+        self.calls.append((host, port))
+        return await self.inner.connect_tcp(host, port, timeout=timeout)

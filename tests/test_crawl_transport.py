@@ -6,35 +6,16 @@ from __future__ import annotations
 import asyncio
 import ssl
 
-import httpcore
 import httpx
 
 from auditor.crawl.connect import ConnectToBackend, parse_connect_to
 from auditor.crawl.transport import PoolTransport
-from tests.test_crawl_support import Routes, html, serve
+from tests.test_crawl_support import RecordingBackend, Routes, html, serve
 
 
-class _Counting(httpcore.AsyncNetworkBackend):
-    """Counts the TCP connections opened, then delegates."""
-
-    def __init__(self, inner: httpcore.AsyncNetworkBackend) -> None:
-        self.opened = 0
-        self.inner = inner
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: object = None,
-    ) -> httpcore.AsyncNetworkStream:
-        self.opened += 1
-        return await self.inner.connect_tcp(host, port, timeout=timeout)
-
-
-def _transport(port: int, max_origins: int) -> tuple[PoolTransport, _Counting]:
-    backend = _Counting(ConnectToBackend([parse_connect_to(f"::127.0.0.1:{port}")]))
+def _transport(port: int, max_origins: int) -> tuple[PoolTransport, RecordingBackend]:
+    recorder = RecordingBackend()
+    backend = ConnectToBackend([parse_connect_to(f"::127.0.0.1:{port}")], recorder)
     transport = PoolTransport(
         ssl.create_default_context(),
         backend,
@@ -42,7 +23,7 @@ def _transport(port: int, max_origins: int) -> tuple[PoolTransport, _Counting]:
         max_keepalive=2,
         max_origins=max_origins,
     )
-    return transport, backend
+    return transport, recorder
 
 
 def test_idle_origins_beyond_the_bound_are_closed_and_kept_ones_reuse_connections() -> None:
@@ -58,7 +39,7 @@ def test_idle_origins_beyond_the_bound_are_closed_and_kept_ones_reuse_connection
                 open_after.append(transport.origins_open)
             # the last host's pool is still open: its connection is used again
             texts.append((await client.get(f"http://{hosts[-1]}/")).text)
-        return open_after, backend.opened, texts
+        return open_after, len(backend.calls), texts
 
     with serve(Routes({"*/": html("trang chủ")})) as sites:
         open_after, opened, texts = asyncio.run(run(sites.http_port))

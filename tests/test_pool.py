@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import json
+
+import pytest
 
 from auditor import pool
 from auditor.crawl.scope import Scope
@@ -53,3 +57,42 @@ def test_a_worker_keeps_a_bounded_number_of_portals() -> None:
     assert len(pool._KEPT) <= pool.KEPT_PER_WORKER
     assert 1000 not in pool._KEPT  # the oldest went first
     pool._KEPT.clear()
+
+
+def _task(index: int = 0) -> JudgeTask:
+    capture = [c for c in demo_captures().values() if c.pages][index]
+    return JudgeTask(capture, load_pack("soctrang-2019", rules_dir()), AS_OF, _registry())
+
+
+def test_a_parcel_carries_the_pack_and_registry_once_per_worker() -> None:
+    judges = pool.JudgePool(workers=2)
+    judges._sent = [set(), set()]
+    task = _task()
+    first, again, other = (judges._parcel(w, task) for w in (0, 0, 1))
+    assert list(first.new.values()) == [task.pack, task.registry]
+    assert again.new == {}  # worker 0 holds them now
+    assert list(other.new.values()) == [task.pack, task.registry]  # worker 1 did not
+    pool._SHARED.clear()
+    assert first.task() == task  # rebuilt whole
+    assert again.task() == task  # from what the worker holds
+    pool._SHARED.clear()
+    with pytest.raises(pool.SharedMissing):
+        again.task()
+
+
+def test_workers_judge_parcels_and_a_pack_they_lack_is_sent_again() -> None:
+    first = _task(0)
+    # a pack the pool believes worker 0 holds, as if the parcel that carried it had been
+    # cancelled before it ran
+    second = dataclasses.replace(_task(1), pack=dataclasses.replace(first.pack))
+
+    async def run() -> list[AuditReport]:
+        async with pool.JudgePool(workers=1) as judges:
+            reports = [await judges.judge(first)]
+            judges._sent[0].add(judges._key(second.pack))
+            reports.append(await judges.judge(second))
+            assert judges._sent[0] == {judges._key(second.pack), judges._key(second.registry)}
+            return reports
+
+    reports = asyncio.run(run())
+    assert [_verdicts(r) for r in reports] == [_verdicts(judge(t)) for t in (first, second)]
