@@ -160,7 +160,8 @@ class PoolTransport(httpx.AsyncBaseTransport):
         origin, surplus = self._claim(request.url)
         try:
             for idle in surplus:
-                await idle.pool.aclose()
+                with contextlib.suppress(Exception):  # another origin's sockets: not this request's
+                    await idle.pool.aclose()
             with _mapped():
                 response = await origin.pool.handle_async_request(core_request)
         except BaseException:
