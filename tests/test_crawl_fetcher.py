@@ -293,6 +293,22 @@ def test_invalid_url_is_a_fact() -> None:
 # --- probes: TLS facts, HSTS, TLS failures -----------------------------------------------------
 
 
+def test_tls_facts_are_read_once_per_connection(sites: Sites) -> None:
+    from auditor.crawl.tlsinfo import response_tls
+
+    async def go() -> list[Any]:
+        async with Fetcher(sites.settings()) as fetcher:
+            facts = []
+            for _ in range(3):  # one kept-alive connection
+                response = await fetcher.client.get("https://soctrang.gov.vn/")
+                facts.append(response_tls(response))
+            return facts
+
+    first, *others = asyncio.run(go())
+    assert first is not None and "soctrang.gov.vn" in first.cert_names
+    assert all(other is first for other in others)
+
+
 def test_probe_https_captures_tls_facts_and_hsts(sites: Sites) -> None:
     result = probe(sites.settings(), "https://soctrang.gov.vn/")
     assert result.ok and result.status == 200 and result.error is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import ssl
+import weakref
 from datetime import UTC, datetime
 from typing import Any
 
@@ -63,6 +64,14 @@ def tls_facts_of(ssl_object: ssl.SSLObject | ssl.SSLSocket | None) -> TlsFacts |
     )
 
 
+# The facts of each open connection, read once: a kept-alive connection carries many
+# responses, and reading its certificate back from OpenSSL for each cost 3.5 % of a scan's
+# event loop. Dropped with the connection.
+_FACTS: weakref.WeakKeyDictionary[ssl.SSLObject | ssl.SSLSocket, TlsFacts | None] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def response_tls(response: httpx.Response) -> TlsFacts | None:
     """TLS facts of the connection ``response`` came over (``None`` for plain HTTP or mocks)."""
     stream = response.extensions.get("network_stream")
@@ -79,4 +88,8 @@ def response_tls(response: httpx.Response) -> TlsFacts | None:
         return None
     if not isinstance(ssl_object, ssl.SSLObject | ssl.SSLSocket):
         return None
-    return tls_facts_of(ssl_object)
+    try:
+        return _FACTS[ssl_object]
+    except KeyError:
+        facts = _FACTS[ssl_object] = tls_facts_of(ssl_object)
+        return facts
