@@ -61,9 +61,9 @@ def fold_words_slow(text: str) -> str:
     return _NON_ALNUM.sub(" ", fold(text)).strip()
 
 
-# fold_words of each distinct white-space-separated token seen (cleared when full)
-_TOKENS: dict[str, str] = {}
-_TOKENS_MAX = 16384
+@lru_cache(maxsize=16384)
+def _token_words(token: str) -> str:
+    return fold_words_slow(token)
 
 
 def fold_words(text: str) -> str:
@@ -76,11 +76,4 @@ def fold_words(text: str) -> str:
     """
     if len(text) <= _CACHED_MAX:
         return fold_words_slow(text)
-    tokens = text.split()
-    missing = set(tokens).difference(_TOKENS)
-    if len(_TOKENS) + len(missing) > _TOKENS_MAX:
-        _TOKENS.clear()
-        missing = set(tokens)
-    for token in missing:
-        _TOKENS[token] = fold_words_slow(token)
-    return " ".join(filter(None, map(_TOKENS.__getitem__, tokens)))
+    return " ".join(filter(None, map(_token_words, text.split())))
