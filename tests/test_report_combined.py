@@ -61,7 +61,10 @@ def test_spool_memory_does_not_grow_with_the_reports(tmp_path: Path) -> None:
         tracemalloc.stop()
         return top
 
-    small, large = peak(20), peak(200)
+    # tracemalloc counts every thread of the process: a thread left by another test of the
+    # same xdist worker can only add to a peak, so the least of three is the spool's own
+    small = min(peak(20) for _ in range(3))
+    large = min(peak(200) for _ in range(3))
     assert large < small * 2, (small, large)
 
 
