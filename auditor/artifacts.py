@@ -146,6 +146,11 @@ class Artifacts:
         return self.pages[0] if self.pages else None
 
     @cached_property
+    def memo(self) -> dict[object, object]:
+        """What the checks work out once per site and use again (by a key of their own)."""
+        return {}
+
+    @cached_property
     def _by_url(self) -> dict[str, Page]:
         out: dict[str, Page] = {}
         for page in self.pages:

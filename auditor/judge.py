@@ -22,7 +22,7 @@ from auditor.models import (
     Waiver,
 )
 from auditor.page import Page
-from auditor.rules.engine import documents_applied, evaluate
+from auditor.rules.engine import documents_applied, evaluate, read_pages
 from auditor.rules.loader import Pack
 from auditor.scoring import score
 from auditor.waivers import waive_all
@@ -48,6 +48,7 @@ def judge(task: JudgeTask, pages: tuple[Page, ...] | None = None) -> AuditReport
     capture, pack = task.capture, task.pack
     agency = task.agency or capture.agency
     art = Artifacts.from_capture(capture, task.as_of, task.registry, agency, pages)
+    read_pages(pack, art)
     findings = evaluate(pack, art)
     if task.waivers:
         findings = waive_all(findings, task.waivers, agency.address, task.as_of)

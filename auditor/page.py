@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import codecs
+import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
+from typing import TypeVar, cast
 from urllib.parse import urldefrag, urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -37,7 +39,8 @@ _NOISE_SHARE = 0.02
 _NOISE_SAMPLE = 65_536
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
 _LANDMARK_TAGS = ("header", "nav", "footer", "aside")
-_HEAVY = ("tree", "content_tree", "html")  # cached views :meth:`Page.shed` drops
+_HEAVY = ("tree", "content_tree", "html", "views")  # cached views :meth:`Page.shed` drops
+T = TypeVar("T")
 
 _NOISE = (
     "script, style, noscript, template, nav, header, footer, aside, "
@@ -166,6 +169,17 @@ class Page:
             self.__dict__.pop(name, None)
 
     @cached_property
+    def views(self) -> dict[str, object]:
+        """Views other modules build on the tree (an accessibility ``Doc``…), by name: dropped
+        with the tree by :meth:`shed`."""
+        return {}
+
+    @cached_property
+    def reads(self) -> dict[object, object]:
+        """What :func:`read_once` functions read of the page, kept when the trees are shed."""
+        return {}
+
+    @cached_property
     def tree(self) -> LexborHTMLParser:
         """The parsed document (the page's one parse); :class:`PageTooComplex` when the markup
         is beyond a DOM cap. Views that remove nodes work on a copy."""
@@ -282,6 +296,24 @@ class Page:
             text = link_text(node)
             out.append(Link(url, href, text, fold(text), node.attributes.get("hreflang")))
         return tuple(out)
+
+
+def read_once(fn: Callable[[Page], T]) -> Callable[[Page], T]:
+    """``fn(page)``, computed once per page and kept on it (:attr:`Page.reads`), also when its
+    trees are shed: what a check reads of each page, so that every page can be read once, page
+    by page, before the site is judged (:func:`auditor.rules.engine.read_pages`) and its trees
+    dropped. Callers must not change the result. What ``fn`` raises is not kept: it is raised
+    again at the next call."""
+
+    @functools.wraps(fn)
+    def once(page: Page) -> T:
+        reads = page.reads
+        if fn in reads:
+            return cast(T, reads[fn])
+        value = reads[fn] = fn(page)
+        return value
+
+    return once
 
 
 def _decoded_as_utf8(encoding: str | None) -> bool:

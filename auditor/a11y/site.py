@@ -7,10 +7,11 @@ Each page is parsed once: :func:`doc_of` wraps the page's own ``page.tree`` and 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from weakref import WeakKeyDictionary
+from typing import Any, cast
 
 from auditor.a11y.dom import Doc
 from auditor.a11y.result import Issue, IssueLevel, RuleResult
@@ -20,15 +21,13 @@ from auditor.page import Page
 
 logger = logging.getLogger(__name__)
 
-_DOCS: WeakKeyDictionary[Page, Doc] = WeakKeyDictionary()
-
 
 def doc_of(page: Page) -> Doc:
-    """The :class:`Doc` of ``page``, built once on ``page.tree`` (never parsed again)."""
-    doc = _DOCS.get(page)
-    if doc is None:
-        doc = Doc(page.tree)
-        _DOCS[page] = doc
+    """The :class:`Doc` of ``page``, built once on ``page.tree`` and dropped with it
+    (:meth:`Page.shed`)."""
+    doc = page.views.get("a11y")
+    if not isinstance(doc, Doc):
+        doc = page.views["a11y"] = Doc(page.tree)
     return doc
 
 
@@ -48,7 +47,27 @@ class SiteRule:
 
     def issues(self, doc: Doc) -> tuple[bool, tuple[Issue, ...]]:
         """Whether the rule applied to ``doc``, and its issues at their reported levels."""
-        result = self.run(doc)
+        return self._levelled(self.run(doc))
+
+    def result(self, page: Page) -> RuleResult:
+        """The element rule's result on ``page``, computed once per page whichever check asks
+        and kept on it (:attr:`Page.reads`), also when its trees are shed."""
+        run = self.run
+        key = (
+            ("a11y", (run.func, run.args, tuple(sorted(run.keywords.items()))))
+            if isinstance(run, functools.partial)
+            else ("a11y", run)
+        )
+        reads = page.reads
+        if key not in reads:
+            reads[key] = run(doc_of(page))
+        return cast(RuleResult, reads[key])
+
+    def issues_on(self, page: Page) -> tuple[bool, tuple[Issue, ...]]:
+        """:meth:`issues` of ``page``'s document, from :meth:`result`."""
+        return self._levelled(self.result(page))
+
+    def _levelled(self, result: RuleResult) -> tuple[bool, tuple[Issue, ...]]:
         out: list[Issue] = []
         for found in result.issues:
             level = self.levels.get(found.level, found.level)
@@ -74,6 +93,18 @@ class _PageIssues:
         return tuple(i for i in self.issues if i.level == level)
 
 
+def site_read(
+    rules_of: Callable[[Any], Sequence[SiteRule]],
+) -> Callable[[Artifacts, Page, Any], object]:
+    """What a check whose rules are ``rules_of(params)`` reads of each page (its ``reads``
+    entry, :func:`auditor.checks.registry.check`): every rule's :meth:`SiteRule.result`."""
+
+    def read(_art: Artifacts, page: Page, params: Any) -> object:
+        return [rule.result(page) for rule in rules_of(params)]
+
+    return read
+
+
 def site_outcome(
     art: Artifacts,
     rules: Sequence[SiteRule],
@@ -90,11 +121,10 @@ def site_outcome(
     applicable = 0
     checked: list[_PageIssues] = []
     for page in art.pages:
-        doc = doc_of(page)
         page_applies = False
         found: list[Issue] = []
         for rule in rules:
-            applies, issues = rule.issues(doc)
+            applies, issues = rule.issues_on(page)
             page_applies = page_applies or applies
             found.extend(issues)
         applicable += page_applies

@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import Field
 
 from auditor.a11y import document, elements
-from auditor.a11y.site import SiteRule, Subject, site_outcome
+from auditor.a11y.site import SiteRule, Subject, site_outcome, site_read
 from auditor.artifacts import Artifacts
 from auditor.checks.registry import Params, check
 from auditor.models import Outcome, t
@@ -34,21 +34,35 @@ def _run(art: Artifacts, p: EvidenceParams, subject: Subject, *rules: SiteRule) 
     return site_outcome(art, rules, subject, max_pages=p.max_pages, max_per_page=p.max_per_page)
 
 
-@check("a11y_html_lang", params=EvidenceParams, requires=("pages",))
+def _html_lang(p: EvidenceParams) -> tuple[SiteRule, ...]:
+    return (SiteRule(document.html_lang),)
+
+
+@check("a11y_html_lang", params=EvidenceParams, requires=("pages",), reads=(site_read(_html_lang),))
 def a11y_html_lang(art: Artifacts, p: EvidenceParams) -> Outcome:
     """Every page's ``<html>`` has a valid ``lang`` (WCAG 3.1.1; ACT b5c3f8, bf051a)."""
     subject = Subject(t("ngôn ngữ trang (<html lang>)", "page language (<html lang>)"), 'lang="vi"')
-    return _run(art, p, subject, SiteRule(document.html_lang))
+    return _run(art, p, subject, *_html_lang(p))
 
 
-@check("a11y_title", params=EvidenceParams, requires=("pages",))
+def _title(p: EvidenceParams) -> tuple[SiteRule, ...]:
+    return (SiteRule(document.title),)
+
+
+@check("a11y_title", params=EvidenceParams, requires=("pages",), reads=(site_read(_title),))
 def a11y_title(art: Artifacts, p: EvidenceParams) -> Outcome:
     """Every page has a non-empty ``<title>`` (WCAG 2.4.2; ACT 2779a5)."""
     subject = Subject(t("tiêu đề trang (<title>)", "page title (<title>)"), "<title>…</title>")
-    return _run(art, p, subject, SiteRule(document.title))
+    return _run(art, p, subject, *_title(p))
 
 
-@check("a11y_images_alt", params=EvidenceParams, requires=("pages",))
+def _images_alt(p: EvidenceParams) -> tuple[SiteRule, ...]:
+    return (SiteRule(elements.images), SiteRule(elements.image_buttons))
+
+
+@check(
+    "a11y_images_alt", params=EvidenceParams, requires=("pages",), reads=(site_read(_images_alt),)
+)
 def a11y_images_alt(art: Artifacts, p: EvidenceParams) -> Outcome:
     """Images and image buttons have a text alternative (WCAG 1.1.1; ACT 23a2a8, 59796f).
 
@@ -56,7 +70,7 @@ def a11y_images_alt(art: Artifacts, p: EvidenceParams) -> Outcome:
     without a name is judged by ``a11y_link_names``.
     """
     subject = Subject(t("ảnh và nút ảnh", "images and image buttons"), 'alt="mô tả ảnh"')
-    return _run(art, p, subject, SiteRule(elements.images), SiteRule(elements.image_buttons))
+    return _run(art, p, subject, *_images_alt(p))
 
 
 class FormLabelsParams(EvidenceParams):
@@ -65,14 +79,22 @@ class FormLabelsParams(EvidenceParams):
     placeholder_only: Level = "warn"
 
 
-@check("a11y_form_labels", params=FormLabelsParams, requires=("pages",))
+def _form_labels(p: FormLabelsParams) -> tuple[SiteRule, ...]:
+    return (SiteRule(elements.form_fields, {"warn": _level(p.placeholder_only)}),)
+
+
+@check(
+    "a11y_form_labels",
+    params=FormLabelsParams,
+    requires=("pages",),
+    reads=(site_read(_form_labels),),
+)
 def a11y_form_labels(art: Artifacts, p: FormLabelsParams) -> Outcome:
     """Form fields have an accessible name, a ``<label>`` preferably (WCAG 4.1.2, 1.3.1, 3.3.2;
     ACT e086e5). A field with no name fails; one named only by its placeholder warns: the
     placeholder gives a name (ACT passes it) but disappears while typing."""
     subject = Subject(t("trường nhập liệu", "form fields"), '<label for="…">')
-    rule = SiteRule(elements.form_fields, {"warn": _level(p.placeholder_only)})
-    return _run(art, p, subject, rule)
+    return _run(art, p, subject, *_form_labels(p))
 
 
 class LinkNamesParams(EvidenceParams):
@@ -81,7 +103,13 @@ class LinkNamesParams(EvidenceParams):
     generic_texts: Level = "warn"
 
 
-@check("a11y_link_names", params=LinkNamesParams, requires=("pages",))
+def _link_names(p: LinkNamesParams) -> tuple[SiteRule, ...]:
+    return (SiteRule(elements.links, {"warn": _level(p.generic_texts)}),)
+
+
+@check(
+    "a11y_link_names", params=LinkNamesParams, requires=("pages",), reads=(site_read(_link_names),)
+)
 def a11y_link_names(art: Artifacts, p: LinkNamesParams) -> Outcome:
     """Links have an accessible name (WCAG 2.4.4, 4.1.2; ACT c487ae); generic texts warn.
 
@@ -91,8 +119,7 @@ def a11y_link_names(art: Artifacts, p: LinkNamesParams) -> Outcome:
     a static check cannot judge; "link text alone" is 2.4.9, level AAA.
     """
     subject = Subject(t("liên kết", "links"), "văn bản liên kết mô tả đích đến")
-    rule = SiteRule(elements.links, {"warn": _level(p.generic_texts)})
-    return _run(art, p, subject, rule)
+    return _run(art, p, subject, *_link_names(p))
 
 
 class HeadingsParams(EvidenceParams):
@@ -102,29 +129,38 @@ class HeadingsParams(EvidenceParams):
     empty_headings: Level = "warn"
 
 
-@check("a11y_headings", params=HeadingsParams, requires=("pages",))
-def a11y_headings(art: Artifacts, p: HeadingsParams) -> Outcome:
-    """Heading levels are not skipped going down (h1 → h3) and headings are not empty
-    (WCAG 1.3.1 and 2.4.6 practice; ACT ffd0e9 for empty headings)."""
-    subject = Subject(t("tiêu đề mục (h1–h6)", "headings (h1–h6)"), "h1 → h2 → h3")
-    return _run(
-        art,
-        p,
-        subject,
+def _headings(p: HeadingsParams) -> tuple[SiteRule, ...]:
+    return (
         SiteRule(elements.heading_order, {"warn": p.skipped_levels}),
         SiteRule(elements.heading_names, {"fail": _level(p.empty_headings)}),
     )
 
 
-@check("a11y_no_blink", params=EvidenceParams, requires=("pages",))
+@check("a11y_headings", params=HeadingsParams, requires=("pages",), reads=(site_read(_headings),))
+def a11y_headings(art: Artifacts, p: HeadingsParams) -> Outcome:
+    """Heading levels are not skipped going down (h1 → h3) and headings are not empty
+    (WCAG 1.3.1 and 2.4.6 practice; ACT ffd0e9 for empty headings)."""
+    subject = Subject(t("tiêu đề mục (h1–h6)", "headings (h1–h6)"), "h1 → h2 → h3")
+    return _run(art, p, subject, *_headings(p))
+
+
+def _blink(p: EvidenceParams) -> tuple[SiteRule, ...]:
+    return (SiteRule(elements.blink),)
+
+
+@check("a11y_no_blink", params=EvidenceParams, requires=("pages",), reads=(site_read(_blink),))
 def a11y_no_blink(art: Artifacts, p: EvidenceParams) -> Outcome:
     """No ``<marquee>`` or ``<blink>``: moving text that cannot be paused (WCAG 2.2.2)."""
     subject = Subject(t("chữ chạy, nhấp nháy", "moving or blinking text"), "không dùng <marquee>")
-    return _run(art, p, subject, SiteRule(elements.blink))
+    return _run(art, p, subject, *_blink(p))
 
 
-@check("a11y_tables", params=EvidenceParams, requires=("pages",))
+def _tables(p: EvidenceParams) -> tuple[SiteRule, ...]:
+    return (SiteRule(elements.tables),)
+
+
+@check("a11y_tables", params=EvidenceParams, requires=("pages",), reads=(site_read(_tables),))
 def a11y_tables(art: Artifacts, p: EvidenceParams) -> Outcome:
     """Data tables have header cells (WCAG 1.3.1); a table that may be a layout table warns."""
     subject = Subject(t("bảng dữ liệu", "data tables"), '<th scope="col">')
-    return _run(art, p, subject, SiteRule(elements.tables))
+    return _run(art, p, subject, *_tables(p))

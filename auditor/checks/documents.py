@@ -17,6 +17,7 @@ from auditor.locate.documents import (
     file_links,
     find_listing,
     listing_candidates,
+    read_listing_candidates,
 )
 from auditor.models import Evidence, Outcome, Status, status_broken, status_observed, t
 from auditor.page import Page, collapse
@@ -269,7 +270,21 @@ def _file_part(art: Artifacts, listing: Listing) -> tuple[Status, Evidence]:
     )
 
 
-@check("documents_listing", params=DocumentsParams, requires=("home", "doc_files"))
+def _read_listing(art: Artifacts, page: Page, p: DocumentsParams) -> None:
+    read_listing_candidates(art, page, p.section)
+
+
+def _read_project_listings(art: Artifacts, page: Page, p: ProjectsParams) -> None:
+    for section_id in p.sections:
+        read_listing_candidates(art, page, section_id)
+
+
+@check(
+    "documents_listing",
+    params=DocumentsParams,
+    requires=("home", "doc_files"),
+    reads=(_read_listing,),
+)
 def documents_listing(art: Artifacts, p: DocumentsParams) -> Outcome:
     """The documents listing linked from the home page shows, per record, the type, issuing
     authority, number, issue and effective dates and summary, links a downloadable file, and
@@ -377,7 +392,9 @@ class ProjectsParams(Params):
         return value
 
 
-@check("projects_listing", params=ProjectsParams, requires=("home",))
+@check(
+    "projects_listing", params=ProjectsParams, requires=("home",), reads=(_read_project_listings,)
+)
 def projects_listing(art: Artifacts, p: ProjectsParams) -> Outcome:
     """The project listing linked from the home page labels each record's name, field,
     duration, budget, funding type and status (and goal, type, donor when asked)."""

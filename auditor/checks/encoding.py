@@ -14,11 +14,11 @@ from collections.abc import Callable, Mapping
 from pydantic import Field
 
 from auditor.artifacts import Artifacts, FileProbe
-from auditor.checks.registry import NoParams, Params, check
+from auditor.checks.registry import NoParams, Params, check, of_page
 from auditor.htmltree import parse_html
-from auditor.locate.documents import find_listing, listing_candidates
+from auditor.locate.documents import LISTING_CANDIDATES, find_listing, listing_candidates
 from auditor.models import Evidence, Outcome, Status, t
-from auditor.page import Page, collapse
+from auditor.page import Page, collapse, read_once
 from auditor.text.docfonts import DocumentFonts, document_kind, read_document
 from auditor.text.encoding import bom_encoding, canonical_encoding
 from auditor.text.legacy import (
@@ -187,6 +187,7 @@ def utf8_decodes(art: Artifacts, p: NoParams) -> Outcome:
 # --- no_legacy_fonts -------------------------------------------------------------------------
 
 
+@read_once
 def _font_problem(page: Page) -> Evidence | None:
     fonts: list[str] = []
     snippets: list[str] = []
@@ -220,7 +221,7 @@ def _font_problem(page: Page) -> Evidence | None:
     )
 
 
-@check("no_legacy_fonts", requires=("pages",))
+@check("no_legacy_fonts", requires=("pages",), reads=(of_page(_font_problem),))
 def no_legacy_fonts(art: Artifacts, p: NoParams) -> Outcome:
     """No TCVN3/ABC (``.VnTime``…), VNI (``VNI-Times``…) or VPS fonts in ``<style>``, inline
     ``style`` or ``<font face>`` (linked stylesheets are not among the fetched pages)."""
@@ -296,6 +297,7 @@ def _legacy_evidence(page: Page, scan: LegacyScan, stored: bool) -> Evidence:
     )
 
 
+@read_once
 def _legacy_in_page(page: Page) -> tuple[LegacyScan, bool] | None:
     """The legacy encoding found on ``page`` and whether its bytes are stored in it."""
     snap = page.snapshot
@@ -314,7 +316,9 @@ def _legacy_in_page(page: Page) -> tuple[LegacyScan, bool] | None:
     return None
 
 
-@check("no_legacy_bytes", params=LegacyParams, requires=("pages",))
+@check(
+    "no_legacy_bytes", params=LegacyParams, requires=("pages",), reads=(of_page(_legacy_in_page),)
+)
 def no_legacy_bytes(art: Artifacts, p: LegacyParams) -> Outcome:
     """No Vietnamese text in TCVN3, VNI, VISCII or windows-1258: neither as the page's bytes
     nor as legacy text shown through windows-1252 characters inside a Unicode page."""
@@ -377,7 +381,11 @@ def _percent(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "0%"
 
 
-@check("nfc_text", requires=("pages",))
+def _words(page: Page) -> Mapping[str, int]:
+    return page.words
+
+
+@check("nfc_text", requires=("pages",), reads=(of_page(_words),))
 def nfc_text(art: Artifacts, p: NoParams) -> Outcome:
     """Vietnamese text is precomposed (NFC); decomposed (NFD) words are a warning, with their
     share of the words that carry diacritics."""
@@ -469,7 +477,7 @@ def documents_unicode(art: Artifacts, p: NoParams) -> Outcome:
     if not art.doc_files and find_listing(art, "legal_documents") is None:
         unseen = [  # the listing is linked but its page was not seen: files may well be there
             (link, snap)
-            for link in listing_candidates(art, "legal_documents")[:6]
+            for link in listing_candidates(art, "legal_documents")[:LISTING_CANDIDATES]
             if (snap := art.failed_fetch(link.url)) is not None and snap in art.unseen
         ]
         if unseen:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from auditor.artifacts import Artifacts
 from auditor.checks.registry import Params, check
-from auditor.locate.news import news_pages, page_news_dates
+from auditor.locate.news import news_pages, page_news_dates, read_news_dates
 from auditor.models import Evidence, Outcome, t
 from auditor.page import Page
 from auditor.text.workdays import CalendarRangeError, working_days_between
@@ -84,7 +85,13 @@ def no_dated_items(pages: list[Page]) -> Outcome:
     )
 
 
-@check("news_fresh", params=FreshnessParams, absence=True, requires=("home",))
+def read_news(art: Artifacts, page: Page, p: Any) -> None:
+    """What the news checks read of each page (:func:`read_news_dates` of ``p.section``, the
+    news section their params name)."""
+    read_news_dates(art, page, p.section)
+
+
+@check("news_fresh", params=FreshnessParams, absence=True, requires=("home",), reads=(read_news,))
 def news_fresh(art: Artifacts, p: FreshnessParams) -> Outcome:
     """The newest dated news item is at most ``max_working_days`` working days old."""
     pages = news_pages(art, p.section)

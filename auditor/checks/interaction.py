@@ -14,9 +14,9 @@ from urllib.parse import urljoin
 from selectolax.lexbor import LexborNode
 
 from auditor.artifacts import Artifacts
-from auditor.checks.registry import NoParams, check
+from auditor.checks.registry import NoParams, check, of_page
 from auditor.models import Evidence, Outcome, t
-from auditor.page import Page, collapse
+from auditor.page import Page, collapse, read_once
 from auditor.text.fold import fold_words
 
 # Words of a rating, poll or survey widget (folded, whole words).
@@ -165,6 +165,7 @@ def _starry(node: LexborNode) -> bool:
     return bool(_STAR_IMAGE.search(src + " " + (node.attributes.get("alt") or "")))
 
 
+@read_once
 def rating_form(page: Page) -> str | None:
     """A rating or survey widget of ``page``: choices (radio buttons, a select, a range) under
     wording such as "Đánh giá", "Mức độ hài lòng", "Thăm dò ý kiến", "Bình chọn" (with or without
@@ -172,6 +173,7 @@ def rating_form(page: Page) -> str | None:
     return _choice_widget(page) or _star_widget(page)
 
 
+@read_once
 def scripted_widget(page: Page) -> str | None:
     """An empty element whose id or class names a poll or rating (filled by script), or
     ``None``."""
@@ -201,6 +203,7 @@ def _labelled_share(node: LexborNode) -> bool:
     )
 
 
+@read_once
 def share_links(page: Page) -> list[str]:
     """Share links (Facebook sharer, Zalo share, X/Twitter intent, LinkedIn…), ``onclick`` share
     dialogs, SDK share buttons, share toolbars and labelled share controls of ``page``."""
@@ -247,7 +250,13 @@ def _missing(art: Artifacts, home: Page, vi: str, en: str, expected: str) -> Out
     )
 
 
-@check("rating_form", params=NoParams, absence=True, requires=("home",))
+@check(
+    "rating_form",
+    params=NoParams,
+    absence=True,
+    requires=("home",),
+    reads=(of_page(rating_form), of_page(scripted_widget)),
+)
 def rating_form_present(art: Artifacts, p: NoParams) -> Outcome:
     """A fetched page carries a rating, poll or survey widget of the portal's information
     (``manual`` when only an empty, script-filled poll container is seen)."""
@@ -295,7 +304,13 @@ def rating_form_present(art: Artifacts, p: NoParams) -> Outcome:
     )
 
 
-@check("share_buttons", params=NoParams, absence=True, requires=("home",))
+@check(
+    "share_buttons",
+    params=NoParams,
+    absence=True,
+    requires=("home",),
+    reads=(of_page(share_links),),
+)
 def share_buttons(art: Artifacts, p: NoParams) -> Outcome:
     """A fetched page offers sharing to social networks (Facebook, Zalo, X, LinkedIn…)."""
     home = art.home_page

@@ -98,7 +98,23 @@ def missing_topics(lang: str, pages: list[Page]) -> tuple[list[str], list[str]]:
     return found, missing
 
 
-@check("foreign_version", params=ForeignVersionParams, requires=("home",))
+def _read_version(art: Artifacts, page: Page, p: ForeignVersionParams) -> None:
+    """What :func:`foreign_version` reads of the foreign-language version's pages."""
+    key = ("foreign version", p.lang, p.paths)
+    target = art.memo.get(key, ())
+    if target == ():
+        home = art.home
+        located = locate_version(home, p.lang, p.paths) if home is not None else None
+        found = art.page(located.link.url) if located is not None else None
+        target = art.memo[key] = found.url if found is not None else None
+    if not isinstance(target, str):
+        return
+    if page.url == target or (page.url.rstrip("/") + "/").startswith(version_root(target)):
+        for view in ("main_text", "text", "lang", "title", "links"):
+            getattr(page, view)
+
+
+@check("foreign_version", params=ForeignVersionParams, requires=("home",), reads=(_read_version,))
 def foreign_version(art: Artifacts, p: ForeignVersionParams) -> Outcome:
     """A foreign-language version is linked from home, really in that language, with its topics."""
     home = art.home_page

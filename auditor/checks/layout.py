@@ -8,9 +8,9 @@ import unicodedata
 from selectolax.lexbor import LexborNode
 
 from auditor.artifacts import Artifacts
-from auditor.checks.registry import NoParams, Params, check
+from auditor.checks.registry import NoParams, Params, check, of_page
 from auditor.models import Evidence, Outcome, t
-from auditor.page import Page, collapse
+from auditor.page import Page, collapse, read_once
 from auditor.text.fold import fold, fold_words
 
 # Vietnamese phone numbers: (0299) 3822 345, 0299.3822.345, 0299 3 822 345, 0912 345 678,
@@ -392,6 +392,7 @@ def _dc_key(element: str) -> str:
     return "DC." + element.split(".", 1)[1].lower()
 
 
+@read_once
 def _dc(page: Page) -> dict[str, str]:
     out: dict[str, str] = {}
     for node in page.tree.css("meta[name]"):
@@ -402,7 +403,7 @@ def _dc(page: Page) -> dict[str, str]:
     return out
 
 
-@check("dublin_core", params=DublinCoreParams, requires=("pages",))
+@check("dublin_core", params=DublinCoreParams, requires=("pages",), reads=(of_page(_dc),))
 def dublin_core(art: Artifacts, p: DublinCoreParams) -> Outcome:
     """Pages carry the mandatory Dublin Core ``<meta>`` elements, non-empty."""
     bad: list[Evidence] = []

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from auditor.artifacts import INPUTS, Artifacts
 from auditor.checks.common import absence_guard
 from auditor.models import Outcome
+from auditor.page import Page
 
 
 class Params(BaseModel):
@@ -26,6 +27,18 @@ class NoParams(Params):
 
 
 CheckFn = Callable[[Artifacts, Any], Outcome]
+PageRead = Callable[[Artifacts, Page, Any], object]  # what a primitive reads of one page
+
+
+def of_page(fn: Callable[[Page], object]) -> PageRead:
+    """A ``reads`` entry for a function of the page alone."""
+
+    def read(_art: Artifacts, page: Page, _params: object) -> object:
+        return fn(page)
+
+    return read
+
+
 F = TypeVar("F", bound=Callable[..., Outcome])
 
 
@@ -38,6 +51,7 @@ class CheckSpec:
     fn: CheckFn
     doc: str
     requires: tuple[str, ...] = ()
+    reads: tuple[PageRead, ...] = ()  # what it reads of each page (read_once)
 
 
 _REGISTRY: dict[str, CheckSpec] = {}
@@ -49,6 +63,7 @@ def check(
     *,
     absence: bool = False,
     requires: tuple[str, ...] = (),
+    reads: tuple[PageRead, ...] = (),
 ) -> Callable[[F], F]:
     """Register a primitive ``fn(artifacts, params) -> Outcome`` under ``name``.
 
@@ -58,6 +73,13 @@ def check(
     ``requires`` names the inputs it judges (``home``, ``pages``, ``dns``, ``search``…): when
     one is missing the engine gives the standard "could not be judged" ``error`` without
     calling it, and the gatherer collects only the inputs some rule in use requires.
+
+    ``reads``: what it reads of each page it judges, as functions ``f(artifacts, page,
+    params)`` whose results are kept on the page (:func:`~auditor.page.read_once`;
+    :func:`of_page` adapts a function of the page alone). The engine calls them page by page
+    before it evaluates the rules, then drops each page's trees
+    (:func:`auditor.rules.engine.read_pages`), so that a site's trees are not all alive
+    together.
     """
 
     def register(fn: F) -> F:
@@ -75,7 +97,7 @@ def check(
                 return absence_guard(art, inner(art, p))
 
             fn = cast(F, guarded)
-        _REGISTRY[name] = CheckSpec(name, params, fn, doc, tuple(requires))
+        _REGISTRY[name] = CheckSpec(name, params, fn, doc, tuple(requires), tuple(reads))
         return fn
 
     return register

@@ -9,9 +9,9 @@ from pydantic import Field, field_validator
 from auditor.artifacts import Artifacts, host_of
 from auditor.checks.registry import NoParams, Params, check
 from auditor.hostnames import on_site
-from auditor.locate.sections import section_links
+from auditor.locate.sections import linked_section_pages, section_links
 from auditor.models import Evidence, Outcome, Status, normalise_host, status_broken, t
-from auditor.page import Link, Page
+from auditor.page import Link, Page, read_once
 from auditor.sections import Section, host_matches, load_catalogue
 from auditor.text.fold import fold_words
 
@@ -62,6 +62,7 @@ class _Verdict:
     evidence: Evidence
 
 
+@read_once
 def _empty_list(page: Page) -> bool:
     """Whether the main content lists nothing: its tables have header cells but no data cell."""
     tables = page.tree.css("main table, [role=main] table, article table")
@@ -243,7 +244,15 @@ def judge_section(
     return verdicts[0]
 
 
-@check("sections_present", params=SectionsParams, requires=("home",))
+def _read_section_page(art: Artifacts, page: Page, p: SectionsParams) -> None:
+    """What :func:`sections_present` reads of a section's page (:func:`judge_section`): its
+    main text, whether it lists nothing."""
+    if any(id(page) in linked_section_pages(art, sid) for sid in p.sections):
+        page.main_text  # noqa: B018 (cached)
+        _empty_list(page)
+
+
+@check("sections_present", params=SectionsParams, requires=("home",), reads=(_read_section_page,))
 def sections_present(art: Artifacts, p: SectionsParams) -> Outcome:
     """Each listed section is linked from the home page and its page has real content."""
     verdicts = [
@@ -293,7 +302,14 @@ def links_to_hosts(art: Artifacts, p: LinksToHostsParams) -> Outcome:
     )
 
 
-@check("links_to_children", absence=True, requires=("home",))
+def _read_links(art: Artifacts, page: Page, p: NoParams) -> None:
+    """What :func:`links_to_children` reads of each page: its links, when the registry lists
+    children of the agency."""
+    if art.registry is not None and art.registry.children_of(art.agency.address):
+        page.links  # noqa: B018 (cached)
+
+
+@check("links_to_children", absence=True, requires=("home",), reads=(_read_links,))
 def links_to_children(art: Artifacts, p: NoParams) -> Outcome:
     """The portal links to every registered child portal (parent = this agency)."""
     if art.registry is None:

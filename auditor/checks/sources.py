@@ -11,7 +11,7 @@ from selectolax.lexbor import LexborNode
 from auditor.artifacts import Artifacts, host_of
 from auditor.checks.registry import Params, check
 from auditor.models import Evidence, Outcome, t
-from auditor.page import Page, collapse
+from auditor.page import Page, collapse, read_once
 from auditor.text.fold import fold
 
 _BLOCKS = "p, div, em, i, span, small, cite, footer, li, strong, b"
@@ -105,6 +105,7 @@ def _link(node: LexborNode, page: Page) -> str | None:
     return None
 
 
+@read_once
 def article_quote(page: Page) -> Quote | None:
     """The last attribution line of an article page ("Nguồn: …", "(Theo …)", "Trích từ …")."""
     found: Quote | None = None
@@ -124,7 +125,13 @@ class QuoteParams(Params):
     require_link: bool = False
 
 
-@check("quoted_sources", params=QuoteParams, absence=True, requires=("home",))
+def _read_quote(art: Artifacts, page: Page, p: QuoteParams) -> None:
+    """What :func:`quoted_sources` reads of an article page: its attribution line."""
+    if page.is_article:
+        article_quote(page)
+
+
+@check("quoted_sources", params=QuoteParams, absence=True, requires=("home",), reads=(_read_quote,))
 def quoted_sources(art: Artifacts, p: QuoteParams) -> Outcome:
     """Articles that quote another outlet name the source ("Nguồn: Báo …", "Theo …") and,
     with ``require_link``, link to the original."""

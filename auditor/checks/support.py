@@ -6,12 +6,12 @@ from __future__ import annotations
 from urllib.parse import urljoin, urlsplit
 
 from auditor.artifacts import Artifacts, SearchProbe, host_of
-from auditor.checks.registry import NoParams, Params, check
+from auditor.checks.registry import NoParams, Params, check, of_page
 from auditor.locate.portals import state_portal_links
 from auditor.locate.search import search_forms
-from auditor.locate.sections import section_links
+from auditor.locate.sections import linked_section_pages, section_links
 from auditor.models import Evidence, Outcome, Status, status_broken, status_observed, t
-from auditor.page import Link, Page, collapse
+from auditor.page import Link, Page, collapse, read_once
 from auditor.sections import load_catalogue
 from auditor.text.fold import fold_words
 
@@ -233,7 +233,13 @@ def _sitemap_xml(art: Artifacts) -> tuple[Status, Evidence]:
     )
 
 
-@check("sitemap_present", params=SitemapParams, requires=("home",))
+def _read_sitemap_page(art: Artifacts, page: Page, p: SitemapParams) -> None:
+    """What :func:`sitemap_present` reads of the site-map pages: their links."""
+    if id(page) in linked_section_pages(art, "sitemap"):
+        page.links  # noqa: B018 (cached)
+
+
+@check("sitemap_present", params=SitemapParams, requires=("home",), reads=(_read_sitemap_page,))
 def sitemap_present(art: Artifacts, p: SitemapParams) -> Outcome:
     """An HTML site-map page linked from the home page, and a valid ``sitemap.xml`` (or a
     ``Sitemap:`` line in robots.txt)."""
@@ -249,6 +255,7 @@ _PRINT_TEXTS = frozenset(
 )
 
 
+@read_once
 def print_affordance(page: Page) -> str | None:
     """How an article page offers printing (a print button or link, ``window.print()``, a
     print stylesheet), or ``None``."""
@@ -284,7 +291,18 @@ class PrintParams(Params):
     min_ratio: float = 0.8
 
 
-@check("print_function", params=PrintParams, absence=True, requires=("home",))
+def _article_print(page: Page) -> str | None:
+    """:func:`print_affordance` of an article page (what ``print_function`` reads of each)."""
+    return print_affordance(page) if page.is_article else None
+
+
+@check(
+    "print_function",
+    params=PrintParams,
+    absence=True,
+    requires=("home",),
+    reads=(of_page(_article_print),),
+)
 def print_function(art: Artifacts, p: PrintParams) -> Outcome:
     """Article pages offer printing ("In bài", ``window.print()``, a print link or stylesheet)."""
     articles = [pg for pg in art.pages if art.in_scope(pg.url) and pg.is_article]

@@ -11,12 +11,12 @@ from pydantic import field_validator
 from selectolax.lexbor import LexborNode
 
 from auditor.artifacts import Artifacts
-from auditor.checks.freshness import dated_items, no_dated_items
+from auditor.checks.freshness import dated_items, no_dated_items, read_news
 from auditor.checks.registry import Params, check
-from auditor.locate.documents import content_tree, listing_candidates
+from auditor.locate.documents import LISTING_CANDIDATES, content_tree, listing_candidates
 from auditor.locate.news import news_pages, page_news_dates
 from auditor.models import Evidence, Outcome, t
-from auditor.page import Page, collapse
+from auditor.page import Page, collapse, read_once
 from auditor.sections import load_catalogue
 from auditor.text.dates import find_dates
 from auditor.text.fold import fold_words
@@ -78,6 +78,7 @@ def _row_title(cells: list[LexborNode]) -> str:
     return longest[:120]
 
 
+@read_once
 def posted_records(page: Page) -> list[PostedRecord]:
     """Rows of the tables of ``page`` whose header labels an issue date and a posting date,
     with both dates readable."""
@@ -103,9 +104,19 @@ def posted_records(page: Page) -> list[PostedRecord]:
     return out
 
 
+def _read_listing(art: Artifacts, page: Page, p: PostingParams) -> None:
+    """What :func:`posting_deadlines` reads of the section's listing pages."""
+    key = ("posting listings", p.section)
+    listings = art.memo.get(key)
+    if not isinstance(listings, frozenset):
+        listings = art.memo[key] = frozenset(id(pg) for pg in _listing_pages(art, p.section))
+    if id(page) in listings:
+        posted_records(page)
+
+
 def _listing_pages(art: Artifacts, section_id: str) -> list[Page]:
     pages: list[Page] = []
-    for link in listing_candidates(art, section_id)[:6]:
+    for link in listing_candidates(art, section_id)[:LISTING_CANDIDATES]:
         page = art.page(link.url) if art.in_scope(link.url) else None
         if page is not None and page not in pages:
             pages.append(page)
@@ -118,7 +129,7 @@ def _delay(rec: PostedRecord, p: PostingParams) -> int:
     return working_days_between(rec.issued, rec.posted)
 
 
-@check("posting_deadlines", params=PostingParams, requires=("home",))
+@check("posting_deadlines", params=PostingParams, requires=("home",), reads=(_read_listing,))
 def posting_deadlines(art: Artifacts, p: PostingParams) -> Outcome:
     """Where the section's listing shows both the issue date and the posting date of its
     records, no record was posted later than ``max_working_days`` after its issue."""
@@ -237,7 +248,7 @@ def daily_counts(pages: list[Page], as_of: date) -> Counter[date]:
     return Counter({d: max(shown[d], articles[d]) for d in shown.keys() | articles.keys()})
 
 
-@check("news_volume", params=VolumeParams, absence=True, requires=("home",))
+@check("news_volume", params=VolumeParams, absence=True, requires=("home",), reads=(read_news,))
 def news_volume(art: Artifacts, p: VolumeParams) -> Outcome:
     """At least ``min_per_day`` dated news items on each of the ``working_days`` working days
     before the audit date (the audit date itself excluded: it may not be over)."""

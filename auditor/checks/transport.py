@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from pydantic import field_validator
 
 from auditor.artifacts import Artifacts, host_of
-from auditor.checks.registry import NoParams, Params, check
+from auditor.checks.registry import NoParams, Params, check, of_page
 from auditor.models import (
     Evidence,
     Outcome,
@@ -20,7 +20,7 @@ from auditor.models import (
     status_observed,
     t,
 )
-from auditor.page import Page
+from auditor.page import Page, read_once
 
 _MAX_AGE = re.compile(r"max-age\s*=\s*\"?(\d+)", re.I)
 
@@ -543,6 +543,7 @@ class _Seen:
     pages: set[str] = field(default_factory=set)
 
 
+@read_once
 def _http_resources(page: Page) -> list[tuple[str, str, str, bool]]:
     """(tag, url, snippet, active) of every resource the page loads over plain HTTP."""
     out: list[tuple[str, str, str, bool]] = []
@@ -578,7 +579,7 @@ def _listed(seen: dict[str, _Seen]) -> list[Evidence]:
     return out
 
 
-@check("no_mixed_content")
+@check("no_mixed_content", reads=(of_page(_http_resources),))
 def no_mixed_content(art: Artifacts, p: NoParams) -> Outcome:
     """HTTPS pages load no scripts, styles, frames (fail) or images and media (warn) over plain
     HTTP. Each resource is listed once, with the first page it was seen on and how many others."""

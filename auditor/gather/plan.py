@@ -9,7 +9,7 @@ import contextlib
 import dataclasses
 import logging
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -18,10 +18,17 @@ from auditor.capture.model import SearchProbe, SiteCapture
 from auditor.crawl.scope import Scope
 from auditor.errors import LogText
 from auditor.htmlcaps import PageTooComplex
-from auditor.locate.documents import file_links, find_listing
+from auditor.locate.documents import (
+    LISTING_CANDIDATES,
+    file_links,
+    find_listing,
+    record_count,
+)
 from auditor.locate.portals import state_portal_links
-from auditor.locate.search import headline_query, recent_headline, search_forms
+from auditor.locate.search import article_title, headline_query, recent_headline, search_forms
+from auditor.locate.sections import section_links
 from auditor.page import Page
+from auditor.sections import load_catalogue
 
 logger = logging.getLogger(__name__)
 
@@ -124,20 +131,42 @@ def plan_document_files(art: Artifacts, scope: Scope) -> tuple[str | None, tuple
     return listing.page.url, links
 
 
-def read_page_by_page(pages: Iterable[Page]) -> None:
-    """Read each page, one at a time, for what planning and judging look up on nearly every
-    page — whether it was received whole (:attr:`Page.problem`), whether it is an article, an
-    article's news dates — then drop its trees (:meth:`Page.shed`). The locators and checks
+def _linked(home: Page, section_id: str, first: int) -> set[str]:
+    """URLs of the home page's first links to a section of the catalogue."""
+    links = section_links(home.links, load_catalogue().sections[section_id])
+    return {link.url for link, _why in links[:first]}
+
+
+def read_page_by_page(pages: Sequence[Page]) -> None:
+    """Read each page of a capture (home page first), one at a time, for what the locators
+    look up — whether it was received whole (:attr:`Page.problem`); an article's news dates
+    and title; the links of a news listing the home page links to; the records of a
+    documents listing it links to — then drop its trees (:meth:`Page.shed`; the home page,
+    which the locators read again, keeps them). The locators, and the checks after them,
     find these answers kept, so a portal's trees are not all alive together while it is
     planned (they were: 50 pages of 40 kB held about 35 MB of trees); a tree read again is
     parsed again."""
-    for page in pages:
+    listings: set[str] = set()
+    candidates: set[str] = set()
+    for index, page in enumerate(pages):
         # what a page raises here (a DOM cap…) it raises again where it is read, and is
         # handled there as before
         with contextlib.suppress(Exception):
-            if page.complete and page.is_article:
+            if not page.complete:
+                continue
+            if index == 0:
+                listings = _linked(page, "news", len(page.links))
+                candidates = _linked(page, "legal_documents", LISTING_CANDIDATES)
+            seen_at = {page.snapshot.url, page.url}
+            if seen_at & listings:
+                page.links  # noqa: B018 (cached: the articles a listing links)
+            if seen_at & candidates:
+                record_count(page)
+            if page.is_article:
                 page.news_dates  # noqa: B018 (cached)
-        page.shed()
+                article_title(page)
+        if index:
+            page.shed()
 
 
 def plan_probes(

@@ -9,8 +9,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from auditor.artifacts import Artifacts
-from auditor.locate.sections import section_links
-from auditor.page import Link, Page
+from auditor.locate.sections import linked_section_pages, section_links
+from auditor.page import Link, Page, read_once
 from auditor.sections import load_catalogue
 from auditor.text.fold import fold_words
 
@@ -50,6 +50,7 @@ def content_tree(page: Page) -> LexborHTMLParser:
     return page.content_tree
 
 
+@read_once
 def record_count(page: Page) -> int:
     """Document records on a listing: table rows with at least three cells, else list items
     that show a document number or link a file."""
@@ -64,6 +65,9 @@ def record_count(page: Page) -> int:
         if DOCUMENT_NUMBER.search(item.text(separator=" ")) or hrefs & files:
             count += 1
     return count
+
+
+LISTING_CANDIDATES = 6  # home-page links to a section tried as its listing
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,7 @@ def listing_candidates(art: Artifacts, section_id: str) -> list[Link]:
 def find_listing(art: Artifacts, section_id: str) -> Listing | None:
     """The fetched in-scope page of the section with the most document records."""
     best: Listing | None = None
-    for link in listing_candidates(art, section_id)[:6]:
+    for link in listing_candidates(art, section_id)[:LISTING_CANDIDATES]:
         page = art.page(link.url) if art.in_scope(link.url) else None
         if page is None:
             continue
@@ -94,3 +98,11 @@ def find_listing(art: Artifacts, section_id: str) -> Listing | None:
         if best is None or listing.records > best.records:
             best = listing
     return best
+
+
+def read_listing_candidates(art: Artifacts, page: Page, section_id: str) -> None:
+    """Read what :func:`find_listing` reads of ``page`` when it is one of the section's
+    candidate listings (reading every page once before judging:
+    :func:`auditor.rules.engine.read_pages`)."""
+    if id(page) in linked_section_pages(art, section_id, first=LISTING_CANDIDATES):
+        record_count(page)

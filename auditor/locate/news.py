@@ -10,9 +10,9 @@ from auditor.page import Page
 from auditor.sections import load_catalogue
 
 
-def news_pages(art: Artifacts, section_id: str) -> list[Page]:
-    """The home page, the pages of the news section linked from it, and the article pages
-    those pages link to (when the crawl fetched them)."""
+def news_listings(art: Artifacts, section_id: str) -> list[Page]:
+    """The home page and the pages of the news section linked from it (when the crawl fetched
+    them)."""
     home = art.home
     if home is None:
         return []
@@ -22,12 +22,34 @@ def news_pages(art: Artifacts, section_id: str) -> list[Page]:
         page = art.page(link.url)
         if page is not None and page not in pages:
             pages.append(page)
+    return pages
+
+
+def news_pages(art: Artifacts, section_id: str) -> list[Page]:
+    """The home page, the pages of the news section linked from it, and the article pages
+    those pages link to (when the crawl fetched them)."""
+    pages = news_listings(art, section_id)
     for listing in list(pages):
         for link in listing.links:
             page = art.page(link.url) if art.in_scope(link.url) else None
             if page is not None and page not in pages and page.is_article:
                 pages.append(page)
     return pages
+
+
+def read_news_dates(art: Artifacts, page: Page, section_id: str) -> None:
+    """Read what the news checks read of ``page`` (:func:`page_news_dates`) when it may be one
+    of :func:`news_pages`: a news listing (the home page, a news section page) or an article
+    (reading every page once before judging: :func:`auditor.rules.engine.read_pages`)."""
+    key = ("news listings", section_id)
+    listings = art.memo.get(key)
+    if not isinstance(listings, frozenset):
+        listings = art.memo[key] = frozenset(id(p) for p in news_listings(art, section_id))
+    if id(page) in listings:
+        page.links  # noqa: B018 (cached: the articles it lists)
+        page.news_dates  # noqa: B018
+    elif page.is_article:
+        page.news_dates  # noqa: B018
 
 
 def page_news_dates(page: Page) -> list[date]:

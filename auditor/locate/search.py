@@ -13,7 +13,7 @@ from selectolax.lexbor import LexborNode
 from auditor.article_shape import heading as shaped_heading
 from auditor.artifacts import Artifacts
 from auditor.locate.news import news_pages, page_news_dates
-from auditor.page import Page, collapse
+from auditor.page import Page, collapse, read_once
 from auditor.text.fold import fold_words
 
 # Names of the query field of search forms seen on Vietnamese portals.
@@ -119,7 +119,8 @@ class Headline:
     url: str
 
 
-def _article_title(page: Page) -> str:
+@read_once
+def article_title(page: Page) -> str:
     """The article's heading: ``article h1``, else the heading the article's shape was read
     from (a DotNetNuke ``span.news-title``, a Liferay ``h3.header-title``; never the site name
     in the logo), else the first ``<h1>``."""
@@ -146,7 +147,7 @@ def recent_headline(art: Artifacts) -> Headline | None:
             target = art.page(link.url) if art.in_scope(link.url) else None
             if target is None or target is listing or not target.is_article:
                 continue
-            title = _article_title(target) or link.text
+            title = article_title(target) or link.text
             if len(title.split()) < 3:
                 continue
             dates = page_news_dates(target)

@@ -7,12 +7,13 @@ that raises makes its leaf ``error`` (the auditor could not tell) and the run go
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterable
 from datetime import date
 
 from auditor.artifacts import INPUTS, Artifacts
-from auditor.checks.registry import get_check
+from auditor.checks.registry import PageRead, Params, get_check
 from auditor.errors import CheckError, LogText
 from auditor.models import DocumentInfo, Evidence, Finding, Outcome, Status, t
 from auditor.rules.checktree import AllOf, CheckCall, CheckNode, NotOf
@@ -26,22 +27,47 @@ logger = logging.getLogger(__name__)
 def required_inputs(packs: Iterable[Pack]) -> frozenset[str]:
     """The inputs the primitives of ``packs`` declare (what the gatherer must collect)."""
     found: set[str] = set()
-
-    def walk(node: CheckNode) -> None:
-        if isinstance(node, CheckCall):
-            spec = get_check(node.name)
-            found.update(spec.requires if spec is not None else ())
-        elif isinstance(node, NotOf):
-            walk(node.item)
-        else:
-            for child in node.items:
-                walk(child)
-
     for pack in packs:
         for rule in pack.rules:
-            if rule.check is not None:
-                walk(rule.check)
+            for call in _calls(rule.check) if rule.check is not None else ():
+                spec = get_check(call.name)
+                found.update(spec.requires if spec is not None else ())
     return frozenset(found)
+
+
+def _calls(node: CheckNode) -> Iterable[CheckCall]:
+    if isinstance(node, CheckCall):
+        yield node
+    elif isinstance(node, NotOf):
+        yield from _calls(node.item)
+    else:
+        for child in node.items:
+            yield from _calls(child)
+
+
+def read_pages(pack: Pack, art: Artifacts) -> None:
+    """Read every page of ``art`` once, page by page, for what the primitives of the rules
+    that will run read of each (their ``reads``), then drop its trees (:meth:`Page.shed`; the
+    home page, which many rules look at, keeps them): the rules find what they read kept,
+    and a site's trees are not all alive together while it is judged. What a read raises it
+    raises again, and is handled, where the rule reads it."""
+    readers: list[tuple[PageRead, Params]] = []  # params may hold dicts: not hashable
+    for rule in pack.rules:
+        if rule.check is None or rule.manual or _gate(pack, rule, art) is not None:
+            continue
+        for call in _calls(rule.check):
+            spec = get_check(call.name)
+            for read in spec.reads if spec is not None else ():
+                if (read, call.params) not in readers:
+                    readers.append((read, call.params))
+    if not readers:
+        return
+    for page in art.pages:
+        for read, params in readers:
+            with contextlib.suppress(Exception):
+                read(art, page, params)
+        if page is not art.home:
+            page.shed()
 
 
 def evaluate(pack: Pack, art: Artifacts) -> tuple[Finding, ...]:

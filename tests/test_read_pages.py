@@ -1,0 +1,113 @@
+"""Judging reads every page once, page by page, and drops its trees before the rules run."""
+
+from __future__ import annotations
+
+import functools
+import weakref
+from typing import Any
+
+import pytest
+
+from auditor import page as page_module
+from auditor import pool
+from auditor.a11y import viewport
+from auditor.a11y.site import SiteRule
+from auditor.capture.spool import unspooled
+from auditor.crawl.scope import Scope
+from auditor.judge import JudgeTask, judge
+from auditor.models import PageSnapshot
+from auditor.page import Page, read_once
+from auditor.paths import rules_dir
+from auditor.rules.loader import load_pack
+from tests.test_gather import AS_OF, _registry, demo_captures
+
+PACKS = ("soctrang-2019", "national", "lamdong-2025", "quangninh-2023", "tuyenquang-2026")
+
+
+def _snapshot(html: str) -> PageSnapshot:
+    body = html.encode()
+    return PageSnapshot(
+        url="https://a.gov.vn/",
+        final_url="https://a.gov.vn/",
+        status=200,
+        headers=(("Content-Type", "text/html; charset=utf-8"),),
+        body=body,
+        detected_encoding="utf-8",
+    )
+
+
+@pytest.mark.parametrize("pack_id", PACKS)
+def test_a_worker_never_holds_all_a_sites_trees(
+    pack_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # planned and judged as in a worker (judging a capture from scratch reads every page's
+    # completeness first, with all its trees: a portal judged alone, in the scan process)
+    capture = max(demo_captures().values(), key=lambda c: len(c.pages))
+    pack = load_pack(pack_id, rules_dir())
+    registry = _registry()
+    alive: list[weakref.ref[Any]] = []
+    most = 0
+
+    def parse(html: str) -> Any:
+        nonlocal most
+        tree = real(html)
+        alive.append(weakref.ref(tree))
+        most = max(most, sum(1 for t in alive if t() is not None))
+        return tree
+
+    real = page_module.parse_html
+    monkeypatch.setattr(page_module, "parse_html", parse)
+    pool.plan_and_keep(4242, capture, Scope.of(capture.agency), None)
+    report = pool.judge_kept(4242, JudgeTask(capture, pack, AS_OF, registry))
+    pages = len(unspooled(capture).pages)
+    assert pages > 20
+    # the home page, the page being read, and the odd page a rule looks at again by name (the
+    # documents listing it chose, a site-map page)
+    assert most <= 4, f"{most} of {pages} trees alive at once"
+    assert report.findings == judge(JudgeTask(capture, pack, AS_OF, registry)).findings
+
+
+def test_read_once_keeps_what_it_read_when_the_trees_are_shed() -> None:
+    calls: list[str] = []
+
+    @read_once
+    def heading(page: Page) -> str:
+        calls.append(page.url)
+        node = page.tree.css_first("h1")
+        return node.text() if node is not None else ""
+
+    page = Page(_snapshot("<h1>Tin tức</h1>"))
+    assert heading(page) == "Tin tức"
+    page.shed()
+    assert "tree" not in page.__dict__
+    assert heading(page) == "Tin tức" and calls == ["https://a.gov.vn/"]  # not read again
+    assert "tree" not in page.__dict__  # nor parsed again
+
+
+def test_read_once_keeps_no_error() -> None:
+    calls = 0
+
+    @read_once
+    def fails(page: Page) -> None:
+        nonlocal calls
+        calls += 1
+        raise ValueError("no")
+
+    page = Page(_snapshot("<p>x</p>"))
+    for _ in range(2):
+        with pytest.raises(ValueError):
+            fails(page)
+    assert calls == 2
+
+
+def test_an_element_rules_result_is_kept_by_its_function_and_arguments() -> None:
+    page = Page(_snapshot('<meta name="viewport" content="width=device-width, maximum-scale=1">'))
+    first = SiteRule(functools.partial(viewport.viewport_zoom, min_max_scale=2.0))
+    again = SiteRule(functools.partial(viewport.viewport_zoom, min_max_scale=2.0), every_page=True)
+    other = SiteRule(functools.partial(viewport.viewport_zoom, min_max_scale=1.0))
+    result = first.result(page)
+    page.shed()
+    assert again.result(page) is result  # same rule by value: read once, kept
+    assert "tree" not in page.__dict__
+    assert other.result(page) is not result  # another argument: read again
+    assert first.issues_on(page) == first.issues(page.views["a11y"])  # type: ignore[arg-type]
