@@ -292,18 +292,33 @@ def _decoded_as_utf8(encoding: str | None) -> bool:
         return True
 
 
-def _unclosed(low: str, tag: str) -> bool:
-    """Whether ``low`` (lower-case HTML) has fewer ``</tag>`` end tags than ``<tag`` start
-    tags."""
-    starts = len(re.findall(rf"<{tag}[\s>/]", low))
-    return low.count(f"</{tag}") < starts
+def _any_case(word: str) -> str:
+    """A pattern matching the ASCII ``word`` in any mix of ASCII cases ("nav" → [nN][aA][vV])."""
+    return "".join(f"[{c}{c.upper()}]" for c in word)
+
+
+# A landmark's start tag (``<nav`` followed by white space, ``>`` or ``/``: group 3 not empty)
+# or end tag (``</nav``: group 1 is "/"), in any ASCII case. Only ASCII letters are matched
+# case-insensitively: the counts are those of ``html.lower()``, where no other character
+# becomes one of these letters, white space, ``<``, ``>`` or ``/`` except U+0130 (İ → "i̇",
+# an "i" followed by a combining dot, which no tag name holds before its "de") and U+212A
+# (Kelvin sign → "k", in no tag name).
+_LANDMARK = re.compile(rf"<(/?)({'|'.join(_any_case(tag) for tag in _LANDMARK_TAGS)})([\s>/]?)")
 
 
 def unclosed_landmarks(html: str) -> tuple[str, ...]:
-    """The landmark tags (header, nav, footer, aside) of ``html`` with fewer end tags than
-    start tags."""
-    low = html.lower()
-    return tuple(tag for tag in _LANDMARK_TAGS if _unclosed(low, tag))
+    """The landmark tags (header, nav, footer, aside) of ``html`` with fewer ``</tag`` end
+    tags than ``<tag`` start tags (followed by white space, ``>`` or ``/``), in any case;
+    counted in one pass over ``html`` (a pattern that starts with "<" skips ahead quickly),
+    not in its lower-case copy."""
+    starts = dict.fromkeys(_LANDMARK_TAGS, 0)
+    ends = dict.fromkeys(_LANDMARK_TAGS, 0)
+    for slash, name, after in _LANDMARK.findall(html):
+        if slash:
+            ends[name.lower()] += 1
+        elif after:
+            starts[name.lower()] += 1
+    return tuple(tag for tag in _LANDMARK_TAGS if ends[tag] < starts[tag])
 
 
 def remove_noise(

@@ -430,3 +430,28 @@ def test_invalid_utf8_of_a_page_equals_decoding_its_body() -> None:
                 )
                 expected = first_invalid_utf8(body, truncated)
                 assert Page(snap).invalid_utf8_at == expected
+
+
+def _unclosed_in_lower_case(html: str) -> tuple[str, ...]:
+    """The former count: each landmark's start and end tags in ``html.lower()`` (reference)."""
+    low = html.lower()
+    return tuple(
+        tag
+        for tag in ("header", "nav", "footer", "aside")
+        if low.count(f"</{tag}") < len(re.findall(rf"<{tag}[\s>/]", low))
+    )
+
+
+def test_unclosed_landmarks_in_one_pass_equal_the_lower_case_count() -> None:
+    rng = random.Random(17)
+    alphabet = ["<", "</", "<//", ">", "/", " ", "\n", "\u00a0", "\u2003", "x", "ạ", "İ", "K"]
+    alphabet += ["nav", "NAV", "Nav", "nAv", "header", "HEADER", "Header", "footer", "FoOtEr"]
+    alphabet += ["aside", "ASIDE", "asİde", "aſide", "navbar", "headers", "<nav>", "</nav>"]
+    alphabet += ["<header>", "</header>", "<aside/>", "<footer\t", "</footer>", "<NAV>"]
+    for _ in range(5000):
+        html = "".join(rng.choices(alphabet, k=rng.randint(0, 40)))
+        assert unclosed_landmarks(html) == _unclosed_in_lower_case(html), html
+    files = [f for f in FIXTURES.rglob("*.htm*") if f.is_file()]
+    for html in (f.read_text(encoding="utf-8", errors="replace") for f in files):
+        assert unclosed_landmarks(html) == _unclosed_in_lower_case(html)
+    assert unclosed_landmarks("<body><NAV class=m>menu<main>x</main>") == ("nav",)
