@@ -28,7 +28,7 @@ from auditor.stubs import (
 from auditor.text.dates import find_dates, first_date_in, page_dates
 from auditor.text.encoding import first_invalid_utf8
 from auditor.text.fold import fold
-from auditor.text.legacy import word_counts
+from auditor.text.legacy import non_ascii_word_counts
 
 # A body is noise, not HTML, when more than this share of its first characters are control
 # characters or undecodable bytes (random or binary bytes served as text/html).
@@ -212,11 +212,12 @@ class Page:
 
     @cached_property
     def words(self) -> Mapping[str, int]:
-        """Distinct words of the title and text with their counts (what the encoding checks
-        judge, each distinct word once), computed once per page."""
+        """Distinct words of the title and text with non-ASCII characters, with their counts
+        (what the encoding checks judge, each distinct word once; they skip ASCII words),
+        computed once per page."""
         known = self.__dict__.get("text")  # else the words of the text before its collapse
         text = known if isinstance(known, str) else visible_raw(self.tree)
-        return word_counts(f"{self.title} {text}")
+        return non_ascii_word_counts(f"{self.title} {text}")
 
     @cached_property
     def main_text(self) -> str:

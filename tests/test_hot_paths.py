@@ -31,6 +31,7 @@ from auditor.text.legacy import (
     encode_tcvn3,
     encode_vni,
     is_vietnamese_syllable,
+    non_ascii_word_counts,
     scan_text,
     word_counts,
     words_of,
@@ -206,6 +207,8 @@ def test_word_counts_are_the_words_in_order_of_first_occurrence() -> None:
         for word in words_of(text):
             expected[word] = expected.get(word, 0) + 1
         assert list(word_counts(text).items()) == list(expected.items())
+        non_ascii = [(word, n) for word, n in expected.items() if not word.isascii()]
+        assert list(non_ascii_word_counts(text).items()) == non_ascii
 
 
 HIDING = """<html><body><div style="visibility:hidden"><p>a<span style="visibility: visible">b
@@ -329,9 +332,10 @@ def test_page_words_are_the_words_of_the_collapsed_text() -> None:
     htmls.append("<title>Tin\ttức</title><p>Ủy  ban\n\nnhân\u00a0dân</p><p>tỉnh.\r\nSóc</p>")
     for html in htmls:
         fresh = page("https://soctrang.gov.vn/", html)
-        expected = word_counts(f"{fresh.title} {fresh.text}")
-        assert list(page("https://soctrang.gov.vn/", html).words.items()) == list(expected.items())
-        assert list(fresh.words.items()) == list(expected.items())  # text already known
+        counts = word_counts(f"{fresh.title} {fresh.text}")
+        expected = [(word, n) for word, n in counts.items() if not word.isascii()]
+        assert list(page("https://soctrang.gov.vn/", html).words.items()) == expected
+        assert list(fresh.words.items()) == expected  # text already known
 
 
 def test_a_page_beyond_a_cap_stays_beyond_it_once_shed() -> None:
@@ -455,3 +459,28 @@ def test_unclosed_landmarks_in_one_pass_equal_the_lower_case_count() -> None:
     for html in (f.read_text(encoding="utf-8", errors="replace") for f in files):
         assert unclosed_landmarks(html) == _unclosed_in_lower_case(html)
     assert unclosed_landmarks("<body><NAV class=m>menu<main>x</main>") == ("nav",)
+
+
+def _decomposed_share_word_by_word(counts: dict[str, int]) -> tuple[int, int]:
+    """The former NFC share: each non-ASCII word tested on its own (the reference)."""
+    affected = words = 0
+    for word, n in counts.items():
+        if not word.isascii():
+            words += n
+            affected += 0 if unicodedata.is_normalized("NFC", word) else n
+    return affected, words
+
+
+def test_decomposed_share_of_the_joined_words_equals_testing_each_word() -> None:
+    rng = random.Random(19)
+    nfd = unicodedata.normalize("NFD", SENTENCE)
+    alphabet = [SENTENCE, nfd, "\u0301", "\u0301a", "e\u0301", "a\u0328\u0301", "\u0105\u0301"]
+    alphabet += ["\u1100\u1161", "\u1100", "\u1161", "\uac00\u11a8", "\u212b", "Å", "<\u0338"]
+    alphabet += ["Th«ng", "c¸c", "plain", "", " ", "\u00a0", "–", "’", "q\u0307\u0323", "ǅ"]
+    for _ in range(3000):
+        text = " ".join(rng.choices(alphabet, k=rng.randint(0, 12)))
+        counts = dict(word_counts(text))
+        expected = _decomposed_share_word_by_word(counts)
+        assert decomposed_share(counts) == decomposed_share(text) == expected, text
+        assert decomposed_share(non_ascii_word_counts(text)) == expected
+    assert decomposed_share(nfd)[0] > 0
