@@ -19,7 +19,14 @@ from auditor.htmlcaps import MAX_DEPTH, PageTooComplex
 from auditor.models import PageSnapshot
 from auditor.page import _NOISE as NOISE
 from auditor.page import Page, collapse, remove_noise, unclosed_landmarks
-from auditor.stubs import error_shown, login_page, refresh_target, script_shell, visible_text
+from auditor.stubs import (
+    error_shown,
+    login_page,
+    refresh_target,
+    script_shell,
+    visible_raw,
+    visible_text,
+)
 from auditor.text.dates import _WORD_HINT, find_dates, first_date, first_date_in
 from auditor.text.encoding import first_invalid_utf8
 from auditor.text.fold import fold_words, fold_words_slow
@@ -484,3 +491,31 @@ def test_decomposed_share_of_the_joined_words_equals_testing_each_word() -> None
         assert decomposed_share(counts) == decomposed_share(text) == expected, text
         assert decomposed_share(non_ascii_word_counts(text)) == expected
     assert decomposed_share(nfd)[0] > 0
+
+
+def _visible_raw_of_a_copy(tree: LexborHTMLParser) -> str:
+    """The former visible_raw: always a copy with scripts, styles… removed (reference)."""
+    clone = tree.clone()
+    for node in clone.css("script, style, noscript, template"):
+        node.decompose()
+    root = clone.body
+    return root.text(separator=" ") if root is not None else ""
+
+
+def test_visible_raw_of_a_body_without_scripts_equals_reading_a_copy() -> None:
+    htmls = [
+        f.read_text(encoding="utf-8", errors="replace")
+        for f in FIXTURES.rglob("*.htm*")
+        if f.is_file()
+    ]
+    story = f"<h1>Tin  tức</h1>\n<p>{SENTENCE}</p><p>a<b>b</b>c</p>"
+    head = "<head><title>T</title><script>var a=1</script><style>p{}</style></head>"
+    for extra in ("", "<script>x()</script>", "<style>p{}</style>", "<noscript>bật JS</noscript>"):
+        htmls.append(f"<html>{head}<body>{story}{extra}</body></html>")
+        htmls.append(f"<html><body>{extra}{story}</body></html>")
+    htmls.append(f"<body>{story}<template><p>mẫu</p></template></body>")
+    htmls += ["", "   ", "<p>chỉ một đoạn</p>", "<frameset><frame src=a></frameset>", SENTENCE]
+    for html in htmls:
+        tree = LexborHTMLParser(html)
+        assert visible_raw(tree) == _visible_raw_of_a_copy(tree)
+        assert visible_text(tree) == collapse(_visible_raw_of_a_copy(tree))
