@@ -14,6 +14,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from auditor.article_shape import is_article as shaped_as_article
 from auditor.htmlcaps import PARSES, PageTooComplex, check_caps
+from auditor.htmltree import parse_html
 from auditor.models import PageSnapshot
 from auditor.stubs import (
     MAX_STUB_BYTES,
@@ -170,7 +171,7 @@ class Page:
         is beyond a DOM cap. Views that remove nodes work on a copy."""
         self._within_caps  # noqa: B018 (raises PageTooComplex)
         next(PARSES)
-        return LexborHTMLParser(self.html)
+        return parse_html(self.html)
 
     @cached_property
     def _within_caps(self) -> bool:

@@ -31,7 +31,7 @@ from auditor.capture.model import SiteCapture
 from auditor.capture.spool import unspooled
 from auditor.checks.registry import load_all
 from auditor.crawl.scope import Scope
-from auditor.gather.plan import ProbePlan, plan_probes
+from auditor.gather.plan import ProbePlan, plan_probes, read_page_by_page
 from auditor.judge import JudgeTask, judge
 from auditor.memory import give_back_memory
 from auditor.models import AuditReport, PageSnapshot
@@ -99,6 +99,7 @@ def plan_and_keep(
     """:func:`plan_probes`, keeping the pages it parsed for :func:`judge_kept`."""
     whole = unspooled(capture)
     pages = tuple(Page(s) for s in whole.pages)
+    read_page_by_page(pages)
     plan = plan_probes(whole, scope, needs, pages)
     for page in pages:  # what planning read of them stays; their trees are parsed again
         page.shed()

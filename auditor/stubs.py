@@ -16,6 +16,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
+from auditor.htmltree import parse_html
 from auditor.text.fold import fold
 
 MAX_STUB_BYTES = 65_536  # larger pages are content pages, not stubs
@@ -80,7 +81,7 @@ _LOGIN_PATH = re.compile(
 
 
 def _tree(html: str) -> LexborHTMLParser:
-    return LexborHTMLParser(html)
+    return parse_html(html)
 
 
 def visible_text(tree: LexborHTMLParser) -> str:

@@ -5,14 +5,19 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import weakref
+from typing import Any
 
 import pytest
 
+from auditor import page as page_module
 from auditor import pool
+from auditor.capture.spool import unspooled
 from auditor.crawl.scope import Scope
-from auditor.gather.plan import plan_probes
+from auditor.gather.plan import plan_probes, read_page_by_page
 from auditor.judge import JudgeTask, judge
 from auditor.models import AuditReport
+from auditor.page import Page
 from auditor.paths import rules_dir
 from auditor.rules.loader import load_pack
 from tests.test_gather import AS_OF, _registry, demo_captures
@@ -37,6 +42,29 @@ def test_judging_with_the_planned_pages_gives_the_same_report() -> None:
         kept = pool.judge_kept(ticket, task)
         assert ticket not in pool._KEPT  # judged: nothing kept
         assert _verdicts(kept) == _verdicts(judge(task))
+
+
+def test_pages_are_read_one_at_a_time_before_planning(monkeypatch: pytest.MonkeyPatch) -> None:
+    trees: list[weakref.ref[Any]] = []
+    most = 0
+
+    def parse(html: str) -> Any:
+        nonlocal most
+        tree = real(html)
+        trees.append(weakref.ref(tree))
+        most = max(most, sum(1 for t in trees if t() is not None))
+        return tree
+
+    capture = max(demo_captures().values(), key=lambda c: len(c.pages))
+    real = page_module.parse_html
+    monkeypatch.setattr(page_module, "parse_html", parse)
+    pages = tuple(Page(s) for s in unspooled(capture).pages)
+    read_page_by_page(pages)
+    assert len(trees) == len(pages) > 20  # each page parsed once…
+    assert most == 1  # …and dropped before the next
+    articles = [p for p in pages if p.__dict__.get("is_article")]
+    assert articles and all("news_dates" in p.__dict__ for p in articles)  # kept
+    assert all("problem" in p.__dict__ and "tree" not in p.__dict__ for p in pages)
 
 
 def test_kept_pages_of_another_capture_are_not_used() -> None:

@@ -9,6 +9,7 @@ from functools import cached_property
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from auditor.a11y.langtags import words
+from auditor.htmltree import parse_html
 
 _DISPLAY_NONE = re.compile(r"(?:^|;)\s*display\s*:\s*none\s*(?:!important\s*)?(?:;|$)", re.I)
 _VISIBILITY = re.compile(r"(?:^|;)\s*visibility\s*:\s*(hidden|collapse|visible)\b", re.I)
@@ -315,7 +316,7 @@ class Doc:
     @classmethod
     def parse(cls, html: str) -> Doc:
         """Parse an HTML string."""
-        return cls(LexborHTMLParser(html))
+        return cls(parse_html(html))
 
     def elements(self, selector: str = "*") -> list[LexborNode]:
         """Elements matching ``selector`` in document order (template content excluded)."""

@@ -12,10 +12,10 @@ import unicodedata
 from collections.abc import Callable, Mapping
 
 from pydantic import Field
-from selectolax.lexbor import LexborHTMLParser
 
 from auditor.artifacts import Artifacts, FileProbe
 from auditor.checks.registry import NoParams, Params, check
+from auditor.htmltree import parse_html
 from auditor.locate.documents import find_listing, listing_candidates
 from auditor.models import Evidence, Outcome, Status, t
 from auditor.page import Page, collapse
@@ -253,7 +253,7 @@ def _unicode_text(page: Page) -> str:
     detected = _label(snap.detected_encoding)
     if detected in (None, "utf-8") or page.invalid_utf8_at is not None:
         return f"{page.title} {page.text}"
-    tree = LexborHTMLParser(snap.body.decode("utf-8", errors="replace"))
+    tree = parse_html(snap.body.decode("utf-8", errors="replace"))
     for node in tree.css("script, style, noscript, template"):
         node.decompose()
     title = tree.css_first("title")
