@@ -231,16 +231,37 @@ def test_params_are_validated() -> None:
 
 def test_split_host_uses_the_bundled_suffix_list_only(monkeypatch: pytest.MonkeyPatch) -> None:
     def no_network(*args: object, **kwargs: object) -> None:
-        raise AssertionError("tldextract tried the network")
+        raise AssertionError("the suffix list was fetched")
 
     monkeypatch.setattr(socket, "create_connection", no_network)
     monkeypatch.setattr(socket, "getaddrinfo", no_network)
     monkeypatch.setattr(socket.socket, "connect", no_network)
-    domain._extractor.cache_clear()
+    domain._suffixes.cache_clear()
     parts = split_host("ict.sotttt.soctrang.gov.vn")
     assert (parts.subdomain, parts.domain, parts.suffix) == ("ict.sotttt", "soctrang", "gov.vn")
     assert parts.registered == "soctrang.gov.vn" and parts.depth == 5
     assert split_host("www.soctrang.gov.vn").host == "soctrang.gov.vn"
+
+
+@pytest.mark.parametrize(
+    ("host", "parts"),
+    [
+        ("soctrang.gov.vn", ("", "soctrang", "gov.vn")),
+        ("a.b.c.hanoi.gov.vn", ("a.b.c", "hanoi", "gov.vn")),
+        ("abc.edu.vn", ("", "abc", "edu.vn")),
+        ("gov.vn", ("", "", "gov.vn")),  # a suffix: no registered domain
+        ("xn--vi8h.gov.vn", ("", "xn--vi8h", "gov.vn")),
+        ("x.blogspot.com", ("x", "blogspot", "com")),  # private suffixes are not suffixes
+        ("portal.staging.invalid", ("portal.staging", "invalid", "")),  # no known suffix
+        ("localhost", ("", "localhost", "")),
+        ("10.0.0.5", ("", "10.0.0.5", "")),  # an address is its own domain
+        ("::1", ("", "::1", "")),
+    ],
+)
+def test_split_host_at_the_icann_suffix(host: str, parts: tuple[str, str, str]) -> None:
+    got = split_host(host)
+    assert (got.subdomain, got.domain, got.suffix) == parts
+    assert got.registered == (f"{parts[1]}.{parts[2]}" if parts[1] and parts[2] else "")
 
 
 # --- Lâm Đồng (QĐ 2111/2025 Đ4 k2), Tuyên Quang (draft 2026 Đ2 k2), Quảng Ninh (QĐ 05/2023 Đ4) ---

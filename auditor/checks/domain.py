@@ -5,12 +5,14 @@ province's zone (``soctrang.gov.vn``), under the zone or under the parent agency
 how the label is derived from the agency's name. A scheme is data (:data:`SCHEMES`); the
 primitive ``domain_name`` judges the registered domain of ``art.agency`` against it.
 
-Hosts are split with ``tldextract`` on its bundled Public Suffix List snapshot only (no network,
-no cache on disk): ``gov.vn`` is the public suffix, ``soctrang`` the registered label.
+Hosts are split with ``publicsuffixlist`` on the Public Suffix List snapshot it ships (ICANN
+section; no network, no cache on disk): ``gov.vn`` is the public suffix, ``soctrang`` the
+registered label.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import re
 from collections.abc import Mapping
@@ -34,7 +36,7 @@ from auditor.text.names import (
 )
 
 if TYPE_CHECKING:
-    import tldextract
+    from publicsuffixlist import PublicSuffixList
 
 logger = logging.getLogger(__name__)
 
@@ -183,13 +185,13 @@ class DomainParams(Params):
 
 
 @cache
-def _extractor() -> tldextract.TLDExtract:
-    """tldextract on the bundled PSL snapshot: no fetch (no URLs), no disk cache. Imported
-    here: tldextract brings requests (17 MB), which a scan process that never splits a host
-    need not hold."""
-    import tldextract
+def _suffixes() -> PublicSuffixList:
+    """The Public Suffix List's ICANN section, as publicsuffixlist ships it (private suffixes
+    such as ``blogspot.com`` are registered domains here, not suffixes). Imported when a host
+    is first split: the scan process never splits one."""
+    from publicsuffixlist import PublicSuffixList
 
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+    return PublicSuffixList(only_icann=True)
 
 
 @dataclass(frozen=True)
@@ -215,8 +217,16 @@ class HostParts:
 def split_host(host: str) -> HostParts:
     """Split ``host`` at its public suffix using the bundled Public Suffix List."""
     host = normalise_host(host)
-    ext = _extractor()(host)
-    return HostParts(host=host, subdomain=ext.subdomain, domain=ext.domain, suffix=ext.suffix)
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        pass
+    else:  # an address has no suffix: it is its own domain
+        return HostParts(host=host, subdomain="", domain=host, suffix="")
+    suffix = _suffixes().publicsuffix(host, accept_unknown=False) or ""
+    rest = host[: -len(suffix)].rstrip(".") if suffix else host  # under no known suffix: all
+    subdomain, _, domain = rest.rpartition(".")
+    return HostParts(host=host, subdomain=subdomain, domain=domain, suffix=suffix)
 
 
 # --- judging --------------------------------------------------------------------------------
