@@ -14,9 +14,7 @@ from selectolax.lexbor import LexborHTMLParser
 from auditor.a11y.document import html_lang
 from auditor.a11y.dom import Doc, is_hidden, select, snippet
 from auditor.article_shape import heading, is_article, shape
-from auditor.checks import interaction
 from auditor.checks.encoding import decomposed_share
-from auditor.checks.interaction import _starry
 from auditor.htmlcaps import MAX_DEPTH, PageTooComplex
 from auditor.models import PageSnapshot
 from auditor.page import _NOISE as NOISE
@@ -521,55 +519,3 @@ def test_visible_raw_of_a_body_without_scripts_equals_reading_a_copy() -> None:
         tree = LexborHTMLParser(html)
         assert visible_raw(tree) == _visible_raw_of_a_copy(tree)
         assert visible_text(tree) == collapse(_visible_raw_of_a_copy(tree))
-
-
-def _star_widget_reading_every_parent(p: Page) -> str | None:
-    """The former _star_widget: every container's children read (the reference)."""
-    for node in p.tree.css(interaction._RATING_CONTAINERS):
-        stars = [n for n in node.css("a, span, i, input, img, button, label") if _starry(n)]
-        if stars or node.css_first('input[type="radio" i]') is not None:
-            cls = node.attributes.get("class") or node.tag
-            return f'<{node.tag} class="{cls}"> ({len(stars)} sao/stars)'
-    for parent in p.tree.css("div, span, ul, p, td"):
-        children = [c for c in parent.iter() if _starry(c)]
-        if len(children) >= 3:
-            where = parent.attributes.get("class") or parent.attributes.get("id") or ""
-            return f'<{parent.tag} "{where}">: {len(children)} × <{children[0].tag}> (sao/stars)'
-    return None
-
-
-def test_star_widget_equals_reading_every_parent() -> None:
-    rng = random.Random(23)
-    names = ["star", "STAR", "ſtar", "ſTAR", "rating", "RATİNG", "ratıng", "rate", "raty"]
-    names += ["rateit", "sao", "SAO", "ſao", "plain", "decoration", "started", "icon"]
-    htmls = [
-        f.read_text(encoding="utf-8", errors="replace")
-        for f in FIXTURES.rglob("*.htm*")
-        if f.is_file()
-    ]
-    for _ in range(400):
-        items = []
-        for _ in range(rng.randint(0, 5)):
-            name = rng.choice(names)
-            items.append(
-                rng.choice(
-                    (
-                        f"<i class='fa fa-{name}'></i>",
-                        f"<span class='{name}-on x'></span>",
-                        f"<img src='/img/{name}.png' alt=''>",
-                        f"<img src='/{name}/x.png' alt='{rng.choice(names)} ok'>",
-                        f"<a class='{name}'>{name}</a>",
-                    )
-                )
-            )
-        htmls.append(f"<body><main><div class='row'>{''.join(items)}</div></main></body>")
-    for name in names:  # three of a kind
-        htmls.append(f"<div><i class='fa-{name}'></i><i class='{name}'></i><i class='{name}'></i>")
-        htmls.append(f"<p><img src='/{name}.gif'><img src='/{name}.gif'><img alt='{name}'></p>")
-    found = set()
-    for html in htmls:
-        p = page(URL, html)
-        expected = _star_widget_reading_every_parent(p)
-        assert interaction._star_widget(p) == expected, html
-        found.add(expected is not None)
-    assert found == {True, False}

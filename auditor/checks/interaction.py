@@ -50,14 +50,6 @@ _RATING_CONTAINERS = (
     " .rateit, .raty, [data-rating], [data-rateit-value]"
 )
 _MIN_STARS = 3
-# Every element :func:`_starry` can accept, and more: a class, or an image's address or alt
-# text, holding "star", "rat" or "sao" in any ASCII case (the patterns' IGNORECASE also reads
-# "ſ" as "s"; it reads "ı" and "İ" as "i", which comes after "rat").
-_MAYBE_STARRY = ", ".join(
-    f'{where}[{name}*="{part}" i]'
-    for where, name in (("", "class"), ("img", "src"), ("img", "alt"))
-    for part in ("star", "ſtar", "rat", "sao", "ſao")
-)
 # Empty containers filled by script that name a poll or rating: the crawl cannot see inside.
 _SCRIPTED_WIDGET = re.compile(r"poll|survey|vote|binhchon|khaosat|thamdo|danhgia", re.IGNORECASE)
 
@@ -155,8 +147,6 @@ def _star_widget(page: Page) -> str | None:
         if stars or node.css_first('input[type="radio" i]') is not None:
             cls = node.attributes.get("class") or node.tag
             return f'<{node.tag} class="{cls}"> ({len(stars)} sao/stars)'
-    if page.tree.css_first(_MAYBE_STARRY) is None:
-        return None  # no element that could be a star: no row of them
     for parent in page.tree.css("div, span, ul, p, td"):
         children = [c for c in parent.iter() if _starry(c)]
         if len(children) >= _MIN_STARS:
