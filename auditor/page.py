@@ -36,6 +36,11 @@ from auditor.text.legacy import non_ascii_word_counts
 _NOISE_SHARE = 0.02
 _NOISE_SAMPLE = 65_536
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
+# The bytes of a UTF-8 body that decode to the characters of _CONTROL: the ASCII control
+# bytes, and 0xC2 followed by 0x80–0x9F (U+0080–U+009F); U+FFFD is counted in the text.
+_CONTROL_BYTES = frozenset([*range(0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
+_NOT_CONTROL_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
+_C1_IN_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
 _LANDMARK_TAGS = ("header", "nav", "footer", "aside")
 _HEAVY = ("tree", "content_tree", "html")  # cached views :meth:`Page.shed` drops
 
@@ -85,7 +90,7 @@ class Page:
         if not snap.body.strip():
             return "empty body"
         sample = self.html[:_NOISE_SAMPLE]
-        noise = len(_CONTROL.findall(sample))
+        noise = _control_characters(snap.body, sample, snap.detected_encoding)
         if noise >= 32 and noise > _NOISE_SHARE * len(sample):
             share = 100 * noise / len(sample)
             return f"not HTML: {share:.0f}% control or undecodable bytes (binary data?)"
@@ -283,6 +288,18 @@ class Page:
             text = link_text(node)
             out.append(Link(url, href, text, fold(text), node.attributes.get("hreflang")))
         return tuple(out)
+
+
+def _control_characters(body: bytes, sample: str, encoding: str | None) -> int:
+    """How many characters of ``sample`` (a prefix of the page's decoded HTML) match
+    :data:`_CONTROL`. When ``sample`` is the whole body decoded as UTF-8, they are counted in
+    the body's bytes, faster: an ASCII byte always decodes to itself, the C1 controls only
+    from 0xC2 0x80–0x9F (a byte 0xC2 is never part of another sequence), and U+FFFD stands
+    for bytes that are not UTF-8, none of them ASCII."""
+    if len(sample) < _NOISE_SAMPLE and _decoded_as_utf8(encoding):
+        c1 = len(_C1_IN_UTF8.findall(body)) if b"\xc2" in body else 0
+        return len(body.translate(None, _NOT_CONTROL_BYTES)) + c1 + sample.count("\ufffd")
+    return len(_CONTROL.findall(sample))
 
 
 def _decoded_as_utf8(encoding: str | None) -> bool:

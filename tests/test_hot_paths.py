@@ -17,8 +17,10 @@ from auditor.article_shape import heading, is_article, shape
 from auditor.checks.encoding import decomposed_share
 from auditor.htmlcaps import MAX_DEPTH, PageTooComplex
 from auditor.models import PageSnapshot
+from auditor.page import _CONTROL as CONTROL
 from auditor.page import _NOISE as NOISE
-from auditor.page import Page, collapse, remove_noise, unclosed_landmarks
+from auditor.page import _NOISE_SAMPLE as NOISE_SAMPLE
+from auditor.page import Page, _control_characters, collapse, remove_noise, unclosed_landmarks
 from auditor.stubs import (
     error_shown,
     login_page,
@@ -519,3 +521,22 @@ def test_visible_raw_of_a_body_without_scripts_equals_reading_a_copy() -> None:
         tree = LexborHTMLParser(html)
         assert visible_raw(tree) == _visible_raw_of_a_copy(tree)
         assert visible_text(tree) == collapse(_visible_raw_of_a_copy(tree))
+
+
+def test_control_characters_counted_in_the_bytes_equal_the_pattern_over_the_text() -> None:
+    rng = random.Random(29)
+    pieces = [SENTENCE.encode(), b"<p>ascii</p>", b"\x00", b"\x07", b"\x0b", b"\x0c", b"\x1f"]
+    pieces += [b"\x7f", b"\t\r\n", b"\xc2\x80", b"\xc2\x9f", b"\xc2\xa0", b"\xc2\xc2\x85", b"\xc2"]
+    pieces += [b"\xe0\xc2\x80", b"\xf0\x90\xc2\x9f", b"\xff", b"\xef\xbf\xbd", b"\xef\xbb\xbf"]
+    pieces += [b"\xe1\xbb", b"\x80\x81", "Ð«¸".encode("cp1252"), encode_tcvn3("thông báo")]
+    labels = [None, "utf-8", "UTF8", "utf-8-sig", "windows-1258", "cp1252", "latin-1", "no-such"]
+    bodies = [b"".join(rng.choices(pieces, k=rng.randint(1, 40))) for _ in range(1500)]
+    bodies += [b"\x01" * 70_000, SENTENCE.encode() * 800 + b"\x02" * 40, b"a" * 65_535 + b"\x03"]
+    for body in bodies:
+        label = rng.choice(labels)
+        snap = PageSnapshot(url=URL, final_url=URL, status=200, body=body, detected_encoding=label)
+        sample = Page(snap).html[:NOISE_SAMPLE]
+        expected = len(CONTROL.findall(sample))
+        assert _control_characters(body, sample, label) == expected, (body[:80], label)
+    noisy = PageSnapshot(url=URL, final_url=URL, status=200, body=b"<p>x</p>" + b"\x01\x02" * 40)
+    assert (Page(noisy).problem or "").startswith("not HTML: 91%")
