@@ -31,13 +31,18 @@ from auditor.stubs import (
 from auditor.text.dates import find_dates, first_date_in, page_dates
 from auditor.text.encoding import first_invalid_utf8
 from auditor.text.fold import fold
-from auditor.text.legacy import word_counts
+from auditor.text.legacy import non_ascii_word_counts
 
 # A body is noise, not HTML, when more than this share of its first characters are control
 # characters or undecodable bytes (random or binary bytes served as text/html).
 _NOISE_SHARE = 0.02
 _NOISE_SAMPLE = 65_536
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
+# The bytes of a UTF-8 body that decode to the characters of _CONTROL: the ASCII control
+# bytes, and 0xC2 followed by 0x80–0x9F (U+0080–U+009F); U+FFFD is counted in the text.
+_CONTROL_BYTES = frozenset([*range(0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
+_NOT_CONTROL_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
+_C1_IN_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
 _LANDMARK_TAGS = ("header", "nav", "footer", "aside")
 _HEAVY = ("tree", "content_tree", "html", "views")  # cached views :meth:`Page.shed` drops
 T = TypeVar("T")
@@ -88,7 +93,7 @@ class Page:
         if not snap.body.strip():
             return "empty body"
         sample = self.html[:_NOISE_SAMPLE]
-        noise = len(_CONTROL.findall(sample))
+        noise = _control_characters(snap.body, sample, snap.detected_encoding)
         if noise >= 32 and noise > _NOISE_SHARE * len(sample):
             share = 100 * noise / len(sample)
             return f"not HTML: {share:.0f}% control or undecodable bytes (binary data?)"
@@ -227,11 +232,12 @@ class Page:
 
     @cached_property
     def words(self) -> Mapping[str, int]:
-        """Distinct words of the title and text with their counts (what the encoding checks
-        judge, each distinct word once), computed once per page."""
+        """Distinct words of the title and text with non-ASCII characters, with their counts
+        (what the encoding checks judge, each distinct word once; they skip ASCII words),
+        computed once per page."""
         known = self.__dict__.get("text")  # else the words of the text before its collapse
         text = known if isinstance(known, str) else visible_raw(self.tree)
-        return word_counts(f"{self.title} {text}")
+        return non_ascii_word_counts(f"{self.title} {text}")
 
     @cached_property
     def main_text(self) -> str:
@@ -316,6 +322,18 @@ def read_once(fn: Callable[[Page], T]) -> Callable[[Page], T]:
     return once
 
 
+def _control_characters(body: bytes, sample: str, encoding: str | None) -> int:
+    """How many characters of ``sample`` (a prefix of the page's decoded HTML) match
+    :data:`_CONTROL`. When ``sample`` is the whole body decoded as UTF-8, they are counted in
+    the body's bytes, faster: an ASCII byte always decodes to itself, the C1 controls only
+    from 0xC2 0x80–0x9F (a byte 0xC2 is never part of another sequence), and U+FFFD stands
+    for bytes that are not UTF-8, none of them ASCII."""
+    if len(sample) < _NOISE_SAMPLE and _decoded_as_utf8(encoding):
+        c1 = len(_C1_IN_UTF8.findall(body)) if b"\xc2" in body else 0
+        return len(body.translate(None, _NOT_CONTROL_BYTES)) + c1 + sample.count("\ufffd")
+    return len(_CONTROL.findall(sample))
+
+
 def _decoded_as_utf8(encoding: str | None) -> bool:
     """Whether :attr:`Page.html` decodes a body detected as ``encoding`` with the UTF-8 codec
     (an unknown label falls back to it)."""
@@ -325,18 +343,33 @@ def _decoded_as_utf8(encoding: str | None) -> bool:
         return True
 
 
-def _unclosed(low: str, tag: str) -> bool:
-    """Whether ``low`` (lower-case HTML) has fewer ``</tag>`` end tags than ``<tag`` start
-    tags."""
-    starts = len(re.findall(rf"<{tag}[\s>/]", low))
-    return low.count(f"</{tag}") < starts
+def _any_case(word: str) -> str:
+    """A pattern matching the ASCII ``word`` in any mix of ASCII cases ("nav" → [nN][aA][vV])."""
+    return "".join(f"[{c}{c.upper()}]" for c in word)
+
+
+# A landmark's start tag (``<nav`` followed by white space, ``>`` or ``/``: group 3 not empty)
+# or end tag (``</nav``: group 1 is "/"), in any ASCII case. Only ASCII letters are matched
+# case-insensitively: the counts are those of ``html.lower()``, where no other character
+# becomes one of these letters, white space, ``<``, ``>`` or ``/`` except U+0130 (İ → "i̇",
+# an "i" followed by a combining dot, which no tag name holds before its "de") and U+212A
+# (Kelvin sign → "k", in no tag name).
+_LANDMARK = re.compile(rf"<(/?)({'|'.join(_any_case(tag) for tag in _LANDMARK_TAGS)})([\s>/]?)")
 
 
 def unclosed_landmarks(html: str) -> tuple[str, ...]:
-    """The landmark tags (header, nav, footer, aside) of ``html`` with fewer end tags than
-    start tags."""
-    low = html.lower()
-    return tuple(tag for tag in _LANDMARK_TAGS if _unclosed(low, tag))
+    """The landmark tags (header, nav, footer, aside) of ``html`` with fewer ``</tag`` end
+    tags than ``<tag`` start tags (followed by white space, ``>`` or ``/``), in any case;
+    counted in one pass over ``html`` (a pattern that starts with "<" skips ahead quickly),
+    not in its lower-case copy."""
+    starts = dict.fromkeys(_LANDMARK_TAGS, 0)
+    ends = dict.fromkeys(_LANDMARK_TAGS, 0)
+    for slash, name, after in _LANDMARK.findall(html):
+        if slash:
+            ends[name.lower()] += 1
+        elif after:
+            starts[name.lower()] += 1
+    return tuple(tag for tag in _LANDMARK_TAGS if ends[tag] < starts[tag])
 
 
 def remove_noise(

@@ -91,7 +91,13 @@ def visible_text(tree: LexborHTMLParser) -> str:
 
 
 def visible_raw(tree: LexborHTMLParser) -> str:
-    """:func:`visible_text` before its white space is collapsed."""
+    """:func:`visible_text` before its white space is collapsed. A body without scripts,
+    styles, ``<noscript>`` or templates is read as it is, not copied to remove them."""
+    body = tree.body
+    if body is None:
+        return ""
+    if body.css_first(_NOT_TEXT) is None:
+        return body.text(separator=" ")
     clone = tree.clone()
     for node in clone.css(_NOT_TEXT):
         node.decompose()

@@ -17,9 +17,18 @@ from auditor.article_shape import heading, is_article, shape
 from auditor.checks.encoding import decomposed_share
 from auditor.htmlcaps import MAX_DEPTH, PageTooComplex
 from auditor.models import PageSnapshot
+from auditor.page import _CONTROL as CONTROL
 from auditor.page import _NOISE as NOISE
-from auditor.page import Page, collapse, remove_noise, unclosed_landmarks
-from auditor.stubs import error_shown, login_page, refresh_target, script_shell, visible_text
+from auditor.page import _NOISE_SAMPLE as NOISE_SAMPLE
+from auditor.page import Page, _control_characters, collapse, remove_noise, unclosed_landmarks
+from auditor.stubs import (
+    error_shown,
+    login_page,
+    refresh_target,
+    script_shell,
+    visible_raw,
+    visible_text,
+)
 from auditor.text.dates import _WORD_HINT, find_dates, first_date, first_date_in
 from auditor.text.encoding import first_invalid_utf8
 from auditor.text.fold import fold_words, fold_words_slow
@@ -31,6 +40,7 @@ from auditor.text.legacy import (
     encode_tcvn3,
     encode_vni,
     is_vietnamese_syllable,
+    non_ascii_word_counts,
     scan_text,
     word_counts,
     words_of,
@@ -206,6 +216,8 @@ def test_word_counts_are_the_words_in_order_of_first_occurrence() -> None:
         for word in words_of(text):
             expected[word] = expected.get(word, 0) + 1
         assert list(word_counts(text).items()) == list(expected.items())
+        non_ascii = [(word, n) for word, n in expected.items() if not word.isascii()]
+        assert list(non_ascii_word_counts(text).items()) == non_ascii
 
 
 HIDING = """<html><body><div style="visibility:hidden"><p>a<span style="visibility: visible">b
@@ -329,9 +341,10 @@ def test_page_words_are_the_words_of_the_collapsed_text() -> None:
     htmls.append("<title>Tin\ttức</title><p>Ủy  ban\n\nnhân\u00a0dân</p><p>tỉnh.\r\nSóc</p>")
     for html in htmls:
         fresh = page("https://soctrang.gov.vn/", html)
-        expected = word_counts(f"{fresh.title} {fresh.text}")
-        assert list(page("https://soctrang.gov.vn/", html).words.items()) == list(expected.items())
-        assert list(fresh.words.items()) == list(expected.items())  # text already known
+        counts = word_counts(f"{fresh.title} {fresh.text}")
+        expected = [(word, n) for word, n in counts.items() if not word.isascii()]
+        assert list(page("https://soctrang.gov.vn/", html).words.items()) == expected
+        assert list(fresh.words.items()) == expected  # text already known
 
 
 def test_a_page_beyond_a_cap_stays_beyond_it_once_shed() -> None:
@@ -430,3 +443,100 @@ def test_invalid_utf8_of_a_page_equals_decoding_its_body() -> None:
                 )
                 expected = first_invalid_utf8(body, truncated)
                 assert Page(snap).invalid_utf8_at == expected
+
+
+def _unclosed_in_lower_case(html: str) -> tuple[str, ...]:
+    """The former count: each landmark's start and end tags in ``html.lower()`` (reference)."""
+    low = html.lower()
+    return tuple(
+        tag
+        for tag in ("header", "nav", "footer", "aside")
+        if low.count(f"</{tag}") < len(re.findall(rf"<{tag}[\s>/]", low))
+    )
+
+
+def test_unclosed_landmarks_in_one_pass_equal_the_lower_case_count() -> None:
+    rng = random.Random(17)
+    alphabet = ["<", "</", "<//", ">", "/", " ", "\n", "\u00a0", "\u2003", "x", "ạ", "İ", "K"]
+    alphabet += ["nav", "NAV", "Nav", "nAv", "header", "HEADER", "Header", "footer", "FoOtEr"]
+    alphabet += ["aside", "ASIDE", "asİde", "aſide", "navbar", "headers", "<nav>", "</nav>"]
+    alphabet += ["<header>", "</header>", "<aside/>", "<footer\t", "</footer>", "<NAV>"]
+    for _ in range(5000):
+        html = "".join(rng.choices(alphabet, k=rng.randint(0, 40)))
+        assert unclosed_landmarks(html) == _unclosed_in_lower_case(html), html
+    files = [f for f in FIXTURES.rglob("*.htm*") if f.is_file()]
+    for html in (f.read_text(encoding="utf-8", errors="replace") for f in files):
+        assert unclosed_landmarks(html) == _unclosed_in_lower_case(html)
+    assert unclosed_landmarks("<body><NAV class=m>menu<main>x</main>") == ("nav",)
+
+
+def _decomposed_share_word_by_word(counts: dict[str, int]) -> tuple[int, int]:
+    """The former NFC share: each non-ASCII word tested on its own (the reference)."""
+    affected = words = 0
+    for word, n in counts.items():
+        if not word.isascii():
+            words += n
+            affected += 0 if unicodedata.is_normalized("NFC", word) else n
+    return affected, words
+
+
+def test_decomposed_share_of_the_joined_words_equals_testing_each_word() -> None:
+    rng = random.Random(19)
+    nfd = unicodedata.normalize("NFD", SENTENCE)
+    alphabet = [SENTENCE, nfd, "\u0301", "\u0301a", "e\u0301", "a\u0328\u0301", "\u0105\u0301"]
+    alphabet += ["\u1100\u1161", "\u1100", "\u1161", "\uac00\u11a8", "\u212b", "Å", "<\u0338"]
+    alphabet += ["Th«ng", "c¸c", "plain", "", " ", "\u00a0", "–", "’", "q\u0307\u0323", "ǅ"]
+    for _ in range(3000):
+        text = " ".join(rng.choices(alphabet, k=rng.randint(0, 12)))
+        counts = dict(word_counts(text))
+        expected = _decomposed_share_word_by_word(counts)
+        assert decomposed_share(counts) == decomposed_share(text) == expected, text
+        assert decomposed_share(non_ascii_word_counts(text)) == expected
+    assert decomposed_share(nfd)[0] > 0
+
+
+def _visible_raw_of_a_copy(tree: LexborHTMLParser) -> str:
+    """The former visible_raw: always a copy with scripts, styles… removed (reference)."""
+    clone = tree.clone()
+    for node in clone.css("script, style, noscript, template"):
+        node.decompose()
+    root = clone.body
+    return root.text(separator=" ") if root is not None else ""
+
+
+def test_visible_raw_of_a_body_without_scripts_equals_reading_a_copy() -> None:
+    htmls = [
+        f.read_text(encoding="utf-8", errors="replace")
+        for f in FIXTURES.rglob("*.htm*")
+        if f.is_file()
+    ]
+    story = f"<h1>Tin  tức</h1>\n<p>{SENTENCE}</p><p>a<b>b</b>c</p>"
+    head = "<head><title>T</title><script>var a=1</script><style>p{}</style></head>"
+    for extra in ("", "<script>x()</script>", "<style>p{}</style>", "<noscript>bật JS</noscript>"):
+        htmls.append(f"<html>{head}<body>{story}{extra}</body></html>")
+        htmls.append(f"<html><body>{extra}{story}</body></html>")
+    htmls.append(f"<body>{story}<template><p>mẫu</p></template></body>")
+    htmls += ["", "   ", "<p>chỉ một đoạn</p>", "<frameset><frame src=a></frameset>", SENTENCE]
+    for html in htmls:
+        tree = LexborHTMLParser(html)
+        assert visible_raw(tree) == _visible_raw_of_a_copy(tree)
+        assert visible_text(tree) == collapse(_visible_raw_of_a_copy(tree))
+
+
+def test_control_characters_counted_in_the_bytes_equal_the_pattern_over_the_text() -> None:
+    rng = random.Random(29)
+    pieces = [SENTENCE.encode(), b"<p>ascii</p>", b"\x00", b"\x07", b"\x0b", b"\x0c", b"\x1f"]
+    pieces += [b"\x7f", b"\t\r\n", b"\xc2\x80", b"\xc2\x9f", b"\xc2\xa0", b"\xc2\xc2\x85", b"\xc2"]
+    pieces += [b"\xe0\xc2\x80", b"\xf0\x90\xc2\x9f", b"\xff", b"\xef\xbf\xbd", b"\xef\xbb\xbf"]
+    pieces += [b"\xe1\xbb", b"\x80\x81", "Ð«¸".encode("cp1252"), encode_tcvn3("thông báo")]
+    labels = [None, "utf-8", "UTF8", "utf-8-sig", "windows-1258", "cp1252", "latin-1", "no-such"]
+    bodies = [b"".join(rng.choices(pieces, k=rng.randint(1, 40))) for _ in range(1500)]
+    bodies += [b"\x01" * 70_000, SENTENCE.encode() * 800 + b"\x02" * 40, b"a" * 65_535 + b"\x03"]
+    for body in bodies:
+        label = rng.choice(labels)
+        snap = PageSnapshot(url=URL, final_url=URL, status=200, body=body, detected_encoding=label)
+        sample = Page(snap).html[:NOISE_SAMPLE]
+        expected = len(CONTROL.findall(sample))
+        assert _control_characters(body, sample, label) == expected, (body[:80], label)
+    noisy = PageSnapshot(url=URL, final_url=URL, status=200, body=b"<p>x</p>" + b"\x01\x02" * 40)
+    assert (Page(noisy).problem or "").startswith("not HTML: 91%")

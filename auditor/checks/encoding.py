@@ -27,6 +27,7 @@ from auditor.text.legacy import (
     guess_legacy_encoding,
     legacy_fonts_in_css,
     legacy_fonts_in_face,
+    non_ascii_word_counts,
     scan_text,
     word_counts,
     words_of,
@@ -263,13 +264,13 @@ def _unicode_text(page: Page) -> str:
 
 
 def _unicode_words(page: Page) -> Mapping[str, int]:
-    """The distinct words of :func:`_unicode_text` with their counts (the page's own, counted
-    once per page, unless the text had to be decoded again)."""
+    """The distinct words of :func:`_unicode_text` with non-ASCII characters, with their
+    counts (the page's own, counted once per page, unless the text had to be decoded again)."""
     snap = page.snapshot
     detected = _label(snap.detected_encoding)
     if detected in (None, "utf-8") or page.invalid_utf8_at is not None:
         return page.words
-    return word_counts(_unicode_text(page))
+    return non_ascii_word_counts(_unicode_text(page))
 
 
 def _legacy_evidence(page: Page, scan: LegacyScan, stored: bool) -> Evidence:
@@ -366,12 +367,14 @@ def decomposed_share(text: str | Mapping[str, int]) -> tuple[int, int]:
     characters."""
     if isinstance(text, str) and text.isascii():
         return 0, 0
-    affected = words = 0
     counts = word_counts(text) if isinstance(text, str) else text
-    for word, n in counts.items():  # each distinct word judged once
-        if word.isascii():
-            continue
-        words += n
+    words = sum(n for word, n in counts.items() if not word.isascii())
+    if unicodedata.is_normalized("NFC", " ".join(counts)):
+        # a space is a starter that composes with nothing: the words joined by spaces are
+        # in NFC exactly when each of them is
+        return 0, words
+    affected = 0
+    for word, n in counts.items():  # each distinct word judged once (ASCII words are NFC)
         if not unicodedata.is_normalized("NFC", word):
             affected += n
     return affected, words

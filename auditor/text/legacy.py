@@ -290,6 +290,25 @@ def word_counts(text: str) -> Mapping[str, int]:
     return counts
 
 
+def non_ascii_word_counts(text: str) -> Mapping[str, int]:
+    """:func:`word_counts` of ``text`` without its ASCII words, which the encoding checks skip
+    (:func:`scan_text`, the NFC share): the same words, counts and order otherwise. An ASCII
+    token only holds ASCII words, and is not cut."""
+    counts: dict[str, int] = {}
+    split = _SPLIT.split
+    for token, n in Counter(text.split(" ")).items():
+        if token.isascii():
+            continue
+        if token.isalnum():
+            counts[token] = counts.get(token, 0) + n
+            continue
+        for piece in split(token):
+            word = piece.strip(_EDGE)
+            if word and not word.isascii():
+                counts[word] = counts.get(word, 0) + n
+    return counts
+
+
 @dataclass(frozen=True)
 class LegacyWord:
     """A word that reads as Vietnamese through a legacy table."""
