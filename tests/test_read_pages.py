@@ -12,7 +12,9 @@ from auditor import page as page_module
 from auditor import pool
 from auditor.a11y import viewport
 from auditor.a11y.site import SiteRule
+from auditor.artifacts import Artifacts
 from auditor.capture.spool import unspooled
+from auditor.checks.registry import until_found
 from auditor.crawl.scope import Scope
 from auditor.judge import JudgeTask, judge
 from auditor.models import PageSnapshot
@@ -111,3 +113,26 @@ def test_an_element_rules_result_is_kept_by_its_function_and_arguments() -> None
     assert "tree" not in page.__dict__
     assert other.result(page) is not result  # another argument: read again
     assert first.issues_on(page) == first.issues(page.views["a11y"])  # type: ignore[arg-type]
+
+
+def test_until_found_reads_the_pages_up_to_the_first_find() -> None:
+    capture = max(demo_captures().values(), key=lambda c: len(c.pages))
+    art = Artifacts.from_capture(capture, AS_OF)
+    seen: list[str] = []
+    fallback: list[str] = []
+    third = art.pages[2].url
+
+    def widget(page: Page) -> str | None:
+        seen.append(page.url)
+        return "found" if page.url == third else None
+
+    def placeholder(page: Page) -> str | None:
+        fallback.append(page.url)
+        return None
+
+    reads = (until_found(widget, lambda r: r is not None), until_found(placeholder, unless=widget))
+    for page in art.pages:
+        for read in reads:
+            read(art, page, None)
+    assert seen == [p.url for p in art.pages[:3]]  # as a primitive walking them stops there
+    assert fallback == [p.url for p in art.pages[:2]]  # looked for only while nothing was found

@@ -14,7 +14,7 @@ from urllib.parse import urljoin
 from selectolax.lexbor import LexborNode
 
 from auditor.artifacts import Artifacts
-from auditor.checks.registry import NoParams, check, of_page
+from auditor.checks.registry import NoParams, check, until_found
 from auditor.models import Evidence, Outcome, t
 from auditor.page import Page, collapse, read_once
 from auditor.text.fold import fold_words
@@ -165,6 +165,10 @@ def _starry(node: LexborNode) -> bool:
     return bool(_STAR_IMAGE.search(src + " " + (node.attributes.get("alt") or "")))
 
 
+def _is_found(description: object) -> bool:
+    return description is not None
+
+
 @read_once
 def rating_form(page: Page) -> str | None:
     """A rating or survey widget of ``page``: choices (radio buttons, a select, a range) under
@@ -255,7 +259,10 @@ def _missing(art: Artifacts, home: Page, vi: str, en: str, expected: str) -> Out
     params=NoParams,
     absence=True,
     requires=("home",),
-    reads=(of_page(rating_form), of_page(scripted_widget)),
+    reads=(
+        until_found(rating_form, _is_found),
+        until_found(scripted_widget, _is_found, unless=rating_form),
+    ),
 )
 def rating_form_present(art: Artifacts, p: NoParams) -> Outcome:
     """A fetched page carries a rating, poll or survey widget of the portal's information
@@ -309,7 +316,7 @@ def rating_form_present(art: Artifacts, p: NoParams) -> Outcome:
     params=NoParams,
     absence=True,
     requires=("home",),
-    reads=(of_page(share_links),),
+    reads=(until_found(share_links),),
 )
 def share_buttons(art: Artifacts, p: NoParams) -> Outcome:
     """A fetched page offers sharing to social networks (Facebook, Zalo, X, LinkedIn…)."""

@@ -39,6 +39,27 @@ def of_page(fn: Callable[[Page], object]) -> PageRead:
     return read
 
 
+def until_found(
+    fn: Callable[[Page], object],
+    found: Callable[[object], bool] = bool,
+    unless: Callable[[Page], object] | None = None,
+) -> PageRead:
+    """A ``reads`` entry for a primitive that looks at the pages in order and stops at the
+    first where ``fn`` finds something (``found`` of its result): reads ``fn`` of the pages up
+    to that one, none after (pages are read in the order the primitive walks them). With
+    ``unless``, another such entry's function: only while that one has found nothing (a
+    fallback looked for when the first thing is nowhere)."""
+
+    def read(art: Artifacts, page: Page, _params: object) -> object:
+        if art.memo.get(("found", fn)) or (unless is not None and art.memo.get(("found", unless))):
+            return None
+        if found(fn(page)):
+            art.memo[("found", fn)] = True
+        return None
+
+    return read
+
+
 F = TypeVar("F", bound=Callable[..., Outcome])
 
 

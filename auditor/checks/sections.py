@@ -9,7 +9,7 @@ from pydantic import Field, field_validator
 from auditor.artifacts import Artifacts, host_of
 from auditor.checks.registry import NoParams, Params, check
 from auditor.hostnames import on_site
-from auditor.locate.sections import linked_section_pages, section_links
+from auditor.locate.sections import home_section_links, linked_section_pages
 from auditor.models import Evidence, Outcome, Status, normalise_host, status_broken, t
 from auditor.page import Link, Page, read_once
 from auditor.sections import Section, host_matches, load_catalogue
@@ -220,7 +220,7 @@ def judge_section(
     section = load_catalogue().sections[section_id]
     home = art.home
     assert home is not None
-    candidates = section_links(home.links, section)
+    candidates = home_section_links(art, section_id)
     if not candidates:
         return _Verdict(
             "fail",
@@ -305,7 +305,12 @@ def links_to_hosts(art: Artifacts, p: LinksToHostsParams) -> Outcome:
 def _read_links(art: Artifacts, page: Page, p: NoParams) -> None:
     """What :func:`links_to_children` reads of each page: its links, when the registry lists
     children of the agency."""
-    if art.registry is not None and art.registry.children_of(art.agency.address):
+    key = ("has children", art.agency.address)
+    if key not in art.memo:
+        art.memo[key] = art.registry is not None and bool(
+            art.registry.children_of(art.agency.address)
+        )
+    if art.memo[key]:
         page.links  # noqa: B018 (cached)
 
 

@@ -9,7 +9,7 @@ from auditor.artifacts import Artifacts, SearchProbe, host_of
 from auditor.checks.registry import NoParams, Params, check, of_page
 from auditor.locate.portals import state_portal_links
 from auditor.locate.search import search_forms
-from auditor.locate.sections import linked_section_pages, section_links
+from auditor.locate.sections import home_section_links, linked_section_pages
 from auditor.models import Evidence, Outcome, Status, status_broken, status_observed, t
 from auditor.page import Link, Page, collapse, read_once
 from auditor.sections import load_catalogue
@@ -137,7 +137,7 @@ class SitemapParams(Params):
 
 def _sitemap_page(art: Artifacts, home: Page, min_links: int) -> tuple[Status, Evidence]:
     section = load_catalogue().sections["sitemap"]
-    candidates = section_links(home.links, section)
+    candidates = home_section_links(art, "sitemap")
     if not candidates:
         return "fail", Evidence(
             url=home.url,

@@ -9,9 +9,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from auditor.artifacts import Artifacts
-from auditor.locate.sections import linked_section_pages, section_links
+from auditor.locate.sections import home_section_links, linked_section_pages
 from auditor.page import Link, Page, read_once
-from auditor.sections import load_catalogue
 from auditor.text.fold import fold_words
 
 # 25/2026/QĐ-UBND, 12/CT-UBND, 215/KH-UBND, 1234/UBND-VP
@@ -81,10 +80,7 @@ class Listing:
 
 def listing_candidates(art: Artifacts, section_id: str) -> list[Link]:
     """Home-page links to the section (label matches first)."""
-    home = art.home
-    if home is None:
-        return []
-    return [lk for lk, _ in section_links(home.links, load_catalogue().sections[section_id])]
+    return [lk for lk, _ in home_section_links(art, section_id)]
 
 
 def find_listing(art: Artifacts, section_id: str) -> Listing | None:

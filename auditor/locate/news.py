@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from auditor.artifacts import Artifacts
-from auditor.locate.sections import section_links
+from auditor.locate.sections import home_section_links
 from auditor.page import Page
-from auditor.sections import load_catalogue
 
 
 def news_listings(art: Artifacts, section_id: str) -> list[Page]:
@@ -16,9 +15,8 @@ def news_listings(art: Artifacts, section_id: str) -> list[Page]:
     home = art.home
     if home is None:
         return []
-    section = load_catalogue().sections[section_id]
     pages = [home]
-    for link, _why in section_links(home.links, section):
+    for link, _why in home_section_links(art, section_id):
         page = art.page(link.url)
         if page is not None and page not in pages:
             pages.append(page)
