@@ -142,7 +142,10 @@ def test_parse_iso_date() -> None:
     assert parse_iso_date("19/11/2026") is None
 
 
-def test_fast_on_a_large_page() -> None:
+def test_a_large_page_is_read_without_runaway_matching() -> None:
+    # not a speed measurement (bench/ has those): a pattern that backtracks over the whole
+    # text would take minutes on 190,000 characters; a linear one takes well under a second
+    # even on a loaded machine, so the bound is generous
     block = (
         "Tin ngày 19/11/2026 08:30 – Điện thoại (0299) 3822 345, văn bản 24/2026/QĐ-UBND. "
         "Hơn 14.000 cán bộ, tăng 6,8%. "
@@ -153,7 +156,7 @@ def test_fast_on_a_large_page() -> None:
     folded = find_dates(worded)
     elapsed = time.perf_counter() - start
     assert len(plain) == 2000 and folded[-1] == date(2026, 3, 5)
-    assert elapsed < 1.0, elapsed
+    assert elapsed < 10.0, elapsed
 
 
 def test_month_word_dates_without_ngay_and_with_a_numbered_weekday() -> None:
