@@ -120,8 +120,11 @@ def judge_kept(ticket: int | None, task: JudgeTask) -> AuditReport:
             update={"pages": tuple(p.snapshot for p in pages), "spool": None}
         )
         report = judge(dataclasses.replace(task, capture=capture), pages)
-    else:
-        report = judge(dataclasses.replace(task, capture=unspooled(task.capture)))
+    else:  # not planned here: its pages are read one at a time too, not all parsed at once
+        capture = unspooled(task.capture)
+        pages = tuple(Page(s) for s in capture.pages)
+        read_page_by_page(pages)
+        report = judge(dataclasses.replace(task, capture=capture), pages)
     give_back_memory()
     return report
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from auditor import judge as judge_module
 from auditor import page as page_module
 from auditor import pool
 from auditor.a11y import viewport
@@ -136,3 +137,45 @@ def test_until_found_reads_the_pages_up_to_the_first_find() -> None:
             read(art, page, None)
     assert seen == [p.url for p in art.pages[:3]]  # as a primitive walking them stops there
     assert fallback == [p.url for p in art.pages[:2]]  # looked for only while nothing was found
+
+
+@pytest.mark.parametrize("pack_id", PACKS)
+def test_the_page_reads_change_no_finding(pack_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    pack = load_pack(pack_id, rules_dir())
+    registry = _registry()
+    captures = sorted(demo_captures().values(), key=lambda c: -len(c.pages))[:4]
+
+    def findings() -> list[str]:
+        out = []
+        for ticket, capture in enumerate(captures, start=5000):
+            pool.plan_and_keep(ticket, capture, Scope.of(capture.agency), None)
+            report = pool.judge_kept(ticket, JudgeTask(capture, pack, AS_OF, registry))
+            out.append(report.model_dump_json(include={"findings", "score"}))
+        return out
+
+    read = findings()
+    monkeypatch.setattr(pool, "read_page_by_page", lambda pages: None)
+    monkeypatch.setattr(judge_module, "read_pages", lambda pack, art: None)
+    assert read == findings()  # every page parsed and kept while the rules go over them
+
+
+def test_a_capture_not_planned_in_the_worker_is_read_one_page_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    capture = max(demo_captures().values(), key=lambda c: len(c.pages))
+    task = JudgeTask(capture, load_pack("soctrang-2019", rules_dir()), AS_OF, _registry())
+    alive: list[weakref.ref[Any]] = []
+    most = 0
+
+    def parse(html: str) -> Any:
+        nonlocal most
+        tree = real(html)
+        alive.append(weakref.ref(tree))
+        most = max(most, sum(1 for t in alive if t() is not None))
+        return tree
+
+    real = page_module.parse_html
+    monkeypatch.setattr(page_module, "parse_html", parse)
+    report = pool.judge_kept(None, task)  # no lane: the worker did not plan it
+    assert len(alive) > 20 and most <= 4
+    assert report.findings == judge(task).findings

@@ -58,6 +58,10 @@ class SiteRule:
             if isinstance(run, functools.partial)
             else ("a11y", run)
         )
+        try:
+            hash(key)
+        except TypeError:  # an argument that cannot be a key (a list…): not kept
+            return run(doc_of(page))
         reads = page.reads
         if key not in reads:
             reads[key] = run(doc_of(page))

@@ -54,7 +54,7 @@ def until_found(
         if art.memo.get(("found", fn)) or (unless is not None and art.memo.get(("found", unless))):
             return None
         if found(fn(page)):
-            art.memo[("found", fn)] = True
+            art.memo[("found", fn)] = True  # by ``fn``: what ``unless`` names
         return None
 
     return read

@@ -152,20 +152,19 @@ def read_page_by_page(pages: Sequence[Page]) -> None:
         # what a page raises here (a DOM cap…) it raises again where it is read, and is
         # handled there as before
         with contextlib.suppress(Exception):
-            if not page.complete:
-                continue
-            if index == 0:
-                listings = _linked(page, "news", len(page.links))
-                candidates = _linked(page, "legal_documents", LISTING_CANDIDATES)
-            seen_at = {page.snapshot.url, page.url}
-            if seen_at & listings:
-                page.links  # noqa: B018 (cached: the articles a listing links)
-            if seen_at & candidates:
-                record_count(page)
-            if page.is_article:
-                page.news_dates  # noqa: B018 (cached)
-                article_title(page)
-        if index:
+            if page.complete:
+                if index == 0:
+                    listings = _linked(page, "news", len(page.links))
+                    candidates = _linked(page, "legal_documents", LISTING_CANDIDATES)
+                seen_at = {page.snapshot.url, page.url}
+                if seen_at & listings:
+                    page.links  # noqa: B018 (cached: the articles a listing links)
+                if seen_at & candidates:
+                    record_count(page)
+                if page.is_article:
+                    page.news_dates  # noqa: B018 (cached)
+                    article_title(page)
+        if index:  # incomplete pages too: a stub's tree, a binary body's decoded text
             page.shed()
 
 
