@@ -5,12 +5,9 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
-import weakref
-from typing import Any
 
 import pytest
 
-from auditor import page as page_module
 from auditor import pool
 from auditor.capture.spool import unspooled
 from auditor.crawl.scope import Scope
@@ -21,6 +18,7 @@ from auditor.page import Page
 from auditor.paths import rules_dir
 from auditor.rules.loader import load_pack
 from tests.test_gather import AS_OF, _registry, demo_captures
+from tests.test_read_pages import TreesAlive
 
 
 def _verdicts(report: AuditReport) -> list[tuple[str, str, str]]:
@@ -45,23 +43,12 @@ def test_judging_with_the_planned_pages_gives_the_same_report() -> None:
 
 
 def test_pages_are_read_one_at_a_time_before_planning(monkeypatch: pytest.MonkeyPatch) -> None:
-    trees: list[weakref.ref[Any]] = []
-    most = 0
-
-    def parse(html: str) -> Any:
-        nonlocal most
-        tree = real(html)
-        trees.append(weakref.ref(tree))
-        most = max(most, sum(1 for t in trees if t() is not None))
-        return tree
-
     capture = max(demo_captures().values(), key=lambda c: len(c.pages))
-    real = page_module.parse_html
-    monkeypatch.setattr(page_module, "parse_html", parse)
+    trees = TreesAlive(monkeypatch)
     pages = tuple(Page(s) for s in unspooled(capture).pages)
     read_page_by_page(pages)
-    assert len(trees) == len(pages) > 20  # each page parsed once…
-    assert most == 2  # …and dropped before the next (the home page's, read again, is kept)
+    assert trees.parsed == len(pages) > 20  # each page parsed once…
+    assert trees.most == 2  # …and dropped before the next (the home page's, read again, is kept)
     articles = [p for p in pages if p.__dict__.get("is_article")]
     assert articles and all("news_dates" in p.__dict__ for p in articles)  # kept
     assert all("problem" in p.__dict__ for p in pages)

@@ -39,6 +39,26 @@ def _snapshot(html: str) -> PageSnapshot:
     )
 
 
+class TreesAlive:
+    """Counts the page trees parsed (``page.parse_html``) and the most alive at once."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self._real = page_module.parse_html
+        self._trees: list[weakref.ref[Any]] = []
+        self.most = 0
+        monkeypatch.setattr(page_module, "parse_html", self._parse)
+
+    def _parse(self, html: str) -> Any:
+        tree = self._real(html)
+        self._trees.append(weakref.ref(tree))
+        self.most = max(self.most, sum(1 for t in self._trees if t() is not None))
+        return tree
+
+    @property
+    def parsed(self) -> int:
+        return len(self._trees)
+
+
 @pytest.mark.parametrize("pack_id", PACKS)
 def test_a_worker_never_holds_all_a_sites_trees(
     pack_id: str, monkeypatch: pytest.MonkeyPatch
@@ -48,25 +68,14 @@ def test_a_worker_never_holds_all_a_sites_trees(
     capture = max(demo_captures().values(), key=lambda c: len(c.pages))
     pack = load_pack(pack_id, rules_dir())
     registry = _registry()
-    alive: list[weakref.ref[Any]] = []
-    most = 0
-
-    def parse(html: str) -> Any:
-        nonlocal most
-        tree = real(html)
-        alive.append(weakref.ref(tree))
-        most = max(most, sum(1 for t in alive if t() is not None))
-        return tree
-
-    real = page_module.parse_html
-    monkeypatch.setattr(page_module, "parse_html", parse)
+    trees = TreesAlive(monkeypatch)
     pool.plan_and_keep(4242, capture, Scope.of(capture.agency), None)
     report = pool.judge_kept(4242, JudgeTask(capture, pack, AS_OF, registry))
     pages = len(unspooled(capture).pages)
     assert pages > 20
     # the home page, the page being read, and the odd page a rule looks at again by name (the
     # documents listing it chose, a site-map page)
-    assert most <= 4, f"{most} of {pages} trees alive at once"
+    assert trees.most <= 4, f"{trees.most} of {pages} trees alive at once"
     assert report.findings == judge(JudgeTask(capture, pack, AS_OF, registry)).findings
 
 
@@ -164,18 +173,7 @@ def test_a_capture_not_planned_in_the_worker_is_read_one_page_at_a_time(
 ) -> None:
     capture = max(demo_captures().values(), key=lambda c: len(c.pages))
     task = JudgeTask(capture, load_pack("soctrang-2019", rules_dir()), AS_OF, _registry())
-    alive: list[weakref.ref[Any]] = []
-    most = 0
-
-    def parse(html: str) -> Any:
-        nonlocal most
-        tree = real(html)
-        alive.append(weakref.ref(tree))
-        most = max(most, sum(1 for t in alive if t() is not None))
-        return tree
-
-    real = page_module.parse_html
-    monkeypatch.setattr(page_module, "parse_html", parse)
+    trees = TreesAlive(monkeypatch)
     report = pool.judge_kept(None, task)  # no lane: the worker did not plan it
-    assert len(alive) > 20 and most <= 4
+    assert trees.parsed > 20 and trees.most <= 4
     assert report.findings == judge(task).findings
