@@ -3,9 +3,11 @@ evaluation context (audit date, registry)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import TypeVar, cast
 from urllib.parse import urlsplit
 
 from auditor.capture.model import FileProbe, SearchProbe, SiteCapture
@@ -23,6 +25,8 @@ from auditor.models import (
 )
 from auditor.page import Page
 from auditor.stubs import sign_in_url
+
+T = TypeVar("T")
 
 __all__ = ["INPUTS", "Artifacts", "FileProbe", "SearchProbe", "SiteCapture", "host_of"]
 
@@ -146,9 +150,16 @@ class Artifacts:
         return self.pages[0] if self.pages else None
 
     @cached_property
-    def memo(self) -> dict[object, object]:
-        """What the checks work out once per site and use again (by a key of their own)."""
+    def memo(self) -> dict[Hashable, object]:
+        """What the checks work out once per site and use again, by a key of their own."""
         return {}
+
+    def remember(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, worked out once per site under ``key`` (:attr:`memo`). Callers must
+        not change the result."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return cast(T, self.memo[key])
 
     @cached_property
     def _by_url(self) -> dict[str, Page]:

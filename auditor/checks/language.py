@@ -100,14 +100,15 @@ def missing_topics(lang: str, pages: list[Page]) -> tuple[list[str], list[str]]:
 
 def _read_version(art: Artifacts, page: Page, p: ForeignVersionParams) -> None:
     """What :func:`foreign_version` reads of the foreign-language version's pages."""
-    key = ("foreign version", p.lang, p.paths)
-    target = art.memo.get(key, ())
-    if target == ():
+
+    def version_url() -> str | None:
         home = art.home
         located = locate_version(home, p.lang, p.paths) if home is not None else None
         found = art.page(located.link.url) if located is not None else None
-        target = art.memo[key] = found.url if found is not None else None
-    if not isinstance(target, str):
+        return found.url if found is not None else None
+
+    target = art.remember(("foreign version", p.lang, p.paths), version_url)
+    if target is None:
         return
     if page.url == target or (page.url.rstrip("/") + "/").startswith(version_root(target)):
         for view in ("main_text", "text", "lang", "title", "links"):

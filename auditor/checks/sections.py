@@ -305,12 +305,12 @@ def links_to_hosts(art: Artifacts, p: LinksToHostsParams) -> Outcome:
 def _read_links(art: Artifacts, page: Page, p: NoParams) -> None:
     """What :func:`links_to_children` reads of each page: its links, when the registry lists
     children of the agency."""
-    key = ("has children", art.agency.address)
-    if key not in art.memo:
-        art.memo[key] = art.registry is not None and bool(
-            art.registry.children_of(art.agency.address)
-        )
-    if art.memo[key]:
+    registry = art.registry
+    address = art.agency.address
+    if art.remember(
+        ("has children", address),
+        lambda: registry is not None and bool(registry.children_of(address)),
+    ):
         page.links  # noqa: B018 (cached)
 
 

@@ -106,10 +106,10 @@ def posted_records(page: Page) -> list[PostedRecord]:
 
 def _read_listing(art: Artifacts, page: Page, p: PostingParams) -> None:
     """What :func:`posting_deadlines` reads of the section's listing pages."""
-    key = ("posting listings", p.section)
-    listings = art.memo.get(key)
-    if not isinstance(listings, frozenset):
-        listings = art.memo[key] = frozenset(id(pg) for pg in _listing_pages(art, p.section))
+    listings = art.remember(
+        ("posting listings", p.section),
+        lambda: frozenset(id(pg) for pg in _listing_pages(art, p.section)),
+    )
     if id(page) in listings:
         posted_records(page)
 

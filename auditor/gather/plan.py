@@ -131,8 +131,10 @@ def plan_document_files(art: Artifacts, scope: Scope) -> tuple[str | None, tuple
     return listing.page.url, links
 
 
-def _linked(home: Page, section_id: str, first: int) -> set[str]:
-    """URLs of the home page's first links to a section of the catalogue."""
+def _linked(home: Page, section_id: str, first: int | None = None) -> set[str]:
+    """URLs of the home page's (``first``) links to a section of the catalogue (planning has
+    no :class:`Artifacts` yet: :func:`~auditor.locate.sections.home_section_links` once it
+    has)."""
     links = section_links(home.links, load_catalogue().sections[section_id])
     return {link.url for link, _why in links[:first]}
 
@@ -154,7 +156,7 @@ def read_page_by_page(pages: Sequence[Page]) -> None:
         with contextlib.suppress(Exception):
             if page.complete:
                 if index == 0:
-                    listings = _linked(page, "news", len(page.links))
+                    listings = _linked(page, "news")
                     candidates = _linked(page, "legal_documents", LISTING_CANDIDATES)
                 seen_at = {page.snapshot.url, page.url}
                 if seen_at & listings:

@@ -39,14 +39,14 @@ def read_news_dates(art: Artifacts, page: Page, section_id: str) -> None:
     """Read what the news checks read of ``page`` (:func:`page_news_dates`) when it may be one
     of :func:`news_pages`: a news listing (the home page, a news section page) or an article
     (reading every page once before judging: :func:`auditor.rules.engine.read_pages`)."""
-    key = ("news listings", section_id)
-    listings = art.memo.get(key)
-    if not isinstance(listings, frozenset):
-        listings = art.memo[key] = frozenset(id(p) for p in news_listings(art, section_id))
-    if id(page) in listings:
+    listings = art.remember(
+        ("news listings", section_id),
+        lambda: frozenset(id(p) for p in news_listings(art, section_id)),
+    )
+    listing = id(page) in listings
+    if listing:
         page.links  # noqa: B018 (cached: the articles it lists)
-        page.news_dates  # noqa: B018
-    elif page.is_article:
+    if listing or page.is_article:
         page.news_dates  # noqa: B018
 
 

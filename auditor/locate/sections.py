@@ -24,21 +24,21 @@ def home_section_links(art: Artifacts, section_id: str) -> list[tuple[Link, str]
     """:func:`section_links` of the home page for a section of the catalogue (none without a
     home page), worked out once per site: several checks and locators look for the same
     section. Callers must not change the list."""
-    key = ("home section links", section_id)
-    known = art.memo.get(key)
-    if not isinstance(known, list):
+
+    def links() -> list[tuple[Link, str]]:
         home = art.home
         section = load_catalogue().sections[section_id]
-        known = art.memo[key] = section_links(home.links, section) if home is not None else []
-    return known
+        return section_links(home.links, section) if home is not None else []
+
+    return art.remember(("home section links", section_id), links)
 
 
 def linked_section_pages(art: Artifacts, section_id: str, first: int = 4) -> frozenset[int]:
     """The fetched pages (by ``id``) of the home page's ``first`` links to the section: those a
     check judges the section by. Worked out once per site."""
-    key = ("section pages", section_id, first)
-    known = art.memo.get(key)
-    if not isinstance(known, frozenset):
-        pages = (art.page(link.url) for link, _why in home_section_links(art, section_id)[:first])
-        known = art.memo[key] = frozenset(id(page) for page in pages if page is not None)
-    return known
+
+    def pages() -> frozenset[int]:
+        linked = (art.page(link.url) for link, _ in home_section_links(art, section_id)[:first])
+        return frozenset(id(page) for page in linked if page is not None)
+
+    return art.remember(("section pages", section_id, first), pages)
