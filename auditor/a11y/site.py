@@ -1,7 +1,9 @@
 """Run element-level rules over every fetched page of a site and sum them up as an Outcome.
 
-Each page is parsed once: :func:`doc_of` wraps the page's own ``page.tree`` and caches the
-:class:`Doc` (and its id and label indexes) for every rule that looks at the page.
+:func:`doc_of` wraps the page's own ``page.tree`` in a :class:`Doc` (with its id and label
+indexes) shared by every rule that looks at the page, and dropped with the tree. Each element
+rule's result is kept on the page (:meth:`SiteRule.result`), so the engine reads every page once
+for all of them before judging (:func:`site_read`) and the checks find the results kept.
 """
 
 from __future__ import annotations
