@@ -33,6 +33,6 @@ class HTMLTree(LexborHTMLParser):
         return _engine()
 
 
-def parse_html(html: str) -> LexborHTMLParser:
-    """The document tree of ``html``."""
+def parse_html(html: str | bytes) -> LexborHTMLParser:
+    """The document tree of ``html`` (bytes are read as UTF-8)."""
     return HTMLTree(html)

@@ -157,13 +157,21 @@ class Page:
             return self.snapshot.body.decode("utf-8", errors="replace")
 
     @cached_property
+    def _valid_utf8(self) -> bool:
+        """Whether :attr:`html` is the body decoded as UTF-8 without a replacement character
+        (U+FFFD): then the body is valid UTF-8, and is the UTF-8 encoding of :attr:`html`
+        byte for byte (a byte-order mark included). Kept when the trees are shed, so that a
+        page parsed again is parsed from its body, not decoded again (:attr:`tree`)."""
+        return _decoded_as_utf8(self.snapshot.detected_encoding) and "\ufffd" not in self.html
+
+    @cached_property
     def invalid_utf8_at(self) -> int | None:
         """:func:`~auditor.text.encoding.first_invalid_utf8` of the body, read once per page:
         a body :attr:`html` decoded as UTF-8 without a replacement character (U+FFFD) is
         valid UTF-8, and is not decoded again to tell."""
-        snap = self.snapshot
-        if _decoded_as_utf8(snap.detected_encoding) and "\ufffd" not in self.html:
+        if self._valid_utf8:
             return None
+        snap = self.snapshot
         return first_invalid_utf8(snap.body, snap.truncated)
 
     def shed(self) -> None:
@@ -190,7 +198,9 @@ class Page:
         is beyond a DOM cap. Views that remove nodes work on a copy."""
         self._within_caps  # noqa: B018 (raises PageTooComplex)
         next(PARSES)
-        return parse_html(self.html)
+        # The parser reads UTF-8: a valid UTF-8 body is the bytes it would encode the decoded
+        # text to, and is given as it is (neither encoded again nor, once shed, decoded again).
+        return parse_html(self.snapshot.body if self._valid_utf8 else self.html)
 
     @cached_property
     def _within_caps(self) -> bool:
@@ -205,7 +215,7 @@ class Page:
         """The tree without navigation, header, footer, asides and scripts (do not modify);
         landmarks that hold the ``<main>`` or swallowed the page stay (:func:`remove_noise`)."""
         tree = self.tree.clone()
-        remove_noise(tree, self.html, self._unclosed_landmarks)
+        remove_noise(tree, unclosed=self._unclosed_landmarks)
         return tree
 
     @cached_property
@@ -373,13 +383,14 @@ def unclosed_landmarks(html: str) -> tuple[str, ...]:
 
 
 def remove_noise(
-    tree: LexborHTMLParser, html: str, unclosed: tuple[str, ...] | None = None
+    tree: LexborHTMLParser, html: str = "", unclosed: tuple[str, ...] | None = None
 ) -> None:
     """Remove scripts, navigation, header, footer and asides from ``tree`` in place, as a
     reader's view of the page, but as the HTML parser built it: a landmark that holds the
     ``<main>`` is not removed, nor one whose end tag is missing and that swallowed the rest of
     the page (it holds the body's last element) — a browser shows that content
-    (``unclosed``: :func:`unclosed_landmarks` of ``html``, when known)."""
+    (``unclosed``: :func:`unclosed_landmarks` of the page, when known; else they are read
+    from its ``html``)."""
     main = tree.css_first("main, [role=main]")
     keep: set[int] = set()
     if main is not None:

@@ -445,6 +445,24 @@ def test_invalid_utf8_of_a_page_equals_decoding_its_body() -> None:
                 assert Page(snap).invalid_utf8_at == expected
 
 
+def test_a_page_parsed_from_its_body_equals_the_parse_of_its_decoded_text() -> None:
+    plain = f"<title>Tin tức</title><p>{SENTENCE}</p>"
+    text = plain + "<p>\ufffd ok</p>"
+    bodies = [text.encode(), b"\xef\xbb\xbf" + text.encode(), text.encode()[:-12] + b"\xe1\xbb"]
+    bodies += [b"<p>a\xffb</p>", encode_tcvn3(plain.lower()), b"<p>caf\xe9</p>"]
+    for body in bodies:
+        for label in (None, "utf-8", "utf-8-sig", "windows-1258", "latin-1", "no-such"):
+            snap = PageSnapshot(url=URL, final_url=URL, status=200, body=body)
+            snap = snap.model_copy(update={"detected_encoding": label})
+            fresh = Page(snap)
+            expected = LexborHTMLParser(fresh.html).html
+            valid = label in (None, "utf-8") and "\ufffd" not in fresh.html
+            assert fresh.tree.html == expected
+            fresh.shed()
+            assert fresh.tree.html == expected
+            assert ("html" not in fresh.__dict__) == valid  # parsed again from the body
+
+
 def _unclosed_in_lower_case(html: str) -> tuple[str, ...]:
     """The former count: each landmark's start and end tags in ``html.lower()`` (reference)."""
     low = html.lower()
