@@ -21,6 +21,7 @@ import httpx
 import trustme
 
 from auditor.config import ConnectTo, CrawlSettings
+from auditor.crawl.streams import AsyncioBackend
 
 
 @dataclass(frozen=True)
@@ -305,7 +306,7 @@ class RecordingBackend(httpcore.AsyncNetworkBackend):
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, int]] = []
-        self.inner = httpcore.AnyIOBackend()
+        self.inner = AsyncioBackend()
 
     async def connect_tcp(
         self,

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 import httpcore
 
 from auditor.config import ConnectTo
+from auditor.crawl.streams import AsyncioBackend, SocketOption
 from auditor.errors import UsageError
 from auditor.models import t
 
@@ -22,10 +23,6 @@ logger = logging.getLogger(__name__)
 _FIELD = r"(\[[^\]]*\]|[^:\[\]]*)"
 _CONNECT_TO = re.compile(rf"^{_FIELD}:([^:]*):{_FIELD}:([^:]*)$")
 
-# httpcore's socket option type (same shape as ``httpcore._backends.base.SOCKET_OPTION``).
-SocketOption = (
-    tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple[int, int, None, int]
-)
 
 
 def _port(text: str, what: str, option: str) -> int | None:
@@ -123,14 +120,14 @@ class ConnectToBackend(WrappingBackend):
     """A network backend that sends TCP connections where ``--connect-to`` rules say.
 
     Everything else (TLS, reads, sleeps, Unix sockets) is the wrapped backend's, by default
-    httpcore's AnyIO backend (what httpcore's automatic backend uses under asyncio).
+    the asyncio backend (:mod:`auditor.crawl.streams`).
     """
 
     def __init__(
         self, rules: Iterable[ConnectTo], backend: httpcore.AsyncNetworkBackend | None = None
     ) -> None:
         self.rules = tuple(rules)
-        self._backend = backend if backend is not None else httpcore.AnyIOBackend()
+        self._backend = backend if backend is not None else AsyncioBackend()
 
     async def connect_tcp(
         self,

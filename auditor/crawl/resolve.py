@@ -21,7 +21,8 @@ import dns.resolver
 import httpcore
 
 from auditor.config import ConnectTo
-from auditor.crawl.connect import SocketOption, WrappingBackend, resolve
+from auditor.crawl.connect import WrappingBackend, resolve
+from auditor.crawl.streams import AsyncioBackend, SocketOption
 from auditor.errors import UsageError
 from auditor.models import t
 
@@ -177,7 +178,7 @@ class GuardedBackend(WrappingBackend):
         self.rules: Sequence[ConnectTo] = tuple(rules)
         self.allow_private = allow_private
         self.dns_server = parse_dns_server(dns_server) if dns_server else None
-        self._backend = backend if backend is not None else httpcore.AnyIOBackend()
+        self._backend = backend if backend is not None else AsyncioBackend()
 
     async def _targets(self, host: str, port: int, timeout: float | None) -> list[str]:
         """Addresses to try for ``host``; raises when none may be used."""
