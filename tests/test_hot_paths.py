@@ -29,7 +29,13 @@ from auditor.stubs import (
     visible_raw,
     visible_text,
 )
-from auditor.text.dates import _WORD_HINT, find_dates, first_date, first_date_in
+from auditor.text.dates import (
+    _WORD_HINT,
+    find_dates,
+    first_date,
+    first_date_in,
+    worth_folding,
+)
 from auditor.text.encoding import first_invalid_utf8
 from auditor.text.fold import fold_words, fold_words_slow
 from auditor.text.legacy import (
@@ -284,6 +290,20 @@ def test_first_date_of_a_prefix_is_the_first_date_of_the_collapsed_text() -> Non
         assert bool(_WORD_HINT.search(raw)) == bool(_WORD_HINT.search(text))
         hinted += bool(_WORD_HINT.search(raw))
     assert 0 < hinted < 200
+
+
+def test_the_fold_hint_tried_at_each_digit_equals_the_pattern_scan() -> None:
+    rng = random.Random(5)
+    pieces = ["22", "tháng", "THÁNG", "11", " ", "\n", ",", "th\u00e1ng", "thg", "năm", "x"]
+    pieces += ["2026", "7", "ngày", "tha\u0301ng", "ng", "\u00a0"]
+    found = 0
+    for _ in range(600):
+        count = rng.choice((1, 5, 40, 400))  # 400 pieces: more digits than are tried one by one
+        text = "".join(rng.choice(pieces) + rng.choice(("", " ")) for _ in range(count))
+        expected = _WORD_HINT.search(text) is not None
+        assert worth_folding(text) == expected, text
+        found += expected
+    assert 0 < found < 600
 
 
 def _stand_in_of_the_whole_text(p: Page) -> tuple[object, ...]:
