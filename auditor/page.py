@@ -162,9 +162,15 @@ class Page:
         a body :attr:`html` decoded as UTF-8 without a replacement character (U+FFFD) is
         valid UTF-8, and is not decoded again to tell."""
         snap = self.snapshot
-        if _decoded_as_utf8(snap.detected_encoding) and "\ufffd" not in self.html:
+        if self._body_is_utf8_of_html:
             return None
         return first_invalid_utf8(snap.body, snap.truncated)
+
+    @cached_property
+    def _body_is_utf8_of_html(self) -> bool:
+        """Whether the body is exactly the UTF-8 of :attr:`html`: decoded as UTF-8 without a
+        replacement character (U+FFFD), it is valid UTF-8, and decoding it lost nothing."""
+        return _decoded_as_utf8(self.snapshot.detected_encoding) and "\ufffd" not in self.html
 
     def shed(self) -> None:
         """Drop the parsed trees and the decoded HTML, keeping what was read from them (text,
@@ -190,7 +196,8 @@ class Page:
         is beyond a DOM cap. Views that remove nodes work on a copy."""
         self._within_caps  # noqa: B018 (raises PageTooComplex)
         next(PARSES)
-        return parse_html(self.html)
+        # the body when it is what the parser would be given (the text encoded to UTF-8)
+        return parse_html(self.snapshot.body if self._body_is_utf8_of_html else self.html)
 
     @cached_property
     def _within_caps(self) -> bool:
