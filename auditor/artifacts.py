@@ -74,13 +74,16 @@ class Artifacts:
     state_links: tuple[TransportProbe, ...] = ()  # other state portals linked from home, probed
     skipped: tuple[str, ...] = ()  # inputs not gathered because no rule in use needed them
     extra: dict[str, object] = field(default_factory=dict)  # gatherer outputs by name
+    # the pages are being read one at a time and their completeness is not known yet: all
+    # are kept (for reading ahead of judging: :func:`auditor.pool.plan_and_keep`)
+    unread: bool = False
 
     def __post_init__(self) -> None:
         """A page not seen whole (truncated, empty, not HTML) counts as not seen: it moves to
         ``failed`` with its :attr:`Page.problem` as the error, so that no check judges
         absence from it and "N pages examined" counts complete pages only. When the home page
         is such a page there is no home page (everything else hangs off it)."""
-        if all(page.complete for page in self.pages):
+        if self.unread or all(page.complete for page in self.pages):
             return
         lost = tuple(
             page.snapshot.model_copy(update={"error": page.problem})
@@ -117,11 +120,13 @@ class Artifacts:
         registry: Registry | None = None,
         agency: Agency | None = None,
         pages: tuple[Page, ...] | None = None,
+        unread: bool = False,
     ) -> Artifacts:
         """The view the checks judge: ``capture`` (what was observed) with the evaluation
         context (audit date, registry, and the agency as the registry knows it when it differs
         from the capture's); each page is parsed once, when first looked at. ``pages``: the
-        capture's pages already wrapped (and perhaps parsed) by an earlier view of it."""
+        capture's pages already wrapped (and perhaps parsed) by an earlier view of it;
+        ``unread``: they are about to be read one at a time (see the field)."""
         if pages is None:
             pages = tuple(Page(s) for s in capture.pages)
         return cls(
@@ -142,6 +147,7 @@ class Artifacts:
             doc_files=capture.doc_files,
             state_links=capture.state_links,
             skipped=capture.skipped,
+            unread=unread,
         )
 
     @property

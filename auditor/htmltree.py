@@ -34,5 +34,7 @@ class HTMLTree(LexborHTMLParser):
 
 
 def parse_html(html: str | bytes) -> LexborHTMLParser:
-    """The document tree of ``html`` (bytes are read as UTF-8)."""
+    """The document tree of ``html``: text, or bytes in UTF-8 (text is encoded to UTF-8 before
+    it is parsed: a page's body that is exactly the UTF-8 of its text is parsed as it is, at
+    less than half the cost)."""
     return HTMLTree(html)

@@ -157,22 +157,20 @@ class Page:
             return self.snapshot.body.decode("utf-8", errors="replace")
 
     @cached_property
-    def _valid_utf8(self) -> bool:
-        """Whether :attr:`html` is the body decoded as UTF-8 without a replacement character
-        (U+FFFD): then the body is valid UTF-8, and is the UTF-8 encoding of :attr:`html`
-        byte for byte (a byte-order mark included). Kept when the trees are shed, so that a
-        page parsed again is parsed from its body, not decoded again (:attr:`tree`)."""
-        return _decoded_as_utf8(self.snapshot.detected_encoding) and "\ufffd" not in self.html
-
-    @cached_property
     def invalid_utf8_at(self) -> int | None:
         """:func:`~auditor.text.encoding.first_invalid_utf8` of the body, read once per page:
         a body :attr:`html` decoded as UTF-8 without a replacement character (U+FFFD) is
         valid UTF-8, and is not decoded again to tell."""
-        if self._valid_utf8:
-            return None
         snap = self.snapshot
+        if self._body_is_utf8_of_html:
+            return None
         return first_invalid_utf8(snap.body, snap.truncated)
+
+    @cached_property
+    def _body_is_utf8_of_html(self) -> bool:
+        """Whether the body is exactly the UTF-8 of :attr:`html`: decoded as UTF-8 without a
+        replacement character (U+FFFD), it is valid UTF-8, and decoding it lost nothing."""
+        return _decoded_as_utf8(self.snapshot.detected_encoding) and "\ufffd" not in self.html
 
     def shed(self) -> None:
         """Drop the parsed trees and the decoded HTML, keeping what was read from them (text,
@@ -198,9 +196,8 @@ class Page:
         is beyond a DOM cap. Views that remove nodes work on a copy."""
         self._within_caps  # noqa: B018 (raises PageTooComplex)
         next(PARSES)
-        # The parser reads UTF-8: a valid UTF-8 body is the bytes it would encode the decoded
-        # text to, and is given as it is (neither encoded again nor, once shed, decoded again).
-        return parse_html(self.snapshot.body if self._valid_utf8 else self.html)
+        # the body when it is what the parser would be given (the text encoded to UTF-8)
+        return parse_html(self.snapshot.body if self._body_is_utf8_of_html else self.html)
 
     @cached_property
     def _within_caps(self) -> bool:

@@ -2,9 +2,10 @@
 (:func:`auditor.gather.plan.plan_probes`) and evaluate rules (:func:`auditor.judge.judge`)
 while the event loop only does I/O.
 
-A portal keeps to one worker (its *lane*): the worker that planned its probes keeps what it
-read of the pages (article shapes, links, texts; not the trees, which are cheap to parse again
-and large to keep) until it judges the completed capture. A worker keeps at most
+A portal keeps to one worker (its *lane*): the worker that planned its probes parses each page
+once, reads it there for the planning and for every rule that will judge it, and keeps what it
+read (article shapes, links, texts, element results; not the trees, which are large) until it
+judges the completed capture. A worker keeps at most
 :data:`KEPT_PER_WORKER` portals' pages; one evicted, or judged elsewhere, is read again, with
 the same result.
 
@@ -16,6 +17,7 @@ normally, on an error or on cancellation — shuts every worker down.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import itertools
 import multiprocessing
@@ -27,7 +29,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, TypeVar
 
-from auditor.capture.model import SiteCapture
+from auditor.artifacts import Artifacts
 from auditor.capture.spool import unspooled
 from auditor.checks.registry import load_all
 from auditor.crawl.scope import Scope
@@ -36,6 +38,7 @@ from auditor.judge import JudgeTask, judge
 from auditor.memory import give_back_memory
 from auditor.models import AuditReport, PageSnapshot
 from auditor.page import Page
+from auditor.rules.engine import page_reader
 
 T = TypeVar("T")
 
@@ -94,14 +97,26 @@ def warm_up() -> None:
 
 
 def plan_and_keep(
-    ticket: int, capture: SiteCapture, scope: Scope, needs: frozenset[str] | None
+    ticket: int, task: JudgeTask, scope: Scope, needs: frozenset[str] | None
 ) -> ProbePlan:
-    """:func:`plan_probes`, keeping the pages it parsed for :func:`judge_kept`."""
+    """:func:`plan_probes` of ``task``'s capture (before its probes), keeping the pages it
+    parsed for :func:`judge_kept`, with what judging ``task`` will read of each page read in
+    the same pass (:func:`page_reader`): a page is parsed once."""
+    capture = task.capture
     whole = unspooled(capture)
     pages = tuple(Page(s) for s in whole.pages)
-    read_page_by_page(pages)
+    agency = task.agency or capture.agency
+    art = Artifacts.from_capture(whole, task.as_of, task.registry, agency, pages, unread=True)
+    read = page_reader(task.pack, art)
+
+    def read_for_judging(page: Page) -> None:  # the pages judging will look at: complete ones
+        with contextlib.suppress(Exception):  # (known by now), when the home page is complete
+            if pages[0].complete and page.complete:
+                read(page)
+
+    read_page_by_page(pages, read_for_judging)
     plan = plan_probes(whole, scope, needs, pages)
-    for page in pages:  # what planning read of them stays; their trees are parsed again
+    for page in pages:  # what was read of them stays; the home page's tree goes too
         page.shed()
     _KEPT[ticket] = (capture.pages, pages)
     while len(_KEPT) > KEPT_PER_WORKER:
@@ -132,6 +147,13 @@ def judge_kept(ticket: int | None, task: JudgeTask) -> AuditReport:
 def judge_parcel(ticket: int | None, parcel: Parcel) -> AuditReport:
     """:func:`judge_kept` of the task ``parcel`` carries."""
     return judge_kept(ticket, parcel.task())
+
+
+def plan_parcel(
+    ticket: int, parcel: Parcel, scope: Scope, needs: frozenset[str] | None
+) -> ProbePlan:
+    """:func:`plan_and_keep` of the task ``parcel`` carries."""
+    return plan_and_keep(ticket, parcel.task(), scope, needs)
 
 
 @dataclass(frozen=True)
@@ -190,21 +212,35 @@ class JudgePool:
         return await loop.run_in_executor(self._executors[worker], fn, *args)
 
     async def plan(
-        self, capture: SiteCapture, scope: Scope, needs: frozenset[str] | None
+        self, task: JudgeTask, scope: Scope, needs: frozenset[str] | None
     ) -> tuple[ProbePlan, Lane]:
-        """The probes ``capture`` calls for, planned in the least busy worker, and the lane
+        """The probes ``task``'s capture calls for, planned in the least busy worker (which
+        reads, in the same pass, what judging ``task`` will read of each page), and the lane
         to judge the completed capture in (:meth:`judge`)."""
         worker = min(range(len(self._busy)), key=self._busy.__getitem__)
         lane = Lane(worker, next(self._tickets))
         self._busy[worker] += 1
         try:
-            plan: ProbePlan = await self._call(
-                worker, plan_and_keep, lane.ticket, capture, scope, needs
+            if not self._executors:
+                return plan_and_keep(lane.ticket, task, scope, needs), lane
+            plan: ProbePlan = await self._shared_call(
+                worker, plan_parcel, lane.ticket, task, scope, needs
             )
         except BaseException:
             self._busy[worker] -= 1
             raise
         return plan, lane
+
+    async def _shared_call(
+        self, worker: int, fn: Any, ticket: int | None, task: JudgeTask, *args: Any
+    ) -> Any:
+        """``fn(ticket, parcel, *args)`` in ``worker``, the parcel of ``task`` sent again
+        with its pack and registry if the worker lost them."""
+        try:
+            return await self._call(worker, fn, ticket, self._parcel(worker, task), *args)
+        except SharedMissing:
+            self._sent[worker].clear()
+            return await self._call(worker, fn, ticket, self._parcel(worker, task), *args)
 
     def _key(self, shared: object) -> int:
         known = self._shared.get(id(shared))
@@ -240,13 +276,7 @@ class JudgePool:
         try:
             if not self._executors:
                 return judge_kept(ticket, task)
-            try:
-                report: AuditReport = await self._call(
-                    worker, judge_parcel, ticket, self._parcel(worker, task)
-                )
-            except SharedMissing:
-                self._sent[worker].clear()
-                report = await self._call(worker, judge_parcel, ticket, self._parcel(worker, task))
+            report: AuditReport = await self._shared_call(worker, judge_parcel, ticket, task)
             return report
         finally:
             self._busy[worker] -= 1

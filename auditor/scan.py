@@ -407,7 +407,7 @@ async def complete_capture(
     lane: Lane | None = None
     try:
         if pool is not None:
-            probes, lane = await pool.plan(capture, scope, plan.needs)
+            probes, lane = await pool.plan(judge_task(target, plan, capture), scope, plan.needs)
         else:
             probes = plan_probes(unspooled(capture), scope, plan.needs)
         return await run_probes(fetcher, capture, probes, scope, deadline), lane
@@ -425,7 +425,7 @@ async def capture_site(fetcher: Fetcher, target: Target, plan: ScanPlan) -> Site
 
 
 def judge_task(
-    target: Target, plan: ScanPlan, capture: SiteCapture, started: datetime
+    target: Target, plan: ScanPlan, capture: SiteCapture, started: datetime | None = None
 ) -> JudgeTask:
     """What a worker needs to judge ``target``'s capture under the plan."""
     return JudgeTask(

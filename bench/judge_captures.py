@@ -83,12 +83,13 @@ def main() -> None:
             base = sampler.reset() if sampler else 0.0
             before = next(PARSES)
             start = time.process_time()
-            pool.plan_and_keep(ticket, capture, site_scope(target, plan), plan.needs)
+            task = judge_task(target, plan, capture)
+            pool.plan_and_keep(ticket, task, site_scope(target, plan), plan.needs)
             planned = time.process_time()
             plan_peak = sampler.since() if sampler else 0.0
             if sampler:
                 sampler.peak = _rss_mb()
-            pool.judge_kept(ticket, judge_task(target, plan, capture, None))
+            pool.judge_kept(ticket, task)
             judged = time.process_time()
             if not measured:
                 continue

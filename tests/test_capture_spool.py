@@ -59,6 +59,6 @@ def test_the_worker_judges_a_spooled_capture_as_the_whole_one(tmp_path: Path) ->
     expected = _verdicts(judge(JudgeTask(capture, pack, AS_OF, _registry())))
     task = JudgeTask(in_flight, pack, AS_OF, _registry())
     # planned then judged in the same lane (pages kept), and judged with nothing kept
-    pool.plan_and_keep(77, in_flight, Scope.of(capture.agency), None)
+    pool.plan_and_keep(77, task, Scope.of(capture.agency), None)
     assert _verdicts(pool.judge_kept(77, task)) == expected
     assert _verdicts(pool.judge_kept(None, task)) == expected

@@ -33,10 +33,10 @@ def test_judging_with_the_planned_pages_gives_the_same_report() -> None:
     registry = _registry()
     for ticket, capture in enumerate(demo_captures().values(), start=1):
         scope = Scope.of(capture.agency)
-        planned = pool.plan_and_keep(ticket, capture, scope, None)
+        task = JudgeTask(capture, pack, AS_OF, registry)
+        planned = pool.plan_and_keep(ticket, task, scope, None)
         assert planned == plan_probes(capture, scope, None)
         assert all("tree" not in page.__dict__ for page in pool._KEPT[ticket][1])  # trees shed
-        task = JudgeTask(capture, pack, AS_OF, registry)
         kept = pool.judge_kept(ticket, task)
         assert ticket not in pool._KEPT  # judged: nothing kept
         assert _verdicts(kept) == _verdicts(judge(task))
@@ -59,7 +59,7 @@ def test_kept_pages_of_another_capture_are_not_used() -> None:
     captures = [c for c in demo_captures().values() if c.pages]
     first, second = captures[0], captures[1]
     pack = load_pack("soctrang-2019", rules_dir())
-    pool.plan_and_keep(900, first, Scope.of(first.agency), None)
+    pool.plan_and_keep(900, JudgeTask(first, pack, AS_OF), Scope.of(first.agency), None)
     task = JudgeTask(second, pack, AS_OF, _registry())
     assert _verdicts(pool.judge_kept(900, task)) == _verdicts(judge(task))
     assert 900 not in pool._KEPT
@@ -68,8 +68,9 @@ def test_kept_pages_of_another_capture_are_not_used() -> None:
 def test_a_worker_keeps_a_bounded_number_of_portals() -> None:
     capture = next(c for c in demo_captures().values() if c.pages)
     scope = Scope.of(capture.agency)
+    task = JudgeTask(capture, load_pack("soctrang-2019", rules_dir()), AS_OF)
     for ticket in range(1000, 1000 + pool.KEPT_PER_WORKER + 3):
-        pool.plan_and_keep(ticket, capture, scope, None)
+        pool.plan_and_keep(ticket, task, scope, None)
     assert len(pool._KEPT) <= pool.KEPT_PER_WORKER
     assert 1000 not in pool._KEPT  # the oldest went first
     pool._KEPT.clear()

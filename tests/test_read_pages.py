@@ -69,13 +69,17 @@ def test_a_worker_never_holds_all_a_sites_trees(
     pack = load_pack(pack_id, rules_dir())
     registry = _registry()
     trees = TreesAlive(monkeypatch)
-    pool.plan_and_keep(4242, capture, Scope.of(capture.agency), None)
-    report = pool.judge_kept(4242, JudgeTask(capture, pack, AS_OF, registry))
+    task = JudgeTask(capture, pack, AS_OF, registry)
+    pool.plan_and_keep(4242, task, Scope.of(capture.agency), None)
+    report = pool.judge_kept(4242, task)
     pages = len(unspooled(capture).pages)
     assert pages > 20
     # the home page, the page being read, and the odd page a rule looks at again by name (the
     # documents listing it chose, a site-map page)
     assert trees.most <= 4, f"{trees.most} of {pages} trees alive at once"
+    # planning read what judging reads of each page alone: judging parses again only the
+    # home page and the odd page a rule reads with the rest of the site (a listing chosen…)
+    assert trees.parsed <= pages + 5, f"{trees.parsed} parses of {pages} pages"
     assert report.findings == judge(JudgeTask(capture, pack, AS_OF, registry)).findings
 
 
@@ -157,13 +161,14 @@ def test_the_page_reads_change_no_finding(pack_id: str, monkeypatch: pytest.Monk
     def findings() -> list[str]:
         out = []
         for ticket, capture in enumerate(captures, start=5000):
-            pool.plan_and_keep(ticket, capture, Scope.of(capture.agency), None)
-            report = pool.judge_kept(ticket, JudgeTask(capture, pack, AS_OF, registry))
+            task = JudgeTask(capture, pack, AS_OF, registry)
+            pool.plan_and_keep(ticket, task, Scope.of(capture.agency), None)
+            report = pool.judge_kept(ticket, task)
             out.append(report.model_dump_json(include={"findings", "score"}))
         return out
 
     read = findings()
-    monkeypatch.setattr(pool, "read_page_by_page", lambda pages: None)
+    monkeypatch.setattr(pool, "read_page_by_page", lambda pages, also=None: None)
     monkeypatch.setattr(judge_module, "read_pages", lambda pack, art: None)
     assert read == findings()  # every page parsed and kept while the rules go over them
 

@@ -24,7 +24,6 @@ _FIELD = r"(\[[^\]]*\]|[^:\[\]]*)"
 _CONNECT_TO = re.compile(rf"^{_FIELD}:([^:]*):{_FIELD}:([^:]*)$")
 
 
-
 def _port(text: str, what: str, option: str) -> int | None:
     text = text.strip()
     if not text:

@@ -9,7 +9,7 @@ import contextlib
 import dataclasses
 import logging
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -139,15 +139,16 @@ def _linked(home: Page, section_id: str, first: int | None = None) -> set[str]:
     return {link.url for link, _why in links[:first]}
 
 
-def read_page_by_page(pages: Sequence[Page]) -> None:
+def read_page_by_page(pages: Sequence[Page], also: Callable[[Page], object] | None = None) -> None:
     """Read each page of a capture (home page first), one at a time, for what the locators
     look up — whether it was received whole (:attr:`Page.problem`); an article's news dates
     and title; the links of a news listing the home page links to; the records of a
-    documents listing it links to — then drop its trees (:meth:`Page.shed`; the home page,
-    which the locators read again, keeps them). The locators, and the checks after them,
-    find these answers kept, so a portal's trees are not all alive together while it is
-    planned (they were: 50 pages of 40 kB held about 35 MB of trees); a tree read again is
-    parsed again."""
+    documents listing it links to — and for what ``also`` reads of it (what judging will
+    read of it: :func:`auditor.rules.engine.page_reader`), then drop its trees
+    (:meth:`Page.shed`; the home page, which the locators read again, keeps them). The
+    locators, and the checks after them, find these answers kept, so a portal's trees are
+    not all alive together while it is planned (they were: 50 pages of 40 kB held about
+    35 MB of trees); a tree read again is parsed again."""
     listings: set[str] = set()
     candidates: set[str] = set()
     for index, page in enumerate(pages):
@@ -166,6 +167,8 @@ def read_page_by_page(pages: Sequence[Page]) -> None:
                 if page.is_article:
                     page.news_dates  # noqa: B018 (cached)
                     article_title(page)
+        if also is not None:
+            also(page)
         if index:  # incomplete pages too: a stub's tree, a binary body's decoded text
             page.shed()
 
