@@ -11,6 +11,7 @@ a page whose date cannot be read.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -158,11 +159,10 @@ def _top(text: str, heading: str) -> str:
     return text[max(start - _BEFORE_CHARS, 0) : start + len(heading) + _AFTER_CHARS]
 
 
-def _top_of(main: LexborNode, heading: str) -> str:
-    """``_top`` of the collapsed text of ``main``, collapsing only as much of the text as
-    the heading's first occurrence needs (the collapse of a prefix of a text is a prefix of
-    its collapse)."""
-    raw = main.text(separator=" ")
+def _top_of(raw: str, heading: str) -> str:
+    """``_top`` of the collapsed ``raw`` text, collapsing only as much of it as the heading's
+    first occurrence needs (the collapse of a prefix of a text is a prefix of its
+    collapse)."""
     size = 4096
     while size < len(raw):
         text = " ".join(raw[:size].split())
@@ -207,11 +207,18 @@ def heading(content: LexborHTMLParser, url: str) -> str:
     return _heading(found[0]) if found is not None else ""
 
 
-def is_article(content: LexborHTMLParser, url: str) -> bool:
+def _text(node: LexborNode) -> str:
+    return node.text(separator=" ")
+
+
+def is_article(
+    content: LexborHTMLParser, url: str, text_of: Callable[[LexborNode], str] = _text
+) -> bool:
     """``shape(content, url).is_article`` (``False`` for a home page), reading only what
     decides it: no body is measured without a heading and a date or an article address, and
     the listing signals are read only for a body of between :data:`_MIN_PROSE` and
-    :data:`_LONG_PROSE` words."""
+    :data:`_LONG_PROSE` words. ``text_of(node)`` is ``node.text(separator=" ")`` (or where
+    the caller keeps it)."""
     found = _main(content, url)
     if found is None:
         return False
@@ -219,14 +226,14 @@ def is_article(content: LexborHTMLParser, url: str) -> bool:
     title = _heading(main)
     if not title:
         return False
-    if not url_shape and first_date(_top_of(main, title)) is None:
+    if not url_shape and first_date(_top_of(text_of(main), title)) is None:
         return False
     prose = _prose(main, enough=_LONG_PROSE)
     if prose < _MIN_PROSE:
         return False
     if prose >= _LONG_PROSE:
         return True
-    text = " ".join(main.text(separator=" ").split())
+    text = " ".join(text_of(main).split())
     listing = (
         _headline_links(main) >= _LISTING_LINKS and len(find_dates(text)) >= _LISTING_DATES
     ) or _dated_items(main) >= _LISTING_ITEMS

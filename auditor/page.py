@@ -44,7 +44,8 @@ _CONTROL_BYTES = frozenset([*range(0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
 _NOT_CONTROL_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
 _C1_IN_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
 _LANDMARK_TAGS = ("header", "nav", "footer", "aside")
-_HEAVY = ("tree", "content_tree", "html", "views")  # cached views :meth:`Page.shed` drops
+# cached views :meth:`Page.shed` drops
+_HEAVY = ("tree", "content_tree", "html", "views", "_content_texts")
 T = TypeVar("T")
 
 _NOISE = (
@@ -216,6 +217,20 @@ class Page:
         return tree
 
     @cached_property
+    def _content_texts(self) -> dict[int, str]:
+        """What :meth:`content_text` read, by node of :attr:`content_tree` (dropped with it)."""
+        return {}
+
+    def content_text(self, node: LexborNode) -> str:
+        """``node.text(separator=" ")`` of a node of :attr:`content_tree`, read once while the
+        tree lives (the main content's text is read by the article test and the news dates)."""
+        texts = self._content_texts
+        text = texts.get(node.mem_id)
+        if text is None:
+            text = texts[node.mem_id] = node.text(separator=" ")
+        return text
+
+    @cached_property
     def _unclosed_landmarks(self) -> tuple[str, ...]:
         """:func:`unclosed_landmarks` of the page (kept when its trees are shed)."""
         return unclosed_landmarks(self.html)
@@ -256,7 +271,7 @@ class Page:
         """:attr:`main_text` before its white space is collapsed."""
         tree = self.content_tree
         main = tree.css_first("main, [role=main]") or tree.css_first("article") or tree.body
-        return main.text(separator=" ") if main is not None else ""
+        return self.content_text(main) if main is not None else ""
 
     @cached_property
     def is_article(self) -> bool:
@@ -279,7 +294,7 @@ class Page:
             return True
         if len(articles) > 1:
             return False  # a listing of <article> items
-        return shaped_as_article(self.content_tree, self.url)
+        return shaped_as_article(self.content_tree, self.url, self.content_text)
 
     @cached_property
     def news_dates(self) -> tuple[date, ...]:

@@ -206,6 +206,11 @@ def test_article_test_and_heading_equal_the_whole_shape() -> None:
     for p in pages:
         found = shape(p.content_tree, p.url)
         assert is_article(p.content_tree, p.url) == (found is not None and found.is_article)
+        shared = is_article(p.content_tree, p.url, p.content_text)  # as Page.is_article asks
+        assert shared == is_article(p.content_tree, p.url)
+        main = p.content_tree.css_first("main, [role=main]") or p.content_tree.body
+        if main is not None:
+            assert p.content_text(main) == main.text(separator=" ")
         assert heading(p.content_tree, p.url) == (found.heading if found is not None else "")
         seen.add(found.is_article if found is not None else None)
     assert seen == {None, True, False}
