@@ -26,7 +26,6 @@ from auditor.stubs import (
     refresh_target,
     script_shell,
     visible_raw,
-    visible_text,
 )
 from auditor.text.dates import find_dates, first_date_in, page_dates
 from auditor.text.encoding import first_invalid_utf8
@@ -45,7 +44,7 @@ _NOT_CONTROL_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
 _C1_IN_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
 _LANDMARK_TAGS = ("header", "nav", "footer", "aside")
 # cached views :meth:`Page.shed` drops
-_HEAVY = ("tree", "content_tree", "html", "views", "_content_texts")
+_HEAVY = ("tree", "content_tree", "html", "views", "_content_texts", "_visible_raw")
 T = TypeVar("T")
 
 _NOISE = (
@@ -132,8 +131,10 @@ class Page:
         known = self.__dict__.get("text")
         if isinstance(known, str):
             return known
-        raw = visible_raw(self.tree)
-        size = 2 * MAX_TEXT_READ  # the collapse of a prefix is a prefix: the shortest will do
+        raw = self._visible_raw
+        # the collapse of a prefix is a prefix: the shortest will do (an eighth more than is
+        # read is enough unless the text opens with much white space)
+        size = MAX_TEXT_READ + MAX_TEXT_READ // 8
         head = collapse(raw[:size])
         while len(head) <= MAX_TEXT_READ and size < len(raw):
             size *= 4  # white space collapsed away: a longer prefix, up to the whole text
@@ -250,7 +251,13 @@ class Page:
     @cached_property
     def text(self) -> str:
         """Visible text of the body, scripts and styles removed, collapsed."""
-        return visible_text(self.tree)
+        return collapse(self._visible_raw)  # stubs.visible_text of the tree
+
+    @cached_property
+    def _visible_raw(self) -> str:
+        """:func:`~auditor.stubs.visible_raw` of the tree, read once while the tree lives (the
+        stub tests, :attr:`text` and :attr:`words` read it; dropped with the tree)."""
+        return visible_raw(self.tree)
 
     @cached_property
     def words(self) -> Mapping[str, int]:
@@ -258,7 +265,7 @@ class Page:
         (what the encoding checks judge, each distinct word once; they skip ASCII words),
         computed once per page."""
         known = self.__dict__.get("text")  # else the words of the text before its collapse
-        text = known if isinstance(known, str) else visible_raw(self.tree)
+        text = known if isinstance(known, str) else self._visible_raw
         return non_ascii_word_counts(f"{self.title} {text}")
 
     @cached_property
