@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import functools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -318,19 +318,31 @@ class Page:
     @cached_property
     def links(self) -> tuple[Link, ...]:
         """Every link with an ``href``, made absolute against the page (and ``<base>``)."""
+        out: list[Link] = []
+        for node, href, url in self._link_targets():
+            text = link_text(node)
+            out.append(Link(url, href, text, fold(text), node.attributes.get("hreflang")))
+        return tuple(out)
+
+    def link_urls(self) -> list[str]:
+        """The URLs of :attr:`links`, in order, without reading the links' texts: what a crawl
+        follows."""
+        if "links" in self.__dict__:
+            return [link.url for link in self.links]
+        return [url for _node, _href, url in self._link_targets()]
+
+    def _link_targets(self) -> Iterator[tuple[LexborNode, str, str]]:
+        """Each ``<a href>`` that leads somewhere, with its ``href`` as written and its URL:
+        absolute against the page (and ``<base>``), without fragment."""
         base = self.url
         base_node = self.tree.css_first("base[href]")
         if base_node is not None:
             base = urljoin(base, base_node.attributes.get("href") or "")
-        out: list[Link] = []
         for node in self.tree.css("a[href]"):
             href = (node.attributes.get("href") or "").strip()
             if not href or href.startswith(("javascript:", "mailto:", "tel:", "#")):
                 continue
-            url = urldefrag(urljoin(base, href))[0]
-            text = link_text(node)
-            out.append(Link(url, href, text, fold(text), node.attributes.get("hreflang")))
-        return tuple(out)
+            yield node, href, urldefrag(urljoin(base, href))[0]
 
 
 def read_once(fn: Callable[[Page], T]) -> Callable[[Page], T]:

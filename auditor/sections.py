@@ -51,39 +51,63 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
         raise RuleError([Problem(str(path), None, f"invalid section catalogue: {exc}")]) from exc
 
 
+def _lowered(text: str) -> str:
+    return unicodedata.normalize("NFC", text).lower().replace("uỷ", "ủy")
+
+
+@lru_cache(maxsize=1)
+def _organisation_words() -> tuple[tuple[str, str], ...]:
+    """Each organisation word of the catalogue with its lowered form."""
+    return tuple((head, _lowered(head)) for head in load_catalogue().organisations)
+
+
 def organisation_head(text: str) -> str | None:
     """The organisation word that opens ``text`` ("Ban", "Sở", "Ủy ban"…), or ``None``."""
-    low = unicodedata.normalize("NFC", text).strip().lower().replace("uỷ", "ủy")
-    for head in load_catalogue().organisations:
-        word = unicodedata.normalize("NFC", head).lower().replace("uỷ", "ủy")
+    low = _lowered(text).strip()
+    for head, word in _organisation_words():
         if low.startswith(word) and (len(low) == len(word) or not low[len(word)].isalnum()):
             return head
     return None
 
 
+@lru_cache(maxsize=16384)
+def _text_form(text: str) -> tuple[str, int, str | None]:
+    """A label or a link text as matching reads it: its folded words between spaces
+    (``" ban giam doc "``), how many, and its organisation word. Each text is matched against
+    every section's labels, and menus repeat the same texts on every page."""
+    words = fold_words(text)
+    return f" {words} ", len(words.split()), organisation_head(text)
+
+
 def label_matches(link: Link, section: Section) -> str | None:
-    """The label of ``section`` that ``link``'s text shows, or ``None``. A text that names an
-    organisation (:func:`organisation_head`) matches only a label opening with the same word."""
-    words = fold_words(link.text).split()
-    if not words:
+    """The label of ``section`` that ``link``'s text shows (its words, in a row, among the
+    link's), or ``None``. A text that names an organisation (:func:`organisation_head`)
+    matches only a label opening with the same word."""
+    words, count, head = _text_form(link.text)
+    if not count:
         return None
-    head = organisation_head(link.text)
     for label in section.labels:
-        target = fold_words(label).split()
-        if len(words) > len(target) + _EXTRA_WORDS:
+        target, size, label_head = _text_form(label)
+        if count > size + _EXTRA_WORDS:
             continue
-        if head is not None and organisation_head(label) != head:
+        if head is not None and label_head != head:
             continue
-        for i in range(len(words) - len(target) + 1):
-            if words[i : i + len(target)] == target:
-                return label
+        if not size or target in words:  # single spaces between words: whole words match
+            return label
     return None
+
+
+@lru_cache(maxsize=16384)
+def _segments(url: str) -> tuple[str, ...]:
+    """The segments of ``url``'s path, unquoted, lowered, without extensions (a link is
+    matched against every section's slugs)."""
+    path = unquote(urlsplit(url).path).lower()
+    return tuple(s.rsplit(".", 1)[0] for s in path.split("/") if s)
 
 
 def slug_matches(link: Link, section: Section) -> str | None:
     """The slug of ``section`` in ``link``'s URL path, or ``None``."""
-    path = unquote(urlsplit(link.url).path).lower()
-    segments = [s.rsplit(".", 1)[0] for s in path.split("/") if s]
+    segments = _segments(link.url)
     if not segments or len(segments) > _MAX_SLUG_SEGMENTS:
         return None
     for slug in section.slugs:

@@ -162,12 +162,12 @@ class _Collector:
             self._page_keys.add(key)
             if snap.depth < self.frontier.max_depth:
                 try:
-                    links = Page(snap).links
+                    urls = Page(snap).link_urls()
                 except PageTooComplex as exc:  # not parsed: its links are not followed
                     logger.info("%s", exc)
-                    links = ()
-                for link in links:
-                    self.frontier.add(link.url, snap.depth + 1)
+                    urls = []
+                for url in urls:
+                    self.frontier.add(url, snap.depth + 1)
             if self.spool is not None and self.pages:  # the home page stays: it is read next
                 snap = self.spool.shelve(snap)
             self.pages.append(snap)
