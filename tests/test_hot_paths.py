@@ -7,6 +7,7 @@ import re
 import sys
 import unicodedata
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser
@@ -15,6 +16,8 @@ from auditor.a11y.document import html_lang
 from auditor.a11y.dom import Doc, is_hidden, select, snippet
 from auditor.article_shape import heading, is_article, shape
 from auditor.checks.encoding import decomposed_share
+from auditor.checks.interaction import _SHARE as SHARE
+from auditor.checks.interaction import share_links
 from auditor.htmlcaps import MAX_DEPTH, PageTooComplex
 from auditor.models import PageSnapshot
 from auditor.page import _CONTROL as CONTROL
@@ -583,3 +586,35 @@ def test_control_characters_counted_in_the_bytes_equal_the_pattern_over_the_text
         assert _control_characters(body, sample, label) == expected, (body[:80], label)
     noisy = PageSnapshot(url=URL, final_url=URL, status=200, body=b"<p>x</p>" + b"\x01\x02" * 40)
     assert (Page(noisy).problem or "").startswith("not HTML: 91%")
+
+
+def _share_links_joining_every_link(p: Page) -> list[str]:
+    """The share links of :func:`share_links`'s first loop, every link joined (the reference)."""
+    out: list[str] = []
+    for a in p.tree.css("a[href]"):
+        url = urljoin(p.url, a.attributes.get("href") or "")
+        if SHARE.match(url) and url not in out:
+            out.append(url)
+    return out
+
+
+def test_share_links_join_only_links_a_network_could_be_in() -> None:
+    hrefs = ["https://www.facebook.com/sharer/sharer.php?u=x", "//facebook.com/sharer.php?u=1"]
+    hrefs += ["https://face\tbook.com/sharer.php", " https://zalo.me/share?u=2", "/sharer.php"]
+    hrefs += ["HTTPS://X.COM/intent/tweet", "https://lin\u212aedin.com/shareArticle?u=3"]
+    hrefs += ["https://t.me/share/url?u=4", "https:facebook.com/sharer", "../dialog/share", "#"]
+    hrefs += ["https://pinterest.com/pin/create/?u=5", "tin-tuc/bai-1.html", "https://gov.vn/"]
+    links = "".join(f'<a href="{h}">{i}</a>' for i, h in enumerate(hrefs))
+    bases = ["https://soctrang.gov.vn/tin/", "https://www.facebook.com/", "https://m.x.com/a/"]
+    pages = [page(base, f"<body>{links}</body>") for base in bases]
+    pages += [
+        page(URL, f.read_text(encoding="utf-8", errors="replace"))
+        for f in FIXTURES.rglob("*.htm*")
+        if f.is_file()
+    ]
+    found = 0
+    for p in pages:
+        expected = _share_links_joining_every_link(p)
+        assert share_links(p)[: len(expected)] == expected, p.url
+        found += len(expected)
+    assert found > 10

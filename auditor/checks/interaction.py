@@ -66,6 +66,14 @@ _SHARE = re.compile(
     r")",
     re.IGNORECASE,
 )
+# The networks' host names of _SHARE: an address it matches holds one of them in its host,
+# which comes from the link or from the page's address.
+_SHARE_HOSTS = re.compile(
+    r"facebook\.com|zalo\.me|twitter\.com|x\.com|linkedin\.com|t\.me|telegram\.me"
+    r"|pinterest\.com|reddit\.com|addtoany\.com",
+    re.IGNORECASE,
+)
+_URL_REMOVED = re.compile("[\t\r\n]")  # what urljoin drops from anywhere in an address
 # Share buttons rendered by the networks' SDKs and share toolbars.
 _SHARE_WIDGETS = (
     ".zalo-share-button, .fb-share-button, .fb-like[data-share=true i], .twitter-share-button,"
@@ -217,8 +225,12 @@ def share_links(page: Page) -> list[str]:
         if item not in out:
             out.append(item)
 
+    every_link = _SHARE_HOSTS.search(_URL_REMOVED.sub("", page.url)) is not None
     for a in page.tree.css("a[href]"):
-        url = urljoin(page.url, a.attributes.get("href") or "")
+        href = a.attributes.get("href") or ""
+        if not every_link and _SHARE_HOSTS.search(href) is None and not _URL_REMOVED.search(href):
+            continue  # no network's host in the link nor the page's address: not a share link
+        url = urljoin(page.url, href)
         if _SHARE.match(url):
             add(url)
     for node in page.tree.css("[onclick], [data-href], [data-url]"):
