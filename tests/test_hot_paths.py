@@ -13,7 +13,7 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from auditor.a11y.document import html_lang
-from auditor.a11y.dom import Doc, is_hidden, select, snippet
+from auditor.a11y.dom import Doc, is_hidden, role_of, select, snippet
 from auditor.article_shape import heading, is_article, shape
 from auditor.checks.encoding import decomposed_share
 from auditor.checks.interaction import _SHARE as SHARE
@@ -618,3 +618,11 @@ def test_share_links_join_only_links_a_network_could_be_in() -> None:
         assert share_links(p)[: len(expected)] == expected, p.url
         found += len(expected)
     assert found > 10
+
+
+def test_element_roles_kept_per_document_equal_the_role_of_each() -> None:
+    for f in (f for f in FIXTURES.rglob("*.htm*") if f.is_file()):
+        doc = Doc(LexborHTMLParser(f.read_text(encoding="utf-8", errors="replace")))
+        for node in doc.elements("*"):
+            assert doc.role(node) == role_of(node)
+            assert doc.role(node) == role_of(node)  # kept

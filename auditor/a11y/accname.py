@@ -11,7 +11,6 @@ from auditor.a11y.dom import (
     children,
     collapse,
     input_type,
-    role_of,
     self_hidden,
 )
 from auditor.a11y.langtags import words
@@ -91,7 +90,7 @@ def _name(
             if text:
                 return text
 
-    role = role_of(node)
+    role = doc.role(node)
     tag = node.tag or ""
 
     # 2C: aria-label.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cached_property
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -311,6 +311,8 @@ class Doc:
     def __init__(self, tree: LexborHTMLParser) -> None:
         self.tree = tree
         self._visible: dict[str, list[LexborNode]] = {}
+        self._kept: dict[str, list[LexborNode]] = {}
+        self._roles: dict[int, str] = {}
         self._states: dict[int, tuple[bool, str | None]] = {}
 
     @classmethod
@@ -330,6 +332,23 @@ class Doc:
             found = [n for n in select(self.tree, selector) if not self.hidden(n)]
             self._visible[selector] = found
         return found
+
+    def kept(self, name: str, find: Callable[[Doc], list[LexborNode]]) -> list[LexborNode]:
+        """``find(self)``, found once per document for every rule that asks by ``name`` (do
+        not modify the list)."""
+        found = self._kept.get(name)
+        if found is None:
+            found = self._kept[name] = find(self)
+        return found
+
+    def role(self, node: LexborNode) -> str:
+        """:func:`role_of` an element of the document, worked out once per element (the
+        rules and the accessible names ask again of the same elements)."""
+        key = node.mem_id
+        role = self._roles.get(key)
+        if role is None:
+            role = self._roles[key] = role_of(node)
+        return role
 
     def hidden(self, node: LexborNode) -> bool:
         """:func:`is_hidden`, reading each element's attributes once per document: an

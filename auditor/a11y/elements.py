@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from selectolax.lexbor import LexborNode
 
 from auditor.a11y.accname import accessible_name, name_source_is_placeholder
@@ -16,7 +14,6 @@ from auditor.a11y.dom import (
     explicit_role,
     input_type,
     is_rendered_hidden,
-    role_of,
     same,
     select,
 )
@@ -67,7 +64,7 @@ def images(doc: Doc) -> RuleResult:
     found: list[Issue] = []
     checked = 0
     for node in _visible("img, [role]", doc):
-        role = role_of(node)
+        role = doc.role(node)
         if node.tag == "img" and role == "presentation":
             checked += 1
             continue
@@ -92,7 +89,7 @@ def image_buttons(doc: Doc) -> RuleResult:
     """Image buttons (``input type=image``) have an accessible name."""
     rule = "image-button-name"
     targets = [n for n in _visible("input", doc) if input_type(n) == "image"]
-    targets = [n for n in targets if role_of(n) == "button"]
+    targets = [n for n in targets if doc.role(n) == "button"]
     found = [
         issue(
             rule,
@@ -111,7 +108,7 @@ def buttons(doc: Doc) -> RuleResult:
     targets = [
         n
         for n in _visible("button, input, [role]", doc)
-        if role_of(n) == "button" and not (n.tag == "input" and input_type(n) == "image")
+        if doc.role(n) == "button" and not (n.tag == "input" and input_type(n) == "image")
     ]
     found = [
         issue(rule, n, t("Nút bấm không có tên.", "The button has no accessible name."))
@@ -126,7 +123,7 @@ def form_fields(doc: Doc) -> RuleResult:
     rule = "form-field-name"
     targets: list[LexborNode] = []
     for node in _visible("input, select, textarea, [role]", doc):
-        role = role_of(node)
+        role = doc.role(node)
         if role in FORM_FIELD_ROLES:
             targets.append(node)
         elif (
@@ -164,7 +161,7 @@ def form_fields(doc: Doc) -> RuleResult:
 def links(doc: Doc) -> RuleResult:
     """Links have a non-empty accessible name; generic texts ("xem tiếp"…) give a warning."""
     rule = "link-name"
-    targets = [n for n in _visible("a, area, [role]", doc) if role_of(n) in LINK_ROLES]
+    targets = [n for n in _visible("a, area, [role]", doc) if doc.role(n) in LINK_ROLES]
     found: list[Issue] = []
     for node in targets:
         name = accessible_name(node, doc)
@@ -188,7 +185,12 @@ def links(doc: Doc) -> RuleResult:
 
 
 def _headings(doc: Doc) -> list[LexborNode]:
-    return [n for n in _visible("h1, h2, h3, h4, h5, h6, [role]", doc) if role_of(n) == "heading"]
+    """The visible headings of ``doc``, found once for the rules that read them."""
+    return doc.kept("headings", _find_headings)
+
+
+def _find_headings(doc: Doc) -> list[LexborNode]:
+    return [n for n in _visible("h1, h2, h3, h4, h5, h6, [role]", doc) if doc.role(n) == "heading"]
 
 
 def heading_names(doc: Doc) -> RuleResult:
@@ -203,13 +205,17 @@ def heading_names(doc: Doc) -> RuleResult:
     return RuleResult(rule, bool(targets), tuple(found), len(targets))
 
 
+_HEADING_TAGS = {f"h{n}": n for n in range(1, 7)}
+
+
 def heading_level(node: LexborNode) -> int | None:
     """The level of a heading element (``aria-level`` wins), or ``None``."""
     level = (attr(node, "aria-level") or "").strip()
     if level.isdigit() and int(level) > 0:
         return int(level)
-    if node.tag and re.fullmatch(r"h[1-6]", node.tag):
-        return int(node.tag[1])
+    tag_level = _HEADING_TAGS.get(node.tag or "")
+    if tag_level is not None:
+        return tag_level
     return 2 if explicit_role(node) == "heading" else None
 
 
@@ -312,7 +318,7 @@ def tables(doc: Doc) -> RuleResult:
     checked = 0
     for table in _visible("table", doc):
         nested = any(not same(n, table) for n in table.css("table"))  # css() matches self
-        if role_of(table) == "presentation" or nested:
+        if doc.role(table) == "presentation" or nested:
             continue
         rows = _rows(table)
         text_rows = []
