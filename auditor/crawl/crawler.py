@@ -104,6 +104,9 @@ async def _sitemap(
     return tuple(found)[:MAX_SITEMAP_URLS], unseen
 
 
+_TARGETS_KEPT = 20_000  # links normalised once per portal, at most (menus repeat on every page)
+
+
 class _Frontier:
     """URLs to fetch, shallowest first then in discovery order; each URL once."""
 
@@ -114,17 +117,31 @@ class _Frontier:
         self.seen: set[str] = set()
         self._heap: list[tuple[int, int, str]] = []
         self._order = itertools.count()
+        self._targets: dict[str, tuple[str, str] | None] = {}
 
     def mark(self, url: str) -> None:
         self.seen.add(dedupe_key(url))
 
-    def add(self, url: str, depth: int) -> None:
+    def _target(self, url: str) -> tuple[str, str] | None:
+        """``url`` normalised and its dedupe key, or ``None`` when it is not an HTML page of
+        the site (looked up once per URL)."""
+        if url in self._targets:
+            return self._targets[url]
         target = normalise_url(url)
-        if target is None or depth > self.max_depth:
+        found = None
+        if target is not None and self.scope.site(target) and looks_like_html(target):
+            found = target, dedupe_key(target)
+        if len(self._targets) < _TARGETS_KEPT:
+            self._targets[url] = found
+        return found
+
+    def add(self, url: str, depth: int) -> None:
+        if depth > self.max_depth:
             return
-        if not self.scope.site(target) or not looks_like_html(target):
+        found = self._target(url)
+        if found is None:
             return
-        key = dedupe_key(target)
+        target, key = found
         if key in self.seen:
             return
         self.seen.add(key)
