@@ -72,10 +72,14 @@ class Link:
 class Page:
     """A successfully fetched HTML page. Parsing happens once, lazily."""
 
-    def __init__(self, snapshot: PageSnapshot) -> None:
+    def __init__(self, snapshot: PageSnapshot, html: str | None = None) -> None:
+        """``html``: the body as :attr:`html` would decode it, when the caller has it (the
+        fetcher's strict decode: :func:`~auditor.text.encoding.detect_text`)."""
         if snapshot.spooled is not None:  # judging an empty body would invent absences
             raise ValueError(f"{snapshot.final_url}: body still spooled (capture.spool.unspooled)")
         self.snapshot = snapshot
+        if html is not None:
+            self.__dict__["html"] = html
 
     @property
     def url(self) -> str:

@@ -20,6 +20,7 @@ from auditor.crawl import fetcher as fetcher_module
 from auditor.crawl.failures import describe
 from auditor.crawl.fetcher import MAX_REDIRECTS, Fetcher
 from auditor.models import PageSnapshot, RedirectHop, TransportProbe
+from auditor.page import Page
 from tests.test_crawl_support import (
     Reply,
     Routes,
@@ -173,6 +174,35 @@ def test_non_html_has_no_encoding_facts(sites: Sites) -> None:
     assert snap.status == 200 and not snap.is_html and snap.body == b"%PDF-1.4"
     assert snap.content_type == "application/pdf"
     assert (snap.declared_encoding, snap.meta_encoding, snap.detected_encoding) == (None,) * 3
+
+
+def fetch_decoded(settings: CrawlSettings, url: str) -> tuple[PageSnapshot, str | None]:
+    async def go() -> tuple[PageSnapshot, str | None]:
+        async with Fetcher(settings, backoff_s=0.01) as fetcher:
+            return await fetcher.fetch_decoded(url)
+
+    return asyncio.run(go())
+
+
+@pytest.mark.parametrize(
+    ("url", "max_bytes", "decoded"),
+    [
+        ("http://soctrang.gov.vn/cu", 2_000_000, True),  # UTF-8, after redirects
+        ("https://kesach.soctrang.gov.vn/", 2_000_000, True),  # windows-1258, strictly
+        ("https://soctrang.gov.vn/big", 1024, True),  # cut at the cap, at an ASCII byte
+        ("https://soctrang.gov.vn/pdf", 2_000_000, False),  # not HTML: not decoded
+    ],
+)
+def test_the_text_comes_with_the_page_when_its_decode_would_give_it(
+    sites: Sites, url: str, max_bytes: int, decoded: bool
+) -> None:
+    snap, text = fetch_decoded(sites.settings(max_bytes=max_bytes), url)
+    assert snap == fetch(sites.settings(max_bytes=max_bytes), url).model_copy(
+        update={"elapsed_s": snap.elapsed_s}
+    )
+    assert (text is not None) == decoded
+    if text is not None:  # the crawler reads the links of the text it was given
+        assert text == Page(snap).html
 
 
 def test_windows_1258_page_encoding_facts(sites: Sites) -> None:

@@ -13,6 +13,7 @@ from auditor.text.encoding import (
     charset_from_content_type,
     decodes_strictly,
     detect_encoding,
+    detect_text,
     meta_charset,
 )
 
@@ -168,3 +169,34 @@ def test_lenient_fallbacks_when_nothing_decodes_strictly() -> None:
     garbage = b"<html>\x8d\x90\x9d\xc3\x28" * 10
     assert detect_encoding(garbage, "windows-1258", None) == "windows-1258"
     assert detect_encoding(garbage, None, None) == "windows-1252"
+
+
+@pytest.mark.parametrize(
+    ("body", "declared", "meta", "whole"),
+    [
+        (f"<html><body>{VIET}</body></html>".encode(), "utf-8", None, True),
+        (f"<html><body>{VIET}</body></html>".encode(), None, None, True),
+        (b"\xef\xbb\xbf<p>BOM</p>", None, None, False),  # decided by the BOM, not decoded
+        (f"<p>{VIET}</p>".encode()[:-6] + "ệ".encode()[:2], "utf-8", None, False),  # cut
+        (f"<p>{VIET}</p>".encode() + b"\xff tail", "utf-8", None, False),  # a stray byte
+        (to_cp1258(f"<p>{VIET}</p>"), "windows-1258", None, True),
+        (KESACH.read_bytes(), None, "windows-1258", True),
+        (b"<p>\x81\x8d caf\xe9</p>", None, None, False),  # not UTF-8 at all: windows-1252
+    ],
+)
+def test_detect_text_gives_the_text_only_when_decoding_again_gives_the_same(
+    body: bytes, declared: str | None, meta: str | None, whole: bool
+) -> None:
+    encoding, text = detect_text(body, declared, meta)
+    assert encoding == detect_encoding(body, declared, meta)
+    assert (text is not None) == whole
+    if text is not None:  # what the page's decode (with replacement characters) gives
+        assert text == body.decode(encoding, errors="replace")
+
+
+def test_detect_text_of_a_whole_strict_body() -> None:
+    body = f"<html><body>{VIET}</body></html>".encode()
+    assert detect_text(body, "utf-8", None) == ("utf-8", body.decode())
+    cp = to_cp1258(f"<p>{VIET}</p>")
+    assert detect_text(cp, "windows-1258", None) == ("windows-1258", cp.decode("windows-1258"))
+    assert detect_text(body[:-6] + "ệ".encode()[:2], "utf-8", None) == ("utf-8", None)

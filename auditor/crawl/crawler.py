@@ -168,7 +168,9 @@ class _Collector:
         self.failed: list[PageSnapshot] = []
         self._page_keys: set[str] = set()
 
-    def take(self, snap: PageSnapshot) -> None:
+    def take(self, snap: PageSnapshot, text: str | None = None) -> None:
+        """Sort ``snap`` (``text``: its body decoded, when the fetcher has it) and queue the
+        links of a page."""
         for hop in snap.redirects:
             self.frontier.mark(hop.url)
         self.frontier.mark(snap.final_url)
@@ -179,7 +181,7 @@ class _Collector:
             self._page_keys.add(key)
             if snap.depth < self.frontier.max_depth:
                 try:
-                    urls = Page(snap).link_urls()
+                    urls = Page(snap, text).link_urls()
                 except PageTooComplex as exc:  # not parsed: its links are not followed
                     logger.info("%s", exc)
                     urls = []
@@ -203,14 +205,16 @@ async def _crawl_links(
     """Fetch from the frontier, ``parallel`` at a time, until it is empty, ``budget`` spent or
     the loop time ``deadline`` passed; True when the deadline ended it."""
     loop = asyncio.get_running_loop()
-    tasks: set[asyncio.Task[PageSnapshot]] = set()
+    tasks: set[asyncio.Task[tuple[PageSnapshot, str | None]]] = set()
     try:
         while frontier or tasks:
             while frontier and budget > 0 and len(tasks) < parallel:
                 url, depth = frontier.pop()
                 budget -= 1
                 tasks.add(
-                    asyncio.create_task(fetcher.fetch(url, depth=depth, scope=frontier.scope))
+                    asyncio.create_task(
+                        fetcher.fetch_decoded(url, depth=depth, scope=frontier.scope)
+                    )
                 )
             if not tasks:
                 break
@@ -222,7 +226,7 @@ async def _crawl_links(
             )
             tasks = set(pending)
             for task in done:
-                collector.take(task.result())
+                collector.take(*task.result())
         return False
     finally:
         for task in tasks:

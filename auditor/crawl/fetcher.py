@@ -41,7 +41,7 @@ from auditor.models import (
     t,
 )
 from auditor.stubs import redirect_in
-from auditor.text.encoding import charset_from_content_type, detect_encoding, meta_charset
+from auditor.text.encoding import charset_from_content_type, detect_text, meta_charset
 
 logger = logging.getLogger(__name__)
 
@@ -470,7 +470,15 @@ class Fetcher:
         :mod:`auditor.stubs`) is followed too, inside the scope, as a browser would, and
         recorded as a redirect hop with its status 200. Never raises for network problems:
         those give status 0 and ``error``."""
-        snap = await self._fetch(url, depth, scope)
+        return (await self.fetch_decoded(url, depth, scope))[0]
+
+    async def fetch_decoded(
+        self, url: str, depth: int = 0, scope: Scope | None = None
+    ) -> tuple[PageSnapshot, str | None]:
+        """:meth:`fetch`, with the HTML body's text when detecting its encoding decoded it
+        strictly and whole (what :attr:`auditor.page.Page.html` would decode it to): the
+        crawler reads the page's links without decoding it again."""
+        snap, text = await self._fetch(url, depth, scope)
         for _ in range(MAX_SOFT_REDIRECTS):
             if not snap.is_html or snap.truncated:
                 break
@@ -489,7 +497,7 @@ class Fetcher:
                 target,
             )
             hop = RedirectHop(url=snap.final_url, status=snap.status, location=target)
-            moved_to = await self._fetch(target, depth, scope)
+            moved_to, text = await self._fetch(target, depth, scope)
             snap = moved_to.model_copy(
                 update={
                     "url": url,
@@ -497,16 +505,18 @@ class Fetcher:
                     "elapsed_s": round(snap.elapsed_s + moved_to.elapsed_s, 4),
                 }
             )
-        return snap
+        return snap, text
 
-    async def _fetch(self, url: str, depth: int, scope: Scope | None) -> PageSnapshot:
-        """One fetch of ``url`` with its HTTP redirects (see :meth:`fetch`)."""
+    async def _fetch(
+        self, url: str, depth: int, scope: Scope | None
+    ) -> tuple[PageSnapshot, str | None]:
+        """One fetch of ``url`` with its HTTP redirects (see :meth:`fetch_decoded`)."""
         started = time.monotonic()
         chain = await self._follow(url, read_body=True, scope=scope)
         last = chain.last
         elapsed = round(time.monotonic() - started, 4)
         if last.failure is not None:
-            return PageSnapshot(
+            failed = PageSnapshot(
                 url=url,
                 final_url=last.url,
                 status=0,
@@ -515,13 +525,14 @@ class Fetcher:
                 redirects=chain.hops,
                 error=last.failure.message,
             )
+            return failed, None
         content_type = last.header("content-type") or ""
-        declared = meta = detected = None
+        declared = meta = detected = text = None
         if content_type.split(";", 1)[0].strip().lower() in HTML_TYPES:
             declared = charset_from_content_type(content_type)
             meta = meta_charset(last.body)
-            detected = detect_encoding(last.body, declared, meta)
-        return PageSnapshot(
+            detected, text = detect_text(last.body, declared, meta)
+        snap = PageSnapshot(
             url=url,
             final_url=last.url,
             status=last.status,
@@ -536,6 +547,7 @@ class Fetcher:
             truncated=last.truncated,
             off_scope=chain.off_scope,
         )
+        return snap, text
 
     async def _soft_probe(self, chain: _Chain, scope: Scope) -> _Chain:
         """A probe's chain that ends in a plain-HTTP 200 page which only moves the browser on

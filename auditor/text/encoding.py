@@ -118,12 +118,18 @@ def bom_encoding(body: bytes) -> str | None:
 def decodes_strictly(body: bytes, encoding: str) -> bool:
     """Whether ``body`` decodes in ``encoding`` without error (a multi-byte sequence cut at the
     very end, as by a byte cap, is not an error)."""
+    return _strictly(body, encoding)[0]
+
+
+def _strictly(body: bytes, encoding: str) -> tuple[bool, str | None]:
+    """Whether ``body`` decodes in ``encoding`` without error (as :func:`decodes_strictly`),
+    and its text when all of it did (no sequence left cut at the end)."""
     try:
         decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-        decoder.decode(body, final=False)
+        text = decoder.decode(body, final=False)
     except (UnicodeDecodeError, LookupError):
-        return False
-    return True
+        return False, None
+    return True, None if decoder.getstate()[0] else text
 
 
 def _mostly_utf8(body: bytes) -> bool:
@@ -142,9 +148,16 @@ def detect_encoding(body: bytes, declared: str | None, meta: str | None) -> str:
     the first that decodes strictly. When none does: UTF-8 if the body is UTF-8 but for a few
     stray bytes, else the declared encoding, else ``windows-1252`` (decoded leniently).
     """
+    return detect_text(body, declared, meta)[0]
+
+
+def detect_text(body: bytes, declared: str | None, meta: str | None) -> tuple[str, str | None]:
+    """:func:`detect_encoding`, and the body's text when it decoded strictly and whole in that
+    encoding: what decoding it again with replacement characters would give (one decode of a
+    page instead of two)."""
     from_bom = bom_encoding(body)
     if from_bom is not None:
-        return from_bom
+        return from_bom, None
     from_meta = canonical_encoding(meta)
     if from_meta in ("utf-16le", "utf-16be"):
         from_meta = "utf-8"  # as browsers do: a <meta> cannot declare UTF-16 of ASCII bytes
@@ -153,11 +166,12 @@ def detect_encoding(body: bytes, declared: str | None, meta: str | None) -> str:
         if label is not None and label not in candidates:
             candidates.append(label)
     for name in candidates:
-        if decodes_strictly(body, name):
-            return name
+        strict, text = _strictly(body, name)
+        if strict:
+            return name, text
     if _mostly_utf8(body):
-        return "utf-8"
-    return candidates[0] if candidates[0] != "utf-8" else "windows-1252"
+        return "utf-8", None
+    return (candidates[0] if candidates[0] != "utf-8" else "windows-1252"), None
 
 
 def first_invalid_utf8(body: bytes, truncated: bool = False) -> int | None:
