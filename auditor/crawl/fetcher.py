@@ -328,6 +328,15 @@ class Fetcher:
         """:meth:`_once` within the host's politeness slot, retried on transient answers
         (tenacity: bounded tries, exponential backoff with jitter, Retry-After honoured up to
         ``retry_wait_max_s``); the last answer is returned when the tries run out."""
+        first = await self._slot_once(url, read_body)
+        if not self._transient(first) or not self.settings.retries:
+            return first  # most answers: no retry machinery to set up
+        tried = [first]
+
+        async def attempt(url: str, read_body: bool) -> _Response:
+            # tenacity's first attempt is the one made above: its answer, not a new request
+            return tried.pop() if tried else await self._slot_once(url, read_body)
+
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.settings.retries + 1),
             wait=self._wait,
@@ -336,7 +345,7 @@ class Fetcher:
             retry_error_callback=lambda state: state.outcome.result() if state.outcome else None,
             reraise=True,
         )
-        result: _Response = await retrying(self._slot_once, url, read_body)
+        result: _Response = await retrying(attempt, url, read_body)
         return result
 
     # --- robots.txt ----------------------------------------------------------------------
