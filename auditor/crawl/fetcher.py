@@ -23,6 +23,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_result, stop_after_
 from tenacity.wait import wait_exponential_jitter
 
 from auditor.config import CrawlSettings
+from auditor.crawl.client import CrawlClient
 from auditor.crawl.failures import Failure, describe
 from auditor.crawl.frontier import normalise_url
 from auditor.crawl.politeness import Politeness
@@ -201,7 +202,7 @@ class Fetcher:
             max_keepalive=self.settings.per_host,
             max_origins=self.settings.concurrency,
         )
-        self._client = httpx.AsyncClient(
+        self._client = CrawlClient(
             transport=transport,
             timeout=httpx.Timeout(self.settings.timeout_s),
             headers={
