@@ -313,21 +313,27 @@ def test_the_crawl_spools_every_page_after_the_home_page(sites: Sites, tmp_path:
     spool.remove()
 
 
+def _utf8_page(url: str, body: bytes) -> Page:
+    return Page(
+        PageSnapshot(
+            url=url,
+            final_url=url,
+            status=200,
+            headers=(("Content-Type", "text/html; charset=utf-8"),),
+            body=body,
+            detected_encoding="utf-8",
+        )
+    )
+
+
 @pytest.mark.parametrize(
     "path", sorted(fixtures_dir().rglob("*.html"))[::7], ids=lambda p: p.parent.name + "/" + p.name
 )
 def test_the_crawl_follows_the_urls_of_every_link_a_page_has(path: Path) -> None:
     # the crawler reads link URLs without their texts; the checks read whole links
-    body = path.read_bytes()
-    snap = PageSnapshot(
-        url=f"https://{ST}/{path.parent.name}/{path.name}",
-        final_url=f"https://{ST}/{path.parent.name}/{path.name}",
-        status=200,
-        headers=(("Content-Type", "text/html; charset=utf-8"),),
-        body=body,
-        detected_encoding="utf-8",
-    )
-    assert Page(snap).link_urls() == [link.url for link in Page(snap).links]
+    url = f"https://{ST}/{path.parent.name}/{path.name}"
+    links = [link.url for link in _utf8_page(url, path.read_bytes()).links]
+    assert _utf8_page(url, path.read_bytes()).link_urls() == links
 
 
 def test_link_urls_are_made_absolute_against_base_without_fragments() -> None:
@@ -336,16 +342,7 @@ def test_link_urls_are_made_absolute_against_base_without_fragments() -> None:
         + "".join(f"<a href='{h}'>x</a>" for h in HOME_LINKS)
         + "<a href=' #top '>lên đầu</a><a>no href</a><a href='van-ban#moi'>VB</a></body></html>"
     ).encode()
-    page = Page(
-        PageSnapshot(
-            url=f"https://{ST}/a/b",
-            final_url=f"https://{ST}/a/b",
-            status=200,
-            headers=(("Content-Type", "text/html; charset=utf-8"),),
-            body=body,
-            detected_encoding="utf-8",
-        )
-    )
+    page = _utf8_page(f"https://{ST}/a/b", body)
     assert page.link_urls()[:3] == [
         "https://soctrang.gov.vn/gioi-thieu",
         "https://soctrang.gov.vn/gioi-thieu",
