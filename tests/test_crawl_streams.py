@@ -5,7 +5,9 @@ certificate for another name, each raised as httpcore's error with its cause."""
 from __future__ import annotations
 
 import asyncio
+import socket
 import ssl
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
@@ -172,3 +174,47 @@ def test_handshake_that_never_ends_times_out(ca: trustme.CA) -> None:
                 await tcp.start_tls(client_tls(ca), "soctrang.gov.vn", timeout=0.2)
 
     asyncio.run(run())
+
+
+def test_a_peer_that_left_before_tls_is_a_cut_at_once_not_a_timeout(ca: trustme.CA) -> None:
+    async def run() -> None:
+        async with server(hang_up) as port:
+            tcp = await AsyncioBackend().connect_tcp("127.0.0.1", port, timeout=5)
+            await asyncio.sleep(0.2)  # its FIN arrives before TLS starts
+            with pytest.raises(httpcore.ConnectError) as info:
+                await tcp.start_tls(client_tls(ca), "soctrang.gov.vn", timeout=5)
+        assert isinstance(info.value.__cause__, ssl.SSLEOFError)
+
+    asyncio.run(run())
+
+
+def test_closing_a_tls_connection_to_a_silent_peer_frees_its_socket_at_once(
+    ca: trustme.CA,
+) -> None:
+    # a hung server: it completes the handshake, then never reads (no close_notify back)
+    listener = socket.create_server(("127.0.0.1", 0))
+    done = threading.Event()
+
+    def hung() -> None:
+        conn, _ = listener.accept()
+        with server_tls(ca, "soctrang.gov.vn").wrap_socket(conn, server_side=True):
+            done.wait(10)
+
+    thread = threading.Thread(target=hung, daemon=True)
+    thread.start()
+
+    async def run() -> int:
+        port = listener.getsockname()[1]
+        tcp = await AsyncioBackend().connect_tcp("127.0.0.1", port, timeout=5)
+        stream = await tcp.start_tls(client_tls(ca), "soctrang.gov.vn", timeout=5)
+        sock = stream.get_extra_info("socket")
+        await stream.aclose()
+        await asyncio.sleep(0.2)
+        return int(sock.fileno())
+
+    try:
+        assert asyncio.run(run()) == -1  # closed, not waiting for the peer's close_notify
+    finally:
+        done.set()
+        thread.join(5)
+        listener.close()

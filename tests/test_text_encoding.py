@@ -200,3 +200,11 @@ def test_detect_text_of_a_whole_strict_body() -> None:
     cp = to_cp1258(f"<p>{VIET}</p>")
     assert detect_text(cp, "windows-1258", None) == ("windows-1258", cp.decode("windows-1258"))
     assert detect_text(body[:-6] + "ệ".encode()[:2], "utf-8", None) == ("utf-8", None)
+
+
+@pytest.mark.parametrize("label", ["quopri", "zlib", "hex", "base64", "rot13"])
+def test_a_charset_naming_a_codec_of_another_kind_is_no_text(label: str) -> None:
+    body = b"<html><body>Tin t=E1=BB=A9c 48656c6c6f</body></html>"
+    encoding, text = detect_text(body, label, None)
+    assert text is None or isinstance(text, str)
+    assert encoding == detect_encoding(body, label, None)

@@ -55,6 +55,7 @@ class _Protocol(asyncio.Protocol):
         self._chunks: deque[bytes] = deque()
         self._buffered = 0
         self._eof = False
+        self._closed = False
         self._lost: Exception | None = None
         self._reader: asyncio.Future[None] | None = None
         self._writable: asyncio.Future[None] | None = None
@@ -80,11 +81,12 @@ class _Protocol(asyncio.Protocol):
         return False  # close the transport
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._eof = True
-        self._lost = exc
+        if not self._eof:  # an error after the peer's clean end does not undo it
+            self._lost = exc
+        self._eof = self._closed = True
         self._wake_reader()
         if self._writable is not None and not self._writable.done():
-            self._writable.set_exception(exc or ConnectionResetError("connection closed"))
+            self._writable.set_result(None)  # a writer waiting wakes and finds it closed
 
     def pause_writing(self) -> None:
         if self._writable is None or self._writable.done():
@@ -100,6 +102,11 @@ class _Protocol(asyncio.Protocol):
     def _wake_reader(self) -> None:
         if self._reader is not None and not self._reader.done():
             self._reader.set_result(None)
+
+    @property
+    def ended(self) -> bool:
+        """The peer closed its side, or the connection is gone."""
+        return self._eof
 
     @property
     def readable(self) -> bool:
@@ -141,11 +148,12 @@ class _Protocol(asyncio.Protocol):
         return data
 
     async def drained(self, timeout: float | None) -> None:
-        """Return once the transport takes more writes (at once unless it paused them)."""
-        if self._lost is not None:
-            raise ConnectionResetError(str(self._lost) or "connection lost") from self._lost
-        if self._writable is not None:
+        """Return once the transport takes more writes (at once unless it paused them);
+        :class:`ConnectionResetError` when the connection is gone."""
+        if self._writable is not None and not self._closed:
             await self._wait(self._writable, timeout)
+        if self._closed:
+            raise ConnectionResetError(str(self._lost or "connection closed")) from self._lost
 
 
 def _cut_handshake() -> ssl.SSLEOFError:
@@ -182,8 +190,9 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
             await self._protocol.drained(timeout)
 
     async def aclose(self) -> None:
-        """Close the connection (without waiting for the peer)."""
-        self._transport.close()
+        """Close the connection at once: no TLS close_notify exchange (asyncio's would keep
+        the socket up to 30 s for a silent peer), as httpcore's AnyIO backend does."""
+        self._transport.abort()
 
     async def start_tls(
         self,
@@ -195,6 +204,8 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         loop = asyncio.get_running_loop()
         try:
             with _mapped(httpcore.ConnectTimeout, httpcore.ConnectError):
+                if self._protocol.ended or self._transport.is_closing():
+                    raise _cut_handshake()  # the peer left before TLS began
                 try:
                     async with asyncio.timeout(timeout):
                         transport = await loop.start_tls(
@@ -211,7 +222,7 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
                 if transport is None:
                     raise _cut_handshake()
         except BaseException:
-            self._transport.close()
+            self._transport.abort()
             raise
         self._protocol.transport = transport
         return AsyncioStream(self._protocol, transport)
@@ -254,11 +265,15 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
                     local_addr=(local_address, 0) if local_address else None,
                 )
         assert isinstance(transport, asyncio.Transport)
-        sock = transport.get_extra_info("socket")
-        for option in socket_options or ():
-            sock.setsockopt(*option)
-        if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        try:
+            sock = transport.get_extra_info("socket")
+            for option in socket_options or ():
+                sock.setsockopt(*option)
+            if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except BaseException:
+            transport.abort()
+            raise
         return AsyncioStream(protocol, transport)
 
     async def connect_unix_socket(

@@ -127,9 +127,10 @@ def _strictly(body: bytes, encoding: str) -> tuple[bool, str | None]:
     try:
         decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
         text = decoder.decode(body, final=False)
-    except (UnicodeDecodeError, LookupError):
+    except Exception:  # not decodable, no such codec, or one of another kind (zlib, hex…)
         return False, None
-    return True, None if decoder.getstate()[0] else text
+    whole = isinstance(text, str) and not decoder.getstate()[0]  # quopri gives bytes
+    return True, text if whole else None
 
 
 def _mostly_utf8(body: bytes) -> bool:
