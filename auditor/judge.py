@@ -41,13 +41,25 @@ class JudgeTask:
     agency: Agency | None = None  # the agency as the evaluation knows it (default: as captured)
 
 
+def task_artifacts(
+    task: JudgeTask,
+    capture: SiteCapture,
+    pages: tuple[Page, ...] | None = None,
+    unread: bool = False,
+) -> Artifacts:
+    """The artifacts ``task`` judges, of ``capture`` (``task``'s, or the same before its
+    probes) whose pages are ``pages`` (``unread``: see :class:`Artifacts`)."""
+    agency = task.agency or capture.agency
+    return Artifacts.from_capture(capture, task.as_of, task.registry, agency, pages, unread)
+
+
 def judge(task: JudgeTask, pages: tuple[Page, ...] | None = None) -> AuditReport:
     """The report of one portal from its capture, judged under ``task.pack`` at ``as_of``
     (``pages``: the capture's pages as an earlier look at them left them, parsed)."""
     started = task.started_at or datetime.now(UTC)
     capture, pack = task.capture, task.pack
-    agency = task.agency or capture.agency
-    art = Artifacts.from_capture(capture, task.as_of, task.registry, agency, pages)
+    art = task_artifacts(task, capture, pages)
+    agency = art.agency
     read_pages(pack, art)
     findings = evaluate(pack, art)
     if task.waivers:

@@ -218,7 +218,7 @@ class Page:
         """The tree without navigation, header, footer, asides and scripts (do not modify);
         landmarks that hold the ``<main>`` or swallowed the page stay (:func:`remove_noise`)."""
         tree = self.tree.clone()
-        remove_noise(tree, unclosed=self._unclosed_landmarks)
+        remove_noise(tree, self._unclosed_landmarks)
         return tree
 
     @cached_property
@@ -417,15 +417,12 @@ def unclosed_landmarks(html: str) -> tuple[str, ...]:
     return tuple(tag for tag in _LANDMARK_TAGS if ends[tag] < starts[tag])
 
 
-def remove_noise(
-    tree: LexborHTMLParser, html: str = "", unclosed: tuple[str, ...] | None = None
-) -> None:
+def remove_noise(tree: LexborHTMLParser, unclosed: tuple[str, ...]) -> None:
     """Remove scripts, navigation, header, footer and asides from ``tree`` in place, as a
     reader's view of the page, but as the HTML parser built it: a landmark that holds the
     ``<main>`` is not removed, nor one whose end tag is missing and that swallowed the rest of
     the page (it holds the body's last element) — a browser shows that content
-    (``unclosed``: :func:`unclosed_landmarks` of the page, when known; else they are read
-    from its ``html``)."""
+    (``unclosed``: :func:`unclosed_landmarks` of the page's HTML)."""
     main = tree.css_first("main, [role=main]")
     keep: set[int] = set()
     if main is not None:
@@ -434,15 +431,14 @@ def remove_noise(
             keep.add(parent.mem_id)
             parent = parent.parent
     body = tree.body
-    swallowing = unclosed_landmarks(html) if unclosed is None else unclosed
     last = None
-    if body is not None and swallowing:  # the body's last element, only when it matters
+    if body is not None and unclosed:  # the body's last element, only when it matters
         for node in body.traverse(include_text=False):
             last = node
     if last is not None:
         parent = last
         while parent is not None:
-            if parent.tag in swallowing:
+            if parent.tag in unclosed:
                 keep.add(parent.mem_id)
             parent = parent.parent
     for node in tree.css(_NOISE):

@@ -29,12 +29,12 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, TypeVar
 
-from auditor.artifacts import Artifacts
+from auditor.capture.model import SiteCapture
 from auditor.capture.spool import unspooled
 from auditor.checks.registry import load_all
 from auditor.crawl.scope import Scope
 from auditor.gather.plan import ProbePlan, plan_probes, read_page_by_page
-from auditor.judge import JudgeTask, judge
+from auditor.judge import JudgeTask, judge, task_artifacts
 from auditor.memory import give_back_memory
 from auditor.models import AuditReport, PageSnapshot
 from auditor.page import Page
@@ -96,29 +96,33 @@ def warm_up() -> None:
     load_all()
 
 
-def plan_and_keep(
-    ticket: int, task: JudgeTask, scope: Scope, needs: frozenset[str] | None
-) -> ProbePlan:
-    """:func:`plan_probes` of ``task``'s capture (before its probes), keeping the pages it
-    parsed for :func:`judge_kept`, with what judging ``task`` will read of each page read in
-    the same pass (:func:`page_reader`): a page is parsed once."""
-    capture = task.capture
-    whole = unspooled(capture)
+def _read_pages(task: JudgeTask, whole: SiteCapture) -> tuple[Page, ...]:
+    """``whole``'s pages (its bodies read back), each parsed once and read, one at a time, for
+    the planning and for every rule judging ``task`` will run (:func:`page_reader`; complete
+    pages only, known by then, under a complete home page), then shed but for the home page."""
     pages = tuple(Page(s) for s in whole.pages)
-    agency = task.agency or capture.agency
-    art = Artifacts.from_capture(whole, task.as_of, task.registry, agency, pages, unread=True)
-    read = page_reader(task.pack, art)
+    read = page_reader(task.pack, task_artifacts(task, whole, pages, unread=True))
 
-    def read_for_judging(page: Page) -> None:  # the pages judging will look at: complete ones
-        with contextlib.suppress(Exception):  # (known by now), when the home page is complete
+    def read_for_judging(page: Page) -> None:
+        with contextlib.suppress(Exception):  # raised again where it is read
             if pages[0].complete and page.complete:
                 read(page)
 
     read_page_by_page(pages, read_for_judging)
+    return pages
+
+
+def plan_and_keep(
+    ticket: int, task: JudgeTask, scope: Scope, needs: frozenset[str] | None
+) -> ProbePlan:
+    """:func:`plan_probes` of ``task``'s capture (before its probes), keeping the pages it
+    parsed for :func:`judge_kept`, read for judging in the same pass: a page is parsed once."""
+    whole = unspooled(task.capture)
+    pages = _read_pages(task, whole)
     plan = plan_probes(whole, scope, needs, pages)
     for page in pages:  # what was read of them stays; the home page's tree goes too
         page.shed()
-    _KEPT[ticket] = (capture.pages, pages)
+    _KEPT[ticket] = (task.capture.pages, pages)
     while len(_KEPT) > KEPT_PER_WORKER:
         _KEPT.popitem(last=False)
     give_back_memory()
@@ -134,12 +138,10 @@ def judge_kept(ticket: int | None, task: JudgeTask) -> AuditReport:
         capture = task.capture.model_copy(
             update={"pages": tuple(p.snapshot for p in pages), "spool": None}
         )
-        report = judge(dataclasses.replace(task, capture=capture), pages)
-    else:  # not planned here: its pages are read one at a time too, not all parsed at once
+    else:  # not planned here: its pages are read one at a time too, each parsed once
         capture = unspooled(task.capture)
-        pages = tuple(Page(s) for s in capture.pages)
-        read_page_by_page(pages)
-        report = judge(dataclasses.replace(task, capture=capture), pages)
+        pages = _read_pages(task, capture)
+    report = judge(dataclasses.replace(task, capture=capture), pages)
     give_back_memory()
     return report
 

@@ -144,48 +144,50 @@ def test_tls_round_trip_with_the_certificate_checked(ca: trustme.CA) -> None:
     asyncio.run(run())
 
 
-def test_certificate_for_another_name_is_a_tls_verdict(ca: trustme.CA) -> None:
-    async def run() -> None:
-        async with server(echo, server_tls(ca, "other.gov.vn")) as port:
-            tcp = await AsyncioBackend().connect_tcp("127.0.0.1", port, timeout=5)
-            with pytest.raises(httpcore.ConnectError) as info:
-                await tcp.start_tls(client_tls(ca), "soctrang.gov.vn", timeout=5)
-        assert isinstance(info.value.__cause__, ssl.SSLCertVerificationError)
+def handshake_error(
+    ca: trustme.CA,
+    handler: Handler,
+    tls: ssl.SSLContext | None = None,
+    before: float = 0.0,
+    timeout: float = 5,
+) -> Exception:
+    """What TLS with ``soctrang.gov.vn`` raises against a server running ``handler`` (over
+    ``tls``, started ``before`` seconds after the connection)."""
 
-    asyncio.run(run())
+    async def run() -> Exception:
+        async with server(handler, tls) as port:
+            tcp = await AsyncioBackend().connect_tcp("127.0.0.1", port, timeout=5)
+            await asyncio.sleep(before)
+            try:
+                await tcp.start_tls(client_tls(ca), "soctrang.gov.vn", timeout=timeout)
+            except Exception as exc:
+                return exc
+        raise AssertionError("the handshake succeeded")
+
+    return asyncio.run(run())
+
+
+def test_certificate_for_another_name_is_a_tls_verdict(ca: trustme.CA) -> None:
+    error = handshake_error(ca, echo, server_tls(ca, "other.gov.vn"))
+    assert isinstance(error, httpcore.ConnectError)
+    assert isinstance(error.__cause__, ssl.SSLCertVerificationError)
 
 
 def test_peer_that_closes_during_the_handshake_is_a_cut_not_a_verdict(ca: trustme.CA) -> None:
-    async def run() -> None:
-        async with server(hang_up) as port:  # accepts TCP, then closes without TLS
-            tcp = await AsyncioBackend().connect_tcp("127.0.0.1", port, timeout=5)
-            with pytest.raises(httpcore.ConnectError) as info:
-                await tcp.start_tls(client_tls(ca), "soctrang.gov.vn", timeout=5)
-        assert isinstance(info.value.__cause__, ssl.SSLEOFError)
-
-    asyncio.run(run())
+    error = handshake_error(ca, hang_up)  # accepts TCP, then closes without TLS
+    assert isinstance(error, httpcore.ConnectError)
+    assert isinstance(error.__cause__, ssl.SSLEOFError)
 
 
 def test_handshake_that_never_ends_times_out(ca: trustme.CA) -> None:
-    async def run() -> None:
-        async with server(silent) as port:  # a TCP server that never speaks TLS
-            tcp = await AsyncioBackend().connect_tcp("127.0.0.1", port, timeout=5)
-            with pytest.raises(httpcore.ConnectTimeout):
-                await tcp.start_tls(client_tls(ca), "soctrang.gov.vn", timeout=0.2)
-
-    asyncio.run(run())
+    # a TCP server that never speaks TLS
+    assert isinstance(handshake_error(ca, silent, timeout=0.2), httpcore.ConnectTimeout)
 
 
 def test_a_peer_that_left_before_tls_is_a_cut_at_once_not_a_timeout(ca: trustme.CA) -> None:
-    async def run() -> None:
-        async with server(hang_up) as port:
-            tcp = await AsyncioBackend().connect_tcp("127.0.0.1", port, timeout=5)
-            await asyncio.sleep(0.2)  # its FIN arrives before TLS starts
-            with pytest.raises(httpcore.ConnectError) as info:
-                await tcp.start_tls(client_tls(ca), "soctrang.gov.vn", timeout=5)
-        assert isinstance(info.value.__cause__, ssl.SSLEOFError)
-
-    asyncio.run(run())
+    error = handshake_error(ca, hang_up, before=0.2)  # its FIN arrives before TLS starts
+    assert isinstance(error, httpcore.ConnectError)
+    assert isinstance(error.__cause__, ssl.SSLEOFError)
 
 
 def test_closing_a_tls_connection_to_a_silent_peer_frees_its_socket_at_once(

@@ -446,7 +446,7 @@ def test_remove_noise_walks_the_body_only_for_an_unclosed_landmark() -> None:
     htmls += ["", "<p>chỉ một đoạn</p>", "<body><nav>a<nav>b</nav></body>"]
     for html in htmls:
         fast, plain = LexborHTMLParser(html), LexborHTMLParser(html)
-        remove_noise(fast, html)
+        remove_noise(fast, unclosed_landmarks(html))
         _remove_noise_walking_the_body(plain, html)
         assert fast.html == plain.html
 

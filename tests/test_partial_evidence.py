@@ -10,7 +10,7 @@ from auditor.checks.encoding import LegacyParams, no_legacy_bytes
 from auditor.checks.interaction import share_buttons
 from auditor.checks.registry import NoParams, get_check
 from auditor.models import PageSnapshot
-from auditor.page import Page, remove_noise
+from auditor.page import Page, remove_noise, unclosed_landmarks
 from auditor.text.legacy import guess_legacy_encoding, scan_text
 from tests.factories import art, judged, page
 
@@ -122,6 +122,6 @@ def test_unclosed_header_and_nav_keep_their_content() -> None:
 def test_remove_noise_keeps_the_ancestors_of_main() -> None:
     html = "<body><div role='banner'><main><p>Nội dung</p></main></div><nav>Menu</nav></body>"
     tree = LexborHTMLParser(html)
-    remove_noise(tree, html)
+    remove_noise(tree, unclosed_landmarks(html))
     body = tree.body
     assert body is not None and "Nội dung" in body.text() and "Menu" not in body.text()

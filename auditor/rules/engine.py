@@ -13,13 +13,9 @@ from collections.abc import Callable, Iterable
 from datetime import date
 
 from auditor.artifacts import INPUTS, Artifacts
-from auditor.checks.registry import (
-    PageRead,
-    Params,
-    get_check,
-)
+from auditor.checks.registry import PageRead, Params, get_check
 from auditor.errors import CheckError, LogText
-from auditor.models import Agency, DocumentInfo, Evidence, Finding, Outcome, Status, t
+from auditor.models import DocumentInfo, Evidence, Finding, Outcome, Status, t
 from auditor.page import Page
 from auditor.rules.checktree import AllOf, CheckCall, CheckNode, NotOf
 from auditor.rules.loader import Pack
@@ -50,12 +46,12 @@ def _calls(node: CheckNode) -> Iterable[CheckCall]:
             yield from _calls(child)
 
 
-def _readers(pack: Pack, as_of: date, agency: Agency) -> list[tuple[PageRead, Params]]:
+def _readers(pack: Pack, art: Artifacts) -> list[tuple[PageRead, Params]]:
     """What the primitives of the rules of ``pack`` that will run read of each page (their
     ``reads``), with the parameters of each call."""
     readers: list[tuple[PageRead, Params]] = []  # params may hold dicts: not hashable
     for rule in pack.rules:
-        if rule.check is None or rule.manual or _gate(pack, rule, as_of, agency) is not None:
+        if rule.check is None or rule.manual or _gate(pack, rule, art) is not None:
             continue
         for call in _calls(rule.check):
             spec = get_check(call.name)
@@ -71,7 +67,7 @@ def page_reader(pack: Pack, art: Artifacts) -> Callable[[Page], None]:
     tree is at hand. ``art`` may be the capture before its probes (the pages are the same):
     what a read keeps is of the page alone; the rest of the site only chooses which pages are
     read. What a read raises it raises again, and is handled, where the rule reads it."""
-    readers = _readers(pack, art.as_of, art.agency)
+    readers = _readers(pack, art)
 
     def read_page(page: Page) -> None:
         for read, params in readers:
@@ -101,7 +97,7 @@ def evaluate(pack: Pack, art: Artifacts) -> tuple[Finding, ...]:
 
 def evaluate_rule(pack: Pack, rule: Rule, art: Artifacts) -> Finding:
     """The finding of one rule of ``pack``."""
-    outcome = _gate(pack, rule, art.as_of, art.agency)
+    outcome = _gate(pack, rule, art)
     if outcome is None:
         if rule.manual or rule.check is None:
             outcome = Outcome(status="manual", evidence=(_manual_evidence(rule),))
@@ -136,15 +132,15 @@ def documents_applied(pack: Pack, as_of: date) -> tuple[DocumentInfo, ...]:
     return tuple(d for d in pack.documents if d.id in cited)
 
 
-def _gate(pack: Pack, rule: Rule, as_of: date, agency: Agency) -> Outcome | None:
-    """``not_applicable`` (or ``manual``) when the rule does not bind ``agency`` at ``as_of``."""
-    if not rule_in_force(pack, rule, as_of):
-        return Outcome(status="not_applicable", evidence=(_not_in_force(pack, rule, as_of),))
-    level = agency.level
+def _gate(pack: Pack, rule: Rule, art: Artifacts) -> Outcome | None:
+    """``not_applicable`` (or ``manual``) when the rule does not bind this agency today."""
+    if not rule_in_force(pack, rule, art.as_of):
+        return Outcome(status="not_applicable", evidence=(_not_in_force(pack, rule, art.as_of),))
+    level = art.agency.level
     if rule.applies_to_level(level):
         return None
     binds = ", ".join(rule.applies_to)
-    if "level" in agency.guessed:  # never judge on a guess, either way
+    if "level" in art.agency.guessed:  # never judge on a guess, either way
         return Outcome(
             status="manual",
             evidence=(
